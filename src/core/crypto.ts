@@ -1,0 +1,133 @@
+/**
+ * The two primitives verification needs (SHA-256 and Ed25519 verify), behind one interface
+ * with two implementations: WebCrypto, which Node 20 and current Chromium support natively and
+ * which is roughly ten times faster, and @noble/ed25519 + @noble/hashes in pure JavaScript for
+ * runtimes without Ed25519 in WebCrypto (older Safari and Firefox) or without `crypto.subtle`
+ * at all (pages served over plain http). Both give the same answers; tests force each one.
+ */
+import * as ed from '@noble/ed25519'
+import { sha256 as nobleSha256, sha512 } from '@noble/hashes/sha2.js'
+import { hexToBytes } from '@noble/hashes/utils.js'
+
+/** SHA-256 and Ed25519 verification, injectable so tests and hosts can choose. */
+export interface CryptoBackend {
+  /** Shown in diagnostics and benchmarks. */
+  readonly name: string
+  sha256(data: Uint8Array): Promise<Uint8Array>
+  /** Resolves `false` (never rejects) when the signature does not verify. */
+  verifyEd25519(signature: Uint8Array, message: Uint8Array, publicKey: Uint8Array): Promise<boolean>
+}
+
+/** Which backend to use: `auto` picks WebCrypto when it can verify Ed25519, noble otherwise. */
+export type CryptoChoice = 'auto' | 'webcrypto' | 'noble' | CryptoBackend
+
+let nobleReady = false
+
+/** Pure-JavaScript backend. Works anywhere, including insecure contexts without `crypto.subtle`. */
+export const nobleBackend: CryptoBackend = {
+  name: 'noble',
+  async sha256(data) {
+    return nobleSha256(data)
+  },
+  async verifyEd25519(signature, message, publicKey) {
+    if (!nobleReady) {
+      // noble's synchronous API needs a SHA-512; set lazily so importing auditlens has no side effects.
+      ed.hashes.sha512 = sha512
+      nobleReady = true
+    }
+    try {
+      // zip215: false is RFC 8032 / FIPS 186-5 verification, the rule WebCrypto implements, so
+      // both backends accept and reject the same signatures.
+      return ed.verify(signature, message, publicKey, { zip215: false })
+    } catch {
+      return false
+    }
+  },
+}
+
+/** Imported keys are reused; the bound keeps a file full of distinct embedded keys from growing it forever. */
+const MAX_CACHED_KEYS = 256
+
+/** Backend over `crypto.subtle`. Fails at use time if the runtime lacks Ed25519; prefer {@link resolveCrypto}. */
+export function createWebCryptoBackend(subtle: SubtleCrypto = globalThis.crypto.subtle): CryptoBackend {
+  const keys = new Map<string, Promise<CryptoKey>>()
+  const importKey = (publicKey: Uint8Array): Promise<CryptoKey> => {
+    const id = String.fromCharCode(...publicKey)
+    let key = keys.get(id)
+    if (!key) {
+      if (keys.size >= MAX_CACHED_KEYS) keys.delete(keys.keys().next().value!)
+      key = subtle.importKey('raw', publicKey as BufferSource, { name: 'Ed25519' }, false, ['verify'])
+      keys.set(id, key)
+      key.catch(() => keys.delete(id))
+    }
+    return key
+  }
+  return {
+    name: 'webcrypto',
+    // SHA-256 of an event (about 1 KB) is hashed synchronously: measured in Node 20, an async
+    // crypto.subtle.digest round trip costs 3x more than hashing the bytes in JavaScript, and
+    // the digest jobs compete with the Ed25519 verifications for the same worker threads.
+    async sha256(data) {
+      return new Uint8Array(await subtle.digest('SHA-256', data as BufferSource))
+    },
+    async verifyEd25519(signature, message, publicKey) {
+      try {
+        const key = await importKey(publicKey)
+        return await subtle.verify('Ed25519', key, signature as BufferSource, message as BufferSource)
+      } catch {
+        return false
+      }
+    },
+  }
+}
+
+// RFC 8032 section 7.1, TEST 1: a known-good signature, used to probe WebCrypto's Ed25519.
+const PROBE_KEY = 'd75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a'
+const PROBE_SIG =
+  'e5564300c360ac729086e2cc806e828a84877f1eb8e5d974d873e065224901555fb8821590a33bacc61e39701cf9b46bd25bf5f0595bbe24655141438e7a100b'
+
+let autoBackend: Promise<CryptoBackend> | undefined
+
+/**
+ * Pick a backend. `auto` probes WebCrypto once per page (or process) with an RFC 8032 test
+ * vector and falls back to noble if anything about it fails.
+ */
+export function resolveCrypto(choice: CryptoChoice = 'auto'): Promise<CryptoBackend> {
+  if (typeof choice === 'object') return Promise.resolve(choice)
+  if (choice === 'noble') return Promise.resolve(nobleBackend)
+  if (choice === 'webcrypto') {
+    if (!globalThis.crypto?.subtle) {
+      return Promise.reject(new Error('crypto: "webcrypto" was requested but crypto.subtle is not available here'))
+    }
+    return Promise.resolve(createWebCryptoBackend())
+  }
+  autoBackend ??= probeWebCrypto().then((backend) => backend ?? nobleBackend)
+  return autoBackend
+}
+
+async function probeWebCrypto(): Promise<CryptoBackend | null> {
+  const subtle = globalThis.crypto?.subtle
+  if (!subtle) return null
+  try {
+    const key = await subtle.importKey('raw', hexToBytes(PROBE_KEY) as BufferSource, { name: 'Ed25519' }, false, [
+      'verify',
+    ])
+    const ok = await subtle.verify('Ed25519', key, hexToBytes(PROBE_SIG) as BufferSource, new Uint8Array(0))
+    return ok ? createWebCryptoBackend(subtle) : null
+  } catch {
+    return null
+  }
+}
+
+/**
+ * Whether `publicKey` is an Ed25519 key that can prove anything: a canonical encoding of a
+ * point that is not of small order. With a small-order key, a crafted signature verifies for
+ * any message under RFC 8032's cofactorless equation, so such a key never counts as a signer.
+ */
+export function isUsablePublicKey(publicKey: Uint8Array): boolean {
+  try {
+    return !ed.Point.fromBytes(publicKey, false).isSmallOrder()
+  } catch {
+    return false
+  }
+}

@@ -1,0 +1,38 @@
+/**
+ * `auditlens/core`: framework-free building blocks. No React, no DOM access at import time.
+ */
+export {
+  parseAuditJson,
+  stringifyAuditJson,
+  compareCodePoints,
+  LosslessNumber,
+  AuditJsonSyntaxError,
+} from './lossless-json.js'
+export type { AuditJsonValue, ParseAuditJsonOptions, StringifyAuditJsonOptions } from './lossless-json.js'
+
+export { canonicalBytes, canonicalJson, canonicalize, MalformedEventError, SCHEMA_ID } from './canonical.js'
+export type { CanonicalResult } from './canonical.js'
+
+export { normalizeTimestamp } from './timestamp.js'
+
+export { verifyEvent, verifyEvents } from './verify.js'
+export type { VerifyOptions, VerifyEventsOptions } from './verify.js'
+
+export { KeyRing, parseKeysDocument } from './key-ring.js'
+export type { TrustedKey, TrustedKeyInput } from './key-ring.js'
+
+export { resolveCrypto, createWebCryptoBackend, nobleBackend, isUsablePublicKey } from './crypto.js'
+export type { CryptoBackend, CryptoChoice } from './crypto.js'
+
+export type {
+  AuditEvent,
+  AuditActor,
+  AuditTarget,
+  AuditJsonObject,
+  VerificationStatus,
+  VerificationReason,
+  VerificationResult,
+} from './types.js'
+
+export { splitLines, verifyNdjson } from './ndjson.js'
+export type { NdjsonLine, NdjsonLineResult, SplitLinesOptions, VerifyNdjsonOptions } from './ndjson.js'
