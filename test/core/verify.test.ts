@@ -227,7 +227,7 @@ describe('the two crypto paths', () => {
       paths.map((crypto) => verifyEvents(batch, { trustedKeys: pinned, crypto })),
     )
     expect(viaNoble).toEqual(viaWebCrypto)
-    expect(viaWebCrypto.map((r) => r.status)).toEqual<VerificationStatus[]>([
+    expect(viaWebCrypto!.map((r) => r.status)).toEqual<VerificationStatus[]>([
       'verified',
       'untrusted',
       'tampered',
