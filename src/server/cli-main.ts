@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { type CliIo, UsageError, writeOut } from './cli-io.js'
+import { runKeys, runSeed, runServe } from './ledger-commands.js'
 import { runVerify } from './verify-command.js'
 
 const USAGE = `Usage: auditlens <command> [options]
@@ -9,6 +10,14 @@ Commands:
       --trusted-key HEX      Pin a public key (repeatable).
       --keys FILE            Pin the keys in a keys document (the /v1/audit/keys response).
       --json                 One JSON result per input line instead of a report.
+  serve                      Run the reference ledger (an Invoance-compatible audit API).
+      --port 8787 --host 127.0.0.1 --db .auditlens/ledger.db
+      --seed N               On a first run, add N demo events across acme, globex, initech.
+  seed --org ID --count N    Add N realistic events to an org (created if missing). [--db PATH]
+  keys create --scopes audit:read,audit:write
+                             Print a new API key (shown once).             [--db PATH]
+  keys rotate                Start a new signing key, closing the current one. [--db PATH]
+  keys list                  List signing keys and their validity windows. [--db PATH]
 
 Options:
   -h, --help                 Show this help.
@@ -40,6 +49,12 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
         return 0
       case 'verify':
         return await runVerify(rest, io)
+      case 'serve':
+        return await runServe(rest, io)
+      case 'seed':
+        return await runSeed(rest, io)
+      case 'keys':
+        return await runKeys(rest, io)
       default:
         throw new UsageError(`unknown command '${command}'`)
     }

@@ -1,6 +1,18 @@
 /**
- * `auditlens/server`: Node-only pieces (the CLI today; the token proxy and the reference
- * ledger as they arrive). Imports core, never React.
+ * `auditlens/server`: Node-only pieces. The reference ledger, the HTTP adapter and the CLI
+ * (the token proxy arrives next). Imports core, never React.
  */
 export { main as runCli } from './cli-main.js'
 export type { CliIo } from './cli-io.js'
+
+export { toNodeHandler } from './http/node-adapter.js'
+export type { FetchHandler, NodeHandlerOptions } from './http/node-adapter.js'
+export { HttpError } from './http/http-error.js'
+export type { HttpErrorCode } from './http/http-error.js'
+
+export { Ledger, DEFAULT_DB } from './ledger/ledger.js'
+export type { LedgerOptions, Org } from './ledger/ledger.js'
+export { createLedgerHandler } from './ledger/routes.js'
+export { generateEvents, seedOrg } from './ledger/seed.js'
+export { CSV_COLUMNS, csvCell } from './ledger/csv.js'
+export { listen as listenLedger, seedDemo, DEMO_ORGS } from './ledger-commands.js'

@@ -1,0 +1,106 @@
+/**
+ * Mount a Web-standard `(request) => Response` handler on node:http, Express or Connect.
+ * The adapter enforces a body size limit before the handler reads anything, aborts the
+ * request's signal when the client disconnects, and streams the response with backpressure.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import { Readable } from 'node:stream'
+import { pipeline } from 'node:stream/promises'
+import { errorResponse, HttpError } from './http-error.js'
+
+/** A fetch-style handler: the shape Next.js route handlers, Hono, Bun and Deno use. */
+export type FetchHandler = (request: Request) => Response | Promise<Response>
+
+export interface NodeHandlerOptions {
+  /** Largest request body accepted, in bytes (default 1 MiB). Larger bodies get 413. */
+  bodyLimit?: number
+  /** Log unexpected errors (default `console.error`). */
+  onError?: (error: unknown) => void
+}
+
+/** The node:http `(req, res)` listener for `handler`. */
+export function toNodeHandler(handler: FetchHandler, options: NodeHandlerOptions = {}) {
+  const bodyLimit = options.bodyLimit ?? 1024 * 1024
+  const log = options.onError ?? console.error
+  return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const controller = new AbortController()
+    res.on('close', () => {
+      if (!res.writableFinished) controller.abort(new Error('The client disconnected.'))
+    })
+    let response: Response
+    try {
+      response = await handler(toRequest(req, controller.signal, bodyLimit))
+    } catch (error) {
+      response = errorResponse(error, log)
+    }
+    await writeResponse(response, res, controller.signal)
+  }
+}
+
+function toRequest(req: IncomingMessage, signal: AbortSignal, bodyLimit: number): Request {
+  const host = req.headers.host ?? 'localhost'
+  const protocol = (req.socket as { encrypted?: boolean }).encrypted ? 'https' : 'http'
+  const headers = new Headers()
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (value === undefined) continue
+    for (const item of Array.isArray(value) ? value : [value]) headers.append(name, item)
+  }
+  const method = req.method ?? 'GET'
+  const init: RequestInit & { duplex?: 'half' } = { method, headers, signal }
+  if (method !== 'GET' && method !== 'HEAD') {
+    const declared = Number(req.headers['content-length'] ?? NaN)
+    if (declared > bodyLimit) {
+      init.body = errorStream(tooLarge(bodyLimit))
+    } else {
+      init.body = limited(req, bodyLimit)
+    }
+    init.duplex = 'half'
+  }
+  return new Request(new URL(req.url ?? '/', `${protocol}://${host}`), init)
+}
+
+function tooLarge(limit: number): HttpError {
+  return new HttpError(413, 'payload_too_large', `The request body is larger than ${Math.round(limit / 1024)} KiB.`)
+}
+
+function errorStream(error: Error): ReadableStream<Uint8Array> {
+  return new ReadableStream({ start: (controller) => controller.error(error) })
+}
+
+/** The request body as a web stream that errors with 413 once it passes `limit` bytes. */
+function limited(req: IncomingMessage, limit: number): ReadableStream<Uint8Array> {
+  let size = 0
+  const source = Readable.toWeb(req) as ReadableStream<Uint8Array>
+  return source.pipeThrough(
+    new TransformStream<Uint8Array, Uint8Array>({
+      transform(chunk, controller) {
+        size += chunk.byteLength
+        if (size > limit) {
+          controller.error(tooLarge(limit))
+          req.destroy()
+          return
+        }
+        controller.enqueue(chunk)
+      },
+    }),
+  )
+}
+
+async function writeResponse(response: Response, res: ServerResponse, signal: AbortSignal): Promise<void> {
+  res.statusCode = response.status
+  const cookies = response.headers.getSetCookie()
+  response.headers.forEach((value, name) => {
+    if (name !== 'set-cookie') res.setHeader(name, value)
+  })
+  if (cookies.length > 0) res.setHeader('set-cookie', cookies)
+  if (!response.body) {
+    res.end()
+    return
+  }
+  try {
+    await pipeline(Readable.fromWeb(response.body as import('node:stream/web').ReadableStream), res, { signal })
+  } catch {
+    // The client went away mid-stream; there is no one left to tell.
+    res.destroy()
+  }
+}

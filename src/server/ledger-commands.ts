@@ -1,0 +1,165 @@
+/** `auditlens serve`, `auditlens seed` and `auditlens keys`: the reference ledger's commands. */
+import { createServer, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { parseArgs, type ParseArgsConfig } from 'node:util'
+import { type CliIo, UsageError, writeOut } from './cli-io.js'
+import { toNodeHandler } from './http/node-adapter.js'
+import { randomToken } from './ledger/ids.js'
+import { DEFAULT_DB, Ledger } from './ledger/ledger.js'
+import { createLedgerHandler } from './ledger/routes.js'
+import { seedOrg } from './ledger/seed.js'
+import { SCOPES, type Scope } from './ledger/api-keys.js'
+
+/** The orgs `serve --seed` fills on a first run, with their share of the events. */
+export const DEMO_ORGS = [
+  { external_id: 'acme', name: 'Acme Corporation', share: 0.6 },
+  { external_id: 'globex', name: 'Globex', share: 0.25 },
+  { external_id: 'initech', name: 'Initech', share: 0.15 },
+] as const
+
+function parse<T extends NonNullable<ParseArgsConfig['options']>>(argv: string[], options: T, positionals = 0) {
+  try {
+    const result = parseArgs({ args: argv, options, allowPositionals: positionals > 0, strict: true })
+    if (result.positionals.length > positionals)
+      throw new Error(`unexpected argument '${result.positionals[positionals]}'`)
+    return result
+  } catch (error) {
+    throw new UsageError((error as Error).message)
+  }
+}
+
+function integer(text: string | undefined, name: string, min: number, max: number): number | undefined {
+  if (text === undefined) return undefined
+  const value = Number(text)
+  if (!/^\d+$/.test(text) || value < min || value > max)
+    throw new UsageError(`${name} must be an integer from ${min} to ${max}`)
+  return value
+}
+
+/** Start the ledger's HTTP server; resolves once it listens. */
+export async function listen(ledger: Ledger, host: string, port: number): Promise<{ server: Server; url: string }> {
+  const server = createServer(toNodeHandler(createLedgerHandler(ledger), { bodyLimit: 1024 * 1024 }))
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(port, host, () => resolve())
+  })
+  const address = server.address() as AddressInfo
+  const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address
+  return { server, url: `http://${shownHost}:${address.port}` }
+}
+
+/** Fill the demo orgs when the ledger holds no events yet. Returns how many were added. */
+export function seedDemo(ledger: Ledger, total: number): number {
+  const existing = ledger.db.prepare('SELECT COUNT(*) AS n FROM events').get() as { n: number }
+  if (existing.n > 0 || total === 0) return 0
+  DEMO_ORGS.forEach((spec, i) => {
+    const org = ledger.orgByExternalId(spec.external_id) ?? ledger.createOrg(spec.external_id, spec.name)
+    seedOrg(ledger, org.id, Math.round(total * spec.share), { seed: i + 1 })
+  })
+  return total
+}
+
+export async function runServe(argv: string[], io: CliIo): Promise<number> {
+  const { values } = parse(argv, {
+    port: { type: 'string', default: process.env.PORT ?? '8787' },
+    host: { type: 'string', default: process.env.HOST ?? '127.0.0.1' },
+    db: { type: 'string', default: process.env.AUDITLENS_DB ?? DEFAULT_DB },
+    seed: { type: 'string', default: '0' },
+  })
+  const port = integer(values.port, '--port', 0, 65535)!
+  const seed = integer(values.seed, '--seed', 0, 10_000_000)!
+  const devApiKey = process.env.AUDITLENS_API_KEY || randomToken('alk_dev', 24)
+  const ledger = new Ledger({ db: values.db, devApiKey })
+  const started = Date.now()
+  const seeded = seedDemo(ledger, seed)
+  if (seeded > 0)
+    await writeOut(
+      io.stdout,
+      `Seeded ${seeded.toLocaleString('en-US')} events in ${((Date.now() - started) / 1000).toFixed(1)} s.\n`,
+    )
+  let listening
+  try {
+    listening = await listen(ledger, values.host, port)
+  } catch (error) {
+    await ledger.close()
+    throw new UsageError(`cannot listen on ${values.host}:${port}: ${(error as Error).message}`)
+  }
+  await writeOut(
+    io.stdout,
+    `auditlens reference ledger listening on ${listening.url}/v1\n` +
+      `  database:    ${values.db}\n` +
+      `  API key:     ${devApiKey}${process.env.AUDITLENS_API_KEY ? ' (from AUDITLENS_API_KEY)' : ' (for this run; set AUDITLENS_API_KEY to choose one)'}\n` +
+      `  try:         curl -H "Authorization: Bearer ${devApiKey}" ${listening.url}/v1/audit/orgs\n`,
+  )
+  await new Promise<void>((resolve) => {
+    const stop = () => resolve()
+    process.once('SIGINT', stop)
+    process.once('SIGTERM', stop)
+  })
+  await writeOut(io.stdout, 'Stopping…\n')
+  listening.server.closeAllConnections()
+  await new Promise((resolve) => listening.server.close(resolve))
+  await ledger.close()
+  return 0
+}
+
+export async function runSeed(argv: string[], io: CliIo): Promise<number> {
+  const { values } = parse(argv, {
+    org: { type: 'string' },
+    count: { type: 'string', default: '1000' },
+    db: { type: 'string', default: process.env.AUDITLENS_DB ?? DEFAULT_DB },
+    seed: { type: 'string', default: '1' },
+  })
+  if (!values.org) throw new UsageError('seed needs --org (an org id or external id)')
+  const count = integer(values.count, '--count', 1, 100_000_000)!
+  const ledger = new Ledger({ db: values.db })
+  try {
+    const org = ledger.orgById(values.org) ?? ledger.orgByExternalId(values.org) ?? ledger.createOrg(values.org, null)
+    const started = Date.now()
+    seedOrg(ledger, org.id, count, { seed: integer(values.seed, '--seed', 0, 2 ** 31) })
+    const seconds = (Date.now() - started) / 1000
+    await writeOut(
+      io.stdout,
+      `Added ${count.toLocaleString('en-US')} events to ${org.external_id} (${org.id}) in ${seconds.toFixed(1)} s.\n`,
+    )
+  } finally {
+    await ledger.close()
+  }
+  return 0
+}
+
+export async function runKeys(argv: string[], io: CliIo): Promise<number> {
+  const [sub, ...rest] = argv
+  const { values } = parse(rest, {
+    db: { type: 'string', default: process.env.AUDITLENS_DB ?? DEFAULT_DB },
+    scopes: { type: 'string' },
+  })
+  if (sub !== 'create' && sub !== 'rotate' && sub !== 'list')
+    throw new UsageError("keys needs 'create', 'rotate' or 'list'")
+  if (sub !== 'create' && values.scopes !== undefined) throw new UsageError('--scopes applies to keys create only')
+  const ledger = new Ledger({ db: values.db })
+  try {
+    if (sub === 'create') {
+      const scopes = (values.scopes ?? '').split(',').filter(Boolean) as Scope[]
+      if (scopes.length === 0 || scopes.some((s) => !SCOPES.includes(s))) {
+        throw new UsageError(`--scopes must list ${SCOPES.join(' and/or ')}, comma-separated`)
+      }
+      const key = ledger.apiKeys.create(scopes)
+      await writeOut(io.stdout, `${key.secret}\n`)
+      await writeOut(io.stderr, `Created API key ${key.id} with ${key.scopes.join(', ')}. It is shown only once.\n`)
+    } else if (sub === 'rotate') {
+      const key = ledger.keys.rotate()
+      await writeOut(
+        io.stdout,
+        `Now signing with ${key.key_id} (${key.public_key}); the previous key closed at ${key.not_before}.\n`,
+      )
+    } else {
+      for (const key of ledger.keys.list()) {
+        await writeOut(io.stdout, `${key.key_id}  ${key.public_key}  ${key.not_before} .. ${key.not_after ?? 'now'}\n`)
+      }
+    }
+  } finally {
+    await ledger.close()
+  }
+  return 0
+}

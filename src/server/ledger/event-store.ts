@@ -1,0 +1,187 @@
+/**
+ * Events: signing at ingest, keyset pages, lookups and the seq-gap scan.
+ */
+import { createHash, sign } from 'node:crypto'
+import { canonicalBytes, stringifyAuditJson, type AuditJsonValue } from '../../core/index.js'
+import type { Statement } from 'better-sqlite3'
+import type { Db } from './database.js'
+import { newId } from './ids.js'
+import type { SigningKeys } from './signing-keys.js'
+import type { EventFilters } from './validation.js'
+
+type JsonObject = Record<string, AuditJsonValue>
+
+/** What a caller supplies for one event; the ledger adds id, seq, ingested_at and the proof. */
+export interface NewEvent {
+  action: string
+  occurredAt: string | null
+  actor: JsonObject
+  targets: JsonObject[]
+  context: JsonObject | null
+  metadata: JsonObject | null
+}
+
+export interface EventRow {
+  org_id: string
+  seq: number
+  id: string
+  occurred_at: string
+  ingested_at: string
+  action: string
+  actor_id: string
+  actor_json: string
+  targets_json: string
+  context_json: string | null
+  metadata_json: string | null
+  payload_hash: string
+  signature: string
+  key_id: string
+}
+
+export class EventStore {
+  private readonly statements = new Map<string, Statement<unknown[]>>()
+
+  constructor(
+    private readonly db: Db,
+    private readonly keys: SigningKeys,
+  ) {}
+
+  private stmt(sql: string) {
+    let statement = this.statements.get(sql)
+    if (!statement) {
+      statement = this.db.prepare<unknown[]>(sql)
+      this.statements.set(sql, statement)
+    }
+    return statement
+  }
+
+  /**
+   * Append events to an org, signing each over its `invoance.audit/1` canonical bytes. Must run
+   * inside a write transaction (see {@link Ledger.ingest}): seq is read and used in the same one.
+   */
+  appendInTransaction(orgId: string, events: readonly NewEvent[], now = new Date()): EventRow[] {
+    const key = this.keys.active()
+    const last = this.stmt('SELECT MAX(seq) AS seq FROM events WHERE org_id = ?').get(orgId) as { seq: number | null }
+    let seq = last.seq ?? 0
+    // Never before the active key's window opened, so every event lies inside its key's window.
+    const nowIso = now.toISOString()
+    const ingestedAt = nowIso < key.notBefore ? key.notBefore : nowIso
+    const insert = this.stmt(
+      `INSERT INTO events VALUES (@org_id, @seq, @id, @occurred_at, @ingested_at, @action, @actor_id, @actor_json,
+        @targets_json, @context_json, @metadata_json, @payload_hash, @signature, @key_id)`,
+    )
+    const insertTarget = this.stmt('INSERT OR IGNORE INTO event_targets VALUES (?, ?, ?)')
+    return events.map((input) => {
+      seq += 1
+      const id = newId('aevt', now.getTime())
+      const unsigned = {
+        id,
+        org_id: orgId,
+        seq,
+        occurred_at: input.occurredAt ?? ingestedAt,
+        ingested_at: ingestedAt,
+        action: input.action,
+        actor: input.actor,
+        targets: input.targets,
+        context: input.context,
+        metadata: input.metadata,
+      }
+      const bytes = canonicalBytes(unsigned)
+      const row: EventRow = {
+        org_id: orgId,
+        seq,
+        id,
+        occurred_at: unsigned.occurred_at,
+        ingested_at: ingestedAt,
+        action: input.action,
+        actor_id: String(input.actor.id),
+        actor_json: stringifyAuditJson(input.actor),
+        targets_json: stringifyAuditJson(input.targets),
+        context_json: input.context === null ? null : stringifyAuditJson(input.context),
+        metadata_json: input.metadata === null ? null : stringifyAuditJson(input.metadata),
+        payload_hash: createHash('sha256').update(bytes).digest('hex'),
+        signature: sign(null, bytes, key.privateKey).toString('hex'),
+        key_id: key.keyId,
+      }
+      insert.run(row)
+      for (const target of input.targets) insertTarget.run(orgId, String(target.id), seq)
+      return row
+    })
+  }
+
+  byId(id: string): EventRow | undefined {
+    return this.stmt('SELECT * FROM events WHERE id = ?').get(id) as EventRow | undefined
+  }
+
+  /**
+   * One keyset page, newest first: events with `seq < before` matching `filters`. Each filter
+   * is served by an index ending in seq; several actions are read as one ordered run per
+   * action and merged, so no page sorts or skips more than `limit` rows per action.
+   */
+  page(orgId: string, filters: EventFilters, limit: number, before: number | null): EventRow[] {
+    const where = ['e.org_id = @org']
+    const params: Record<string, unknown> = { org: orgId, limit }
+    if (before !== null) {
+      where.push('e.seq < @before')
+      params.before = before
+    }
+    if (filters.actorId !== null) {
+      where.push('e.actor_id = @actor')
+      params.actor = filters.actorId
+    }
+    if (filters.from !== null) {
+      where.push('e.occurred_at >= @from')
+      params.from = filters.from
+    }
+    if (filters.to !== null) {
+      where.push('e.occurred_at < @to')
+      params.to = filters.to
+    }
+    if (filters.targetId !== null) {
+      where.push('e.seq IN (SELECT t.seq FROM event_targets t WHERE t.org_id = @org AND t.target_id = @target)')
+      params.target = filters.targetId
+    }
+    const base = where.join(' AND ')
+    let sql: string
+    if (filters.actions.length <= 1) {
+      if (filters.actions.length === 1) params.action0 = filters.actions[0]
+      const action = filters.actions.length === 1 ? ' AND e.action = @action0' : ''
+      sql = `SELECT e.* FROM events e WHERE ${base}${action} ORDER BY e.seq DESC LIMIT @limit`
+    } else {
+      const runs = filters.actions.map((action, i) => {
+        params[`action${i}`] = action
+        return `SELECT * FROM (SELECT e.* FROM events e WHERE ${base} AND e.action = @action${i} ORDER BY e.seq DESC LIMIT @limit)`
+      })
+      sql = `SELECT * FROM (${runs.join(' UNION ALL ')}) ORDER BY seq DESC LIMIT @limit`
+    }
+    return this.stmt(sql).all(params) as EventRow[]
+  }
+
+  /** Count, highest seq and every missing seq range of an org. */
+  integrity(orgId: string): { max_seq: number; count: number; gaps: [number, number][] } {
+    const totals = this.stmt(
+      'SELECT COUNT(*) AS count, COALESCE(MAX(seq), 0) AS max_seq FROM events WHERE org_id = ?',
+    ).get(orgId) as { count: number; max_seq: number }
+    const gaps = this.stmt(
+      `SELECT prev + 1 AS gap_from, seq - 1 AS gap_to FROM (
+         SELECT seq, LAG(seq, 1, 0) OVER (ORDER BY seq) AS prev FROM events WHERE org_id = ?
+       ) WHERE seq - prev > 1`,
+    ).all(orgId) as { gap_from: number; gap_to: number }[]
+    return { ...totals, gaps: gaps.map((g) => [g.gap_from, g.gap_to]) }
+  }
+
+  /**
+   * The event as the API returns it, written from stored JSON fragments without re-parsing, so
+   * numbers keep their exact text and a page costs string concatenation only.
+   */
+  toJson(row: EventRow): string {
+    const q = JSON.stringify
+    return (
+      `{"id":${q(row.id)},"org_id":${q(row.org_id)},"seq":${row.seq},"occurred_at":${q(row.occurred_at)},` +
+      `"ingested_at":${q(row.ingested_at)},"action":${q(row.action)},"actor":${row.actor_json},` +
+      `"targets":${row.targets_json},"context":${row.context_json ?? 'null'},"metadata":${row.metadata_json ?? 'null'},` +
+      `"payload_hash":${q(row.payload_hash)},"signature":${q(row.signature)},` +
+      `"signing_public_key":${q(this.keys.publicKeyOf(row.key_id))},"key_id":${q(row.key_id)}}`
+    )
+  }
+}

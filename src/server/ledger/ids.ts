@@ -1,0 +1,31 @@
+import { randomBytes } from 'node:crypto'
+
+// Crockford's base32, as ULIDs use: no I, L, O or U.
+const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ'
+
+/**
+ * A ULID-shaped id with a prefix (`aevt_01J...`): 48 bits of milliseconds then 80 random bits,
+ * so ids sort roughly by creation time and never collide in practice.
+ */
+export function newId(prefix: string, now = Date.now()): string {
+  let time = ''
+  let t = now
+  for (let i = 0; i < 10; i++) {
+    time = ALPHABET[t % 32] + time
+    t = Math.floor(t / 32)
+  }
+  const random = randomBytes(10)
+  let bits = 0n
+  for (const byte of random) bits = (bits << 8n) | BigInt(byte)
+  let tail = ''
+  for (let i = 0; i < 16; i++) {
+    tail = ALPHABET[Number(bits & 31n)] + tail
+    bits >>= 5n
+  }
+  return `${prefix}_${time}${tail}`
+}
+
+/** A random secret for tokens and keys, URL-safe. */
+export function randomToken(prefix: string, bytes = 24): string {
+  return `${prefix}_${randomBytes(bytes).toString('base64url')}`
+}

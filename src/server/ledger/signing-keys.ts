@@ -1,0 +1,127 @@
+/**
+ * The ledger's Ed25519 signing keys. Private keys live in files under the data directory
+ * (mode 0600), never in the database; the database holds each key's public half and validity
+ * window, which `GET /v1/audit/keys` publishes for pinning.
+ */
+import { createPrivateKey, generateKeyPairSync, type KeyObject } from 'node:crypto'
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import type { Db } from './database.js'
+import { newId } from './ids.js'
+
+export interface SigningKeyInfo {
+  key_id: string
+  algorithm: 'Ed25519'
+  public_key: string
+  not_before: string
+  not_after: string | null
+}
+
+export interface ActiveKey {
+  keyId: string
+  publicKey: string
+  privateKey: KeyObject
+  notBefore: string
+}
+
+interface KeyRow {
+  key_id: string
+  public_key: string
+  not_before: string
+  not_after: string | null
+}
+
+export class SigningKeys {
+  /** Private keys by id. Without a key directory (an in-memory ledger) this is their only home. */
+  private readonly privateKeys = new Map<string, KeyObject>()
+  private readonly publicKeys = new Map<string, string>()
+
+  constructor(
+    private readonly db: Db,
+    private readonly keyDir: string | null,
+  ) {
+    if (keyDir) mkdirSync(keyDir, { recursive: true, mode: 0o700 })
+    if (!this.currentRow()) this.create(new Date().toISOString())
+  }
+
+  private currentRow(): KeyRow | undefined {
+    return this.db
+      .prepare('SELECT * FROM signing_keys WHERE not_after IS NULL ORDER BY not_before DESC LIMIT 1')
+      .get() as KeyRow | undefined
+  }
+
+  private create(notBefore: string): KeyRow {
+    const { publicKey, privateKey } = generateKeyPairSync('ed25519')
+    const row: KeyRow = {
+      key_id: newId('akey'),
+      public_key: (publicKey.export({ format: 'der', type: 'spki' }) as Buffer).subarray(-32).toString('hex'),
+      not_before: notBefore,
+      not_after: null,
+    }
+    if (this.keyDir) {
+      // 'wx' never overwrites; 0600 keeps the key readable by this user only.
+      writeFileSync(join(this.keyDir, `${row.key_id}.pem`), privateKey.export({ format: 'pem', type: 'pkcs8' }), {
+        mode: 0o600,
+        flag: 'wx',
+      })
+    }
+    this.privateKeys.set(row.key_id, privateKey)
+    this.db.prepare('INSERT INTO signing_keys VALUES (@key_id, @public_key, @not_before, @not_after)').run(row)
+    return row
+  }
+
+  /** The key new events are signed with. Read per call so a rotation by another process is seen. */
+  active(): ActiveKey {
+    const row = this.currentRow()
+    if (!row) throw new Error('The ledger has no active signing key; run `auditlens keys rotate`.')
+    return {
+      keyId: row.key_id,
+      publicKey: row.public_key,
+      privateKey: this.privateKey(row.key_id),
+      notBefore: row.not_before,
+    }
+  }
+
+  private privateKey(keyId: string): KeyObject {
+    let key = this.privateKeys.get(keyId)
+    if (!key) {
+      if (!this.keyDir) throw new Error(`The private key of ${keyId} is not available in this process.`)
+      key = createPrivateKey(readFileSync(join(this.keyDir, `${keyId}.pem`)))
+      this.privateKeys.set(keyId, key)
+    }
+    return key
+  }
+
+  /** The hex public key of `keyId` (cached: it never changes). */
+  publicKeyOf(keyId: string): string {
+    let hex = this.publicKeys.get(keyId)
+    if (hex === undefined) {
+      const row = this.db.prepare('SELECT public_key FROM signing_keys WHERE key_id = ?').get(keyId) as
+        { public_key: string } | undefined
+      if (!row) throw new Error(`Unknown signing key ${keyId}.`)
+      hex = row.public_key
+      this.publicKeys.set(keyId, hex)
+    }
+    return hex
+  }
+
+  list(): SigningKeyInfo[] {
+    const rows = this.db.prepare('SELECT * FROM signing_keys ORDER BY not_before').all() as KeyRow[]
+    return rows.map((row) => ({ ...row, algorithm: 'Ed25519' as const }))
+  }
+
+  /**
+   * Start a new key and close the current one's window at the same instant, in one
+   * transaction, so every ingested_at falls inside exactly one key's window.
+   */
+  rotate(now = new Date()): SigningKeyInfo {
+    const rotate = this.db.transaction(() => {
+      const current = this.currentRow()
+      // Never let the new window start before the old one did, even if the clock went back.
+      const at = current && current.not_before > now.toISOString() ? current.not_before : now.toISOString()
+      if (current) this.db.prepare('UPDATE signing_keys SET not_after = ? WHERE key_id = ?').run(at, current.key_id)
+      return this.create(at)
+    })
+    return { ...rotate.immediate(), algorithm: 'Ed25519' }
+  }
+}
