@@ -138,19 +138,35 @@ function isInteger(value: unknown): boolean {
   return value instanceof LosslessNumber && /^\d+$/.test(value.text)
 }
 
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/
+/** For runtimes without String.prototype.isWellFormed (Safari < 16.4, which also lacks lookbehind). */
+export function hasLoneSurrogate(value: string): boolean {
+  for (let i = 0; i < value.length; i++) {
+    const unit = value.charCodeAt(i)
+    if (unit < 0xd800 || unit > 0xdfff) continue
+    const next = value.charCodeAt(i + 1)
+    if (unit > 0xdbff || !(next >= 0xdc00 && next <= 0xdfff)) return true
+    i++
+  }
+  return false
+}
 
 function writeString(value: string, path: string): string {
   // A lone surrogate has no UTF-8 encoding: TextEncoder would silently write U+FFFD and the
   // bytes would no longer be the ones that were signed.
   const wellFormed = (value as { isWellFormed?: () => boolean }).isWellFormed
-  if (wellFormed ? !wellFormed.call(value) : LONE_SURROGATE.test(value)) {
+  if (wellFormed ? !wellFormed.call(value) : hasLoneSurrogate(value)) {
     malformed('invalid-string', path, `${path || 'a key'} contains a lone UTF-16 surrogate, which has no UTF-8 form`)
   }
   return JSON.stringify(value)
 }
 
-function writeCanonical(value: unknown, path: string): string {
+/** As in parseAuditJson: deeper nesting (or a cycle) is malformed, never a stack overflow. */
+const MAX_DEPTH = 256
+
+function writeCanonical(value: unknown, path: string, depth = 0): string {
+  if (depth > MAX_DEPTH) {
+    malformed('invalid-field', path, `${path} is nested deeper than ${MAX_DEPTH} levels (or contains a cycle)`)
+  }
   switch (typeof value) {
     case 'string':
       return writeString(value, path)
@@ -175,7 +191,7 @@ function writeCanonical(value: unknown, path: string): string {
           if (i > 0) out += ','
           const item: unknown = value[i]
           if (item === undefined) malformed('invalid-field', `${path}[${i}]`, `${path}[${i}] is not a JSON value`)
-          out += writeCanonical(item, `${path}[${i}]`)
+          out += writeCanonical(item, `${path}[${i}]`, depth + 1)
         }
         return out + ']'
       }
@@ -188,7 +204,7 @@ function writeCanonical(value: unknown, path: string): string {
         const key = keys[i]!
         const childPath = path ? `${path}.${key}` : key
         if (i > 0) out += ','
-        out += writeString(key, childPath) + ':' + writeCanonical(record[key], childPath)
+        out += writeString(key, childPath) + ':' + writeCanonical(record[key], childPath, depth + 1)
       }
       return out + '}'
     }

@@ -36,9 +36,12 @@ export const nobleBackend: CryptoBackend = {
       nobleReady = true
     }
     try {
-      // zip215: false is RFC 8032 / FIPS 186-5 verification, the rule WebCrypto implements, so
-      // both backends accept and reject the same signatures.
-      return ed.verify(signature, message, publicKey, { zip215: false })
+      // WebCrypto (OpenSSL, BoringSSL) checks RFC 8032's cofactorless equation [S]B = R + [k]A;
+      // noble checks the cofactored one, which also accepts an R with a small-order component.
+      // With a torsion-free A (see isUsablePublicKey) the two agree exactly when R is torsion-free
+      // too, so that extra check makes both backends accept and reject the same signatures.
+      if (!ed.verify(signature, message, publicKey, { zip215: false })) return false
+      return ed.Point.fromBytes(signature.subarray(0, 32), false).isTorsionFree()
     } catch {
       return false
     }
@@ -93,7 +96,12 @@ let autoBackend: Promise<CryptoBackend> | undefined
  * vector and falls back to noble if anything about it fails.
  */
 export function resolveCrypto(choice: CryptoChoice = 'auto'): Promise<CryptoBackend> {
-  if (typeof choice === 'object') return Promise.resolve(choice)
+  if (typeof choice === 'object' && choice !== null) return Promise.resolve(choice)
+  if (choice !== 'auto' && choice !== 'noble' && choice !== 'webcrypto') {
+    return Promise.reject(
+      new TypeError(`crypto must be 'auto', 'webcrypto', 'noble' or a CryptoBackend; got ${String(choice)}`),
+    )
+  }
   if (choice === 'noble') return Promise.resolve(nobleBackend)
   if (choice === 'webcrypto') {
     if (!globalThis.crypto?.subtle) {
@@ -120,13 +128,16 @@ async function probeWebCrypto(): Promise<CryptoBackend | null> {
 }
 
 /**
- * Whether `publicKey` is an Ed25519 key that can prove anything: a canonical encoding of a
- * point that is not of small order. With a small-order key, a crafted signature verifies for
- * any message under RFC 8032's cofactorless equation, so such a key never counts as a signer.
+ * Whether `publicKey` is an Ed25519 key that can prove anything: the canonical encoding of a
+ * point in the prime-order subgroup, other than the identity. With a small-order key a crafted
+ * signature verifies for any message (Node's WebCrypto accepts one), and a key with a
+ * small-order component makes cofactored and cofactorless verifiers disagree, so neither kind
+ * ever counts as a signer.
  */
 export function isUsablePublicKey(publicKey: Uint8Array): boolean {
   try {
-    return !ed.Point.fromBytes(publicKey, false).isSmallOrder()
+    const point = ed.Point.fromBytes(publicKey, false)
+    return !point.isSmallOrder() && point.isTorsionFree()
   } catch {
     return false
   }

@@ -7,11 +7,12 @@ import { AuditJsonSyntaxError, parseAuditJson } from './lossless-json.js'
 import { resolveCrypto } from './crypto.js'
 import { KeyRing } from './key-ring.js'
 import type { VerificationResult } from './types.js'
-import { verifyEvent, type VerifyOptions } from './verify.js'
+import { positiveInteger, verifyEvent, type VerifyOptions } from './verify.js'
 
 /** One line of input, as split by {@link splitLines}. */
 export type NdjsonLine =
-  { line: number; text: string } | { line: number; text: null; problem: 'too-long' | 'invalid-utf8' }
+  /** `bytes`: the line's size before decoding. */
+  { line: number; text: string; bytes: number } | { line: number; text: null; problem: 'too-long' | 'invalid-utf8' }
 
 export interface SplitLinesOptions {
   /** Lines longer than this many bytes are reported, not buffered (default 16 MiB). */
@@ -51,7 +52,7 @@ export async function* splitLines(
     } catch {
       return { line: lineNumber, text: null, problem: 'invalid-utf8' }
     }
-    return /^[ \t]*$/.test(text) ? null : { line: lineNumber, text }
+    return /^[ \t]*$/.test(text) ? null : { line: lineNumber, text, bytes: end }
   }
 
   const append = (piece: Uint8Array) => {
@@ -108,6 +109,11 @@ export interface NdjsonLineResult extends VerificationResult {
 export interface VerifyNdjsonOptions extends VerifyOptions, SplitLinesOptions {
   /** Verifications in flight at once; results still come out in input order (default 64). */
   window?: number
+  /**
+   * Bytes of line text in flight at once (default 8 MiB). With the line limit this bounds
+   * memory: at most this much plus one line is held, however large the input.
+   */
+  windowBytes?: number
 }
 
 /**
@@ -118,18 +124,28 @@ export async function* verifyNdjson(
   chunks: AsyncIterable<Uint8Array>,
   options: VerifyNdjsonOptions = {},
 ): AsyncGenerator<NdjsonLineResult> {
-  const window = Math.max(1, options.window ?? 64)
+  const window = positiveInteger(options.window, 64, 'window')
+  const windowBytes = positiveInteger(options.windowBytes, 8 * 1024 * 1024, 'windowBytes')
   // Settle the options once, so a bad pinned key fails here instead of in every line.
   const verifyOptions: VerifyOptions = {
     trustedKeys: options.trustedKeys instanceof KeyRing ? options.trustedKeys : new KeyRing(options.trustedKeys),
     crypto: await resolveCrypto(options.crypto),
   }
-  const pending: Promise<NdjsonLineResult>[] = []
-  for await (const line of splitLines(chunks, options)) {
-    pending.push(verifyLine(line, verifyOptions))
-    if (pending.length >= window) yield await pending.shift()!
+  const pending: { result: Promise<NdjsonLineResult>; size: number }[] = []
+  let pendingBytes = 0
+  const next = async () => {
+    const head = pending.shift()!
+    pendingBytes -= head.size
+    return head.result
   }
-  while (pending.length > 0) yield await pending.shift()!
+  for await (const line of splitLines(chunks, options)) {
+    const size = line.text === null ? 0 : line.bytes
+    // Make room first, so the new line joins a window that is within both bounds.
+    while (pending.length > 0 && (pending.length >= window || pendingBytes + size > windowBytes)) yield await next()
+    pending.push({ result: verifyLine(line, verifyOptions), size })
+    pendingBytes += size
+  }
+  while (pending.length > 0) yield await next()
 }
 
 async function verifyLine(line: NdjsonLine, options: VerifyOptions): Promise<NdjsonLineResult> {

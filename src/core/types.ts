@@ -87,6 +87,9 @@ export interface VerificationResult {
   message: string
   /** Lowercase hex SHA-256 of the recomputed canonical bytes; `null` when they could not be built. */
   payloadHash: string | null
-  /** The key the signature was valid under: the pinned key's id if it has one. */
+  /**
+   * The id of the pinned key the signature was valid under, when that pinned key was given an
+   * id. Never taken from the event's own (unsigned) `key_id`, which anyone could have edited.
+   */
   keyId?: string
 }

@@ -73,7 +73,7 @@ export async function verifyEvents(
   const ring = toRing(options.trustedKeys)
   const backend = await resolveCrypto(options.crypto)
   const { signal, onResult } = options
-  const concurrency = Math.max(1, Math.floor(options.concurrency ?? 64))
+  const concurrency = positiveInteger(options.concurrency, 64, 'concurrency')
   const results: VerificationResult[] = new Array(events.length)
   let next = 0
   const worker = async (): Promise<void> => {
@@ -88,6 +88,13 @@ export async function verifyEvents(
   await Promise.all(Array.from({ length: Math.min(concurrency, events.length) }, worker))
   signal?.throwIfAborted()
   return results
+}
+
+/** A whole number of at least 1, or `fallback` when not given; anything else is a mistake worth an error. */
+export function positiveInteger(value: number | undefined, fallback: number, name: string): number {
+  if (value === undefined) return fallback
+  if (!Number.isFinite(value) || value < 1) throw new TypeError(`${name} must be a number of at least 1; got ${value}`)
+  return Math.floor(value)
 }
 
 function result(
@@ -132,7 +139,6 @@ async function check(event: unknown, ring: KeyRing, backend: CryptoBackend): Pro
       'payload-hash-mismatch',
       'the content was changed after signing: its hash no longer matches payload_hash',
       payloadHash,
-      e.key_id,
     )
   }
 
@@ -155,7 +161,7 @@ async function check(event: unknown, ring: KeyRing, backend: CryptoBackend): Pro
           'signature-valid',
           'signed by a pinned key; the content is exactly what was signed',
           payloadHash,
-          key.keyId ?? e.key_id,
+          key.keyId,
         )
       }
     }
@@ -166,7 +172,7 @@ async function check(event: unknown, ring: KeyRing, backend: CryptoBackend): Pro
           'key-outside-validity-window',
           'signed by a pinned key, but at a time outside that key’s validity window',
           payloadHash,
-          key.keyId ?? e.key_id,
+          key.keyId,
         )
       }
     }
@@ -178,7 +184,6 @@ async function check(event: unknown, ring: KeyRing, backend: CryptoBackend): Pro
           'key-not-pinned',
           'the signature is valid only under a key that is not pinned: the event may have been re-signed',
           payloadHash,
-          e.key_id,
         )
       }
     }
@@ -187,7 +192,6 @@ async function check(event: unknown, ring: KeyRing, backend: CryptoBackend): Pro
       'signature-invalid',
       'the signature does not match the content under any known key',
       payloadHash,
-      e.key_id,
     )
   }
 
@@ -198,8 +202,7 @@ async function check(event: unknown, ring: KeyRing, backend: CryptoBackend): Pro
       'no-pinned-keys',
       'the signature matches the key inside the event, but no keys are pinned to prove who signed it',
       payloadHash,
-      e.key_id,
     )
   }
-  return result('tampered', 'signature-invalid', 'the signature does not match the content', payloadHash, e.key_id)
+  return result('tampered', 'signature-invalid', 'the signature does not match the content', payloadHash)
 }

@@ -10,8 +10,27 @@ export class UsageError extends Error {
   override name = 'UsageError'
 }
 
-/** Write, waiting for `drain` when the stream asks for it, so output never piles up in memory. */
+/** The first error each output stream reported (EPIPE once the reader has gone). */
+const streamErrors = new WeakMap<NodeJS.WritableStream, Error>()
+const watched = new WeakSet<NodeJS.WritableStream>()
+
+function watch(stream: NodeJS.WritableStream): void {
+  if (watched.has(stream)) return
+  watched.add(stream)
+  // Without a listener, an EPIPE after `| head` exits would crash the process.
+  stream.on('error', (error: Error) => {
+    if (!streamErrors.has(stream)) streamErrors.set(stream, error)
+  })
+}
+
+/**
+ * Write, waiting for `drain` when the stream asks for it, so output never piles up in memory.
+ * Rejects with the stream's error (EPIPE once the reader has gone) instead of writing on.
+ */
 export async function writeOut(stream: NodeJS.WritableStream, text: string): Promise<void> {
+  watch(stream)
+  const failed = streamErrors.get(stream)
+  if (failed) throw failed
   if (!stream.write(text)) {
     await new Promise<void>((resolve, reject) => {
       const onDrain = () => {

@@ -10,6 +10,7 @@ Commands:
       --trusted-key HEX      Pin a public key (repeatable).
       --keys FILE            Pin the keys in a keys document (the /v1/audit/keys response).
       --json                 One JSON result per input line instead of a report.
+      --allow-empty          Exit 0 for an input with no events (otherwise 1).
   serve                      Run the reference ledger (an Invoance-compatible audit API).
       --port 8787 --host 127.0.0.1 --db .auditlens/ledger.db
       --seed N               On a first run, add N demo events across acme, globex, initech.
@@ -23,8 +24,9 @@ Options:
   -h, --help                 Show this help.
   -v, --version              Show the version.
 
-Exit status: 0 when every event is verified (or unpinned), 1 when any event is tampered,
-untrusted or malformed, 2 for a usage error.
+Exit status of verify: 0 when every event is verified (or unpinned), 1 when any event is
+tampered, untrusted or malformed (or there are none), 2 for a usage error, 141 when its
+output was closed (| head) before anything failed.
 `
 
 function version(): string {

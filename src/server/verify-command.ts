@@ -17,6 +17,7 @@ interface VerifyArgs {
   input: string
   keyRing: KeyRing
   json: boolean
+  allowEmpty: boolean
 }
 
 async function parseVerifyArgs(argv: string[]): Promise<VerifyArgs> {
@@ -30,6 +31,7 @@ async function parseVerifyArgs(argv: string[]): Promise<VerifyArgs> {
         'trusted-key': { type: 'string', multiple: true },
         keys: { type: 'string' },
         json: { type: 'boolean' },
+        'allow-empty': { type: 'boolean' },
       },
     })
   } catch (error) {
@@ -61,7 +63,7 @@ async function parseVerifyArgs(argv: string[]): Promise<VerifyArgs> {
   } catch (error) {
     throw new UsageError((error as Error).message.replace(/^trustedKeys/, 'pinned key'))
   }
-  return { input: positionals[0]!, keyRing, json: values.json ?? false }
+  return { input: positionals[0]!, keyRing, json: values.json ?? false, allowEmpty: values['allow-empty'] ?? false }
 }
 
 async function openInput(path: string, io: CliIo): Promise<AsyncIterable<Uint8Array>> {
@@ -117,11 +119,23 @@ export async function runVerify(argv: string[], io: CliIo): Promise<number> {
     }
   } catch (error) {
     const code = (error as { code?: string }).code
-    if (code && code !== 'EPIPE') throw new UsageError(`cannot read '${args.input}': ${describe(error)}`)
+    // Whoever reads our output stopped (`| head`): stop too. What was found so far decides the
+    // status; having found nothing wrong yet is not a pass, as the rest went unchecked.
+    if (code === 'EPIPE') return failed(counts) ? 1 : SIGPIPE_STATUS
+    if (code) throw new UsageError(`cannot read '${args.input}': ${describe(error)}`)
     throw error
   }
   if (!args.json) await writeOut(io.stdout, summary(total, counts, args.keyRing.size))
-  return STATUSES.some((status) => !PASSING.has(status) && counts[status] > 0) ? 1 : 0
+  // An empty file proves nothing: a CI check must not pass because an export came back empty.
+  if (total === 0 && !args.allowEmpty) return 1
+  return failed(counts) ? 1 : 0
+}
+
+/** What shells report for a process ended by SIGPIPE (128 + 13). */
+const SIGPIPE_STATUS = 141
+
+function failed(counts: Record<VerificationStatus, number>): boolean {
+  return STATUSES.some((status) => !PASSING.has(status) && counts[status] > 0)
 }
 
 function summary(total: number, counts: Record<VerificationStatus, number>, pinned: number): string {
@@ -129,7 +143,10 @@ function summary(total: number, counts: Record<VerificationStatus, number>, pinn
   const parts = STATUSES.filter((status) => counts[status] > 0 || status === 'verified').map(
     (status) => `${n(counts[status])} ${status}`,
   )
-  let text = total === 0 ? 'No events found.\n' : `${n(total)} event${total === 1 ? '' : 's'}: ${parts.join(', ')}\n`
+  let text =
+    total === 0
+      ? 'No events found: nothing was verified (pass --allow-empty to accept that).\n'
+      : `${n(total)} event${total === 1 ? '' : 's'}: ${parts.join(', ')}\n`
   if (pinned === 0 && total > 0) {
     text +=
       'No keys were pinned (--trusted-key, --keys): signatures were checked only against the key inside each ' +

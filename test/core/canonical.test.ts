@@ -8,6 +8,7 @@ import {
   MalformedEventError,
   parseAuditJson,
 } from '../../src/core/index.js'
+import { hasLoneSurrogate } from '../../src/core/canonical.js'
 import { apiEvent } from '../support/signing.js'
 
 describe('canonicalJson', () => {
@@ -125,5 +126,14 @@ describe('canonicalJson', () => {
     for (const value of [null, 'event', 42, [], undefined]) {
       expect(canonicalize(value)).toMatchObject({ ok: false, error: { reason: 'not-an-object' } })
     }
+  })
+
+  it('finds lone surrogates without isWellFormed (the fallback for older Safari)', () => {
+    expect(hasLoneSurrogate('plain ascii')).toBe(false)
+    expect(hasLoneSurrogate('emoji 😀 and \uE000')).toBe(false)
+    expect(hasLoneSurrogate('high \ud83d alone')).toBe(true)
+    expect(hasLoneSurrogate('low \ude00 alone')).toBe(true)
+    expect(hasLoneSurrogate('ends high \ud83d')).toBe(true)
+    expect(hasLoneSurrogate('\ude00\ud83d')).toBe(true)
   })
 })

@@ -3,13 +3,14 @@ import { bytesToHex } from '@noble/hashes/utils.js'
 import * as ed from '@noble/ed25519'
 import {
   KeyRing,
+  nobleBackend,
   verifyEvent,
   verifyEvents,
   type CryptoBackend,
   type VerificationStatus,
   type VerifyOptions,
 } from '../../src/core/index.js'
-import { apiEvent, createSigner, seedFrom, VECTOR_SEED } from '../support/signing.js'
+import { apiEvent, createSigner, seedFrom, signWithTorsion, VECTOR_SEED } from '../support/signing.js'
 
 const ledger = createSigner(VECTOR_SEED, 'key_ledger')
 const attacker = createSigner(seedFrom(666), 'key_attacker')
@@ -30,19 +31,21 @@ describe.each(paths)('verifyEvent on the %s path', (crypto) => {
   const verify = (event: unknown, options: VerifyOptions = {}) => verifyEvent(event, { crypto, ...options })
   const signed = ledger.sign(apiEvent())
 
-  it('says verified for an intact event signed by a pinned key, naming the key', async () => {
+  it('says verified for an intact event signed by a pinned key', async () => {
     expect(await verify(signed, { trustedKeys: pinned })).toEqual({
       status: 'verified',
       reason: 'signature-valid',
       message: expect.any(String),
       payloadHash: signed.payload_hash,
-      keyId: 'key_ledger',
     })
   })
 
-  it('prefers the pinned key’s own id over the id the event claims', async () => {
+  it('names the pinned key by its own id, never by the unsigned key_id the event claims', async () => {
     const ring = new KeyRing([{ publicKey: ledger.publicKey, keyId: 'pinned_2026' }])
-    expect(await verify(signed, { trustedKeys: ring })).toMatchObject({ status: 'verified', keyId: 'pinned_2026' })
+    const claiming = { ...signed, key_id: 'prod-root-key' }
+    expect(await verify(claiming, { trustedKeys: ring })).toMatchObject({ status: 'verified', keyId: 'pinned_2026' })
+    expect(await verify(claiming, { trustedKeys: pinned })).not.toHaveProperty('keyId')
+    expect(await verify(claiming)).not.toHaveProperty('keyId')
   })
 
   it('says unpinned, never verified, when no keys are pinned', async () => {
@@ -238,6 +241,18 @@ describe('the two crypto paths', () => {
     ])
   })
 
+  it('agree on signatures with a small-order component in R or in the key (cofactored vs cofactorless)', async () => {
+    const mixedR = signWithTorsion(apiEvent(), VECTOR_SEED, 'R')
+    const mixedA = signWithTorsion(apiEvent(), VECTOR_SEED, 'A')
+    for (const crypto of paths) {
+      expect(await verifyEvent(mixedR, { crypto })).toMatchObject({ status: 'tampered' })
+      expect(await verifyEvent(mixedR, { crypto, trustedKeys: pinned })).toMatchObject({ status: 'tampered' })
+      expect(await verifyEvent(mixedA, { crypto })).toMatchObject({ status: 'tampered' })
+    }
+    // Such a key cannot be pinned either.
+    expect(() => new KeyRing([mixedA.signing_public_key as string])).toThrowError(/not a usable Ed25519 public key/)
+  })
+
   it('accept an injected backend, so a host can bring its own primitives', async () => {
     const calls: string[] = []
     const counting: CryptoBackend = {
@@ -251,6 +266,42 @@ describe('the two crypto paths', () => {
     const result = await verifyEvent(ledger.sign(apiEvent()), { trustedKeys: pinned, crypto: counting })
     expect(result.status).toBe('verified')
     expect(calls).toEqual(['sha256', 'verify'])
+  })
+})
+
+describe('pinned key order', () => {
+  it('tries the key the event names first, so an honest event costs one signature check', async () => {
+    const others = [createSigner(seedFrom(11)), createSigner(seedFrom(12)), createSigner(seedFrom(13))]
+    const ring = new KeyRing([...others.map((o) => o.publicKey), ledger.publicKey])
+    const tried: string[] = []
+    const recording: CryptoBackend = {
+      name: 'recording',
+      sha256: (data) => nobleBackend.sha256(data),
+      verifyEd25519: (s, m, k) => (tried.push(bytesToHex(k)), nobleBackend.verifyEd25519(s, m, k)),
+    }
+    const result = await verifyEvent(ledger.sign(apiEvent()), { trustedKeys: ring, crypto: recording })
+    expect(result.status).toBe('verified')
+    expect(tried).toEqual([ledger.publicKey])
+  })
+})
+
+describe('hostile input and options', () => {
+  it('reports nesting deeper than 256 levels, or a cycle, as malformed instead of overflowing the stack', async () => {
+    const deep = JSON.parse('['.repeat(20_000) + ']'.repeat(20_000)) as unknown
+    expect(await verifyEvent({ ...ledger.sign(apiEvent()), metadata: { deep } })).toMatchObject({
+      status: 'malformed',
+      reason: 'invalid-field',
+    })
+    const cycle: Record<string, unknown> = {}
+    cycle.self = cycle
+    const results = await verifyEvents([{ ...ledger.sign(apiEvent()), metadata: cycle }, ledger.sign(apiEvent())])
+    expect(results.map((r) => r.status)).toEqual(['malformed', 'unpinned'])
+  })
+
+  it('rejects options that would silently check nothing', async () => {
+    await expect(verifyEvents([apiEvent()], { concurrency: Number.NaN })).rejects.toThrowError(/concurrency must be/)
+    await expect(verifyEvents([apiEvent()], { concurrency: 0 })).rejects.toThrowError(/concurrency must be/)
+    await expect(verifyEvent(apiEvent(), { crypto: 'fast' as 'auto' })).rejects.toThrowError(/crypto must be/)
   })
 })
 

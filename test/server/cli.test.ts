@@ -127,8 +127,24 @@ describe('auditlens verify', () => {
     expect(result).toMatchObject({ code: 0, stdout: '1 event: 1 verified\n' })
   })
 
-  it('says so when there are no events at all', async () => {
-    expect(await run(['verify', '-'], '\n\n')).toMatchObject({ code: 0, stdout: 'No events found.\n' })
+  it('fails an input with no events, since nothing was verified, unless --allow-empty', async () => {
+    expect(await run(['verify', '-'], '\n\n')).toMatchObject({
+      code: 1,
+      stdout: expect.stringMatching(/^No events found/),
+    })
+    expect(await run(['verify', '-', '--allow-empty'], '')).toMatchObject({ code: 0 })
+  })
+
+  it('stops when its reader goes away: 1 if a failure was already printed, 141 if not', async () => {
+    const many = (first: unknown) => [first, ...Array.from({ length: 3000 }, () => good[0])]
+    const early = async (path: string) =>
+      new Promise<number | null>((resolve) => {
+        const child = spawn(process.execPath, [BIN, 'verify', path, '--json', '--trusted-key', ledger.publicKey])
+        child.stdout.once('data', () => child.stdout.destroy())
+        child.on('close', resolve)
+      })
+    expect(await early(file('fails-first.ndjson', many({ ...good[1], action: 'changed' })))).toBe(1)
+    expect(await early(file('passes-first.ndjson', many(good[1])))).toBe(141)
   })
 
   it.each([

@@ -68,3 +68,39 @@ export function apiEvent(overrides: Record<string, unknown> = {}): Record<string
     ...overrides,
   }
 }
+
+// Ed25519's group order L and a point of order 8 (from the curve's torsion subgroup).
+const L = 2n ** 252n + 27742317777372353535851937790883648493n
+const ORDER_8 = ed.Point.fromHex('26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc05')
+
+const littleEndian = (bytes: Uint8Array) => bytes.reduceRight((n, b) => (n << 8n) | BigInt(b), 0n)
+const toBytes32 = (n: bigint) => Uint8Array.from({ length: 32 }, (_, i) => Number((n >> BigInt(8 * i)) & 0xffn))
+
+/**
+ * Sign with a deliberately mixed-order R (R = rB + T) or public key (A' = A + T, T of order 8).
+ * Cofactored verifiers accept such signatures and cofactorless ones reject them, so they are
+ * what tells a verifier that is consistent across backends from one that is not.
+ */
+export function signWithTorsion(
+  event: Record<string, unknown>,
+  seed: Uint8Array,
+  torsionIn: 'R' | 'A',
+): Record<string, unknown> {
+  const message = canonicalBytes(event)
+  const { scalar: a, point: A } = ed.utils.getExtendedPublicKey(seed)
+  const publicKey = torsionIn === 'A' ? A.add(ORDER_8).toBytes() : A.toBytes()
+  // Search for a nonce whose challenge k is not a multiple of 8, so the torsion part survives.
+  for (let r = 1_000_003n; ; r += 7n) {
+    const R = torsionIn === 'R' ? ed.Point.BASE.multiply(r).add(ORDER_8) : ed.Point.BASE.multiply(r)
+    const Rb = R.toBytes()
+    const k = littleEndian(sha512(new Uint8Array([...Rb, ...publicKey, ...message]))) % L
+    if (k % 8n === 0n) continue
+    const S = (r + k * a) % L
+    return {
+      ...event,
+      payload_hash: bytesToHex(sha256(message)),
+      signature: bytesToHex(new Uint8Array([...Rb, ...toBytes32(S)])),
+      signing_public_key: bytesToHex(publicKey),
+    }
+  }
+}
