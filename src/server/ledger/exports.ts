@@ -116,7 +116,11 @@ export class Exports {
         .prepare("UPDATE exports SET status = 'ready', row_count = ?, file_path = ?, finished_at = ? WHERE id = ?")
         .run(count, path, new Date().toISOString(), id)
     } catch (error) {
-      rmSync(path, { force: true })
+      try {
+        rmSync(path, { force: true })
+      } catch {
+        // The folder itself is unusable (the likely cause of the failure); nothing to remove.
+      }
       const message = error instanceof Error ? error.message : String(error)
       this.db
         .prepare("UPDATE exports SET status = 'failed', error = ?, finished_at = ? WHERE id = ?")

@@ -28,6 +28,8 @@ export interface LedgerOptions {
   dataDir?: string | null
   /** Accepted as an API key with every scope (the `AUDITLENS_API_KEY` of development and tests). */
   devApiKey?: string | null
+  /** Where export files are written (default `<dataDir>/exports`, or a temp folder). */
+  exportDir?: string
   /** How long a presigned download URL stays valid (default 600 s). */
   downloadTtlSeconds?: number
   /** The current time in epoch milliseconds (default `Date.now`); tests step it by hand. */
@@ -60,12 +62,12 @@ export class Ledger {
     const inMemory = dbPath === ':memory:'
     if (!inMemory) mkdirSync(dirname(resolve(dbPath)), { recursive: true })
     const dataDir = options.dataDir !== undefined ? options.dataDir : inMemory ? null : dirname(resolve(dbPath))
-    this.tempDir = dataDir === null ? mkdtempSync(join(tmpdir(), 'auditlens-')) : null
+    this.tempDir = dataDir === null && !options.exportDir ? mkdtempSync(join(tmpdir(), 'auditlens-')) : null
     this.db = openDatabase(dbPath)
-    this.keys = new SigningKeys(this.db, dataDir === null ? null : join(dataDir, 'keys'))
+    this.keys = new SigningKeys(this.db, dataDir === null ? null : join(dataDir, 'keys'), this.now)
     this.apiKeys = new ApiKeys(this.db, options.devApiKey ?? null)
     this.events = new EventStore(this.db, this.keys)
-    this.exports = new Exports(this.db, this.events, join(dataDir ?? this.tempDir!, 'exports'))
+    this.exports = new Exports(this.db, this.events, options.exportDir ?? join(dataDir ?? this.tempDir!, 'exports'))
     this.cursors = new Cursors(ledgerSecret(this.db, 'cursor_secret'))
     this.downloads = new DownloadSigner(
       ledgerSecret(this.db, 'download_secret'),

@@ -183,10 +183,11 @@ export function createLedgerHandler(ledger: Ledger): (request: Request) => Promi
           throw badRequest(`${key} is not a field of an export; use org_id, format and filters.`)
         }
       }
-      const org = ledger.requireOrg(orgIdFrom((name) => body[name]))
       const format = body.format
       if (format !== 'csv' && format !== 'ndjson') throw badRequest('format must be "csv" or "ndjson".')
-      const job = ledger.exports.create(org.id, format as ExportFormat, exportFilters(body.filters))
+      const orgId = orgIdFrom((name) => body[name])
+      const filters = exportFilters(body.filters)
+      const job = ledger.exports.create(ledger.requireOrg(orgId).id, format as ExportFormat, filters)
       return json(exportJson(ledger, job, url.origin), 202)
     })
     .on('GET', '/v1/audit/exports/:id', (request, [id], url) => {

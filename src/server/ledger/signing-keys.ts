@@ -39,9 +39,10 @@ export class SigningKeys {
   constructor(
     private readonly db: Db,
     private readonly keyDir: string | null,
+    private readonly clock: () => number = Date.now,
   ) {
     if (keyDir) mkdirSync(keyDir, { recursive: true, mode: 0o700 })
-    if (!this.currentRow()) this.create(new Date().toISOString())
+    if (!this.currentRow()) this.create(new Date(this.clock()).toISOString())
   }
 
   private currentRow(): KeyRow | undefined {
@@ -114,13 +115,25 @@ export class SigningKeys {
    * Start a new key and close the current one's window at the same instant, in one
    * transaction, so every ingested_at falls inside exactly one key's window.
    */
-  rotate(now = new Date()): SigningKeyInfo {
+  rotate(now = new Date(this.clock())): SigningKeyInfo {
     const rotate = this.db.transaction(() => {
       const current = this.currentRow()
-      // Never let the new window start before the old one did, even if the clock went back.
-      const at = current && current.not_before > now.toISOString() ? current.not_before : now.toISOString()
-      if (current) this.db.prepare('UPDATE signing_keys SET not_after = ? WHERE key_id = ?').run(at, current.key_id)
-      return this.create(at)
+      let at = now.getTime()
+      if (current) {
+        // The old window must keep every event the old key signed (and never be empty), even
+        // if the clock went back: close it just after the latest of those, if that is later.
+        const last = this.db
+          .prepare('SELECT MAX(ingested_at) AS at FROM events WHERE key_id = ?')
+          .get(current.key_id) as {
+          at: string | null
+        }
+        const floor = Math.max(Date.parse(current.not_before), last.at ? Date.parse(last.at) : 0) + 1
+        at = Math.max(at, floor)
+        this.db
+          .prepare('UPDATE signing_keys SET not_after = ? WHERE key_id = ?')
+          .run(new Date(at).toISOString(), current.key_id)
+      }
+      return this.create(new Date(at).toISOString())
     })
     return { ...rotate.immediate(), algorithm: 'Ed25519' }
   }
