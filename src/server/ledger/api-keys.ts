@@ -5,7 +5,7 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto'
 import { HttpError } from '../http/http-error.js'
-import type { Db } from './database.js'
+import { statements, type Db } from './database.js'
 import { newId, randomToken } from './ids.js'
 
 export const SCOPES = ['audit:read', 'audit:write'] as const
@@ -21,11 +21,13 @@ const hash = (secret: string) => createHash('sha256').update(secret).digest('hex
 
 export class ApiKeys {
   private readonly devKeyHash: Buffer | null
+  private readonly sql: ReturnType<typeof statements>
 
   constructor(
     private readonly db: Db,
     devKey: string | null,
   ) {
+    this.sql = statements(db)
     this.devKeyHash = devKey ? Buffer.from(hash(devKey), 'hex') : null
   }
 
@@ -38,9 +40,12 @@ export class ApiKeys {
     const id = newId('alkid')
     const secret = randomToken('alk', 32)
     const unique = [...new Set(scopes)]
-    this.db
-      .prepare('INSERT INTO api_keys (id, secret_hash, scopes, created_at) VALUES (?, ?, ?, ?)')
-      .run(id, hash(secret), unique.join(','), new Date().toISOString())
+    this.sql('INSERT INTO api_keys (id, secret_hash, scopes, created_at) VALUES (?, ?, ?, ?)').run(
+      id,
+      hash(secret),
+      unique.join(','),
+      new Date().toISOString(),
+    )
     return { id, secret, scopes: unique }
   }
 
@@ -66,7 +71,7 @@ export class ApiKeys {
       return { keyId: 'dev', scopes: new Set(SCOPES) }
     }
     // Looked up by hash: the comparison is on a digest, so its timing reveals nothing useful.
-    const row = this.db.prepare('SELECT id, scopes FROM api_keys WHERE secret_hash = ?').get(digest) as
+    const row = this.sql('SELECT id, scopes FROM api_keys WHERE secret_hash = ?').get(digest) as
       { id: string; scopes: string } | undefined
     return row ? { keyId: row.id, scopes: new Set(row.scopes.split(',') as Scope[]) } : null
   }

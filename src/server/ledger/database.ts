@@ -115,3 +115,19 @@ export function openDatabase(path: string): Db {
   db.exec(SCHEMA)
   return db
 }
+
+/**
+ * Prepared statements by SQL text. better-sqlite3's prepare() costs about as much as running
+ * a small query, so anything on a request path reuses its statement.
+ */
+export function statements(db: Db): (sql: string) => Database.Statement<unknown[]> {
+  const cache = new Map<string, Database.Statement<unknown[]>>()
+  return (sql) => {
+    let statement = cache.get(sql)
+    if (!statement) {
+      statement = db.prepare<unknown[]>(sql)
+      cache.set(sql, statement)
+    }
+    return statement
+  }
+}

@@ -3,8 +3,7 @@
  */
 import { createHash, sign } from 'node:crypto'
 import { canonicalBytes, stringifyAuditJson, type AuditJsonValue } from '../../core/index.js'
-import type { Statement } from 'better-sqlite3'
-import type { Db } from './database.js'
+import { statements, type Db } from './database.js'
 import { newId } from './ids.js'
 import type { SigningKeys } from './signing-keys.js'
 import type { EventFilters } from './validation.js'
@@ -39,20 +38,13 @@ export interface EventRow {
 }
 
 export class EventStore {
-  private readonly statements = new Map<string, Statement<unknown[]>>()
+  private readonly stmt: ReturnType<typeof statements>
 
   constructor(
-    private readonly db: Db,
+    db: Db,
     private readonly keys: SigningKeys,
-  ) {}
-
-  private stmt(sql: string) {
-    let statement = this.statements.get(sql)
-    if (!statement) {
-      statement = this.db.prepare<unknown[]>(sql)
-      this.statements.set(sql, statement)
-    }
-    return statement
+  ) {
+    this.stmt = statements(db)
   }
 
   /**

@@ -8,7 +8,7 @@ import { join } from 'node:path'
 import { once } from 'node:events'
 import { setImmediate as yieldToLoop } from 'node:timers/promises'
 import { CSV_HEADER, csvRow } from './csv.js'
-import type { Db } from './database.js'
+import { statements, type Db } from './database.js'
 import type { EventStore } from './event-store.js'
 import { newId } from './ids.js'
 import type { EventFilters } from './validation.js'
@@ -34,14 +34,16 @@ const CHUNK = 2000
 export class Exports {
   private readonly running = new Set<Promise<void>>()
   private closed = false
+  private readonly sql: ReturnType<typeof statements>
 
   constructor(
     private readonly db: Db,
     private readonly events: EventStore,
     private readonly directory: string,
   ) {
+    this.sql = statements(db)
     // Jobs a previous process left unfinished start over rather than staying "running" forever.
-    const stale = this.db.prepare("SELECT id FROM exports WHERE status IN ('queued', 'running')").all() as {
+    const stale = this.sql("SELECT id FROM exports WHERE status IN ('queued', 'running')").all() as {
       id: string
     }[]
     for (const { id } of stale) this.start(id)
@@ -60,18 +62,16 @@ export class Exports {
       created_at: new Date().toISOString(),
       finished_at: null,
     }
-    this.db
-      .prepare(
-        `INSERT INTO exports VALUES (@id, @org_id, @format, @filters, @status, @row_count, @error, @file_path,
+    this.sql(
+      `INSERT INTO exports VALUES (@id, @org_id, @format, @filters, @status, @row_count, @error, @file_path,
           @created_at, @finished_at)`,
-      )
-      .run(row)
+    ).run(row)
     this.start(row.id)
     return row
   }
 
   get(id: string): ExportRow | undefined {
-    return this.db.prepare('SELECT * FROM exports WHERE id = ?').get(id) as ExportRow | undefined
+    return this.sql('SELECT * FROM exports WHERE id = ?').get(id) as ExportRow | undefined
   }
 
   private start(id: string): void {
@@ -85,7 +85,7 @@ export class Exports {
     if (!job || this.closed) return
     const filters = JSON.parse(job.filters) as EventFilters
     const path = join(this.directory, `${id}.${job.format}`)
-    const update = this.db.prepare('UPDATE exports SET status = ?, row_count = ?, file_path = ? WHERE id = ?')
+    const update = this.sql('UPDATE exports SET status = ?, row_count = ?, file_path = ? WHERE id = ?')
     let count = 0
     try {
       mkdirSync(this.directory, { recursive: true })
@@ -112,9 +112,12 @@ export class Exports {
       }
       out.end()
       await Promise.race([once(out, 'finish'), failed])
-      this.db
-        .prepare("UPDATE exports SET status = 'ready', row_count = ?, file_path = ?, finished_at = ? WHERE id = ?")
-        .run(count, path, new Date().toISOString(), id)
+      this.sql("UPDATE exports SET status = 'ready', row_count = ?, file_path = ?, finished_at = ? WHERE id = ?").run(
+        count,
+        path,
+        new Date().toISOString(),
+        id,
+      )
     } catch (error) {
       try {
         rmSync(path, { force: true })
@@ -122,9 +125,11 @@ export class Exports {
         // The folder itself is unusable (the likely cause of the failure); nothing to remove.
       }
       const message = error instanceof Error ? error.message : String(error)
-      this.db
-        .prepare("UPDATE exports SET status = 'failed', error = ?, finished_at = ? WHERE id = ?")
-        .run(`The export could not be written: ${message}`, new Date().toISOString(), id)
+      this.sql("UPDATE exports SET status = 'failed', error = ?, finished_at = ? WHERE id = ?").run(
+        `The export could not be written: ${message}`,
+        new Date().toISOString(),
+        id,
+      )
     }
   }
 

@@ -9,7 +9,7 @@ import { dirname, join, resolve } from 'node:path'
 import { stringifyAuditJson, type AuditJsonValue } from '../../core/index.js'
 import { HttpError, notFound } from '../http/http-error.js'
 import { ApiKeys, type Caller } from './api-keys.js'
-import { openDatabase, type Db } from './database.js'
+import { openDatabase, statements, type Db } from './database.js'
 import { EventStore, type EventRow, type NewEvent } from './event-store.js'
 import { Exports } from './exports.js'
 import { Cursors, DownloadSigner, ledgerSecret } from './hmac.js'
@@ -54,6 +54,7 @@ export class Ledger {
   readonly downloads: DownloadSigner
   readonly portal: PortalSessions
   readonly now: () => number
+  private readonly sql: ReturnType<typeof statements>
   private readonly tempDir: string | null
 
   constructor(options: LedgerOptions = {}) {
@@ -64,6 +65,7 @@ export class Ledger {
     const dataDir = options.dataDir !== undefined ? options.dataDir : inMemory ? null : dirname(resolve(dbPath))
     this.tempDir = dataDir === null && !options.exportDir ? mkdtempSync(join(tmpdir(), 'auditlens-')) : null
     this.db = openDatabase(dbPath)
+    this.sql = statements(this.db)
     this.keys = new SigningKeys(this.db, dataDir === null ? null : join(dataDir, 'keys'), this.now)
     this.apiKeys = new ApiKeys(this.db, options.devApiKey ?? null)
     this.events = new EventStore(this.db, this.keys)
@@ -82,23 +84,25 @@ export class Ledger {
       throw new HttpError(409, 'conflict', `An org with external_id "${externalId}" already exists.`)
     }
     const org: Org = { id: newId('aorg'), external_id: externalId, name }
-    this.db
-      .prepare('INSERT INTO orgs (id, external_id, name, created_at) VALUES (?, ?, ?, ?)')
-      .run(org.id, org.external_id, org.name, new Date().toISOString())
+    this.sql('INSERT INTO orgs (id, external_id, name, created_at) VALUES (?, ?, ?, ?)').run(
+      org.id,
+      org.external_id,
+      org.name,
+      new Date().toISOString(),
+    )
     return org
   }
 
   listOrgs(): Org[] {
-    return this.db.prepare('SELECT id, external_id, name FROM orgs ORDER BY created_at, id').all() as Org[]
+    return this.sql('SELECT id, external_id, name FROM orgs ORDER BY created_at, id').all() as Org[]
   }
 
   orgById(id: string): Org | undefined {
-    return this.db.prepare('SELECT id, external_id, name FROM orgs WHERE id = ?').get(id) as Org | undefined
+    return this.sql('SELECT id, external_id, name FROM orgs WHERE id = ?').get(id) as Org | undefined
   }
 
   orgByExternalId(externalId: string): Org | undefined {
-    return this.db.prepare('SELECT id, external_id, name FROM orgs WHERE external_id = ?').get(externalId) as
-      Org | undefined
+    return this.sql('SELECT id, external_id, name FROM orgs WHERE external_id = ?').get(externalId) as Org | undefined
   }
 
   /** The org with this id, or a 404 that says how to find ids. */
@@ -125,9 +129,9 @@ export class Ledger {
       .update(stringifyAuditJson(body, { sortKeys: true }))
       .digest('hex')
     const run = this.db.transaction(() => {
-      const previous = this.db
-        .prepare('SELECT request_hash, event_id FROM idempotency_keys WHERE api_key_id = ? AND key = ?')
-        .get(caller.keyId, idempotencyKey) as { request_hash: string; event_id: string } | undefined
+      const previous = this.sql(
+        'SELECT request_hash, event_id FROM idempotency_keys WHERE api_key_id = ? AND key = ?',
+      ).get(caller.keyId, idempotencyKey) as { request_hash: string; event_id: string } | undefined
       if (previous) {
         if (previous.request_hash !== requestHash) {
           throw new HttpError(
@@ -143,9 +147,13 @@ export class Ledger {
           ? this.requireOrg(input.orgId)
           : (this.orgByExternalId(input.org!) ?? this.createOrg(input.org!, null))
       const [event] = this.events.appendInTransaction(org.id, [input], new Date(this.now()))
-      this.db
-        .prepare('INSERT INTO idempotency_keys VALUES (?, ?, ?, ?, ?)')
-        .run(caller.keyId, idempotencyKey, requestHash, event!.id, new Date().toISOString())
+      this.sql('INSERT INTO idempotency_keys VALUES (?, ?, ?, ?, ?)').run(
+        caller.keyId,
+        idempotencyKey,
+        requestHash,
+        event!.id,
+        new Date().toISOString(),
+      )
       return { event: event!, replayed: false }
     })
     // IMMEDIATE takes the write lock first, so seq is read and used without a race, even

@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto'
 import { jwtVerify, SignJWT } from 'jose'
 import { HttpError } from '../http/http-error.js'
-import type { Db } from './database.js'
+import { statements, type Db } from './database.js'
 import { randomToken } from './ids.js'
 
 const AUDIENCE = 'auditlens-portal'
@@ -13,35 +13,43 @@ const ISSUER = 'auditlens-ledger'
 const hash = (token: string) => createHash('sha256').update(token).digest('hex')
 
 export class PortalSessions {
+  private readonly sql: ReturnType<typeof statements>
+
   constructor(
     private readonly db: Db,
     private readonly secret: Uint8Array,
     private readonly clock: () => number = Date.now,
-  ) {}
+  ) {
+    this.sql = statements(db)
+  }
 
   /** A one-time token for `orgId`, valid for `durationSeconds` (clamped to 60..86400). */
   create(orgId: string, durationSeconds: number, now = this.clock()): { token: string; expires_at: string } {
     const duration = Math.min(86_400, Math.max(60, Math.floor(durationSeconds)))
     const token = randomToken('aps', 32)
     const expiresAt = new Date(now + duration * 1000).toISOString()
-    this.db
-      .prepare('INSERT INTO portal_sessions (token_hash, org_id, duration_s, expires_at) VALUES (?, ?, ?, ?)')
-      .run(hash(token), orgId, duration, expiresAt)
+    this.sql('INSERT INTO portal_sessions (token_hash, org_id, duration_s, expires_at) VALUES (?, ?, ?, ?)').run(
+      hash(token),
+      orgId,
+      duration,
+      expiresAt,
+    )
     return { token, expires_at: expiresAt }
   }
 
   /** Trade a one-time token for a JWT; the same token never works twice. */
   async exchange(token: string, now = this.clock()): Promise<{ token: string; expires_at: string }> {
     const claim = this.db.transaction(() => {
-      const row = this.db.prepare('SELECT * FROM portal_sessions WHERE token_hash = ?').get(hash(token)) as
+      const row = this.sql('SELECT * FROM portal_sessions WHERE token_hash = ?').get(hash(token)) as
         { org_id: string; expires_at: string; used_at: string | null } | undefined
       if (!row) throw unauthorized('This portal token is not valid.')
       if (row.used_at) throw unauthorized('This portal token was already exchanged; create a new portal session.')
       if (Date.parse(row.expires_at) <= now)
         throw unauthorized('This portal token has expired; create a new portal session.')
-      this.db
-        .prepare('UPDATE portal_sessions SET used_at = ? WHERE token_hash = ?')
-        .run(new Date(now).toISOString(), hash(token))
+      this.sql('UPDATE portal_sessions SET used_at = ? WHERE token_hash = ?').run(
+        new Date(now).toISOString(),
+        hash(token),
+      )
       return row
     })
     const row = claim.immediate()

@@ -6,7 +6,7 @@
 import { createPrivateKey, generateKeyPairSync, type KeyObject } from 'node:crypto'
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import type { Db } from './database.js'
+import { statements, type Db } from './database.js'
 import { newId } from './ids.js'
 
 export interface SigningKeyInfo {
@@ -35,20 +35,21 @@ export class SigningKeys {
   /** Private keys by id. Without a key directory (an in-memory ledger) this is their only home. */
   private readonly privateKeys = new Map<string, KeyObject>()
   private readonly publicKeys = new Map<string, string>()
+  private readonly sql: ReturnType<typeof statements>
 
   constructor(
     private readonly db: Db,
     private readonly keyDir: string | null,
     private readonly clock: () => number = Date.now,
   ) {
+    this.sql = statements(db)
     if (keyDir) mkdirSync(keyDir, { recursive: true, mode: 0o700 })
     if (!this.currentRow()) this.create(new Date(this.clock()).toISOString())
   }
 
   private currentRow(): KeyRow | undefined {
-    return this.db
-      .prepare('SELECT * FROM signing_keys WHERE not_after IS NULL ORDER BY not_before DESC LIMIT 1')
-      .get() as KeyRow | undefined
+    return this.sql('SELECT * FROM signing_keys WHERE not_after IS NULL ORDER BY not_before DESC LIMIT 1').get() as
+      KeyRow | undefined
   }
 
   private create(notBefore: string): KeyRow {
@@ -67,7 +68,7 @@ export class SigningKeys {
       })
     }
     this.privateKeys.set(row.key_id, privateKey)
-    this.db.prepare('INSERT INTO signing_keys VALUES (@key_id, @public_key, @not_before, @not_after)').run(row)
+    this.sql('INSERT INTO signing_keys VALUES (@key_id, @public_key, @not_before, @not_after)').run(row)
     return row
   }
 
@@ -97,7 +98,7 @@ export class SigningKeys {
   publicKeyOf(keyId: string): string {
     let hex = this.publicKeys.get(keyId)
     if (hex === undefined) {
-      const row = this.db.prepare('SELECT public_key FROM signing_keys WHERE key_id = ?').get(keyId) as
+      const row = this.sql('SELECT public_key FROM signing_keys WHERE key_id = ?').get(keyId) as
         { public_key: string } | undefined
       if (!row) throw new Error(`Unknown signing key ${keyId}.`)
       hex = row.public_key
@@ -107,7 +108,7 @@ export class SigningKeys {
   }
 
   list(): SigningKeyInfo[] {
-    const rows = this.db.prepare('SELECT * FROM signing_keys ORDER BY not_before').all() as KeyRow[]
+    const rows = this.sql('SELECT * FROM signing_keys ORDER BY not_before').all() as KeyRow[]
     return rows.map((row) => ({ ...row, algorithm: 'Ed25519' as const }))
   }
 
@@ -122,16 +123,15 @@ export class SigningKeys {
       if (current) {
         // The old window must keep every event the old key signed (and never be empty), even
         // if the clock went back: close it just after the latest of those, if that is later.
-        const last = this.db
-          .prepare('SELECT MAX(ingested_at) AS at FROM events WHERE key_id = ?')
-          .get(current.key_id) as {
+        const last = this.sql('SELECT MAX(ingested_at) AS at FROM events WHERE key_id = ?').get(current.key_id) as {
           at: string | null
         }
         const floor = Math.max(Date.parse(current.not_before), last.at ? Date.parse(last.at) : 0) + 1
         at = Math.max(at, floor)
-        this.db
-          .prepare('UPDATE signing_keys SET not_after = ? WHERE key_id = ?')
-          .run(new Date(at).toISOString(), current.key_id)
+        this.sql('UPDATE signing_keys SET not_after = ? WHERE key_id = ?').run(
+          new Date(at).toISOString(),
+          current.key_id,
+        )
       }
       return this.create(new Date(at).toISOString())
     })
