@@ -1,0 +1,117 @@
+/**
+ * The ledger's commands as a user runs them, built binary in child processes, ending with the
+ * promise the ledger makes: its NDJSON export passes `auditlens verify` against its own keys.
+ */
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process'
+import { mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { afterAll, describe, expect, it } from 'vitest'
+
+const BIN = fileURLToPath(new URL('../../dist/server/cli.js', import.meta.url))
+const dir = mkdtempSync(join(tmpdir(), 'auditlens-ledger-cli-'))
+const db = join(dir, 'ledger.db')
+const env = { ...process.env, AUDITLENS_API_KEY: '' }
+
+function run(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], { env })
+    let stdout = ''
+    let stderr = ''
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d))
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d))
+    child.on('error', reject)
+    child.on('close', (code) => resolve({ code, stdout, stderr }))
+  })
+}
+
+let server: ChildProcessWithoutNullStreams | undefined
+afterAll(() => server?.kill('SIGKILL'))
+
+describe('auditlens serve, seed and keys', () => {
+  let apiKey = ''
+
+  it('keys create prints a new key once, on stdout alone', async () => {
+    const created = await run(['keys', 'create', '--scopes', 'audit:read,audit:write', '--db', db])
+    expect(created.code).toBe(0)
+    apiKey = created.stdout.trim()
+    expect(apiKey).toMatch(/^alk_[\w-]{40,}$/)
+    expect(created.stderr).toMatch(/shown only once/)
+  })
+
+  it('keeps the private signing key in a 0600 file beside the database', () => {
+    const keys = readdirSync(join(dir, 'keys'))
+    expect(keys).toHaveLength(1)
+    expect(statSync(join(dir, 'keys', keys[0]!)).mode & 0o777).toBe(0o600)
+  })
+
+  it('seed adds realistic events to an org it creates', async () => {
+    const seeded = await run(['seed', '--org', 'acme', '--count', '300', '--db', db])
+    expect(seeded).toMatchObject({ code: 0, stdout: expect.stringMatching(/^Added 300 events to acme \(aorg_\w+\)/) })
+  })
+
+  it('serve answers over HTTP, and its NDJSON export passes auditlens verify against /v1/audit/keys', async () => {
+    server = spawn(process.execPath, [BIN, 'serve', '--db', db, '--port', '0'], { env })
+    const url = await new Promise<string>((resolve, reject) => {
+      let out = ''
+      server!.stdout.setEncoding('utf8').on('data', (d: string) => {
+        out += d
+        const match = /listening on (http:\/\/[\d.:]+)\/v1/.exec(out)
+        if (match) resolve(match[1]!)
+      })
+      server!.on('close', (code) => reject(new Error(`serve exited ${code}: ${out}`)))
+    })
+    const auth = { authorization: `Bearer ${apiKey}` }
+    const { orgs } = (await (await fetch(`${url}/v1/audit/orgs`, { headers: auth })).json()) as {
+      orgs: { id: string }[]
+    }
+    const created = await fetch(`${url}/v1/audit/exports`, {
+      method: 'POST',
+      headers: { ...auth, 'content-type': 'application/json' },
+      body: JSON.stringify({ org_id: orgs[0]!.id, format: 'ndjson' }),
+    })
+    let job = (await created.json()) as { id: string; status: string; download_url: string | null }
+    for (let i = 0; i < 100 && job.status !== 'ready'; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 50))
+      job = (await (await fetch(`${url}/v1/audit/exports/${job.id}`, { headers: auth })).json()) as typeof job
+    }
+    expect(job.status).toBe('ready')
+    const exported = join(dir, 'export.ndjson')
+    writeFileSync(exported, await (await fetch(job.download_url!)).text())
+    writeFileSync(join(dir, 'keys.json'), await (await fetch(`${url}/v1/audit/keys`)).text())
+
+    const verified = await run(['verify', exported, '--keys', join(dir, 'keys.json')])
+    expect(verified).toMatchObject({ code: 0, stdout: '300 events: 300 verified\n' })
+
+    server.kill('SIGINT')
+    const code = await new Promise((resolve) => server!.on('close', resolve))
+    expect(code).toBe(0)
+  })
+
+  it('keys rotate starts a new key and closes the old window, which keys list shows', async () => {
+    const rotated = await run(['keys', 'rotate', '--db', db])
+    expect(rotated).toMatchObject({
+      code: 0,
+      stdout: expect.stringMatching(/^Now signing with akey_\w+ \([0-9a-f]{64}\)/),
+    })
+    const listed = await run(['keys', 'list', '--db', db])
+    const lines = listed.stdout.trim().split('\n')
+    expect(lines).toHaveLength(2)
+    expect(lines[0]).not.toMatch(/\.\. now$/)
+    expect(lines[1]).toMatch(/\.\. now$/)
+  })
+
+  it('refuses bad arguments with exit 2 and one line', async () => {
+    for (const args of [
+      ['keys', 'create', '--scopes', 'audit:admin', '--db', db],
+      ['keys', 'frob'],
+      ['seed', '--count', '5'],
+      ['serve', '--port', 'x'],
+    ]) {
+      const result = await run(args)
+      expect(result.code).toBe(2)
+      expect(result.stderr).toMatch(/^auditlens: /)
+    }
+  })
+})
