@@ -1,6 +1,6 @@
 /**
- * `auditlens/server`: Node-only pieces. The reference ledger, the HTTP adapter and the CLI
- * (the token proxy arrives next). Imports core, never React.
+ * `auditlens/server`: the token proxy (Web APIs only, so it runs in any fetch-based runtime),
+ * the node:http adapter, the reference ledger and the CLI (Node). Imports core, never React.
  */
 export { main as runCli } from './cli-main.js'
 export type { CliIo } from './cli-io.js'
@@ -16,3 +16,8 @@ export { createLedgerHandler } from './ledger/routes.js'
 export { generateEvents, seedOrg } from './ledger/seed.js'
 export { CSV_COLUMNS, csvCell } from './ledger/csv.js'
 export { listen as listenLedger, seedDemo, DEMO_ORGS } from './ledger-commands.js'
+
+export { createAuditProxy } from './proxy/proxy.js'
+export type { AuditProxyOptions, ProxyGrant, AuditKeyInfo } from './proxy/proxy.js'
+export type { UpstreamOptions } from './proxy/upstream.js'
+export type { RateLimitOptions } from './proxy/rate-limit.js'

@@ -39,6 +39,9 @@ function integer(text: string | undefined, name: string, min: number, max: numbe
 /** Start the ledger's HTTP server; resolves once it listens. */
 export async function listen(ledger: Ledger, host: string, port: number): Promise<{ server: Server; url: string }> {
   const server = createServer(toNodeHandler(createLedgerHandler(ledger), { bodyLimit: 1024 * 1024 }))
+  // Outlive clients' idle keep-alive (undici's is 4 s), so a client never reuses a socket the
+  // server is closing at that moment (an ECONNRESET on a POST, which is not retried).
+  server.keepAliveTimeout = 65_000
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)
     server.listen(port, host, () => resolve())

@@ -1,0 +1,141 @@
+/**
+ * The proxy's secrets at work, with Web Crypto and jose only (no node: modules), so the
+ * proxy runs in Node, Next.js route handlers, Bun, Deno or Workers alike:
+ * - tokens: HS256 JWTs for the browser, made and checked by jose;
+ * - sealed handles: export ids encrypted and bound to their org (JWE, dir + A256GCM);
+ * - download links: HMAC-signed, short-lived, so a plain link can start a download.
+ * Each use gets its own key, derived from the one secret with HMAC (a one-step HKDF-Expand).
+ */
+import { CompactEncrypt, compactDecrypt, jwtVerify, SignJWT } from 'jose'
+
+export const AUDIENCE = 'auditlens'
+export const PROXY_SCOPES = ['audit:read', 'audit:export'] as const
+export type ProxyScope = (typeof PROXY_SCOPES)[number]
+
+export interface TokenClaims {
+  org: string
+  sub: string
+  scopes: ProxyScope[]
+  jti: string
+  exp: number
+}
+
+const encoder = new TextEncoder()
+
+export async function deriveKey(secret: Uint8Array, label: string): Promise<Uint8Array> {
+  const key = await crypto.subtle.importKey('raw', secret as BufferSource, { name: 'HMAC', hash: 'SHA-256' }, false, [
+    'sign',
+  ])
+  return new Uint8Array(await crypto.subtle.sign('HMAC', key, encoder.encode(`auditlens-proxy/${label}`)))
+}
+
+function base64url(bytes: Uint8Array): string {
+  let text = ''
+  for (const byte of bytes) text += String.fromCharCode(byte)
+  return btoa(text).replaceAll('+', '-').replaceAll('/', '_').replace(/=+$/, '')
+}
+
+export class ProxyCrypto {
+  private constructor(
+    private readonly tokenKey: Uint8Array,
+    private readonly sealKey: Uint8Array,
+    private readonly linkKey: CryptoKey,
+  ) {}
+
+  static async create(secret: Uint8Array): Promise<ProxyCrypto> {
+    const linkKey = await crypto.subtle.importKey(
+      'raw',
+      (await deriveKey(secret, 'links')) as BufferSource,
+      { name: 'HMAC', hash: 'SHA-256' },
+      false,
+      ['sign', 'verify'],
+    )
+    return new ProxyCrypto(await deriveKey(secret, 'tokens'), await deriveKey(secret, 'handles'), linkKey)
+  }
+
+  async mintToken(
+    claims: Omit<TokenClaims, 'jti' | 'exp'>,
+    nowMs: number,
+    ttlSeconds: number,
+  ): Promise<{ token: string; exp: number }> {
+    const iat = Math.floor(nowMs / 1000)
+    const exp = iat + ttlSeconds
+    const token = await new SignJWT({ org: claims.org, scopes: claims.scopes })
+      .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+      .setSubject(claims.sub)
+      .setAudience(AUDIENCE)
+      .setIssuedAt(iat)
+      .setExpirationTime(exp)
+      .setJti(crypto.randomUUID())
+      .sign(this.tokenKey)
+    return { token, exp }
+  }
+
+  /** The claims of a genuine, current token, or `null` (expired, tampered, wrong audience, alg none…). */
+  async verifyToken(token: string, nowMs: number): Promise<TokenClaims | null> {
+    try {
+      const { payload } = await jwtVerify(token, this.tokenKey, {
+        algorithms: ['HS256'],
+        audience: AUDIENCE,
+        currentDate: new Date(nowMs),
+        requiredClaims: ['exp', 'jti', 'sub'],
+      })
+      const scopes = payload.scopes
+      if (typeof payload.org !== 'string' || !Array.isArray(scopes)) return null
+      return {
+        org: payload.org,
+        sub: payload.sub!,
+        scopes: scopes.filter((s): s is ProxyScope => PROXY_SCOPES.includes(s as ProxyScope)),
+        jti: payload.jti!,
+        exp: payload.exp!,
+      }
+    } catch {
+      return null
+    }
+  }
+
+  /** An opaque handle for an upstream export job, readable only by this proxy, bound to `org`. */
+  async seal(jobId: string, org: string): Promise<string> {
+    return new CompactEncrypt(encoder.encode(JSON.stringify({ j: jobId, o: org })))
+      .setProtectedHeader({ alg: 'dir', enc: 'A256GCM' })
+      .encrypt(this.sealKey)
+  }
+
+  /** The upstream job id behind `handle` if it was sealed for `org`; `null` otherwise. */
+  async unseal(handle: string, org: string): Promise<string | null> {
+    const sealed = await this.unsealAny(handle)
+    return sealed?.org === org ? sealed.jobId : null
+  }
+
+  /** The job and org inside a handle, for routes authorised by a signed link instead of a token. */
+  async unsealAny(handle: string): Promise<{ jobId: string; org: string } | null> {
+    try {
+      const { plaintext } = await compactDecrypt(handle, this.sealKey, { keyManagementAlgorithms: ['dir'] })
+      const { j, o } = JSON.parse(new TextDecoder().decode(plaintext)) as { j: unknown; o: unknown }
+      return typeof j === 'string' && typeof o === 'string' ? { jobId: j, org: o } : null
+    } catch {
+      return null
+    }
+  }
+
+  /** A signature over a download link's handle and expiry. */
+  async signLink(handle: string, expires: number): Promise<string> {
+    return base64url(
+      new Uint8Array(await crypto.subtle.sign('HMAC', this.linkKey, encoder.encode(`${handle}\n${expires}`))),
+    )
+  }
+
+  async checkLink(handle: string, expires: number, signature: string): Promise<boolean> {
+    const expected = await this.signLink(handle, expires)
+    // Compare digests of both, so the comparison time says nothing about the expected value.
+    const [a, b] = await Promise.all([
+      crypto.subtle.digest('SHA-256', encoder.encode(expected)),
+      crypto.subtle.digest('SHA-256', encoder.encode(signature)),
+    ])
+    const x = new Uint8Array(a)
+    const y = new Uint8Array(b)
+    let diff = 0
+    for (let i = 0; i < x.length; i++) diff |= x[i]! ^ y[i]!
+    return diff === 0
+  }
+}

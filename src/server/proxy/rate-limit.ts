@@ -1,0 +1,47 @@
+/**
+ * A token bucket per key (here: per proxy token), refilled continuously. Buckets that have
+ * refilled completely are forgotten, so idle tokens cost no memory.
+ */
+export interface RateLimitOptions {
+  /** Requests allowed in a burst (default 60). */
+  burst?: number
+  /** Requests per second sustained (default 20). */
+  perSecond?: number
+}
+
+export class RateLimiter {
+  private readonly buckets = new Map<string, { tokens: number; at: number }>()
+  private readonly burst: number
+  private readonly perSecond: number
+
+  constructor(
+    options: RateLimitOptions,
+    private readonly now: () => number,
+  ) {
+    this.burst = options.burst ?? 60
+    this.perSecond = options.perSecond ?? 20
+    if (!(this.burst >= 1) || !(this.perSecond > 0)) throw new TypeError('rateLimit needs burst >= 1 and perSecond > 0')
+  }
+
+  /** Take one request from `key`'s bucket: 0 when allowed, else the seconds until it would be. */
+  take(key: string): number {
+    const now = this.now()
+    const bucket = this.buckets.get(key) ?? { tokens: this.burst, at: now }
+    bucket.tokens = Math.min(this.burst, bucket.tokens + ((now - bucket.at) / 1000) * this.perSecond)
+    bucket.at = now
+    if (bucket.tokens < 1) {
+      this.buckets.set(key, bucket)
+      return Math.ceil((1 - bucket.tokens) / this.perSecond)
+    }
+    bucket.tokens -= 1
+    this.buckets.set(key, bucket)
+    if (this.buckets.size > 10_000) this.sweep(now)
+    return 0
+  }
+
+  private sweep(now: number): void {
+    for (const [key, bucket] of this.buckets) {
+      if (bucket.tokens + ((now - bucket.at) / 1000) * this.perSecond >= this.burst) this.buckets.delete(key)
+    }
+  }
+}

@@ -1,0 +1,54 @@
+/**
+ * The token proxy in front of a real reference ledger, both on 127.0.0.1. The host's session
+ * is simulated by an `x-test-user: org|subject|scope,scope` header that `authorize` reads.
+ */
+import { createServer, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { toNodeHandler } from '../../src/server/http/node-adapter.js'
+import { createAuditProxy, type AuditProxyOptions } from '../../src/server/proxy/proxy.js'
+import { startLedger, type TestLedger } from './ledger.js'
+
+export const PROXY_SECRET = 'test-secret-that-is-at-least-32-bytes-long!'
+
+export interface TestProxy {
+  url: string
+  ledger: TestLedger
+  close(): Promise<void>
+}
+
+export async function serve(
+  handler: (request: Request) => Promise<Response>,
+): Promise<{ server: Server; url: string }> {
+  const server = createServer(toNodeHandler(handler))
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` }
+}
+
+export function stop(server: Server): Promise<void> {
+  server.closeAllConnections()
+  return new Promise((resolve) => server.close(() => resolve()))
+}
+
+export async function startProxy(options: Partial<AuditProxyOptions> = {}, ledger?: TestLedger): Promise<TestProxy> {
+  const backend = ledger ?? (await startLedger())
+  const proxy = createAuditProxy({
+    upstream: { baseUrl: backend.url, apiKey: 'alk_test_dev_key' },
+    secret: PROXY_SECRET,
+    authorize: (request) => {
+      const user = request.headers.get('x-test-user')
+      if (!user) return null
+      const [orgId, subject, scopes] = user.split('|')
+      return { orgId: orgId!, subject: subject!, scopes: (scopes ?? 'audit:read').split(',') }
+    },
+    ...options,
+  })
+  const { server, url } = await serve(proxy)
+  return {
+    url,
+    ledger: backend,
+    async close() {
+      await stop(server)
+      if (!ledger) await backend.close()
+    },
+  }
+}
