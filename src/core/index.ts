@@ -36,3 +36,29 @@ export type {
 
 export { splitLines, verifyNdjson } from './ndjson.js'
 export type { NdjsonLine, NdjsonLineResult, SplitLinesOptions, VerifyNdjsonOptions } from './ndjson.js'
+
+export { createAuditClient, filtersToQuery } from './client/client.js'
+export type {
+  AuditClient,
+  AuditClientOptions,
+  AuditFilters,
+  CallOptions,
+  EventPage,
+  ExportFormat,
+  ExportInfo,
+  RetryOptions,
+} from './client/client.js'
+export { AuditError } from './client/audit-error.js'
+export type { AuditErrorCode } from './client/audit-error.js'
+export type { AuditToken, FetchToken } from './client/token-manager.js'
+export type { Platform } from './client/platform.js'
+export { createEventStore, findGaps } from './client/event-store.js'
+export type {
+  EventStore,
+  EventStoreOptions,
+  EventStoreSnapshot,
+  EventStoreState,
+  SeqGap,
+} from './client/event-store.js'
+export { createExportJob } from './client/export-job.js'
+export type { ExportJob, ExportJobOptions, ExportJobState } from './client/export-job.js'

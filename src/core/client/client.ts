@@ -1,0 +1,249 @@
+/**
+ * `createAuditClient`: the browser's way to the audit log, through the host's token proxy.
+ * Retries what can succeed on a second try (network errors, 429, 5xx) with exponential
+ * backoff and jitter, honours Retry-After, refreshes the token once on a 401, and parses
+ * every response losslessly so verification sees exact numbers.
+ */
+import { parseAuditJson, type AuditJsonValue } from '../lossless-json.js'
+import { parseKeysDocument, type TrustedKeyInput } from '../key-ring.js'
+import type { AuditEvent } from '../types.js'
+import { abortError, AuditError, isAbort } from './audit-error.js'
+import { platform, type Platform } from './platform.js'
+import { TokenManager, type AuditToken, type FetchToken } from './token-manager.js'
+
+/** Filters of the event list, as the UI holds them. Timestamps are RFC 3339. */
+export interface AuditFilters {
+  actions?: readonly string[]
+  actorId?: string
+  targetId?: string
+  /** Inclusive lower bound on occurred_at. */
+  from?: string
+  /** Exclusive upper bound on occurred_at. */
+  to?: string
+}
+
+export interface EventPage {
+  events: AuditEvent[]
+  nextCursor: string | null
+}
+
+export type ExportFormat = 'csv' | 'ndjson'
+
+/** An export job as the proxy reports it. */
+export interface ExportInfo {
+  id: string
+  format: ExportFormat
+  status: 'queued' | 'running' | 'ready' | 'failed'
+  rowCount: number
+  error: string | null
+  downloadUrl: string | null
+  expiresAt: string | null
+}
+
+export interface RetryOptions {
+  /** Tries in all, the first included (default 4). */
+  attempts?: number
+  /** First backoff step (default 300 ms), doubled per try, with full jitter. */
+  baseDelayMs?: number
+  /** Longest single wait, Retry-After included (default 10 s); a longer Retry-After fails at once. */
+  maxDelayMs?: number
+}
+
+export interface AuditClientOptions extends Partial<Platform> {
+  /** Where the token proxy is mounted (default `/api/audit`). */
+  baseUrl?: string
+  /** Get a token from the host's backend (default: `POST {baseUrl}/token` with the page's cookies). */
+  fetchToken?: FetchToken
+  retry?: RetryOptions
+}
+
+export interface CallOptions {
+  signal?: AbortSignal
+}
+
+export interface AuditClient {
+  listEvents(
+    query: AuditFilters & { limit?: number; cursor?: string | null },
+    options?: CallOptions,
+  ): Promise<EventPage>
+  getEvent(id: string, options?: CallOptions): Promise<AuditEvent>
+  createExport(request: { format: ExportFormat; filters?: AuditFilters }, options?: CallOptions): Promise<ExportInfo>
+  getExport(id: string, options?: CallOptions): Promise<ExportInfo>
+  /** The keys to pin, as the proxy publishes them. */
+  getKeys(options?: CallOptions): Promise<TrustedKeyInput[]>
+  /** The current token (fetching one if needed): its `scopes` tell whether export is allowed. */
+  token(options?: CallOptions): Promise<AuditToken>
+  /** Time source shared with stores built on this client. */
+  readonly platform: Platform
+}
+
+/** Query parameters for filters, in the proxy's (and Invoance's) names. */
+export function filtersToQuery(filters: AuditFilters): URLSearchParams {
+  const query = new URLSearchParams()
+  if (filters.actions && filters.actions.length > 0) query.set('actions', filters.actions.join(','))
+  if (filters.actorId) query.set('actor_id', filters.actorId)
+  if (filters.targetId) query.set('target_id', filters.targetId)
+  if (filters.from) query.set('occurred_after', filters.from)
+  if (filters.to) query.set('occurred_before', filters.to)
+  return query
+}
+
+function filtersToBody(filters: AuditFilters): Record<string, unknown> {
+  return {
+    ...(filters.actions && filters.actions.length > 0 ? { actions: [...filters.actions] } : {}),
+    ...(filters.actorId ? { actor_id: filters.actorId } : {}),
+    ...(filters.targetId ? { target_id: filters.targetId } : {}),
+    ...(filters.from ? { range_start: filters.from } : {}),
+    ...(filters.to ? { range_end: filters.to } : {}),
+  }
+}
+
+function toExportInfo(value: AuditJsonValue): ExportInfo {
+  const job = value as Record<string, unknown>
+  if (typeof job?.id !== 'string') throw new AuditError('upstream', 'The export answer had no id.')
+  return {
+    id: job.id,
+    format: job.format as ExportFormat,
+    status: job.status as ExportInfo['status'],
+    rowCount: Number(job.row_count ?? 0),
+    error: typeof job.error === 'string' ? job.error : null,
+    downloadUrl: typeof job.download_url === 'string' ? job.download_url : null,
+    expiresAt: typeof job.expires_at === 'string' ? job.expires_at : null,
+  }
+}
+
+/** Retry-After as milliseconds: delta-seconds or an HTTP date (RFC 9110 section 10.2.3). */
+function retryAfterMs(header: string | null, now: number): number | undefined {
+  if (!header) return undefined
+  if (/^\d+$/.test(header.trim())) return Number(header) * 1000
+  const date = Date.parse(header)
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now)
+}
+
+export function createAuditClient(options: AuditClientOptions = {}): AuditClient {
+  const env = platform(options)
+  const baseUrl = (options.baseUrl ?? '/api/audit').replace(/\/+$/, '')
+  const attempts = Math.max(1, options.retry?.attempts ?? 4)
+  const baseDelay = options.retry?.baseDelayMs ?? 300
+  const maxDelay = options.retry?.maxDelayMs ?? 10_000
+
+  const defaultFetchToken: FetchToken = async (signal) => {
+    let response: Response
+    try {
+      response = await env.fetch(`${baseUrl}/token`, {
+        method: 'POST',
+        credentials: 'same-origin',
+        headers: { accept: 'application/json' },
+        ...(signal ? { signal } : {}),
+      })
+    } catch (error) {
+      throw new AuditError('network', 'Could not reach the audit service for a token.', { cause: error })
+    }
+    const text = await response.text()
+    if (response.status === 401) {
+      throw new AuditError('session-expired', 'Your session has ended; sign in again to see the audit log.', {
+        status: 401,
+      })
+    }
+    if (!response.ok) throw AuditError.fromResponse(response.status, text)
+    return JSON.parse(text) as AuditToken
+  }
+  const tokens = new TokenManager(options.fetchToken ?? defaultFetchToken, env.now)
+
+  async function request(
+    path: string,
+    init: { method?: string; json?: unknown; signal?: AbortSignal } = {},
+  ): Promise<AuditJsonValue> {
+    const { signal } = init
+    let refreshed = false
+    for (let attempt = 1; ; attempt++) {
+      if (signal?.aborted) throw abortError(signal)
+      let failure: AuditError
+      let token = ''
+      try {
+        token = (await tokens.get(signal)).token
+        const response = await env.fetch(baseUrl + path, {
+          method: init.method ?? 'GET',
+          headers: {
+            authorization: `Bearer ${token}`,
+            accept: 'application/json',
+            ...(init.json === undefined ? {} : { 'content-type': 'application/json' }),
+          },
+          ...(init.json === undefined ? {} : { body: JSON.stringify(init.json) }),
+          ...(signal ? { signal } : {}),
+        })
+        const text = await response.text()
+        if (response.ok) {
+          try {
+            return parseAuditJson(text)
+          } catch (error) {
+            throw new AuditError('upstream', 'The audit service answered with something that is not JSON.', {
+              cause: error,
+              retryable: false,
+            })
+          }
+        }
+        if (response.status === 401) {
+          tokens.invalidate(token)
+          if (refreshed)
+            throw new AuditError('session-expired', 'Your session has ended; sign in again to see the audit log.', {
+              status: 401,
+            })
+          refreshed = true
+          attempt-- // a token refresh is not a retry
+          continue
+        }
+        failure = AuditError.fromResponse(
+          response.status,
+          text,
+          retryAfterMs(response.headers.get('retry-after'), env.now()),
+        )
+      } catch (error) {
+        if (signal?.aborted || isAbort(error)) throw abortError(signal)
+        // Our own decisions (session expired, not JSON) stand; only network trouble is retried.
+        if (error instanceof AuditError && error.code !== 'network') throw error
+        failure =
+          error instanceof AuditError
+            ? error
+            : new AuditError('network', 'Could not reach the audit service; check your connection.', { cause: error })
+      }
+      if (!failure.retryable || attempt >= attempts) throw failure
+      const backoff = Math.min(maxDelay, baseDelay * 2 ** (attempt - 1)) * env.random()
+      const wait = failure.retryAfterMs ?? backoff
+      if (wait > maxDelay) throw failure
+      await env.sleep(wait, signal)
+    }
+  }
+
+  return {
+    platform: env,
+    async listEvents(query, { signal } = {}) {
+      const params = filtersToQuery(query)
+      if (query.limit !== undefined) params.set('limit', String(query.limit))
+      if (query.cursor) params.set('cursor', query.cursor)
+      const page = (await request(`/events?${params}`, { signal })) as { events?: unknown; next_cursor?: unknown }
+      if (!Array.isArray(page?.events)) throw new AuditError('upstream', 'The event page had no events list.')
+      return {
+        events: page.events as AuditEvent[],
+        nextCursor: typeof page.next_cursor === 'string' ? page.next_cursor : null,
+      }
+    },
+    async getEvent(id, { signal } = {}) {
+      return (await request(`/events/${encodeURIComponent(id)}`, { signal })) as unknown as AuditEvent
+    },
+    async createExport({ format, filters = {} }, { signal } = {}) {
+      return toExportInfo(
+        await request('/exports', { method: 'POST', json: { format, filters: filtersToBody(filters) }, signal }),
+      )
+    },
+    async getExport(id, { signal } = {}) {
+      return toExportInfo(await request(`/exports/${encodeURIComponent(id)}`, { signal }))
+    },
+    async getKeys({ signal } = {}) {
+      return parseKeysDocument(await request('/keys', { signal }))
+    },
+    token({ signal } = {}) {
+      return tokens.get(signal)
+    },
+  }
+}

@@ -1,0 +1,223 @@
+/**
+ * `createEventStore`: the event list as a framework-free store (`subscribe` / `getSnapshot`,
+ * ready for React's useSyncExternalStore). Pages follow `next_cursor`; a filter change aborts
+ * what is in flight and can never be overwritten by a stale page; live tail adds only events
+ * newer than the head; with no filters, missing seqs between loaded neighbours are reported.
+ */
+import type { AuditEvent } from '../types.js'
+import { AuditError, isAbort } from './audit-error.js'
+import type { AuditClient, AuditFilters } from './client.js'
+
+/** A run of seqs missing between two loaded events (or below the oldest one). */
+export interface SeqGap {
+  /** First missing seq. */
+  from: number
+  /** Last missing seq. */
+  to: number
+  /** The loaded event just above the gap (newer). */
+  afterEventId: string
+}
+
+export type EventStoreState =
+  | { status: 'idle' }
+  | { status: 'loading' }
+  | { status: 'ready'; hasMore: boolean; loadingMore: boolean; pageError: AuditError | null }
+  | { status: 'error'; error: AuditError }
+  | { status: 'session-expired'; error: AuditError }
+
+export interface EventStoreSnapshot {
+  state: EventStoreState
+  /** Newest first, each event once. */
+  events: readonly AuditEvent[]
+  filters: AuditFilters
+  /** Only without filters (with filters, skipped seqs are expected). */
+  gaps: readonly SeqGap[]
+}
+
+export interface EventStore {
+  subscribe(listener: () => void): () => void
+  getSnapshot(): EventStoreSnapshot
+  /** Load the next page; concurrent calls share one request. Starts with the first page. */
+  loadNext(): Promise<void>
+  /** Replace the filters: aborts in-flight work, clears the list and loads the first page. */
+  setFilters(filters: AuditFilters): Promise<void>
+  /** Live tail: fetch the newest events above the head; resolves with how many were added. */
+  refreshHead(): Promise<number>
+  /** After an error: try the failed load again. */
+  retry(): Promise<void>
+  /** Stop everything in flight; the store stays readable. */
+  destroy(): void
+}
+
+export interface EventStoreOptions {
+  filters?: AuditFilters
+  /** Events per page (default 50, at most 200). */
+  pageSize?: number
+  /** Pages live tail reads at most before giving up on catching up in one go (default 10). */
+  maxTailPages?: number
+}
+
+const seqOf = (event: AuditEvent) => Number(event.seq)
+const hasFilters = (f: AuditFilters) => Boolean(f.actions?.length || f.actorId || f.targetId || f.from || f.to)
+
+export function createEventStore(client: AuditClient, options: EventStoreOptions = {}): EventStore {
+  const pageSize = Math.min(200, Math.max(1, options.pageSize ?? 50))
+  const maxTailPages = options.maxTailPages ?? 10
+  const listeners = new Set<() => void>()
+  let snapshot: EventStoreSnapshot = { state: { status: 'idle' }, events: [], filters: options.filters ?? {}, gaps: [] }
+  let byId = new Map<string, AuditEvent>()
+  let cursor: string | null = null
+  let hasMore = true
+  /** Bumped on every filter change; a response from an older generation is dropped. */
+  let generation = 0
+  let controller = new AbortController()
+  let loading: Promise<void> | null = null
+  let tailing: Promise<number> | null = null
+
+  function publish(state: EventStoreState, changedEvents = false): void {
+    let { events, gaps } = snapshot
+    if (changedEvents) {
+      events = [...byId.values()].sort((a, b) => seqOf(b) - seqOf(a))
+      gaps = hasFilters(snapshot.filters) ? [] : findGaps(events, hasMore)
+    }
+    snapshot = { state, events, filters: snapshot.filters, gaps }
+    for (const listener of [...listeners]) listener()
+  }
+
+  function failed(error: unknown): EventStoreState {
+    const auditError =
+      error instanceof AuditError ? error : new AuditError('network', 'Loading the audit log failed.', { cause: error })
+    return auditError.code === 'session-expired'
+      ? { status: 'session-expired', error: auditError }
+      : { status: 'error', error: auditError }
+  }
+
+  function ready(pageError: AuditError | null = null, loadingMore = false): EventStoreState {
+    return { status: 'ready', hasMore, loadingMore, pageError }
+  }
+
+  function loadNext(): Promise<void> {
+    if (loading) return loading
+    if (!hasMore && snapshot.state.status === 'ready') return Promise.resolve()
+    const mine = generation
+    const first = byId.size === 0
+    publish(first ? { status: 'loading' } : ready(null, true))
+    loading = (async () => {
+      try {
+        const page = await client.listEvents(
+          { ...snapshot.filters, limit: pageSize, cursor },
+          { signal: controller.signal },
+        )
+        if (mine !== generation) return
+        for (const event of page.events) byId.set(event.id, event)
+        cursor = page.nextCursor
+        hasMore = page.nextCursor !== null
+        publish(ready(), true)
+      } catch (error) {
+        if (mine !== generation || isAbort(error)) return
+        // A failed later page keeps what is shown and says so; a failed first page is the state.
+        const state = failed(error)
+        publish(
+          first || state.status === 'session-expired' ? state : ready(state.status === 'error' ? state.error : null),
+        )
+      } finally {
+        if (mine === generation) loading = null
+      }
+    })()
+    return loading
+  }
+
+  async function refreshHead(): Promise<number> {
+    if (tailing) return tailing
+    if (snapshot.state.status !== 'ready') return 0
+    const mine = generation
+    tailing = (async () => {
+      const head = snapshot.events[0] ? seqOf(snapshot.events[0]) : 0
+      let added = 0
+      let tailCursor: string | null = null
+      try {
+        for (let page = 0; page < maxTailPages; page++) {
+          const result = await client.listEvents(
+            { ...snapshot.filters, limit: pageSize, cursor: tailCursor },
+            { signal: controller.signal },
+          )
+          if (mine !== generation) return 0
+          let reachedHead = false
+          for (const event of result.events) {
+            if (seqOf(event) <= head) {
+              reachedHead = true
+              break
+            }
+            if (!byId.has(event.id)) {
+              byId.set(event.id, event)
+              added++
+            }
+          }
+          if (reachedHead || result.nextCursor === null) break
+          tailCursor = result.nextCursor
+        }
+        if (added > 0) publish(ready(), true)
+        return added
+      } catch (error) {
+        if (mine !== generation || isAbort(error)) return 0
+        const state = failed(error)
+        if (state.status === 'session-expired') publish(state)
+        throw error
+      } finally {
+        if (mine === generation) tailing = null
+      }
+    })()
+    return tailing
+  }
+
+  function reset(filters: AuditFilters): void {
+    controller.abort()
+    controller = new AbortController()
+    generation++
+    loading = null
+    tailing = null
+    byId = new Map()
+    cursor = null
+    hasMore = true
+    snapshot = { ...snapshot, filters, events: [], gaps: [] }
+  }
+
+  return {
+    subscribe(listener) {
+      listeners.add(listener)
+      return () => listeners.delete(listener)
+    },
+    getSnapshot: () => snapshot,
+    loadNext,
+    setFilters(filters) {
+      reset(filters)
+      return loadNext()
+    },
+    refreshHead,
+    retry() {
+      if (snapshot.state.status === 'error' || snapshot.state.status === 'session-expired') {
+        if (byId.size === 0) reset(snapshot.filters)
+        return loadNext()
+      }
+      if (snapshot.state.status === 'ready' && snapshot.state.pageError) return loadNext()
+      return Promise.resolve()
+    },
+    destroy() {
+      controller.abort()
+      generation++
+    },
+  }
+}
+
+/** Missing seqs between neighbours of a seq-descending list, and below the oldest at the end. */
+export function findGaps(events: readonly AuditEvent[], hasMore: boolean): SeqGap[] {
+  const gaps: SeqGap[] = []
+  for (let i = 1; i < events.length; i++) {
+    const newer = seqOf(events[i - 1]!)
+    const older = seqOf(events[i]!)
+    if (newer - older > 1) gaps.push({ from: older + 1, to: newer - 1, afterEventId: events[i - 1]!.id })
+  }
+  const oldest = events.at(-1)
+  if (!hasMore && oldest && seqOf(oldest) > 1) gaps.push({ from: 1, to: seqOf(oldest) - 1, afterEventId: oldest.id })
+  return gaps
+}

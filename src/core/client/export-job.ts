@@ -1,0 +1,117 @@
+/**
+ * `createExportJob`: one export as a state machine a button can render:
+ * idle -> creating -> polling {attempt, rowCount} -> ready {url, expiresAt} | failed | cancelled.
+ * Polls with backoff from 1 s to 5 s. A ready link is short-lived; `downloadUrl()` polls again
+ * for a fresh one when it has expired by the time the user clicks.
+ */
+import { AuditError, isAbort } from './audit-error.js'
+import type { AuditClient, AuditFilters, ExportFormat, ExportInfo } from './client.js'
+
+export type ExportJobState =
+  | { status: 'idle' }
+  | { status: 'creating' }
+  | { status: 'polling'; jobId: string; attempt: number; rowCount: number }
+  | { status: 'ready'; jobId: string; url: string; expiresAt: string; rowCount: number }
+  | { status: 'failed'; error: AuditError; jobId: string | null }
+  | { status: 'cancelled' }
+
+export interface ExportJob {
+  subscribe(listener: () => void): () => void
+  getSnapshot(): ExportJobState
+  /** Create the export and poll until it is ready or fails. Starting again restarts. */
+  start(): Promise<void>
+  /** Stop polling (the server may still finish the file; nothing is downloaded). */
+  cancel(): void
+  /** A download URL that is valid now, fetching a fresh one if the last has expired. */
+  downloadUrl(): Promise<string>
+}
+
+export interface ExportJobOptions {
+  format: ExportFormat
+  filters?: AuditFilters
+  /** First poll delay (default 1000 ms), growing by half each poll up to `maxPollMs`. */
+  minPollMs?: number
+  /** Longest poll delay (default 5000 ms). */
+  maxPollMs?: number
+}
+
+/** Treat a link as expired this long before its stated expiry, for clock skew and latency. */
+const EXPIRY_MARGIN_MS = 5_000
+
+export function createExportJob(client: AuditClient, options: ExportJobOptions): ExportJob {
+  const { now, sleep } = client.platform
+  const minPoll = options.minPollMs ?? 1000
+  const maxPoll = options.maxPollMs ?? 5000
+  const listeners = new Set<() => void>()
+  let state: ExportJobState = { status: 'idle' }
+  let controller: AbortController | null = null
+
+  const set = (next: ExportJobState) => {
+    state = next
+    for (const listener of [...listeners]) listener()
+  }
+
+  const readyOrNull = (info: ExportInfo): ExportJobState | null =>
+    info.status === 'ready' && info.downloadUrl && info.expiresAt
+      ? { status: 'ready', jobId: info.id, url: info.downloadUrl, expiresAt: info.expiresAt, rowCount: info.rowCount }
+      : null
+
+  async function run(signal: AbortSignal): Promise<void> {
+    let jobId: string | null = null
+    try {
+      set({ status: 'creating' })
+      let info = await client.createExport({ format: options.format, filters: options.filters ?? {} }, { signal })
+      jobId = info.id
+      for (let attempt = 1; ; attempt++) {
+        const done = readyOrNull(info)
+        if (done) return set(done)
+        if (info.status === 'failed') {
+          return set({
+            status: 'failed',
+            jobId,
+            error: new AuditError('upstream', info.error ?? 'The export failed.', { retryable: true }),
+          })
+        }
+        set({ status: 'polling', jobId, attempt, rowCount: info.rowCount })
+        await sleep(Math.min(maxPoll, minPoll * 1.5 ** (attempt - 1)), signal)
+        info = await client.getExport(jobId, { signal })
+      }
+    } catch (error) {
+      if (signal.aborted || isAbort(error)) return
+      const auditError =
+        error instanceof AuditError
+          ? error
+          : new AuditError('network', 'The export could not be checked.', { cause: error })
+      set({ status: 'failed', jobId, error: auditError })
+    }
+  }
+
+  return {
+    subscribe(listener) {
+      listeners.add(listener)
+      return () => listeners.delete(listener)
+    },
+    getSnapshot: () => state,
+    start() {
+      controller?.abort()
+      controller = new AbortController()
+      return run(controller.signal)
+    },
+    cancel() {
+      if (state.status === 'creating' || state.status === 'polling') {
+        controller?.abort()
+        set({ status: 'cancelled' })
+      }
+    },
+    async downloadUrl() {
+      if (state.status !== 'ready')
+        throw new AuditError('invalid-request', 'The export is not ready yet.', { retryable: false })
+      if (Date.parse(state.expiresAt) - EXPIRY_MARGIN_MS > now()) return state.url
+      const fresh = readyOrNull(await client.getExport(state.jobId))
+      if (!fresh || fresh.status !== 'ready')
+        throw new AuditError('upstream', 'The export is no longer available; export again.')
+      set(fresh)
+      return fresh.url
+    },
+  }
+}

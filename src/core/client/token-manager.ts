@@ -1,0 +1,97 @@
+/**
+ * Short-lived tokens for the browser: fetched from the host's backend through a callback (the
+ * page never sees an API key), one request at a time however many calls wait, refreshed in the
+ * background once 80% of their lifetime has passed.
+ */
+import { AuditError } from './audit-error.js'
+
+/** What the host's token endpoint returns (`POST {baseUrl}/token` by default). */
+export interface AuditToken {
+  token: string
+  /** RFC 3339 instant. */
+  expires_at: string
+  org_id?: string
+  scopes?: string[]
+}
+
+export type FetchToken = (signal?: AbortSignal) => Promise<AuditToken>
+
+interface Held {
+  value: AuditToken
+  receivedAt: number
+  expiresAt: number
+}
+
+/** Fraction of a token's lifetime after which a fresh one is fetched in the background. */
+const REFRESH_AT = 0.8
+
+export class TokenManager {
+  private held: Held | null = null
+  private inflight: Promise<Held> | null = null
+
+  constructor(
+    private readonly fetchToken: FetchToken,
+    private readonly now: () => number,
+  ) {}
+
+  /** A token that is valid now. Concurrent callers share one request. */
+  async get(signal?: AbortSignal): Promise<AuditToken> {
+    const held = this.held
+    const now = this.now()
+    if (held && now < held.expiresAt) {
+      if (now >= held.receivedAt + (held.expiresAt - held.receivedAt) * REFRESH_AT) {
+        this.refresh().catch(() => {}) // in the background; the current token is still good
+      }
+      return held.value
+    }
+    return (await withSignal(this.refresh(), signal)).value
+  }
+
+  /** Drop `token` (the server refused it) so the next `get` fetches a new one. */
+  invalidate(token: string): void {
+    if (this.held?.value.token === token) this.held = null
+  }
+
+  /** The last token's scopes, once one has been fetched. */
+  get scopes(): readonly string[] | undefined {
+    return this.held?.value.scopes
+  }
+
+  private refresh(): Promise<Held> {
+    this.inflight ??= this.fetchToken()
+      .then((value) => {
+        const expiresAt = Date.parse(value?.expires_at)
+        if (typeof value?.token !== 'string' || !Number.isFinite(expiresAt)) {
+          throw new AuditError('upstream', 'The token endpoint answered without { token, expires_at }.')
+        }
+        const held = { value, receivedAt: this.now(), expiresAt }
+        this.held = held
+        return held
+      })
+      .finally(() => {
+        this.inflight = null
+      })
+    return this.inflight
+  }
+}
+
+/** Let one caller stop waiting without cancelling work others share. */
+function withSignal<T>(promise: Promise<T>, signal?: AbortSignal): Promise<T> {
+  if (!signal) return promise
+  if (signal.aborted)
+    return Promise.reject(new AuditError('aborted', 'The request was cancelled.', { retryable: false }))
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(new AuditError('aborted', 'The request was cancelled.', { retryable: false }))
+    signal.addEventListener('abort', onAbort, { once: true })
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort)
+        resolve(value)
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort)
+        reject(error)
+      },
+    )
+  })
+}
