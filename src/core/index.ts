@@ -62,3 +62,5 @@ export type {
 } from './client/event-store.js'
 export { createExportJob } from './client/export-job.js'
 export type { ExportJob, ExportJobOptions, ExportJobState } from './client/export-job.js'
+export { createPortalTransport } from './client/portal-transport.js'
+export type { PortalTransport, PortalTransportOptions } from './client/portal-transport.js'

@@ -1,0 +1,97 @@
+/**
+ * `createPortalTransport`: talk to Invoance's hosted portal API directly, without a proxy of
+ * your own. Your backend creates a one-time portal session token; this exchanges it, once, for
+ * a session JWT (`POST /v1/audit/portal/exchange`) and hands that to the client as its token.
+ *
+ * The exchange is single-use, so the same one-time token is never exchanged twice: concurrent
+ * calls, and React StrictMode mounting a component twice, share one exchange. A 429 does not
+ * consume the token, so it is retried after Retry-After.
+ */
+import { AuditError } from './audit-error.js'
+import { platform, type Platform } from './platform.js'
+import type { AuditToken, FetchToken } from './token-manager.js'
+
+export interface PortalTransportOptions extends Partial<Platform> {
+  /** The portal API's origin, e.g. `https://api.invoance.com`. */
+  baseUrl: string
+  /** Ask your backend for a fresh one-time portal session token. */
+  getPortalToken: (signal?: AbortSignal) => Promise<string>
+  /** How many 429s to wait out before giving up (default 3). */
+  maxRateLimitRetries?: number
+}
+
+/** Options to spread into `createAuditClient`: `{ baseUrl, fetchToken }`. */
+export interface PortalTransport {
+  baseUrl: string
+  fetchToken: FetchToken
+}
+
+/** Exchanges by one-time token, shared by every transport in the page (StrictMode mounts twice). */
+const exchanges = new Map<string, Promise<AuditToken>>()
+
+export function createPortalTransport(options: PortalTransportOptions): PortalTransport {
+  const env = platform(options)
+  const origin = options.baseUrl.replace(/\/+$/, '')
+  const maxRetries = options.maxRateLimitRetries ?? 3
+
+  async function exchange(oneTime: string): Promise<AuditToken> {
+    for (let attempt = 0; ; attempt++) {
+      let response: Response
+      try {
+        response = await env.fetch(`${origin}/v1/audit/portal/exchange`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', accept: 'application/json' },
+          body: JSON.stringify({ token: oneTime }),
+        })
+      } catch (error) {
+        throw new AuditError('network', 'Could not reach the audit portal.', { cause: error })
+      }
+      const text = await response.text()
+      if (response.status === 429 && attempt < maxRetries) {
+        const seconds = Number(response.headers.get('retry-after') ?? '1')
+        await env.sleep((Number.isFinite(seconds) ? seconds : 1) * 1000)
+        continue
+      }
+      if (response.status === 401 || response.status === 410) {
+        throw new AuditError('session-expired', 'This audit log link has been used or has expired; open it again.', {
+          status: response.status,
+          retryable: false,
+        })
+      }
+      if (!response.ok) throw AuditError.fromResponse(response.status, text)
+      const body = JSON.parse(text) as { token?: unknown; expires_at?: unknown }
+      if (typeof body.token !== 'string') throw new AuditError('upstream', 'The portal exchange returned no token.')
+      return {
+        token: body.token,
+        expires_at: typeof body.expires_at === 'string' ? body.expires_at : expiryOf(body.token),
+      }
+    }
+  }
+
+  return {
+    baseUrl: `${origin}/v1/audit/portal`,
+    async fetchToken(signal) {
+      const oneTime = await options.getPortalToken(signal)
+      let pending = exchanges.get(oneTime)
+      if (!pending) {
+        pending = exchange(oneTime)
+        exchanges.set(oneTime, pending)
+        // A failed exchange may be retried with the same token only if it was not consumed.
+        pending.catch(() => exchanges.delete(oneTime))
+      }
+      return pending
+    },
+  }
+}
+
+/** The `exp` of a JWT as RFC 3339, for portals that return the token alone. */
+function expiryOf(jwt: string): string {
+  try {
+    const payload = jwt.split('.')[1]!.replaceAll('-', '+').replaceAll('_', '/')
+    const { exp } = JSON.parse(atob(payload)) as { exp?: unknown }
+    if (typeof exp === 'number') return new Date(exp * 1000).toISOString()
+  } catch {
+    // fall through
+  }
+  throw new AuditError('upstream', 'The portal token carries no expiry.')
+}
