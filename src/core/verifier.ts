@@ -1,0 +1,111 @@
+/**
+ * A shared, cached verification queue for a UI: rows ask for their events to be checked, the
+ * queue verifies them in small batches (newest requests first, so what is on screen now wins
+ * over what scrolled past), and subscribers hear when results land. Results are cached by
+ * event id and payload hash, so an event is checked once however often it is shown.
+ *
+ * Ed25519 runs in WebCrypto where available, which browsers execute off the main thread; the
+ * remaining main-thread work (canonical bytes, about 25 µs an event) is sliced into batches
+ * that yield between them, so no verification work holds a frame.
+ */
+import { KeyRing, type TrustedKeyInput } from './key-ring.js'
+import type { CryptoChoice } from './crypto.js'
+import type { VerificationResult } from './types.js'
+import { verifyEvents } from './verify.js'
+
+export interface VerifierOptions {
+  /** Pinned keys; without them the best outcome is `unpinned`. */
+  trustedKeys?: KeyRing | readonly TrustedKeyInput[]
+  crypto?: CryptoChoice
+  /** Events verified per batch before yielding (default 32). */
+  batchSize?: number
+  /** How to yield between batches (default: a macrotask). */
+  yieldToHost?: () => Promise<void>
+}
+
+export interface Verifier {
+  /** The cached result for `event`, or `undefined` while it is unchecked or being checked. */
+  get(event: VerifiableEvent): VerificationResult | undefined
+  /** Ask for these events to be checked; those already known or queued are skipped. */
+  request(events: readonly VerifiableEvent[]): void
+  subscribe(listener: () => void): () => void
+  /** Resolves when the queue is empty (tests, benchmarks). */
+  idle(): Promise<void>
+  /** Stop; pending work is dropped. */
+  dispose(): void
+}
+
+/** The fields the cache key needs; anything else is passed through to verification. */
+export interface VerifiableEvent {
+  id?: unknown
+  payload_hash?: unknown
+}
+
+const keyOf = (event: VerifiableEvent) => `${String(event.id)}\u0000${String(event.payload_hash)}`
+const macrotask = () => new Promise<void>((resolve) => setTimeout(resolve, 0))
+
+export function createVerifier(options: VerifierOptions = {}): Verifier {
+  const ring = options.trustedKeys instanceof KeyRing ? options.trustedKeys : new KeyRing(options.trustedKeys ?? [])
+  const batchSize = options.batchSize ?? 32
+  const yieldToHost = options.yieldToHost ?? macrotask
+  const results = new Map<string, VerificationResult>()
+  /** Insertion order = request order; the newest are taken first. */
+  const queue = new Map<string, VerifiableEvent>()
+  const inflight = new Set<string>()
+  const listeners = new Set<() => void>()
+  let running: Promise<void> | null = null
+  let disposed = false
+
+  async function drain(): Promise<void> {
+    while (queue.size > 0 && !disposed) {
+      const batch = [...queue].slice(-batchSize)
+      for (const [key] of batch) {
+        queue.delete(key)
+        inflight.add(key)
+      }
+      const checked = await verifyEvents(
+        batch.map(([, event]) => event),
+        { trustedKeys: ring, ...(options.crypto ? { crypto: options.crypto } : {}) },
+      )
+      if (disposed) return
+      batch.forEach(([key], i) => {
+        results.set(key, checked[i]!)
+        inflight.delete(key)
+      })
+      for (const listener of [...listeners]) listener()
+      await yieldToHost()
+    }
+  }
+
+  return {
+    get: (event) => results.get(keyOf(event)),
+    request(events) {
+      for (const event of events) {
+        const key = keyOf(event)
+        if (results.has(key) || inflight.has(key)) continue
+        queue.delete(key) // re-queue at the end: asked again means wanted now
+        queue.set(key, event)
+      }
+      if (queue.size > 0 && !running && !disposed) {
+        // Start after this task, so the requests of one render are ordered together first.
+        running = Promise.resolve()
+          .then(drain)
+          .finally(() => {
+            running = null
+          })
+      }
+    },
+    subscribe(listener) {
+      listeners.add(listener)
+      return () => listeners.delete(listener)
+    },
+    async idle() {
+      while (running) await running
+    },
+    dispose() {
+      disposed = true
+      queue.clear()
+      listeners.clear()
+    },
+  }
+}
