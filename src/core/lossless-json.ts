@@ -310,6 +310,8 @@ function isDigit(c: number): boolean {
 export interface StringifyAuditJsonOptions {
   /** Sort object keys by Unicode code point (as canonical JSON needs). Default `false`. */
   sortKeys?: boolean
+  /** Indent nested values by this many spaces (for display). Default: compact. */
+  indent?: number
 }
 
 /**
@@ -319,10 +321,11 @@ export interface StringifyAuditJsonOptions {
  * @throws {TypeError} for values JSON cannot hold (non-finite numbers, functions, cycles).
  */
 export function stringifyAuditJson(value: unknown, options: StringifyAuditJsonOptions = {}): string {
-  return write(value, options.sortKeys ?? false, new Set())
+  const indent = options.indent ? ' '.repeat(options.indent) : ''
+  return write(value, options.sortKeys ?? false, new Set(), indent, '\n')
 }
 
-function write(value: unknown, sortKeys: boolean, seen: Set<object>): string {
+function write(value: unknown, sortKeys: boolean, seen: Set<object>, indent: string, newline: string): string {
   switch (typeof value) {
     case 'string':
       return JSON.stringify(value)
@@ -339,17 +342,19 @@ function write(value: unknown, sortKeys: boolean, seen: Set<object>): string {
       if (seen.has(value)) throw new TypeError('Cannot write a circular structure as JSON')
       seen.add(value)
       let out: string
+      // With indent: each level on its own lines, one indent deeper than its parent.
+      const inner = indent ? newline + indent : ''
+      const close = indent ? newline : ''
+      const child = (item: unknown) => write(item, sortKeys, seen, indent, inner || newline)
       if (Array.isArray(value)) {
-        out = '[' + value.map((item) => (item === undefined ? 'null' : write(item, sortKeys, seen))).join(',') + ']'
+        const items = value.map((item) => (item === undefined ? 'null' : child(item)))
+        out = items.length === 0 ? '[]' : '[' + inner + items.join(',' + inner) + close + ']'
       } else {
-        const keys = Object.keys(value).filter((k) => (value as Record<string, unknown>)[k] !== undefined)
+        const record = value as Record<string, unknown>
+        const keys = Object.keys(record).filter((k) => record[k] !== undefined)
         if (sortKeys) keys.sort(compareCodePoints)
-        out =
-          '{' +
-          keys
-            .map((k) => JSON.stringify(k) + ':' + write((value as Record<string, unknown>)[k], sortKeys, seen))
-            .join(',') +
-          '}'
+        const members = keys.map((k) => JSON.stringify(k) + (indent ? ': ' : ':') + child(record[k]))
+        out = members.length === 0 ? '{}' : '{' + inner + members.join(',' + inner) + close + '}'
       }
       seen.delete(value)
       return out

@@ -106,6 +106,19 @@ describe('stringifyAuditJson', () => {
     expect(stringifyAuditJson({ '\u{1F600}': 1, '\uE000': 2 }, { sortKeys: true })).toBe('{"\uE000":2,"\u{1F600}":1}')
   })
 
+  it('indents like JSON.stringify(value, null, n), keeping exact numbers', () => {
+    fc.assert(
+      fc.property(fc.jsonValue({ maxDepth: 4 }), fc.integer({ min: 1, max: 4 }), (value, indent) => {
+        const text = JSON.stringify(value)
+        expect(stringifyAuditJson(parseAuditJson(text), { indent })).toBe(
+          JSON.stringify(JSON.parse(text), null, indent),
+        )
+      }),
+      { numRuns: 200 },
+    )
+    expect(stringifyAuditJson(parseAuditJson('{"n":2.0}'), { indent: 2 })).toBe('{\n  "n": 2.0\n}')
+  })
+
   it('refuses values JSON cannot hold', () => {
     expect(() => stringifyAuditJson(Number.NaN)).toThrowError(TypeError)
     const cycle: Record<string, unknown> = {}

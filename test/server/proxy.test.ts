@@ -232,6 +232,37 @@ describe('tenant isolation: org A’s token never reaches org B', () => {
     expect((await record(await fetch(retargeted))).status).toBe(403)
   })
 
+  it('never takes a list cursor for an export id', async () => {
+    const page = (await (await get('/events?limit=5', a)).json()) as { next_cursor: string }
+    expect((await get(`/exports/${encodeURIComponent(page.next_cursor)}`, a)).status).toBe(404)
+  })
+
+  it('refuses a request path that names another host ("//evil.example/...")', async () => {
+    const { request } = await import('node:http')
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = request(
+        `${proxy.url}/api/audit/token`,
+        {
+          method: 'POST',
+          path: '//evil.example/api/audit/token',
+          headers: { origin: 'http://evil.example', 'x-test-user': `${orgA}|u|audit:read` },
+        },
+        (res) => {
+          res.resume()
+          resolve(res.statusCode!)
+        },
+      )
+      req.on('error', reject)
+      req.end()
+    })
+    expect(status).not.toBe(200)
+  })
+
+  it('answers 400, not 500, for a malformed escape in an event id', async () => {
+    const response = await get('/events/%E0%A4%A', a)
+    expect(response.status).toBe(400)
+  })
+
   it('refuses unknown query parameters and validates the rest', async () => {
     expect((await get('/events?colour=red', a)).status).toBe(400)
     expect((await get('/events?limit=500', a)).status).toBe(400)
@@ -362,6 +393,97 @@ describe('when the upstream misbehaves', () => {
     }
   })
 
+  it('passes a 400’s message on, with the API key removed if the upstream echoed it', async () => {
+    const echo = await serve(
+      async () =>
+        new Response(JSON.stringify({ error: 'invalid_request', message: `key ${DEV_KEY} lacks X` }), { status: 400 }),
+    )
+    const p = await proxyTo(echo.url)
+    try {
+      const response = await list(p)
+      expect(response.status).toBe(400)
+      expect(await response.json()).toEqual({ error: 'invalid_request', message: 'key [redacted] lacks X' })
+    } finally {
+      await p.close()
+      await stop(echo.server)
+    }
+  })
+
+  it('answers 504 when the upstream stalls in the middle of its answer', async () => {
+    const stalled = await serve(
+      async () =>
+        new Response(
+          new ReadableStream({
+            start(controller) {
+              controller.enqueue(new TextEncoder().encode('{"events":['))
+            },
+          }),
+          { headers: { 'content-type': 'application/json' } },
+        ),
+    )
+    const p = await proxyTo(stalled.url, 300)
+    try {
+      const response = await list(p)
+      expect(response.status).toBe(504)
+    } finally {
+      await p.close()
+      await stop(stalled.server)
+    }
+  })
+
+  it('streams a download that takes longer than the upstream deadline', async () => {
+    const slowFile = await serve(async (request) => {
+      const url = new URL(request.url)
+      if (url.pathname === '/v1/audit/exports') {
+        return new Response(
+          JSON.stringify({ id: 'aexp_slow', org_id: orgA, format: 'ndjson', status: 'queued', row_count: 0 }),
+        )
+      }
+      if (url.pathname === '/v1/audit/exports/aexp_slow') {
+        return new Response(
+          JSON.stringify({
+            id: 'aexp_slow',
+            org_id: orgA,
+            format: 'ndjson',
+            status: 'ready',
+            row_count: 3,
+            download_url: `${url.origin}/v1/file`,
+          }),
+        )
+      }
+      let sent = 0
+      return new Response(
+        new ReadableStream({
+          async pull(controller) {
+            await new Promise((resolve) => setTimeout(resolve, 150))
+            if (sent++ < 3) controller.enqueue(new TextEncoder().encode(`{"line":${sent}}\n`))
+            else controller.close()
+          },
+        }),
+      )
+    })
+    const p = await startProxy({ upstream: { baseUrl: slowFile.url, apiKey: DEV_KEY, timeoutMs: 300 } }, ledger)
+    try {
+      const minted = await fetch(`${p.url}/api/audit/token`, {
+        method: 'POST',
+        headers: { 'x-test-user': `${orgA}|u|audit:read,audit:export` },
+      })
+      const { token } = (await minted.json()) as { token: string }
+      const auth = { authorization: `Bearer ${token}`, 'content-type': 'application/json' }
+      const created = (await (
+        await fetch(`${p.url}/api/audit/exports`, { method: 'POST', headers: auth, body: '{"format":"ndjson"}' })
+      ).json()) as { id: string }
+      const job = (await (await fetch(`${p.url}/api/audit/exports/${created.id}`, { headers: auth })).json()) as {
+        download_url: string
+      }
+      const file = await fetch(job.download_url)
+      expect(await file.text()).toBe('{"line":1}\n{"line":2}\n{"line":3}\n')
+    } finally {
+      await p.close()
+      await stop(slowFile.server)
+    }
+  })
+
   it.each([
     ['garbage', () => new Response('<html>oops</html>', { status: 200 })],
     [
@@ -386,23 +508,30 @@ describe('when the upstream misbehaves', () => {
 })
 
 describe('rate limit and options', () => {
-  it('answers 429 with Retry-After once a token exceeds its budget', async () => {
-    const limited = await startProxy({ rateLimit: { burst: 3, perSecond: 0.5 } }, ledger)
+  it('answers 429 with Retry-After once a user exceeds their budget, which a new token does not reset', async () => {
+    const limited = await startProxy({ rateLimit: { burst: 4, perSecond: 0.5 } }, ledger)
     try {
-      const minted = await fetch(`${limited.url}/api/audit/token`, {
-        method: 'POST',
-        headers: { 'x-test-user': `${orgA}|u|audit:read` },
-      })
-      const { token } = (await minted.json()) as { token: string }
+      const mint = async () => {
+        const minted = await fetch(`${limited.url}/api/audit/token`, {
+          method: 'POST',
+          headers: { 'x-test-user': `${orgA}|u|audit:read` },
+        })
+        return minted.status === 200 ? ((await minted.json()) as { token: string }).token : String(minted.status)
+      }
+      const token = await mint() // 1 of 4
       const statuses: number[] = []
       let retryAfter: string | null = null
-      for (let i = 0; i < 4; i++) {
+      for (let i = 0; i < 3; i++) {
         const response = await fetch(`${limited.url}/api/audit/keys`, { headers: { authorization: `Bearer ${token}` } })
         statuses.push(response.status)
         retryAfter ??= response.headers.get('retry-after')
       }
-      expect(statuses).toEqual([200, 200, 200, 429])
-      expect(Number(retryAfter)).toBeGreaterThanOrEqual(1)
+      expect(statuses).toEqual([200, 200, 200])
+      expect(await mint()).toBe('429')
+      const again = await fetch(`${limited.url}/api/audit/keys`, { headers: { authorization: `Bearer ${token}` } })
+      expect(again.status).toBe(429)
+      expect(Number(again.headers.get('retry-after'))).toBeGreaterThanOrEqual(1)
+      expect(retryAfter).toBeNull()
     } finally {
       await limited.close()
     }

@@ -42,8 +42,9 @@ export class AuditError extends Error {
     } catch {
       // Not JSON (a proxy's HTML error page, say): keep the generic message.
     }
+    // Any 4xx without a code of its own is a request the server will keep refusing: never retried.
     const code: AuditErrorCode =
-      status === 400 || status === 413 || status === 415 || status === 409
+      status >= 400 && status < 500 && ![401, 403, 404, 429].includes(status)
         ? 'invalid-request'
         : status === 401
           ? 'unauthorized'

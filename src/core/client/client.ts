@@ -200,8 +200,9 @@ export function createAuditClient(options: AuditClientOptions = {}): AuditClient
         )
       } catch (error) {
         if (signal?.aborted || isAbort(error)) throw abortError(signal)
-        // Our own decisions (session expired, not JSON) stand; only network trouble is retried.
-        if (error instanceof AuditError && error.code !== 'network') throw error
+        // Our own verdicts (session expired, not JSON) stand; whatever may pass on a second try,
+        // a token endpoint's 503 or 429 included, is retried like any other call.
+        if (error instanceof AuditError && !error.retryable) throw error
         failure =
           error instanceof AuditError
             ? error

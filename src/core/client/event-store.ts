@@ -96,6 +96,12 @@ export function createEventStore(client: AuditClient, options: EventStoreOptions
     return { status: 'ready', hasMore, loadingMore, pageError }
   }
 
+  /** Ready, keeping what the current state says about a page load in progress or failed. */
+  function currentReady(): EventStoreState {
+    const state = snapshot.state
+    return state.status === 'ready' ? ready(state.pageError, loading !== null) : ready()
+  }
+
   function loadNext(): Promise<void> {
     if (loading) return loading
     if (!hasMore && snapshot.state.status === 'ready') return Promise.resolve()
@@ -153,10 +159,20 @@ export function createEventStore(client: AuditClient, options: EventStoreOptions
               added++
             }
           }
-          if (reachedHead || result.nextCursor === null) break
+          if (reachedHead || result.nextCursor === null) {
+            if (added > 0) publish(currentReady(), true)
+            return added
+          }
           tailCursor = result.nextCursor
         }
-        if (added > 0) publish(ready(), true)
+        // More arrived than live tail reads in one go. Keeping the old rows would leave a hole
+        // between them and the new ones (shown as a false seq gap), so the list restarts from
+        // the newest rows and continues downwards from here.
+        const fresh = [...byId.values()].filter((event) => seqOf(event) > head)
+        byId = new Map(fresh.map((event) => [event.id, event]))
+        cursor = tailCursor
+        hasMore = true
+        publish(currentReady(), true)
         return added
       } catch (error) {
         if (mine !== generation || isAbort(error)) return 0

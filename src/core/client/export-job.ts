@@ -23,7 +23,7 @@ export interface ExportJob {
   /** Stop polling (the server may still finish the file; nothing is downloaded). */
   cancel(): void
   /** A download URL that is valid now, fetching a fresh one if the last has expired. */
-  downloadUrl(): Promise<string>
+  downloadUrl(options?: { signal?: AbortSignal }): Promise<string>
 }
 
 export interface ExportJobOptions {
@@ -61,6 +61,8 @@ export function createExportJob(client: AuditClient, options: ExportJobOptions):
     try {
       set({ status: 'creating' })
       let info = await client.createExport({ format: options.format, filters: options.filters ?? {} }, { signal })
+      // A cancel (or restart) may land while an answer was already on its way: it wins.
+      if (signal.aborted) return
       jobId = info.id
       for (let attempt = 1; ; attempt++) {
         const done = readyOrNull(info)
@@ -75,6 +77,7 @@ export function createExportJob(client: AuditClient, options: ExportJobOptions):
         set({ status: 'polling', jobId, attempt, rowCount: info.rowCount })
         await sleep(Math.min(maxPoll, minPoll * 1.5 ** (attempt - 1)), signal)
         info = await client.getExport(jobId, { signal })
+        if (signal.aborted) return
       }
     } catch (error) {
       if (signal.aborted || isAbort(error)) return
@@ -103,11 +106,11 @@ export function createExportJob(client: AuditClient, options: ExportJobOptions):
         set({ status: 'cancelled' })
       }
     },
-    async downloadUrl() {
+    async downloadUrl({ signal } = {}) {
       if (state.status !== 'ready')
         throw new AuditError('invalid-request', 'The export is not ready yet.', { retryable: false })
       if (Date.parse(state.expiresAt) - EXPIRY_MARGIN_MS > now()) return state.url
-      const fresh = readyOrNull(await client.getExport(state.jobId))
+      const fresh = readyOrNull(await client.getExport(state.jobId, signal ? { signal } : {}))
       if (!fresh || fresh.status !== 'ready')
         throw new AuditError('upstream', 'The export is no longer available; export again.')
       set(fresh)

@@ -26,6 +26,9 @@ export interface PortalTransport {
   fetchToken: FetchToken
 }
 
+/** Longest Retry-After worth waiting for before giving up. */
+const MAX_RETRY_AFTER_MS = 30_000
+
 /** Exchanges by one-time token, shared by every transport in the page (StrictMode mounts twice). */
 const exchanges = new Map<string, Promise<AuditToken>>()
 
@@ -49,7 +52,9 @@ export function createPortalTransport(options: PortalTransportOptions): PortalTr
       const text = await response.text()
       if (response.status === 429 && attempt < maxRetries) {
         const seconds = Number(response.headers.get('retry-after') ?? '1')
-        await env.sleep((Number.isFinite(seconds) ? seconds : 1) * 1000)
+        const wait = (Number.isFinite(seconds) ? seconds : 1) * 1000
+        if (wait > MAX_RETRY_AFTER_MS) throw AuditError.fromResponse(429, text, wait)
+        await env.sleep(wait)
         continue
       }
       if (response.status === 401 || response.status === 410) {
@@ -74,8 +79,12 @@ export function createPortalTransport(options: PortalTransportOptions): PortalTr
       const oneTime = await options.getPortalToken(signal)
       let pending = exchanges.get(oneTime)
       if (!pending) {
+        // Not the caller's signal: the exchange is shared, and one caller leaving must not spend
+        // the token for the others.
         pending = exchange(oneTime)
         exchanges.set(oneTime, pending)
+        // Only recent tokens need sharing (double starts happen together); keep the map small.
+        if (exchanges.size > 16) exchanges.delete(exchanges.keys().next().value!)
         // A failed exchange may be retried with the same token only if it was not consumed.
         pending.catch(() => exchanges.delete(oneTime))
       }

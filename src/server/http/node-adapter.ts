@@ -56,7 +56,16 @@ function toRequest(req: IncomingMessage, signal: AbortSignal, bodyLimit: number)
     }
     init.duplex = 'half'
   }
-  return new Request(new URL(req.url ?? '/', `${protocol}://${host}`), init)
+  return new Request(requestUrl(protocol, host, req.url ?? '/'), init)
+}
+
+/**
+ * The request's absolute URL. The path is appended to the origin as text, never resolved
+ * against it: resolving would read a path such as `//evil.example/x` as another host.
+ */
+function requestUrl(protocol: string, host: string, path: string): URL {
+  const parsed = new URL(`http://placeholder${path.startsWith('/') ? path : `/${path}`}`)
+  return new URL(`${protocol}://${host}${parsed.pathname}${parsed.search}`)
 }
 
 function tooLarge(limit: number): HttpError {

@@ -106,47 +106,64 @@ export class EventStore {
   }
 
   /**
-   * One keyset page, newest first: events with `seq < before` matching `filters`. Each filter
-   * is served by an index ending in seq; several actions are read as one ordered run per
-   * action and merged, so no page sorts or skips more than `limit` rows per action.
+   * One keyset page, newest first: events with `seq < before` matching `filters`.
+   *
+   * Each query names the index that reads it in keyset order (INDEXED BY), rather than
+   * trusting the planner, which without statistics walks the primary key and filters every
+   * row. The most selective filter drives: actions (one ordered run per action, merged), then
+   * actor, then target (through event_targets); other filters are checked on the rows read.
+   * A date range alone walks the org's rows by seq, checking occurred_at.
    */
   page(orgId: string, filters: EventFilters, limit: number, before: number | null): EventRow[] {
-    const where = ['e.org_id = @org']
+    const { sql, params } = this.pageQuery(orgId, filters, limit, before)
+    return this.stmt(sql).all(params) as EventRow[]
+  }
+
+  /** The SQL and parameters of {@link page}, exposed so tests can check its query plan. */
+  pageQuery(orgId: string, filters: EventFilters, limit: number, before: number | null) {
     const params: Record<string, unknown> = { org: orgId, limit }
-    if (before !== null) {
-      where.push('e.seq < @before')
-      params.before = before
-    }
-    if (filters.actorId !== null) {
-      where.push('e.actor_id = @actor')
-      params.actor = filters.actorId
-    }
+    const checks: string[] = []
+    if (before !== null) params.before = before
     if (filters.from !== null) {
-      where.push('e.occurred_at >= @from')
+      checks.push('e.occurred_at >= @from')
       params.from = filters.from
     }
     if (filters.to !== null) {
-      where.push('e.occurred_at < @to')
+      checks.push('e.occurred_at < @to')
       params.to = filters.to
     }
-    if (filters.targetId !== null) {
-      where.push('e.seq IN (SELECT t.seq FROM event_targets t WHERE t.org_id = @org AND t.target_id = @target)')
-      params.target = filters.targetId
-    }
-    const base = where.join(' AND ')
+    const beforeCheck = (column: string) => (before !== null ? [`${column} < @before`] : [])
+    if (filters.actorId !== null) params.actor = filters.actorId
+    if (filters.targetId !== null) params.target = filters.targetId
+    const targetCheck = 'e.seq IN (SELECT t.seq FROM event_targets t WHERE t.org_id = @org AND t.target_id = @target)'
+
     let sql: string
-    if (filters.actions.length <= 1) {
-      if (filters.actions.length === 1) params.action0 = filters.actions[0]
-      const action = filters.actions.length === 1 ? ' AND e.action = @action0' : ''
-      sql = `SELECT e.* FROM events e WHERE ${base}${action} ORDER BY e.seq DESC LIMIT @limit`
-    } else {
+    if (filters.actions.length > 0) {
+      const extra = [...checks]
+      if (filters.actorId !== null) extra.push('e.actor_id = @actor')
+      if (filters.targetId !== null) extra.push(targetCheck)
       const runs = filters.actions.map((action, i) => {
         params[`action${i}`] = action
-        return `SELECT * FROM (SELECT e.* FROM events e WHERE ${base} AND e.action = @action${i} ORDER BY e.seq DESC LIMIT @limit)`
+        const where = ['e.org_id = @org', `e.action = @action${i}`, ...beforeCheck('e.seq'), ...extra].join(' AND ')
+        return `SELECT * FROM (SELECT e.* FROM events e INDEXED BY events_by_action WHERE ${where} ORDER BY e.seq DESC LIMIT @limit)`
       })
-      sql = `SELECT * FROM (${runs.join(' UNION ALL ')}) ORDER BY seq DESC LIMIT @limit`
+      sql = runs.length === 1 ? runs[0]! : `SELECT * FROM (${runs.join(' UNION ALL ')}) ORDER BY seq DESC LIMIT @limit`
+    } else if (filters.actorId !== null) {
+      const extra = filters.targetId !== null ? [targetCheck] : []
+      const where = ['e.org_id = @org', 'e.actor_id = @actor', ...beforeCheck('e.seq'), ...checks, ...extra].join(
+        ' AND ',
+      )
+      sql = `SELECT e.* FROM events e INDEXED BY events_by_actor WHERE ${where} ORDER BY e.seq DESC LIMIT @limit`
+    } else if (filters.targetId !== null) {
+      const where = ['t.org_id = @org', 't.target_id = @target', ...beforeCheck('t.seq'), ...checks].join(' AND ')
+      sql =
+        'SELECT e.* FROM event_targets t JOIN events e ON e.org_id = t.org_id AND e.seq = t.seq ' +
+        `WHERE ${where} ORDER BY t.seq DESC LIMIT @limit`
+    } else {
+      const where = ['e.org_id = @org', ...beforeCheck('e.seq'), ...checks].join(' AND ')
+      sql = `SELECT e.* FROM events e WHERE ${where} ORDER BY e.seq DESC LIMIT @limit`
     }
-    return this.stmt(sql).all(params) as EventRow[]
+    return { sql, params }
   }
 
   /** Count, highest seq and every missing seq range of an org. */

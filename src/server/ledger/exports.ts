@@ -87,14 +87,16 @@ export class Exports {
     const path = join(this.directory, `${id}.${job.format}`)
     const update = this.sql('UPDATE exports SET status = ?, row_count = ?, file_path = ? WHERE id = ?')
     let count = 0
+    let out: ReturnType<typeof createWriteStream> | null = null
     try {
       mkdirSync(this.directory, { recursive: true })
       update.run('running', 0, null, id)
-      const out = createWriteStream(path, { flags: 'w', mode: 0o600 })
-      const failed = new Promise<never>((_, reject) => out.once('error', reject))
+      const file = createWriteStream(path, { flags: 'w', mode: 0o600 })
+      out = file
+      const failed = new Promise<never>((_, reject) => file.once('error', reject))
       failed.catch(() => {})
       const write = async (text: string) => {
-        if (!out.write(text)) await Promise.race([once(out, 'drain'), failed])
+        if (!file.write(text)) await Promise.race([once(file, 'drain'), failed])
       }
       if (job.format === 'csv') await write(CSV_HEADER)
       let before: number | null = null
@@ -110,8 +112,8 @@ export class Exports {
         before = rows[rows.length - 1]!.seq
         await yieldToLoop()
       }
-      out.end()
-      await Promise.race([once(out, 'finish'), failed])
+      file.end()
+      await Promise.race([once(file, 'finish'), failed])
       this.sql("UPDATE exports SET status = 'ready', row_count = ?, file_path = ?, finished_at = ? WHERE id = ?").run(
         count,
         path,
@@ -119,6 +121,7 @@ export class Exports {
         id,
       )
     } catch (error) {
+      out?.destroy() // release the descriptor: a removed file would otherwise stay open
       try {
         rmSync(path, { force: true })
       } catch {

@@ -41,7 +41,7 @@ export class PortalSessions {
   async exchange(token: string, now = this.clock()): Promise<{ token: string; expires_at: string }> {
     const claim = this.db.transaction(() => {
       const row = this.sql('SELECT * FROM portal_sessions WHERE token_hash = ?').get(hash(token)) as
-        { org_id: string; expires_at: string; used_at: string | null } | undefined
+        { org_id: string; expires_at: string; used_at: string | null; duration_s: number } | undefined
       if (!row) throw unauthorized('This portal token is not valid.')
       if (row.used_at) throw unauthorized('This portal token was already exchanged; create a new portal session.')
       if (Date.parse(row.expires_at) <= now)
@@ -53,14 +53,16 @@ export class PortalSessions {
       return row
     })
     const row = claim.immediate()
+    // The session lasts its full duration from the exchange, however late the exchange came.
+    const expiresAt = new Date(now + row.duration_s * 1000).toISOString()
     const jwt = await new SignJWT({ org: row.org_id, scope: 'audit:read' })
       .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
       .setIssuer(ISSUER)
       .setAudience(AUDIENCE)
       .setIssuedAt(Math.floor(now / 1000))
-      .setExpirationTime(Math.floor(Date.parse(row.expires_at) / 1000))
+      .setExpirationTime(Math.floor(Date.parse(expiresAt) / 1000))
       .sign(this.secret)
-    return { token: jwt, expires_at: row.expires_at }
+    return { token: jwt, expires_at: expiresAt }
   }
 
   /** The org of a portal JWT in a request's Authorization header, or a 401. */

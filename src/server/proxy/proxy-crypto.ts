@@ -11,6 +11,7 @@ import { CompactEncrypt, compactDecrypt, jwtVerify, SignJWT } from 'jose'
 export const AUDIENCE = 'auditlens'
 export const PROXY_SCOPES = ['audit:read', 'audit:export'] as const
 export type ProxyScope = (typeof PROXY_SCOPES)[number]
+export type SealKind = 'cursor' | 'export'
 
 export interface TokenClaims {
   org: string
@@ -94,25 +95,28 @@ export class ProxyCrypto {
     }
   }
 
-  /** An opaque handle for an upstream export job, readable only by this proxy, bound to `org`. */
-  async seal(jobId: string, org: string): Promise<string> {
-    return new CompactEncrypt(encoder.encode(JSON.stringify({ j: jobId, o: org })))
+  /**
+   * An opaque handle for an upstream value (an export job id, a page cursor), readable only
+   * by this proxy, bound to `org` and to its kind, so one kind is never accepted as another.
+   */
+  async seal(kind: SealKind, value: string, org: string): Promise<string> {
+    return new CompactEncrypt(encoder.encode(JSON.stringify({ k: kind, j: value, o: org })))
       .setProtectedHeader({ alg: 'dir', enc: 'A256GCM' })
       .encrypt(this.sealKey)
   }
 
-  /** The upstream job id behind `handle` if it was sealed for `org`; `null` otherwise. */
-  async unseal(handle: string, org: string): Promise<string | null> {
-    const sealed = await this.unsealAny(handle)
-    return sealed?.org === org ? sealed.jobId : null
+  /** The value inside `handle` if it was sealed as `kind` for `org`; `null` otherwise. */
+  async unseal(kind: SealKind, handle: string, org: string): Promise<string | null> {
+    const sealed = await this.unsealAny(kind, handle)
+    return sealed?.org === org ? sealed.value : null
   }
 
-  /** The job and org inside a handle, for routes authorised by a signed link instead of a token. */
-  async unsealAny(handle: string): Promise<{ jobId: string; org: string } | null> {
+  /** The value and org inside a handle of `kind`, for routes authorised by a signed link instead of a token. */
+  async unsealAny(kind: SealKind, handle: string): Promise<{ value: string; org: string } | null> {
     try {
       const { plaintext } = await compactDecrypt(handle, this.sealKey, { keyManagementAlgorithms: ['dir'] })
-      const { j, o } = JSON.parse(new TextDecoder().decode(plaintext)) as { j: unknown; o: unknown }
-      return typeof j === 'string' && typeof o === 'string' ? { jobId: j, org: o } : null
+      const { k, j, o } = JSON.parse(new TextDecoder().decode(plaintext)) as { k: unknown; j: unknown; o: unknown }
+      return k === kind && typeof j === 'string' && typeof o === 'string' ? { value: j, org: o } : null
     } catch {
       return null
     }

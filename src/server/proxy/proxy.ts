@@ -52,7 +52,7 @@ export interface AuditProxyOptions {
   keysCacheSeconds?: number
   /** `stream` (default) pipes export files through the proxy; `redirect` sends the browser to the upstream's presigned URL. */
   downloads?: 'redirect' | 'stream'
-  /** Requests per token (default burst 60, 20/s); `false` turns it off. */
+  /** Requests per signed-in user, token minting included (default burst 60, 20/s); `false` turns it off. */
   rateLimit?: RateLimitOptions | false
   /** Origins allowed to mint tokens besides the request's own (for hosts behind a rewriting proxy). */
   allowedOrigins?: readonly string[]
@@ -99,6 +99,16 @@ export function createAuditProxy(options: AuditProxyOptions): (request: Request)
   const cryptoReady = ProxyCrypto.create(secret)
   let keysCache: { at: number; body: string } | null = null
 
+  /**
+   * One bucket per signed-in user (org and subject), shared by all their tokens and by
+   * minting new ones, so fresh tokens do not bring fresh budgets.
+   */
+  function limit(org: string, subject: string): void {
+    const wait = limiter?.take(`${org}\u0000${subject}`) ?? 0
+    if (wait > 0)
+      throw new HttpError(429, 'rate_limited', 'Too many requests; slow down.', { 'retry-after': String(wait) })
+  }
+
   async function bearer(request: Request, keys: ProxyCrypto, scope: ProxyScope): Promise<TokenClaims> {
     const match = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.get('authorization') ?? '')
     const claims = match ? await keys.verifyToken(match[1]!, now()) : null
@@ -113,22 +123,23 @@ export function createAuditProxy(options: AuditProxyOptions): (request: Request)
       )
     }
     if (!claims.scopes.includes(scope)) throw new HttpError(403, 'forbidden', `Your session does not include ${scope}.`)
-    const wait = limiter?.take(claims.jti) ?? 0
-    if (wait > 0)
-      throw new HttpError(429, 'rate_limited', 'Too many requests; slow down.', { 'retry-after': String(wait) })
+    limit(claims.org, claims.sub)
     return claims
   }
 
   async function mint(request: Request, keys: ProxyCrypto): Promise<Response> {
     const origin = request.headers.get('origin')
     const site = request.headers.get('sec-fetch-site')
-    const own = new URL(request.url).origin
-    const allowed = origin === null || origin === own || (options.allowedOrigins ?? []).includes(origin)
+    // Compared by host: behind a TLS-terminating load balancer the request arrives as http
+    // while the page's Origin says https.
+    const own = new URL(request.url).host
+    const allowed = origin === null || hostOf(origin) === own || (options.allowedOrigins ?? []).includes(origin)
     if (!allowed || (site !== null && site !== 'same-origin')) {
       throw new HttpError(403, 'forbidden', 'Tokens are only issued to pages of this site.')
     }
     const grant = await options.authorize(request)
     if (!grant) throw new HttpError(401, 'unauthorized', 'Sign in to see the audit log.')
+    limit(grant.orgId, grant.subject)
     const scopes = PROXY_SCOPES.filter((s) => grant.scopes.includes(s))
     if (!scopes.includes('audit:read'))
       throw new HttpError(403, 'forbidden', 'Your account may not view the audit log.')
@@ -154,7 +165,7 @@ export function createAuditProxy(options: AuditProxyOptions): (request: Request)
     const cursor = url.searchParams.get('cursor')
     if (cursor) {
       // Cursors are sealed to the org: one from another session is refused, whatever the upstream does.
-      const inner = await keys.unseal(cursor, claims.org)
+      const inner = await keys.unseal('cursor', cursor, claims.org)
       if (inner === null) throw badRequest('cursor is not valid for this session; start again without one.')
       query.set('cursor', inner)
     }
@@ -168,7 +179,7 @@ export function createAuditProxy(options: AuditProxyOptions): (request: Request)
       if (event?.org_id !== claims.org)
         throw new HttpError(502, 'bad_gateway', 'The audit API answered with events of another org.')
     }
-    const next = page.next_cursor === null ? null : await keys.seal(page.next_cursor, claims.org)
+    const next = page.next_cursor === null ? null : await keys.seal('cursor', page.next_cursor, claims.org)
     return json(stringifyAuditJson({ events: page.events, next_cursor: next }))
   }
 
@@ -238,13 +249,13 @@ export function createAuditProxy(options: AuditProxyOptions): (request: Request)
     const job = parseUpstream(created.text) as Record<string, AuditJsonValue>
     if (typeof job?.id !== 'string')
       throw new HttpError(502, 'bad_gateway', 'The audit API answered without an export id.')
-    return json(await exportJson(job, await keys.seal(job.id, claims.org), url, keys), 202)
+    return json(await exportJson(job, await keys.seal('export', job.id, claims.org), url, keys), 202)
   }
 
   async function pollExport(request: Request, handle: string, url: URL, keys: ProxyCrypto): Promise<Response> {
     const claims = await bearer(request, keys, 'audit:export')
     const missing = () => notFound('No such export.')
-    const jobId = await keys.unseal(handle, claims.org)
+    const jobId = await keys.unseal('export', handle, claims.org)
     if (jobId === null) throw missing()
     return json(await exportJson(await upstreamJob(jobId, claims.org, request.signal, missing), handle, url, keys))
   }
@@ -257,9 +268,9 @@ export function createAuditProxy(options: AuditProxyOptions): (request: Request)
     }
     if (expires * 1000 <= now())
       throw new HttpError(403, 'forbidden', 'This download link has expired; check the export again for a fresh one.')
-    const sealed = await keys.unsealAny(handle)
+    const sealed = await keys.unsealAny('export', handle)
     if (!sealed) throw new HttpError(403, 'forbidden', 'This download link is not valid.')
-    const job = await upstreamJob(sealed.jobId, sealed.org, request.signal, () => notFound('No such export.'))
+    const job = await upstreamJob(sealed.value, sealed.org, request.signal, () => notFound('No such export.'))
     if (job.status !== 'ready' || typeof job.download_url !== 'string') throw notFound('This export has no file yet.')
     if (options.downloads === 'redirect') {
       return new Response(null, { status: 302, headers: { location: job.download_url, 'cache-control': 'no-store' } })
@@ -299,8 +310,7 @@ export function createAuditProxy(options: AuditProxyOptions): (request: Request)
       let match: RegExpExecArray | null
       if (route('POST', /^\/token$/)) return await mint(request, keys)
       if (route('GET', /^\/events$/)) return await listEvents(request, url, keys)
-      if ((match = route('GET', /^\/events\/([^/]+)$/)))
-        return await oneEvent(request, decodeURIComponent(match[1]!), keys)
+      if ((match = route('GET', /^\/events\/([^/]+)$/))) return await oneEvent(request, decodeSegment(match[1]!), keys)
       if (route('POST', /^\/exports$/)) return await createExport(request, url, keys)
       if ((match = route('GET', /^\/exports\/([^/]+)$/))) return await pollExport(request, match[1]!, url, keys)
       if ((match = route('GET', /^\/exports\/([^/]+)\/download$/))) return await download(request, match[1]!, url, keys)
@@ -309,6 +319,22 @@ export function createAuditProxy(options: AuditProxyOptions): (request: Request)
     } catch (error) {
       return errorResponse(error)
     }
+  }
+}
+
+function hostOf(origin: string): string | null {
+  try {
+    return new URL(origin).host
+  } catch {
+    return null
+  }
+}
+
+function decodeSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment)
+  } catch {
+    throw badRequest('The URL path is not validly percent-encoded.')
   }
 }
 

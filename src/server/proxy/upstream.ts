@@ -42,50 +42,74 @@ export class Upstream {
     path: string,
     init: { method?: string; json?: unknown; signal?: AbortSignal } = {},
   ): Promise<UpstreamResponse> {
-    const response = await this.send(this.baseUrl + path, init, true)
-    const text = await response.text()
-    if (response.ok) return { status: response.status, headers: response.headers, text }
-    throw this.mapError(response.status, response.headers, text)
+    const sent = await this.send(this.baseUrl + path, init, true)
+    let text: string
+    try {
+      // The deadline covers the body too: an upstream that stalls mid-answer is a 504, not a hang.
+      text = await sent.response.text()
+    } catch (error) {
+      throw this.failure(error, init.signal, sent.timedOut())
+    } finally {
+      sent.done()
+    }
+    if (sent.response.ok) return { status: sent.response.status, headers: sent.response.headers, text }
+    throw this.mapError(sent.response.status, sent.response.headers, text)
   }
 
   /** Fetch a presigned upstream URL (no API key: the signature is the credential). */
   async download(url: string, signal?: AbortSignal): Promise<Response> {
-    if (!url.startsWith(this.baseUrl + '/'))
+    if (!url.startsWith(this.baseUrl + '/')) {
       throw new HttpError(502, 'bad_gateway', 'The audit API returned a download link elsewhere.')
-    const response = await this.send(url, { signal }, false)
-    if (!response.ok) throw this.mapError(response.status, response.headers, await response.text())
-    return response
+    }
+    const sent = await this.send(url, signal ? { signal } : {}, false)
+    // A file may take longer than the deadline to stream: the deadline is for the upstream to answer.
+    sent.done()
+    if (!sent.response.ok) throw this.mapError(sent.response.status, sent.response.headers, await sent.response.text())
+    return sent.response
   }
 
   private async send(
     url: string,
     init: { method?: string; json?: unknown; signal?: AbortSignal },
     withKey: boolean,
-  ): Promise<Response> {
-    const timeout = AbortSignal.timeout(this.timeoutMs)
-    const signal = init.signal ? AbortSignal.any([init.signal, timeout]) : timeout
+  ): Promise<{ response: Response; done: () => void; timedOut: () => boolean }> {
+    const deadline = new AbortController()
+    let timedOut = false
+    const timer = setTimeout(() => {
+      timedOut = true
+      deadline.abort()
+    }, this.timeoutMs)
+    const done = () => clearTimeout(timer)
+    const signal = init.signal ? AbortSignal.any([init.signal, deadline.signal]) : deadline.signal
     const headers: Record<string, string> = { accept: 'application/json' }
     if (withKey) headers.authorization = `Bearer ${this.options.apiKey}`
     if (init.json !== undefined) headers['content-type'] = 'application/json'
     try {
-      return await this.fetch(url, {
+      const response = await this.fetch(url, {
         method: init.method ?? 'GET',
         headers,
         body: init.json === undefined ? undefined : JSON.stringify(init.json),
         signal,
         redirect: 'manual',
       })
+      return { response, done, timedOut: () => timedOut }
     } catch (error) {
-      if (timeout.aborted) {
-        throw new HttpError(
-          504,
-          'gateway_timeout',
-          `The audit API did not answer within ${this.timeoutMs / 1000} s; try again.`,
-        )
-      }
-      if (init.signal?.aborted) throw error
-      throw new HttpError(502, 'bad_gateway', 'The audit API could not be reached; try again shortly.')
+      done()
+      throw this.failure(error, init.signal, timedOut)
     }
+  }
+
+  /** What a failed exchange with the upstream means for our caller. */
+  private failure(error: unknown, callerSignal: AbortSignal | undefined, timedOut: boolean): unknown {
+    if (timedOut) {
+      return new HttpError(
+        504,
+        'gateway_timeout',
+        `The audit API did not answer within ${this.timeoutMs / 1000} s; try again.`,
+      )
+    }
+    if (callerSignal?.aborted) return error // the browser went away; nobody to answer
+    return new HttpError(502, 'bad_gateway', 'The audit API could not be reached; try again shortly.')
   }
 
   private mapError(status: number, headers: Headers, text: string): HttpError {

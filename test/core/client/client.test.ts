@@ -135,6 +135,9 @@ describe('retries', () => {
     [400, 'invalid-request'],
     [403, 'forbidden'],
     [404, 'not-found'],
+    [405, 'invalid-request'],
+    [410, 'invalid-request'],
+    [422, 'invalid-request'],
   ] as const)('never retries a %i (%s), and keeps the server’s message', async (status, code) => {
     const env = environment(() => error(status))
     await expect(env.client.getEvent('aevt_1')).rejects.toMatchObject({ code, status, message: `status ${status}` })
@@ -186,5 +189,29 @@ describe('requests and responses', () => {
   it('reports a non-JSON answer as an upstream error', async () => {
     const env = environment(() => new Response('<html>', { status: 200 }))
     await expect(env.client.getKeys()).rejects.toMatchObject({ code: 'upstream' })
+  })
+})
+
+describe('the token endpoint', () => {
+  it('is retried like any call when it answers 503', async () => {
+    let tokenCalls = 0
+    const sleeps: number[] = []
+    const client = createAuditClient({
+      baseUrl: 'https://host.example/api/audit',
+      random: () => 0.5,
+      sleep: async (ms) => void sleeps.push(ms),
+      fetch: async (input) => {
+        if (String(input).endsWith('/token')) {
+          tokenCalls++
+          return tokenCalls === 1
+            ? error(503)
+            : new Response(JSON.stringify({ token: 't', expires_at: new Date(Date.now() + 60_000).toISOString() }))
+        }
+        return page()
+      },
+    })
+    await client.listEvents({})
+    expect(tokenCalls).toBe(2)
+    expect(sleeps).toEqual([150])
   })
 })

@@ -105,6 +105,25 @@ describe('createEventStore', () => {
     expect(store.getSnapshot().events.map((e) => e.seq)).toEqual([13, 12, 11, 10, 9])
   })
 
+  it('restarts from the newest rows when more arrived than live tail reads, leaving no hole or false gap', async () => {
+    const { client, pending } = fakeClient()
+    const store = createEventStore(client, { pageSize: 5, maxTailPages: 2 })
+    void store.loadNext()
+    pending[0]!.resolve({ events: [10, 9, 8, 7, 6].map((n) => event(n)), nextCursor: 'c' })
+    await flush()
+    const tail = store.refreshHead()
+    pending[1]!.resolve({ events: [40, 39, 38, 37, 36].map((n) => event(n)), nextCursor: 't1' })
+    await flush()
+    pending[2]!.resolve({ events: [35, 34, 33, 32, 31].map((n) => event(n)), nextCursor: 't2' })
+    expect(await tail).toBe(10)
+    const snapshot = store.getSnapshot()
+    expect(snapshot.events.map((e) => e.seq)).toEqual([40, 39, 38, 37, 36, 35, 34, 33, 32, 31])
+    expect(snapshot.gaps).toEqual([])
+    expect(snapshot.state).toMatchObject({ status: 'ready', hasMore: true })
+    void store.loadNext()
+    expect(pending[3]!.query.cursor).toBe('t2')
+  })
+
   it('reports seq gaps between loaded neighbours (and below the oldest), but not with filters', async () => {
     const { client, pending } = fakeClient()
     const store = createEventStore(client)
@@ -233,6 +252,20 @@ describe('createExportJob', () => {
     const job = createExportJob(client, { format: 'csv' })
     job.subscribe(() => {
       if (job.getSnapshot().status === 'polling') job.cancel()
+    })
+    await job.start()
+    expect(job.getSnapshot()).toEqual({ status: 'cancelled' })
+  })
+
+  it('stays cancelled when a poll answer was already on its way', async () => {
+    const { client } = exportClient([
+      { status: 'queued' },
+      { status: 'ready', downloadUrl: 'https://x/d', expiresAt: '1970-01-01T00:01:00.000Z' },
+    ])
+    const job = createExportJob(client, { format: 'csv' })
+    job.subscribe(() => {
+      // Cancel in the same tick as the poll that returns "ready".
+      if (job.getSnapshot().status === 'polling') queueMicrotask(() => job.cancel())
     })
     await job.start()
     expect(job.getSnapshot()).toEqual({ status: 'cancelled' })

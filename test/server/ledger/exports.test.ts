@@ -141,6 +141,36 @@ describe('exports', () => {
     }
   })
 
+  it('releases the file when the ledger shuts down mid-export', async () => {
+    const { readdirSync, readlinkSync } = await import('node:fs')
+    const openExports = () =>
+      readdirSync('/proc/self/fd').filter((fd) => {
+        try {
+          return /aexp_\w+\.ndjson/.test(readlinkSync(`/proc/self/fd/${fd}`))
+        } catch {
+          return false
+        }
+      })
+    const busy = await startLedger()
+    const org = busy.ledger.createOrg('acme', null).id
+    busy.ledger.appendMany(org, [...generateEvents(6000)])
+    const job = busy.ledger.exports.create(org, 'ndjson', {
+      actions: [],
+      actorId: null,
+      targetId: null,
+      from: null,
+      to: null,
+    })
+    await new Promise((resolve) => setTimeout(resolve, 5))
+    await busy.ledger.exports.close()
+    expect(busy.ledger.exports.get(job.id)).toMatchObject({
+      status: 'failed',
+      error: expect.stringMatching(/shut down/),
+    })
+    expect(openExports()).toEqual([])
+    await busy.close()
+  })
+
   describe('download links', () => {
     it('expire after 10 minutes, and polling again gives a fresh one', async () => {
       const job = await createExport({ org_id: orgId, format: 'ndjson', filters: { actions: 'invoice.paid' } })

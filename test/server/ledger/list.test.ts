@@ -220,3 +220,29 @@ describe('GET /v1/audit/events', () => {
     expect(await missing.json()).toEqual({ error: 'not_found', message: 'No event has id "aevt_missing".' })
   })
 })
+
+describe('query plans', () => {
+  it('read every filter through an index in keyset order, never sorting', () => {
+    const plan = (query: Record<string, unknown>) => {
+      const filters = { actions: [], actorId: null, targetId: null, from: null, to: null, ...query }
+      const { sql, params } = t.ledger.events.pageQuery(orgId, filters, 10, 1000)
+      const rows = t.ledger.db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(params) as { detail: string }[]
+      return rows.map((r) => r.detail).join(' | ')
+    }
+    expect(plan({ actions: ['plan.one'] })).toMatch(/USING INDEX events_by_action/)
+    expect(plan({ actions: ['plan.a', 'plan.b'] })).toMatch(/USING INDEX events_by_action/)
+    expect(plan({ actorId: 'plan-actor' })).toMatch(/USING INDEX events_by_actor/)
+    expect(plan({ targetId: 'plan-target' })).toMatch(/SEARCH t USING PRIMARY KEY/)
+    expect(plan({ from: '2001-01-01T00:00:00.000Z', to: '2099-01-01T00:00:00.000Z' })).toMatch(
+      /SEARCH e USING PRIMARY KEY/,
+    )
+    for (const query of [
+      { actions: ['plan.c'] },
+      { actorId: 'plan-actor-2' },
+      { targetId: 'plan-target-2' },
+      { from: '2002-01-01T00:00:00.000Z' },
+    ]) {
+      expect(plan(query)).not.toMatch(/TEMP B-TREE FOR ORDER BY/)
+    }
+  })
+})

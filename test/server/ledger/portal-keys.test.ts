@@ -55,6 +55,14 @@ describe('portal sessions', () => {
     expect(crossOrg.status).toBe(400)
   })
 
+  it('last their full duration from the exchange, however late it comes', async () => {
+    const created = await session({ org_id: acme, intent: 'audit_logs', session_duration_seconds: 900 })
+    const { token } = (await created.json()) as { token: string }
+    now += 600_000
+    const { expires_at } = (await (await exchange(token)).json()) as { expires_at: string }
+    expect(Date.parse(expires_at) - now).toBe(900_000)
+  })
+
   it('clamp the session duration to 60..86400 seconds', async () => {
     for (const [asked, granted] of [
       [5, 60],
