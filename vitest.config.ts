@@ -1,4 +1,46 @@
+import { existsSync } from 'node:fs'
+import { playwright } from '@vitest/browser-playwright'
 import { defineConfig } from 'vitest/config'
+
+/**
+ * Three projects: node (core and server: real HTTP, real SQLite), dom (components in jsdom
+ * with Testing Library) and browser (components in real Chromium: layout, virtualization,
+ * focus, axe). The browser project runs when a Chromium is found; CI installs one and sets
+ * AUDITLENS_REQUIRE_BROWSER so a missing browser fails instead of skipping.
+ */
+const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
+const haveChromium = existsSync(chromiumPath)
+if (!haveChromium) {
+  const message = `Chromium not found at ${chromiumPath} (set CHROMIUM_PATH): the browser tests are skipped.`
+  if (process.env.AUDITLENS_REQUIRE_BROWSER) throw new Error(message)
+  console.warn(`\n[auditlens] ${message}\n`)
+}
+
+const browserProject = {
+  extends: true as const,
+  test: {
+    name: 'browser',
+    include: ['test/**/*.browser.test.tsx'],
+    browser: {
+      enabled: true,
+      headless: true,
+      provider: playwright({
+        launchOptions: {
+          executablePath: chromiumPath,
+          args: [
+            '--no-sandbox',
+            '--disable-gpu',
+            '--disable-background-networking',
+            '--disable-component-update',
+            '--disable-sync',
+            '--no-first-run',
+          ],
+        },
+      }),
+      instances: [{ browser: 'chromium' as const }],
+    },
+  },
+}
 
 export default defineConfig({
   test: {
@@ -11,6 +53,17 @@ export default defineConfig({
           include: ['test/core/**/*.test.ts', 'test/server/**/*.test.ts'],
         },
       },
+      {
+        extends: true,
+        test: {
+          name: 'dom',
+          environment: 'jsdom',
+          include: ['test/react/**/*.test.tsx'],
+          exclude: ['test/**/*.browser.test.tsx'],
+          setupFiles: ['test/react/setup.ts'],
+        },
+      },
+      ...(haveChromium ? [browserProject] : []),
     ],
   },
 })

@@ -1,0 +1,273 @@
+'use client'
+/**
+ * `<AuditLog>`: the audit tab. A filter bar (with the Live toggle and Export on the right),
+ * the virtualized grid of events with a badge per row, states that replace the body (loading,
+ * empty, error, session expired), seq-gap rows, live tail, and the detail dialog.
+ */
+import type { ColumnVisibilityState } from '@tanstack/react-table'
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
+import { createEventStore, type AuditEvent, type AuditFilters } from '../core/index.js'
+import { useAuditLogContext } from './context.js'
+import { EventDialog } from './event-dialog.js'
+import { EventTable, type AuditLogColumn, type GridItem } from './event-table.js'
+import { ExportButton } from './export-button.js'
+import { FilterBar } from './filter-bar.js'
+import { useControllableState, useStore } from './hooks.js'
+
+export interface AuditLogProps {
+  /** Controlled filters (keep them in your URL, say); pair with `onFiltersChange`. */
+  filters?: AuditFilters
+  /** Initial filters when uncontrolled. */
+  defaultFilters?: AuditFilters
+  onFiltersChange?: (filters: AuditFilters) => void
+  /** Controlled open event (deep links); `null` for none. */
+  selectedEventId?: string | null
+  defaultSelectedEventId?: string | null
+  onSelectedEventChange?: (eventId: string | null) => void
+  /** Poll for new events: `true` every 5 s, or `{ intervalMs }`. Off by default; the Live toggle turns it on. */
+  liveTail?: boolean | { intervalMs: number }
+  /** Events per page (default 50). */
+  pageSize?: number
+  /** Row height: comfortable (about 52 px, default) or compact (about 36 px). */
+  density?: 'comfortable' | 'compact'
+  /** Extra columns, or built-in ones replaced by id (`time`, `actor`, `action`, `verification`). */
+  columns?: readonly AuditLogColumn[]
+  /** Hide columns by id: `{ actor: false }`. */
+  columnVisibility?: ColumnVisibilityState
+  /** Show the Export button (default true). */
+  showExport?: boolean
+  /** Called once when the session ends, e.g. to send the user to sign in. */
+  onSessionExpired?: () => void
+  className?: string
+}
+
+const EMPTY: AuditFilters = {}
+
+export function AuditLog(props: AuditLogProps) {
+  const { client, messages } = useAuditLogContext('AuditLog')
+  const density = props.density ?? 'comfortable'
+  const rowHeight = density === 'compact' ? 36 : 52
+  const [filters, setFilters] = useControllableState(
+    props.filters,
+    props.defaultFilters ?? EMPTY,
+    props.onFiltersChange,
+  )
+  const [selectedId, setSelectedId] = useControllableState<string | null>(
+    props.selectedEventId,
+    props.defaultSelectedEventId ?? null,
+    props.onSelectedEventChange,
+  )
+  const [store] = useState(() =>
+    createEventStore(client, { filters, ...(props.pageSize ? { pageSize: props.pageSize } : {}) }),
+  )
+  const snapshot = useStore(store)
+  const { state, events, gaps } = snapshot
+
+  // Filters drive the store (controlled or not); the first load happens here too.
+  const filtersKey = JSON.stringify(filters)
+  const loadedKey = useRef<string | null>(null)
+  useEffect(() => {
+    if (loadedKey.current === filtersKey) return
+    const first = loadedKey.current === null
+    loadedKey.current = filtersKey
+    void (first ? store.loadNext() : store.setFilters(filters))
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [filtersKey, store])
+  useEffect(() => () => store.destroy(), [store])
+
+  const sessionExpired = state.status === 'session-expired'
+  const onSessionExpired = useRef(props.onSessionExpired)
+  onSessionExpired.current = props.onSessionExpired
+  useEffect(() => {
+    if (sessionExpired) onSessionExpired.current?.()
+  }, [sessionExpired])
+
+  // Actions seen so far, for the filter's suggestions; they accumulate across filter changes.
+  const seenActions = useRef(new Set<string>())
+  const knownActions = useMemo(() => {
+    for (const event of events) if (typeof event.action === 'string') seenActions.current.add(event.action)
+    return [...seenActions.current].sort()
+  }, [events])
+
+  const items = useMemo<GridItem[]>(() => {
+    const after = new Map(gaps.map((gap) => [gap.afterEventId, gap]))
+    const list: GridItem[] = []
+    events.forEach((event, eventIndex) => {
+      list.push({ kind: 'event', event, eventIndex })
+      const gap = after.get(event.id)
+      if (gap) list.push({ kind: 'gap', gap })
+    })
+    if (state.status === 'ready' && (state.hasMore || state.loadingMore)) list.push({ kind: 'loader' })
+    return list
+  }, [events, gaps, state])
+
+  const [focusedIndex, setFocusedIndex] = useState(0)
+  const [scrollRequest, setScrollRequest] = useState<{ index: number; focus: boolean } | null>(null)
+  const scrollRef = useRef<HTMLDivElement | null>(null)
+  const [now, setNow] = useState(() => Date.now())
+  useEffect(() => {
+    const timer = setInterval(() => setNow(Date.now()), 30_000)
+    return () => clearInterval(timer)
+  }, [])
+
+  // Live tail.
+  const [live, setLive] = useState(Boolean(props.liveTail))
+  const intervalMs = typeof props.liveTail === 'object' ? props.liveTail.intervalMs : 5000
+  const [unseen, setUnseen] = useState(0)
+  useEffect(() => {
+    if (!live || state.status !== 'ready') return
+    const timer = setInterval(() => {
+      const element = scrollRef.current
+      const before = element?.scrollTop ?? 0
+      store.refreshHead().then(
+        (added) => {
+          if (added === 0 || !element) return
+          // Keep the row being read where it is: new rows land above it.
+          if (before > 0) {
+            element.scrollTop = before + added * rowHeight
+            setUnseen((count) => count + added)
+          }
+          setFocusedIndex((index) => index + added)
+        },
+        () => {},
+      )
+    }, intervalMs)
+    return () => clearInterval(timer)
+  }, [live, intervalMs, store, state.status, rowHeight])
+
+  const selectedIndex = selectedId === null ? -1 : events.findIndex((event) => event.id === selectedId)
+  const [deepLinked, setDeepLinked] = useState<AuditEvent | null>(null)
+  useEffect(() => {
+    if (selectedId === null || selectedIndex >= 0) return setDeepLinked(null)
+    const controller = new AbortController()
+    client.getEvent(selectedId, { signal: controller.signal }).then(setDeepLinked, () => {})
+    return () => controller.abort()
+  }, [client, selectedId, selectedIndex])
+  const selected = selectedIndex >= 0 ? events[selectedIndex]! : deepLinked
+
+  const open = useCallback(
+    (eventIndex: number) => setSelectedId(events[eventIndex]?.id ?? null),
+    [events, setSelectedId],
+  )
+  const itemIndexOf = (eventIndex: number) =>
+    items.findIndex((item) => item.kind === 'event' && item.eventIndex === eventIndex)
+  const hasFilters = Object.keys(filters).length > 0
+  const loadNext = useCallback(() => void store.loadNext(), [store])
+
+  let body
+  if (state.status === 'idle' || state.status === 'loading') {
+    body = (
+      <div className="al-state al-state--loading" role="status" aria-live="polite">
+        <span className="al-visually-hidden">{messages.states.loading}</span>
+        {Array.from({ length: 8 }, (_, i) => (
+          <div className="al-skeleton" key={i} style={{ height: rowHeight }} aria-hidden="true" />
+        ))}
+      </div>
+    )
+  } else if (state.status === 'error') {
+    body = (
+      <div className="al-state" role="alert">
+        <p>{messages.states.error}</p>
+        <p className="al-muted">{state.error.message}</p>
+        <button type="button" className="al-button" onClick={() => void store.retry()}>
+          {messages.states.retry}
+        </button>
+      </div>
+    )
+  } else if (state.status === 'session-expired') {
+    body = (
+      <div className="al-state" role="alert">
+        <p>{messages.states.sessionExpired}</p>
+        <button type="button" className="al-button" onClick={() => void store.retry()}>
+          {messages.states.signIn}
+        </button>
+      </div>
+    )
+  } else if (events.length === 0) {
+    body = (
+      <div className="al-state" role="status">
+        <p>{hasFilters ? messages.states.emptyFiltered : messages.states.empty}</p>
+        {hasFilters ? (
+          <button type="button" className="al-button" onClick={() => setFilters({})}>
+            {messages.states.clearFilters}
+          </button>
+        ) : null}
+      </div>
+    )
+  } else {
+    body = (
+      <EventTable
+        items={items}
+        events={events}
+        density={density}
+        {...(props.columns ? { columns: props.columns } : {})}
+        {...(props.columnVisibility ? { columnVisibility: props.columnVisibility } : {})}
+        onNearEnd={loadNext}
+        onOpen={open}
+        focusedIndex={focusedIndex}
+        onFocusedIndexChange={setFocusedIndex}
+        scrollRequest={scrollRequest}
+        now={now}
+        loadingMore={state.loadingMore}
+        scrollRef={scrollRef}
+        onScroll={() => unseen > 0 && (scrollRef.current?.scrollTop ?? 0) < rowHeight && setUnseen(0)}
+      />
+    )
+  }
+
+  return (
+    <div className={`al-root al-log al-log--${density}${props.className ? ` ${props.className}` : ''}`}>
+      <FilterBar filters={filters} onChange={setFilters} knownActions={knownActions} now={() => Date.now()}>
+        <label className="al-toggle">
+          <input type="checkbox" checked={live} onChange={(event) => setLive(event.target.checked)} />
+          <span className="al-toggle__dot" aria-hidden="true" />
+          {messages.live.label}
+        </label>
+        {props.showExport === false ? null : <ExportButton filters={filters} />}
+      </FilterBar>
+      <div className="al-log__body">
+        {body}
+        {unseen > 0 ? (
+          <button
+            type="button"
+            className="al-pill"
+            onClick={() => {
+              setUnseen(0)
+              scrollRef.current?.scrollTo({ top: 0 })
+            }}
+          >
+            {messages.live.newEvents(unseen)}
+          </button>
+        ) : null}
+        {state.status === 'ready' && state.loadingMore ? <div className="al-progress" aria-hidden="true" /> : null}
+        {state.status === 'ready' && state.pageError ? (
+          <div className="al-page-error" role="alert">
+            {messages.states.pageFailed}{' '}
+            <button type="button" className="al-link" onClick={() => void store.retry()}>
+              {messages.states.retry}
+            </button>
+          </div>
+        ) : null}
+      </div>
+      <EventDialog
+        event={selected}
+        onClose={() => setSelectedId(null)}
+        onPrevious={selectedIndex > 0 ? () => setSelectedId(events[selectedIndex - 1]!.id) : undefined}
+        onNext={
+          selectedIndex >= 0 && selectedIndex < events.length - 1
+            ? () => setSelectedId(events[selectedIndex + 1]!.id)
+            : undefined
+        }
+        onCloseAutoFocus={(event) => {
+          // Back to the row of the event that was open last (prev/next may have moved it).
+          event.preventDefault()
+          if (selectedIndex >= 0) {
+            const index = itemIndexOf(selectedIndex)
+            setFocusedIndex(index)
+            setScrollRequest({ index, focus: true })
+          }
+        }}
+      />
+    </div>
+  )
+}

@@ -1,0 +1,115 @@
+'use client'
+/**
+ * `<AuditLogProvider>`: the client, the verifier, the pinned keys and the messages every
+ * auditlens component reads. Components used outside it throw an error that names the fix.
+ */
+import { createContext, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react'
+import {
+  createAuditClient,
+  createVerifier,
+  KeyRing,
+  type AuditClient,
+  type FetchToken,
+  type TrustedKeyInput,
+  type Verifier,
+} from '../core/index.js'
+import { mergeMessages, type AuditLogMessages, type DeepPartial } from './messages.js'
+
+export interface AuditLogProviderProps {
+  /** A client from `createAuditClient`; or give `baseUrl` / `fetchToken` and one is made. */
+  client?: AuditClient
+  /** Where the token proxy is mounted (default `/api/audit`). */
+  baseUrl?: string
+  /** How to get a short-lived token from your backend (default: `POST {baseUrl}/token`). */
+  fetchToken?: FetchToken
+  /**
+   * Keys to pin. If omitted, they are fetched once from the proxy's `/keys`; if that fails,
+   * nothing is pinned and badges honestly say "Unpinned key".
+   */
+  trustedKeys?: readonly TrustedKeyInput[]
+  /** BCP 47 locale for dates and numbers (default: the browser's). */
+  locale?: string
+  /** IANA time zone for times (default: the viewer's). */
+  timeZone?: string
+  /** Override any user-facing string. */
+  messages?: DeepPartial<AuditLogMessages>
+  children?: ReactNode
+}
+
+export interface AuditLogContextValue {
+  client: AuditClient
+  /** `null` until the pinned keys are known. */
+  verifier: Verifier | null
+  keyRing: KeyRing | null
+  messages: AuditLogMessages
+  locale: string | undefined
+  timeZone: string | undefined
+}
+
+const Context = createContext<AuditLogContextValue | null>(null)
+
+/** The provider's value; throws a clear error outside `<AuditLogProvider>`. */
+export function useAuditLogContext(component: string): AuditLogContextValue {
+  const value = useContext(Context)
+  if (!value) {
+    throw new Error(
+      `<${component}> must be rendered inside <AuditLogProvider>. Wrap your audit tab in ` +
+        `<AuditLogProvider baseUrl="/api/audit"> (or pass it a client from createAuditClient).`,
+    )
+  }
+  return value
+}
+
+const isDevelopment = () => typeof process === 'undefined' || process.env?.NODE_ENV !== 'production'
+
+export function AuditLogProvider(props: AuditLogProviderProps) {
+  const { client: givenClient, baseUrl, fetchToken, trustedKeys, locale, timeZone, messages, children } = props
+  // The latest fetchToken is called through a ref: a new function each render must not make a
+  // new client (and a new token request), but the newest one is what runs next time.
+  const latestFetchToken = useRef(fetchToken)
+  const firstFetchToken = useRef(fetchToken)
+  useEffect(() => {
+    latestFetchToken.current = fetchToken
+    if (isDevelopment() && fetchToken !== firstFetchToken.current && firstFetchToken.current !== undefined) {
+      firstFetchToken.current = fetchToken
+      console.warn(
+        'auditlens: the fetchToken prop of <AuditLogProvider> changed. The newest function is used for the next ' +
+          'token; wrap it in useCallback to avoid this warning.',
+      )
+    }
+  }, [fetchToken])
+  const [ownClient] = useState(() =>
+    givenClient
+      ? null
+      : createAuditClient({
+          ...(baseUrl ? { baseUrl } : {}),
+          ...(fetchToken ? { fetchToken: (signal?: AbortSignal) => latestFetchToken.current!(signal) } : {}),
+        }),
+  )
+  const client = givenClient ?? ownClient!
+
+  const [fetchedKeys, setFetchedKeys] = useState<readonly TrustedKeyInput[] | null>(null)
+  useEffect(() => {
+    if (trustedKeys) return
+    const controller = new AbortController()
+    client.getKeys({ signal: controller.signal }).then(
+      (keys) => setFetchedKeys(keys),
+      () => {
+        if (!controller.signal.aborted) setFetchedKeys([])
+      },
+    )
+    return () => controller.abort()
+  }, [client, trustedKeys])
+
+  const keyInputs = trustedKeys ?? fetchedKeys
+  const keyRing = useMemo(() => (keyInputs ? new KeyRing(keyInputs) : null), [keyInputs])
+  const verifier = useMemo(() => (keyRing ? createVerifier({ trustedKeys: keyRing }) : null), [keyRing])
+  useEffect(() => () => verifier?.dispose(), [verifier])
+
+  const merged = useMemo(() => mergeMessages(messages), [messages])
+  const value = useMemo<AuditLogContextValue>(
+    () => ({ client, verifier, keyRing, messages: merged, locale, timeZone }),
+    [client, verifier, keyRing, merged, locale, timeZone],
+  )
+  return <Context.Provider value={value}>{children}</Context.Provider>
+}

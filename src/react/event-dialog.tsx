@@ -1,0 +1,186 @@
+'use client'
+/**
+ * The event detail dialog (Radix Dialog): who, what, where, details, and the proof in words a
+ * non-cryptographer understands, with the raw JSON and the exact signed bytes. Previous and
+ * next with the buttons or the arrow keys.
+ */
+import * as Dialog from '@radix-ui/react-dialog'
+import { useMemo, useState } from 'react'
+import { canonicalize, stringifyAuditJson, type AuditEvent, type AuditJsonValue } from '../core/index.js'
+import { useAuditLogContext } from './context.js'
+import { formatFullTime } from './format.js'
+import { useVerification } from './hooks.js'
+import { JsonTree } from './json-view.js'
+import { VerifyBadgeView } from './verify-badge.js'
+
+export interface EventDialogProps {
+  event: AuditEvent | null
+  onClose: () => void
+  onPrevious?: (() => void) | undefined
+  onNext?: (() => void) | undefined
+  /** Where focus goes on close (default: back to what had it before, as Radix does). */
+  onCloseAutoFocus?: (event: Event) => void
+}
+
+function CopyButton({ text, label }: { text: string; label: string }) {
+  const { messages } = useAuditLogContext('EventDialog')
+  const [copied, setCopied] = useState(false)
+  return (
+    <button
+      type="button"
+      className="al-link al-copy"
+      aria-label={`${messages.dialog.copy} ${label}`}
+      onClick={() => {
+        void navigator.clipboard?.writeText(text).then(() => {
+          setCopied(true)
+          setTimeout(() => setCopied(false), 1500)
+        })
+      }}
+    >
+      {copied ? messages.dialog.copied : messages.dialog.copy}
+    </button>
+  )
+}
+
+function Field({ label, value }: { label: string; value: string }) {
+  return (
+    <div className="al-proof__field">
+      <div className="al-proof__label">
+        {label} <CopyButton text={value} label={label} />
+      </div>
+      <code className="al-mono al-break">{value}</code>
+    </div>
+  )
+}
+
+export function EventDialog({ event, onClose, onPrevious, onNext, onCloseAutoFocus }: EventDialogProps) {
+  const { messages, verifier, keyRing, locale, timeZone } = useAuditLogContext('EventDialog')
+  const m = messages.dialog
+  const result = useVerification(verifier, event)
+  const canonical = useMemo(() => (event ? canonicalize(event) : null), [event])
+  const raw = useMemo(() => (event ? stringifyAuditJson(event, { indent: 2 }) : ''), [event])
+  const e = event as (AuditEvent & Record<string, AuditJsonValue>) | null
+  const signingKey = typeof e?.signing_public_key === 'string' ? e.signing_public_key : null
+  const pinned = signingKey !== null && keyRing?.get(signingKey) !== undefined
+
+  return (
+    <Dialog.Root open={event !== null} onOpenChange={(open) => !open && onClose()}>
+      <Dialog.Portal>
+        <Dialog.Overlay className="al-dialog__overlay" />
+        <Dialog.Content
+          className="al-root al-dialog"
+          aria-describedby={undefined}
+          {...(onCloseAutoFocus ? { onCloseAutoFocus } : {})}
+          onKeyDown={(keyEvent) => {
+            const target = keyEvent.target as HTMLElement
+            if (target.closest('pre, input, textarea')) return
+            if (keyEvent.key === 'ArrowLeft' && onPrevious) onPrevious()
+            if (keyEvent.key === 'ArrowRight' && onNext) onNext()
+          }}
+        >
+          {e ? (
+            <>
+              <header className="al-dialog__header">
+                <div>
+                  <Dialog.Title className="al-dialog__title al-mono">{e.action}</Dialog.Title>
+                  <p className="al-muted">
+                    <time dateTime={e.occurred_at} title={e.occurred_at}>
+                      {formatFullTime(e.occurred_at, locale, timeZone)}
+                    </time>{' '}
+                    · {m.seq(String(e.seq))}
+                  </p>
+                </div>
+                <div className="al-dialog__nav">
+                  <button
+                    type="button"
+                    className="al-icon-button"
+                    onClick={onPrevious}
+                    disabled={!onPrevious}
+                    aria-label={m.previous}
+                  >
+                    ‹
+                  </button>
+                  <button
+                    type="button"
+                    className="al-icon-button"
+                    onClick={onNext}
+                    disabled={!onNext}
+                    aria-label={m.next}
+                  >
+                    ›
+                  </button>
+                  <Dialog.Close className="al-icon-button" aria-label={m.close}>
+                    ×
+                  </Dialog.Close>
+                </div>
+              </header>
+              <div className="al-dialog__body">
+                <section aria-labelledby="al-who">
+                  <h3 id="al-who">{m.who}</h3>
+                  <JsonTree value={e.actor as unknown as AuditJsonValue} empty={m.nothing} />
+                </section>
+                <section aria-labelledby="al-what">
+                  <h3 id="al-what">{m.what}</h3>
+                  <JsonTree value={e.targets as unknown as AuditJsonValue} empty={m.noTargets} />
+                </section>
+                <section aria-labelledby="al-where">
+                  <h3 id="al-where">{m.where}</h3>
+                  <JsonTree value={e.context ?? null} empty={m.nothing} />
+                </section>
+                <section aria-labelledby="al-details">
+                  <h3 id="al-details">{m.details}</h3>
+                  <JsonTree value={e.metadata ?? null} empty={m.nothing} />
+                </section>
+                <section aria-labelledby="al-proof" className="al-proof">
+                  <h3 id="al-proof">{m.proof}</h3>
+                  <p className="al-proof__verdict">
+                    <VerifyBadgeView status={result?.status ?? 'checking'} />{' '}
+                    <span>{messages.badge[result?.status ?? 'checking'].explanation}</span>
+                  </p>
+                  {result?.message ? <p className="al-muted">{result.message}</p> : null}
+                  {typeof e.payload_hash === 'string' ? <Field label={m.storedHash} value={e.payload_hash} /> : null}
+                  {result?.payloadHash ? (
+                    <>
+                      <Field label={m.recomputedHash} value={result.payloadHash} />
+                      {typeof e.payload_hash === 'string' ? (
+                        <p className="al-muted">
+                          {e.payload_hash.toLowerCase() === result.payloadHash ? m.hashesMatch : m.hashesDiffer}
+                        </p>
+                      ) : null}
+                    </>
+                  ) : null}
+                  {signingKey ? (
+                    <>
+                      <Field label={m.signingKey} value={signingKey} />
+                      <p className="al-muted">{pinned ? m.keyPinned : m.keyNotPinned}</p>
+                    </>
+                  ) : null}
+                  {typeof e.key_id === 'string' ? <Field label={m.keyId} value={e.key_id} /> : null}
+                  {typeof e.signature === 'string' ? <Field label={m.signature} value={e.signature} /> : null}
+                  {canonical?.ok ? (
+                    <div className="al-proof__field">
+                      <div className="al-proof__label">
+                        {m.canonical} <CopyButton text={canonical.text} label={m.canonical} />
+                      </div>
+                      <pre className="al-code" tabIndex={0}>
+                        {canonical.text}
+                      </pre>
+                    </div>
+                  ) : null}
+                </section>
+                <section aria-labelledby="al-raw">
+                  <h3 id="al-raw">
+                    {m.raw} <CopyButton text={raw} label={m.raw} />
+                  </h3>
+                  <pre className="al-code" tabIndex={0}>
+                    {raw}
+                  </pre>
+                </section>
+              </div>
+            </>
+          ) : null}
+        </Dialog.Content>
+      </Dialog.Portal>
+    </Dialog.Root>
+  )
+}

@@ -1,0 +1,299 @@
+'use client'
+/**
+ * The virtualized grid of events: TanStack Table v9 for columns and cells, TanStack Virtual
+ * for rows (only visible rows plus overscan are in the DOM, at 100 rows or 1,000,000). Grid
+ * semantics survive virtualization (aria-rowcount / aria-rowindex), and the keyboard moves a
+ * focused row: Up/Down, PageUp/PageDown, Home/End, Enter to open.
+ */
+import { useVirtualizer } from '@tanstack/react-virtual'
+import {
+  columnVisibilityFeature,
+  createColumnHelper,
+  tableFeatures,
+  useTable,
+  type ColumnVisibilityState,
+} from '@tanstack/react-table'
+import { useEffect, useMemo, useRef, useState, type ReactNode } from 'react'
+import type { AuditEvent, SeqGap, Verifier } from '../core/index.js'
+import { useAuditLogContext } from './context.js'
+import { formatEventTime } from './format.js'
+import { useVerification } from './hooks.js'
+import { VerifyBadgeView } from './verify-badge.js'
+
+/** A column a host adds (or a built-in one it replaces, by id). */
+export interface AuditLogColumn {
+  id: string
+  header: ReactNode
+  cell: (event: AuditEvent) => ReactNode
+  /** CSS grid track, e.g. `minmax(8rem, 1fr)` or `120px` (default `minmax(8rem, 1fr)`). */
+  width?: string
+}
+
+export type GridItem =
+  { kind: 'event'; event: AuditEvent; eventIndex: number } | { kind: 'gap'; gap: SeqGap } | { kind: 'loader' }
+
+const features = tableFeatures({ columnVisibilityFeature })
+const helper = createColumnHelper<typeof features, AuditEvent>()
+
+function Badge({ event, verifier }: { event: AuditEvent; verifier: Verifier | null }) {
+  const result = useVerification(verifier, event)
+  return <VerifyBadgeView status={result?.status ?? 'checking'} />
+}
+
+const asText = (value: unknown) => (typeof value === 'string' ? value : value == null ? '' : String(value))
+
+export interface EventTableProps {
+  items: readonly GridItem[]
+  events: readonly AuditEvent[]
+  density: 'comfortable' | 'compact'
+  columns?: readonly AuditLogColumn[]
+  columnVisibility?: ColumnVisibilityState
+  /** Called when the loader row scrolls into view. */
+  onNearEnd: () => void
+  onOpen: (eventIndex: number) => void
+  /** Index (in `items`) of the row that has focus; moved by the keyboard. */
+  focusedIndex: number
+  onFocusedIndexChange: (index: number) => void
+  /** Scroll so that this item index is visible (set by the parent, e.g. after the dialog closes). */
+  scrollRequest: { index: number; focus: boolean } | null
+  now: number
+  loadingMore: boolean
+  /** Expose the scroll element (for live tail: is the reader at the top?). */
+  scrollRef: React.RefObject<HTMLDivElement | null>
+  onScroll?: () => void
+}
+
+export function EventTable(props: EventTableProps) {
+  const { items, events, density, onNearEnd, onOpen, focusedIndex, onFocusedIndexChange, now } = props
+  const { messages, verifier, locale, timeZone } = useAuditLogContext('AuditLog')
+  const rowHeight = density === 'compact' ? 36 : 52
+
+  const columns = useMemo(() => {
+    const builtIn: AuditLogColumn[] = [
+      {
+        id: 'time',
+        header: messages.columns.time,
+        width: 'minmax(7.5rem, 0.8fr)',
+        cell: (event) => (
+          <time dateTime={event.occurred_at} title={new Date(event.occurred_at).toISOString()}>
+            {formatEventTime(event.occurred_at, now, locale, timeZone)}
+          </time>
+        ),
+      },
+      {
+        id: 'actor',
+        header: messages.columns.actor,
+        width: 'minmax(10rem, 1.2fr)',
+        cell: (event) => (
+          <div className="al-stack">
+            <span className="al-truncate">{asText(event.actor?.name) || asText(event.actor?.id)}</span>
+            <span className="al-muted al-truncate">
+              {asText(event.actor?.id)}
+              {event.context && typeof event.context.location === 'string' ? ` · ${event.context.location}` : ''}
+            </span>
+          </div>
+        ),
+      },
+      {
+        id: 'action',
+        header: messages.columns.action,
+        width: 'minmax(10rem, 1.4fr)',
+        cell: (event) => (
+          <div className="al-stack">
+            <span className="al-mono al-truncate">{asText(event.action)}</span>
+            <span className="al-muted al-truncate">
+              {(event.targets ?? []).map((t) => asText(t.name) || `${asText(t.type)}:${asText(t.id)}`).join(', ')}
+            </span>
+          </div>
+        ),
+      },
+      {
+        id: 'verification',
+        header: messages.columns.verification,
+        width: '9.5rem',
+        cell: (event) => <Badge event={event} verifier={verifier} />,
+      },
+    ]
+    const extra = props.columns ?? []
+    const replaced = builtIn.map((column) => extra.find((c) => c.id === column.id) ?? column)
+    return [...replaced, ...extra.filter((c) => !builtIn.some((b) => b.id === c.id))]
+  }, [messages, verifier, now, locale, timeZone, props.columns])
+
+  const tableColumns = useMemo(
+    () =>
+      helper.columns(
+        columns.map((column) =>
+          helper.display({
+            id: column.id,
+            header: () => column.header,
+            cell: (context) => column.cell(context.row.original),
+          }),
+        ),
+      ),
+    [columns],
+  )
+  const data = events as AuditEvent[]
+  const table = useTable({
+    features,
+    columns: tableColumns,
+    data,
+    getRowId: (event) => event.id,
+    state: { columnVisibility: props.columnVisibility ?? {} },
+  })
+  const rows = table.getRowModel().rows
+  const visibleIds = table.getVisibleLeafColumns().map((c) => c.id)
+  const template = visibleIds.map((id) => columns.find((c) => c.id === id)?.width ?? 'minmax(8rem, 1fr)').join(' ')
+
+  const virtualizer = useVirtualizer({
+    count: items.length,
+    getScrollElement: () => props.scrollRef.current,
+    estimateSize: () => rowHeight,
+    overscan: 8,
+    initialRect: { width: 800, height: 600 },
+    getItemKey: (index) => {
+      const item = items[index]!
+      return item.kind === 'event' ? item.event.id : item.kind === 'gap' ? `gap-${item.gap.from}` : 'loader'
+    },
+  })
+  const virtualItems = virtualizer.getVirtualItems()
+
+  // Ask for more when the loader row is rendered.
+  const lastRendered = virtualItems.at(-1)?.index ?? -1
+  useEffect(() => {
+    if (items[lastRendered]?.kind === 'loader') onNearEnd()
+  }, [lastRendered, items, onNearEnd])
+
+  // Verify only what is on screen (plus overscan), newest request first.
+  useEffect(() => {
+    if (!verifier) return
+    const visible = virtualItems.flatMap((v) => {
+      const item = items[v.index]
+      return item?.kind === 'event' ? [item.event] : []
+    })
+    verifier.request(visible)
+  }, [verifier, virtualItems, items])
+
+  const gridRef = useRef<HTMLDivElement>(null)
+  const [hasFocus, setHasFocus] = useState(false)
+  useEffect(() => {
+    const request = props.scrollRequest
+    if (!request) return
+    virtualizer.scrollToIndex(request.index, { align: 'auto' })
+    if (request.focus) {
+      requestAnimationFrame(() =>
+        gridRef.current?.querySelector<HTMLElement>(`[data-item-index="${request.index}"]`)?.focus(),
+      )
+    }
+  }, [props.scrollRequest, virtualizer])
+
+  const move = (to: number) => {
+    const index = Math.max(0, Math.min(items.length - 1, to))
+    onFocusedIndexChange(index)
+    virtualizer.scrollToIndex(index, { align: 'auto' })
+    requestAnimationFrame(() => gridRef.current?.querySelector<HTMLElement>(`[data-item-index="${index}"]`)?.focus())
+  }
+  const pageRows = Math.max(1, Math.floor((props.scrollRef.current?.clientHeight ?? 600) / rowHeight) - 1)
+
+  return (
+    <div
+      ref={gridRef}
+      className="al-grid"
+      role="grid"
+      aria-label={messages.table.label}
+      aria-rowcount={events.length + 1}
+      aria-colcount={visibleIds.length}
+      onFocus={() => setHasFocus(true)}
+      onBlur={(event) => !event.currentTarget.contains(event.relatedTarget) && setHasFocus(false)}
+      onKeyDown={(event) => {
+        const keys: Record<string, number> = {
+          ArrowDown: focusedIndex + 1,
+          ArrowUp: focusedIndex - 1,
+          PageDown: focusedIndex + pageRows,
+          PageUp: focusedIndex - pageRows,
+          Home: 0,
+          End: items.length - 1,
+        }
+        if (event.key in keys) {
+          event.preventDefault()
+          move(keys[event.key]!)
+        } else if (event.key === 'Enter') {
+          const item = items[focusedIndex]
+          if (item?.kind === 'event') {
+            event.preventDefault()
+            onOpen(item.eventIndex)
+          }
+        }
+      }}
+      style={{ ['--al-columns' as string]: template }}
+    >
+      <div className="al-grid__head" role="rowgroup">
+        {table.getHeaderGroups().map((group) => (
+          <div className="al-row al-row--head" role="row" aria-rowindex={1} key={group.id}>
+            {group.headers
+              .filter((header) => header.column.getIsVisible())
+              .map((header) => (
+                <div className="al-cell al-cell--head" role="columnheader" key={header.id}>
+                  <table.FlexRender header={header} />
+                </div>
+              ))}
+          </div>
+        ))}
+      </div>
+      <div ref={props.scrollRef} className="al-grid__body" role="rowgroup" onScroll={props.onScroll}>
+        <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
+          {virtualItems.map((virtual) => {
+            const item = items[virtual.index]!
+            const style = { transform: `translateY(${virtual.start}px)`, height: rowHeight }
+            const focusProps = {
+              'data-item-index': virtual.index,
+              tabIndex: virtual.index === focusedIndex || (!hasFocus && virtual.index === 0) ? 0 : -1,
+              onFocus: () => virtual.index !== focusedIndex && onFocusedIndexChange(virtual.index),
+            }
+            if (item.kind === 'gap') {
+              const count = item.gap.to - item.gap.from + 1
+              return (
+                <div key={virtual.key} className="al-row al-row--gap" role="row" style={style} {...focusProps}>
+                  <div className="al-cell al-cell--full" role="gridcell" aria-colspan={visibleIds.length}>
+                    <svg className="al-gap__icon" viewBox="0 0 16 16" aria-hidden="true">
+                      <path d="M8 2.5l6 11H2z" />
+                      <path d="M8 7v3M8 11.5v.5" />
+                    </svg>
+                    {messages.gap(count, item.gap.from, item.gap.to)}
+                  </div>
+                </div>
+              )
+            }
+            if (item.kind === 'loader') {
+              return (
+                <div key={virtual.key} className="al-row al-row--loader" role="row" style={style} {...focusProps}>
+                  <div className="al-cell al-cell--full al-muted" role="gridcell" aria-colspan={visibleIds.length}>
+                    {props.loadingMore ? messages.states.loadingMore : ''}
+                  </div>
+                </div>
+              )
+            }
+            const row = rows[item.eventIndex]
+            if (!row) return null
+            return (
+              <div
+                key={virtual.key}
+                className="al-row"
+                role="row"
+                aria-rowindex={item.eventIndex + 2}
+                style={style}
+                onClick={() => onOpen(item.eventIndex)}
+                {...focusProps}
+              >
+                {row.getVisibleCells().map((cell) => (
+                  <div className="al-cell" role="gridcell" key={cell.id}>
+                    <table.FlexRender cell={cell} />
+                  </div>
+                ))}
+              </div>
+            )
+          })}
+        </div>
+      </div>
+    </div>
+  )
+}

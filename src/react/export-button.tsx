@@ -1,0 +1,152 @@
+'use client'
+/**
+ * `<ExportButton>`: start an export (CSV or NDJSON) of the current filters and download it.
+ * creating -> preparing (row count as it grows, with cancel) -> ready (the download starts and
+ * a "Download again" link stays) -> failed (the reason and Retry).
+ */
+import { useEffect, useRef, useState } from 'react'
+import {
+  createExportJob,
+  type AuditFilters,
+  type ExportFormat,
+  type ExportJob,
+  type ExportJobState,
+} from '../core/index.js'
+import { useAuditLogContext } from './context.js'
+import { useStore } from './hooks.js'
+
+export interface ExportButtonProps {
+  /** What to export (inside `<AuditLog>`, its current filters). */
+  filters?: AuditFilters
+  className?: string
+  /** Start the download (default: navigate a hidden link). Injectable for tests and hosts. */
+  onDownload?: (url: string) => void
+}
+
+const IDLE: ExportJobState = { status: 'idle' }
+const idleStore = { subscribe: () => () => {}, getSnapshot: () => IDLE }
+
+function startDownload(url: string): void {
+  const link = document.createElement('a')
+  link.href = url
+  link.rel = 'noopener'
+  link.download = ''
+  document.body.appendChild(link)
+  link.click()
+  link.remove()
+}
+
+export function ExportButton({ filters = {}, className, onDownload = startDownload }: ExportButtonProps) {
+  const { client, messages } = useAuditLogContext('ExportButton')
+  const m = messages.export
+  const [job, setJob] = useState<ExportJob | null>(null)
+  const [menuOpen, setMenuOpen] = useState(false)
+  const [allowed, setAllowed] = useState<boolean | null>(null)
+  const state = useStore(job ?? idleStore)
+  const lastFormat = useRef<ExportFormat>('csv')
+
+  useEffect(() => {
+    let live = true
+    client.token().then(
+      (token) => live && setAllowed(token.scopes === undefined || token.scopes.includes('audit:export')),
+      () => live && setAllowed(true), // unknown: let the server decide and explain
+    )
+    return () => {
+      live = false
+    }
+  }, [client])
+
+  useEffect(() => () => job?.cancel(), [job])
+
+  useEffect(() => {
+    if (state.status === 'ready' && job) void job.downloadUrl().then(onDownload, () => {})
+    // Only when a job becomes ready: a second download is the user's click.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [state.status === 'ready' ? state.jobId : null])
+
+  const start = (format: ExportFormat) => {
+    lastFormat.current = format
+    setMenuOpen(false)
+    const next = createExportJob(client, { format, filters })
+    setJob(next)
+    void next.start()
+  }
+
+  const root = `al-export${className ? ` ${className}` : ''}`
+  if (allowed === false) {
+    return (
+      <div className={root}>
+        <button type="button" className="al-button" disabled aria-describedby="al-export-scope">
+          {m.button}
+        </button>
+        <span id="al-export-scope" className="al-export__note">
+          {m.noScope}
+        </span>
+      </div>
+    )
+  }
+
+  if (state.status === 'creating' || state.status === 'polling') {
+    return (
+      <div className={root} role="status" aria-live="polite">
+        <span className="al-spinner" aria-hidden="true" />
+        <span className="al-export__progress">
+          {state.status === 'creating' ? m.creating : m.preparing(state.rowCount)}
+        </span>
+        <button type="button" className="al-link" onClick={() => job?.cancel()}>
+          {m.cancel}
+        </button>
+      </div>
+    )
+  }
+
+  return (
+    <div className={root}>
+      <div className="al-menu">
+        <button
+          type="button"
+          className="al-button"
+          aria-haspopup="menu"
+          aria-expanded={menuOpen}
+          onClick={() => setMenuOpen((open) => !open)}
+          onKeyDown={(event) => event.key === 'Escape' && setMenuOpen(false)}
+        >
+          {m.button}
+        </button>
+        {menuOpen ? (
+          <div
+            className="al-menu__list"
+            role="menu"
+            onKeyDown={(event) => event.key === 'Escape' && setMenuOpen(false)}
+          >
+            <button type="button" role="menuitem" className="al-menu__item" onClick={() => start('csv')}>
+              {m.csv}
+            </button>
+            <button type="button" role="menuitem" className="al-menu__item" onClick={() => start('ndjson')}>
+              {m.ndjson}
+            </button>
+          </div>
+        ) : null}
+      </div>
+      <span role="status" aria-live="polite" className="al-export__status">
+        {state.status === 'ready' ? (
+          <>
+            {m.ready}{' '}
+            <button type="button" className="al-link" onClick={() => job && void job.downloadUrl().then(onDownload)}>
+              {m.downloadAgain}
+            </button>
+          </>
+        ) : state.status === 'failed' ? (
+          <>
+            <span className="al-export__error">
+              {m.failed}: {state.error.message}
+            </span>{' '}
+            <button type="button" className="al-link" onClick={() => start(lastFormat.current)}>
+              {m.retry}
+            </button>
+          </>
+        ) : null}
+      </span>
+    </div>
+  )
+}

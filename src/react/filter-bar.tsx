@@ -1,0 +1,220 @@
+'use client'
+/**
+ * The filter row above the log: actions (several; suggestions from the actions seen so far,
+ * free text allowed), actor, target, and a date range with presets. Text fields apply on
+ * Enter or when they lose focus, so typing does not fire a request per keystroke.
+ */
+import { useEffect, useId, useState, type ReactNode } from 'react'
+import type { AuditFilters } from '../core/index.js'
+import { useAuditLogContext } from './context.js'
+
+export interface FilterBarProps {
+  filters: AuditFilters
+  onChange: (filters: AuditFilters) => void
+  knownActions: readonly string[]
+  /** Epoch ms "now", for presets. */
+  now: () => number
+  children?: ReactNode
+}
+
+type Preset = 'any' | 'day' | 'week' | 'month' | 'custom'
+const PRESET_MS: Record<'day' | 'week' | 'month', number> = {
+  day: 86_400_000,
+  week: 7 * 86_400_000,
+  month: 30 * 86_400_000,
+}
+
+function presetOf(filters: AuditFilters, now: number): Preset {
+  if (!filters.from && !filters.to) return 'any'
+  if (filters.from && !filters.to) {
+    const span = now - Date.parse(filters.from)
+    for (const [preset, ms] of Object.entries(PRESET_MS)) if (Math.abs(span - ms) < 3_600_000) return preset as Preset
+  }
+  return 'custom'
+}
+
+/** datetime-local values are local wall time without a zone. */
+const toLocalInput = (iso?: string) => {
+  if (!iso) return ''
+  const d = new Date(iso)
+  const pad = (n: number) => String(n).padStart(2, '0')
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`
+}
+const fromLocalInput = (value: string) => (value ? new Date(value).toISOString() : undefined)
+
+function clean(filters: AuditFilters): AuditFilters {
+  const out: AuditFilters = {}
+  if (filters.actions && filters.actions.length > 0) out.actions = filters.actions
+  if (filters.actorId) out.actorId = filters.actorId
+  if (filters.targetId) out.targetId = filters.targetId
+  if (filters.from) out.from = filters.from
+  if (filters.to) out.to = filters.to
+  return out
+}
+
+function TextFilter(props: {
+  label: string
+  placeholder: string
+  value?: string | undefined
+  onCommit: (value: string) => void
+}) {
+  const id = useId()
+  const [draft, setDraft] = useState(props.value ?? '')
+  useEffect(() => setDraft(props.value ?? ''), [props.value])
+  const commit = () => draft.trim() !== (props.value ?? '') && props.onCommit(draft.trim())
+  return (
+    <div className="al-field">
+      <label htmlFor={id} className="al-field__label">
+        {props.label}
+      </label>
+      <input
+        id={id}
+        className="al-input"
+        value={draft}
+        placeholder={props.placeholder}
+        spellCheck={false}
+        onChange={(event) => setDraft(event.target.value)}
+        onBlur={commit}
+        onKeyDown={(event) => event.key === 'Enter' && commit()}
+      />
+    </div>
+  )
+}
+
+export function FilterBar({ filters, onChange, knownActions, now, children }: FilterBarProps) {
+  const { messages } = useAuditLogContext('AuditLog')
+  const m = messages.filters
+  const ids = { actions: useId(), list: useId(), range: useId() }
+  const [actionDraft, setActionDraft] = useState('')
+  const [custom, setCustom] = useState(false)
+  const preset = custom ? 'custom' : presetOf(filters, now())
+  const update = (patch: Partial<AuditFilters>) => onChange(clean({ ...filters, ...patch }))
+  const selected = filters.actions ?? []
+  const addAction = () => {
+    const action = actionDraft.trim()
+    if (action && !selected.includes(action)) update({ actions: [...selected, action] })
+    setActionDraft('')
+  }
+  const active = Object.keys(clean(filters)).length > 0
+
+  return (
+    <div className="al-filters" role="search" aria-label={m.label}>
+      <div className="al-field al-field--actions">
+        <label htmlFor={ids.actions} className="al-field__label">
+          {m.actions}
+        </label>
+        <div className="al-chips">
+          {selected.map((action) => (
+            <span className="al-chip al-mono" key={action}>
+              {action}
+              <button
+                type="button"
+                className="al-chip__remove"
+                aria-label={m.removeAction(action)}
+                onClick={() => update({ actions: selected.filter((a) => a !== action) })}
+              >
+                ×
+              </button>
+            </span>
+          ))}
+          <input
+            id={ids.actions}
+            className="al-input al-input--bare"
+            list={ids.list}
+            value={actionDraft}
+            placeholder={m.actionsPlaceholder}
+            spellCheck={false}
+            onChange={(event) => setActionDraft(event.target.value)}
+            onKeyDown={(event) => {
+              if (event.key === 'Enter') addAction()
+              if (event.key === 'Backspace' && actionDraft === '' && selected.length > 0)
+                update({ actions: selected.slice(0, -1) })
+            }}
+            onBlur={addAction}
+          />
+          <datalist id={ids.list}>
+            {knownActions
+              .filter((a) => !selected.includes(a))
+              .map((action) => (
+                <option key={action} value={action} />
+              ))}
+          </datalist>
+        </div>
+      </div>
+      <TextFilter
+        label={m.actor}
+        placeholder={m.actorPlaceholder}
+        value={filters.actorId}
+        onCommit={(actorId) => update({ actorId })}
+      />
+      <TextFilter
+        label={m.target}
+        placeholder={m.targetPlaceholder}
+        value={filters.targetId}
+        onCommit={(targetId) => update({ targetId })}
+      />
+      <div className="al-field">
+        <label htmlFor={ids.range} className="al-field__label">
+          {m.range}
+        </label>
+        <select
+          id={ids.range}
+          className="al-input"
+          value={preset}
+          onChange={(event) => {
+            const value = event.target.value as Preset
+            setCustom(value === 'custom')
+            if (value === 'any') update({ from: undefined, to: undefined })
+            else if (value !== 'custom')
+              update({ from: new Date(now() - PRESET_MS[value]).toISOString(), to: undefined })
+          }}
+        >
+          {(['any', 'day', 'week', 'month', 'custom'] as const).map((p) => (
+            <option key={p} value={p}>
+              {m.rangePresets[p]}
+            </option>
+          ))}
+        </select>
+      </div>
+      {preset === 'custom' ? (
+        <>
+          <div className="al-field">
+            <label className="al-field__label">
+              {m.from}
+              <input
+                type="datetime-local"
+                className="al-input"
+                value={toLocalInput(filters.from)}
+                onChange={(event) => update({ from: fromLocalInput(event.target.value) })}
+              />
+            </label>
+          </div>
+          <div className="al-field">
+            <label className="al-field__label">
+              {m.to}
+              <input
+                type="datetime-local"
+                className="al-input"
+                value={toLocalInput(filters.to)}
+                onChange={(event) => update({ to: fromLocalInput(event.target.value) })}
+              />
+            </label>
+          </div>
+        </>
+      ) : null}
+      {active ? (
+        <button
+          type="button"
+          className="al-link al-filters__clear"
+          onClick={() => {
+            setCustom(false)
+            onChange({})
+          }}
+        >
+          {m.clear}
+        </button>
+      ) : null}
+      <div className="al-filters__end">{children}</div>
+    </div>
+  )
+}

@@ -1,0 +1,196 @@
+/**
+ * Every user-facing string of the components, in one object so a host can translate or
+ * reword them: pass a partial `messages` to `<AuditLogProvider>`.
+ */
+import type { VerificationStatus } from '../core/index.js'
+
+export type BadgeStatus = VerificationStatus | 'checking'
+
+export interface AuditLogMessages {
+  badge: Record<BadgeStatus, { word: string; explanation: string }>
+  /** Shown by a standalone badge whose event could not be fetched (so it was not checked). */
+  badgeUnavailable: string
+  columns: { time: string; actor: string; action: string; targets: string; verification: string }
+  filters: {
+    label: string
+    actions: string
+    actionsPlaceholder: string
+    actor: string
+    actorPlaceholder: string
+    target: string
+    targetPlaceholder: string
+    range: string
+    rangePresets: { any: string; day: string; week: string; month: string; custom: string }
+    from: string
+    to: string
+    clear: string
+    removeAction: (action: string) => string
+  }
+  states: {
+    loading: string
+    empty: string
+    emptyFiltered: string
+    clearFilters: string
+    error: string
+    retry: string
+    sessionExpired: string
+    signIn: string
+    loadingMore: string
+    pageFailed: string
+  }
+  gap: (count: number, from: number, to: number) => string
+  live: { label: string; newEvents: (count: number) => string }
+  table: { label: string; openDetails: string }
+  dialog: {
+    previous: string
+    next: string
+    close: string
+    who: string
+    what: string
+    where: string
+    details: string
+    proof: string
+    raw: string
+    copy: string
+    copied: string
+    seq: (seq: string) => string
+    noTargets: string
+    nothing: string
+    storedHash: string
+    recomputedHash: string
+    hashesMatch: string
+    hashesDiffer: string
+    keyId: string
+    keyPinned: string
+    keyNotPinned: string
+    signature: string
+    signingKey: string
+    canonical: string
+  }
+  export: {
+    button: string
+    csv: string
+    ndjson: string
+    creating: string
+    preparing: (rows: number) => string
+    cancel: string
+    ready: string
+    downloadAgain: string
+    failed: string
+    retry: string
+    noScope: string
+  }
+  time: { exact: (iso: string) => string }
+}
+
+export const defaultMessages: AuditLogMessages = {
+  badge: {
+    verified: { word: 'Verified', explanation: 'Signed by a pinned key; the content is exactly what was signed.' },
+    unpinned: {
+      word: 'Unpinned key',
+      explanation:
+        'The signature matches the key inside the event, but no key is pinned, so a re-signed event would look the same.',
+    },
+    untrusted: { word: 'Untrusted key', explanation: 'Signed by a key that is not one of the pinned keys.' },
+    tampered: { word: 'Tampered', explanation: 'The content no longer matches its signature.' },
+    malformed: { word: 'Malformed', explanation: 'This event is missing data needed to check it.' },
+    checking: { word: 'Checking', explanation: 'Verifying in your browser…' },
+  },
+  badgeUnavailable: 'Not checked: the event could not be loaded',
+  columns: { time: 'Time', actor: 'Actor', action: 'Action', targets: 'Targets', verification: 'Verification' },
+  filters: {
+    label: 'Filter events',
+    actions: 'Actions',
+    actionsPlaceholder: 'Add an action…',
+    actor: 'Actor',
+    actorPlaceholder: 'Actor id',
+    target: 'Target',
+    targetPlaceholder: 'Target id',
+    range: 'Date range',
+    rangePresets: {
+      any: 'Any time',
+      day: 'Last 24 hours',
+      week: 'Last 7 days',
+      month: 'Last 30 days',
+      custom: 'Custom…',
+    },
+    from: 'From',
+    to: 'To',
+    clear: 'Clear',
+    removeAction: (action) => `Remove ${action}`,
+  },
+  states: {
+    loading: 'Loading events…',
+    empty: 'No events yet',
+    emptyFiltered: 'No events match',
+    clearFilters: 'Clear filters',
+    error: 'The audit log could not be loaded.',
+    retry: 'Try again',
+    sessionExpired: 'Your session has ended.',
+    signIn: 'Sign in again',
+    loadingMore: 'Loading more events…',
+    pageFailed: 'More events could not be loaded.',
+  },
+  gap: (count, from, to) =>
+    count === 1 ? `1 event missing (seq ${from})` : `${count} events missing (seq ${from}–${to})`,
+  live: { label: 'Live', newEvents: (count) => (count === 1 ? '1 new event' : `${count} new events`) },
+  table: { label: 'Audit log', openDetails: 'Open details' },
+  dialog: {
+    previous: 'Previous event',
+    next: 'Next event',
+    close: 'Close',
+    who: 'Who',
+    what: 'What',
+    where: 'Where',
+    details: 'Details',
+    proof: 'Proof',
+    raw: 'Raw JSON',
+    copy: 'Copy',
+    copied: 'Copied',
+    seq: (seq) => `seq ${seq}`,
+    noTargets: 'No targets',
+    nothing: 'Nothing recorded',
+    storedHash: 'Stored hash',
+    recomputedHash: 'Recomputed hash',
+    hashesMatch: 'The recomputed hash matches the stored one.',
+    hashesDiffer: 'The recomputed hash differs from the stored one: the content changed after signing.',
+    keyId: 'Key id',
+    keyPinned: 'This key is pinned.',
+    keyNotPinned: 'This key is not pinned.',
+    signature: 'Signature',
+    signingKey: 'Signing key',
+    canonical: 'Signed bytes (canonical JSON)',
+  },
+  export: {
+    button: 'Export',
+    csv: 'CSV',
+    ndjson: 'NDJSON (verifiable)',
+    creating: 'Starting export…',
+    preparing: (rows) => `Preparing… ${rows.toLocaleString()} rows`,
+    cancel: 'Cancel',
+    ready: 'Your download has started.',
+    downloadAgain: 'Download again',
+    failed: 'Export failed',
+    retry: 'Retry',
+    noScope: 'Your account may not export the audit log.',
+  },
+  time: { exact: (iso) => iso },
+}
+
+/** Merge a host's partial messages over the defaults, one level deep. */
+export function mergeMessages(partial?: DeepPartial<AuditLogMessages>): AuditLogMessages {
+  if (!partial) return defaultMessages
+  const merged = { ...defaultMessages } as Record<string, unknown>
+  for (const [key, value] of Object.entries(partial)) {
+    const base = (defaultMessages as unknown as Record<string, unknown>)[key]
+    merged[key] =
+      value && typeof value === 'object' && typeof base === 'object' && !Array.isArray(value)
+        ? { ...(base as object), ...(value as object) }
+        : value
+  }
+  return merged as unknown as AuditLogMessages
+}
+
+export type DeepPartial<T> = {
+  [K in keyof T]?: T[K] extends (...args: never[]) => unknown ? T[K] : T[K] extends object ? DeepPartial<T[K]> : T[K]
+}

@@ -1,0 +1,100 @@
+'use client'
+/**
+ * `<VerifyBadge>`: what the browser found when it checked an event's signature, as a small
+ * pill with its own icon and word (never colour alone) and an explanation on hover or focus.
+ */
+import { useEffect, useState, type ReactElement } from 'react'
+import type { AuditEvent, VerificationResult } from '../core/index.js'
+import { useAuditLogContext } from './context.js'
+import { useVerification } from './hooks.js'
+import type { BadgeStatus } from './messages.js'
+
+const ICONS: Record<BadgeStatus, ReactElement> = {
+  verified: <path d="M3.5 8.5l3 3 6-7" />,
+  unpinned: (
+    <>
+      <circle cx="5.5" cy="8" r="2.5" />
+      <path d="M8 8h6M12 8v2.5" />
+    </>
+  ),
+  untrusted: (
+    <>
+      <path d="M8 2.5l6 11H2z" />
+      <path d="M8 7v3M8 11.5v.5" />
+    </>
+  ),
+  tampered: (
+    <>
+      <circle cx="8" cy="8" r="6" />
+      <path d="M5.5 5.5l5 5M10.5 5.5l-5 5" />
+    </>
+  ),
+  malformed: (
+    <>
+      <circle cx="8" cy="8" r="6" />
+      <path d="M6.3 6.3a1.8 1.8 0 113 1.3c-.8.5-1.3.9-1.3 1.9M8 11.5v.5" />
+    </>
+  ),
+  checking: <path d="M8 2a6 6 0 106 6" className="al-spin" />,
+}
+
+export interface VerifyBadgeViewProps {
+  status: BadgeStatus
+  className?: string
+}
+
+/** The pill for a known status (no verification of its own). */
+export function VerifyBadgeView({ status, className }: VerifyBadgeViewProps) {
+  const { messages } = useAuditLogContext('VerifyBadge')
+  const { word, explanation } = messages.badge[status]
+  return (
+    <span
+      className={`al-badge al-badge--${status}${className ? ` ${className}` : ''}`}
+      title={explanation}
+      data-status={status}
+    >
+      <svg className="al-badge__icon" viewBox="0 0 16 16" aria-hidden="true" focusable="false">
+        {ICONS[status]}
+      </svg>
+      <span className="al-badge__word">{word}</span>
+      <span className="al-visually-hidden">: {explanation}</span>
+    </span>
+  )
+}
+
+export interface VerifyBadgeProps {
+  /** The event to verify (as the API returns it). */
+  event?: AuditEvent
+  /** Or its id: the event is fetched through the provider's client first. */
+  eventId?: string
+  className?: string
+}
+
+/** Verify an event in the browser against the pinned keys and show the result. */
+export function VerifyBadge({ event, eventId, className }: VerifyBadgeProps) {
+  const { client, verifier, messages } = useAuditLogContext('VerifyBadge')
+  const [fetched, setFetched] = useState<AuditEvent | null>(null)
+  const [failed, setFailed] = useState(false)
+  useEffect(() => {
+    if (event || !eventId) return
+    const controller = new AbortController()
+    setFetched(null)
+    setFailed(false)
+    client.getEvent(eventId, { signal: controller.signal }).then(setFetched, () => {
+      if (!controller.signal.aborted) setFailed(true)
+    })
+    return () => controller.abort()
+  }, [client, event, eventId])
+  const target = event ?? fetched
+  const result: VerificationResult | undefined = useVerification(verifier, target)
+  if (failed) {
+    // Not fetched means not checked: say that, rather than spin forever or claim a status.
+    return (
+      <span className={`al-badge al-badge--unavailable${className ? ` ${className}` : ''}`} data-status="unavailable">
+        <span className="al-badge__word">{messages.badgeUnavailable}</span>
+      </span>
+    )
+  }
+  const status: BadgeStatus = result?.status ?? 'checking'
+  return <VerifyBadgeView status={status} {...(className ? { className } : {})} />
+}

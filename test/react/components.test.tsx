@@ -1,0 +1,263 @@
+import { render, screen, waitFor, within } from '@testing-library/react'
+import { userEvent } from '@testing-library/user-event'
+import { useState } from 'react'
+import { renderToString } from 'react-dom/server'
+import { describe, expect, it, vi } from 'vitest'
+import { AuditError, type AuditEvent, type AuditFilters } from '../../src/core/index.js'
+import { AuditLog, AuditLogProvider, ExportButton, VerifyBadge } from '../../src/react/index.js'
+import { apiEvent, createSigner, seedFrom, VECTOR_SEED } from '../support/signing.js'
+import { fakeClient, plainEvents } from './fake-client.js'
+
+const ledger = createSigner(VECTOR_SEED, 'key_ledger')
+const stranger = createSigner(seedFrom(5), 'key_other')
+const signed = (overrides: Record<string, unknown>) => ledger.sign(apiEvent(overrides)) as unknown as AuditEvent
+
+describe('<AuditLogProvider>', () => {
+  it('is required, and the error says how to fix it', () => {
+    vi.spyOn(console, 'error').mockImplementation(() => {})
+    expect(() => render(<VerifyBadge event={signed({})} />)).toThrowError(
+      /<VerifyBadge> must be rendered inside <AuditLogProvider>.*baseUrl="\/api\/audit"/,
+    )
+  })
+})
+
+describe('<VerifyBadge>', () => {
+  const cases: [string, AuditEvent, string][] = [
+    ['a verified event', signed({ id: 'aevt_ok' }), 'Verified'],
+    ['a tampered event', { ...signed({ id: 'aevt_bad' }), action: 'invoice.voided' }, 'Tampered'],
+    [
+      'an event re-signed with another key',
+      stranger.sign(apiEvent({ id: 'aevt_x' })) as unknown as AuditEvent,
+      'Untrusted key',
+    ],
+    [
+      'an event without a signature',
+      { ...signed({ id: 'aevt_m' }), signature: undefined } as unknown as AuditEvent,
+      'Malformed',
+    ],
+  ]
+  it.each(cases)('shows %s with its word and explanation', async (_label, event, word) => {
+    const { client } = fakeClient({ events: [] })
+    render(
+      <AuditLogProvider client={client} trustedKeys={[ledger.publicKey]}>
+        <VerifyBadge event={event} />
+      </AuditLogProvider>,
+    )
+    expect(screen.getByText('Checking')).toBeInTheDocument()
+    await waitFor(() => expect(screen.getByText(word)).toBeInTheDocument())
+    const badge = screen.getByText(word).closest('.al-badge')!
+    expect(badge.getAttribute('title')).toMatch(/\w+/)
+    expect(badge.textContent).toContain(badge.getAttribute('title'))
+  })
+
+  it('says "Unpinned key" when no key is pinned', async () => {
+    const { client } = fakeClient({ events: [], keys: [] })
+    render(
+      <AuditLogProvider client={client}>
+        <VerifyBadge event={signed({ id: 'aevt_u' })} />
+      </AuditLogProvider>,
+    )
+    await waitFor(() => expect(screen.getByText('Unpinned key')).toBeInTheDocument())
+  })
+
+  it('fetches an event by id, and says it was not checked when it cannot be loaded', async () => {
+    const event = signed({ id: 'aevt_by_id' })
+    const { client } = fakeClient({ events: [event], keys: [ledger.publicKey] })
+    render(
+      <AuditLogProvider client={client}>
+        <VerifyBadge eventId="aevt_by_id" />
+        <VerifyBadge eventId="aevt_missing" />
+      </AuditLogProvider>,
+    )
+    await waitFor(() => expect(screen.getByText('Verified')).toBeInTheDocument())
+    expect(screen.getByText(/Not checked/)).toBeInTheDocument()
+  })
+})
+
+describe('<AuditLog>', () => {
+  const events = [
+    signed({
+      id: 'aevt_3',
+      seq: 3,
+      action: 'invoice.paid',
+      actor: { type: 'user', id: 'u1', name: '<img src=x onerror=alert(1)>' },
+    }),
+    signed({ id: 'aevt_2', seq: 2, action: 'user.signed_in' }),
+    signed({ id: 'aevt_1', seq: 1, action: 'invoice.paid' }),
+  ]
+
+  function renderLog(props: Parameters<typeof AuditLog>[0] = {}, options = {}) {
+    const fake = fakeClient({ events, keys: [ledger.publicKey], ...options })
+    const view = render(
+      <AuditLogProvider client={fake.client}>
+        <div style={{ height: 600 }}>
+          <AuditLog {...props} />
+        </div>
+      </AuditLogProvider>,
+    )
+    return { ...fake, ...view }
+  }
+
+  it('shows a loading state, then a grid of rows with badges', async () => {
+    renderLog()
+    expect(screen.getByText('Loading events…')).toBeInTheDocument()
+    const grid = await screen.findByRole('grid', { name: 'Audit log' })
+    expect(grid).toHaveAttribute('aria-rowcount', '4')
+    await waitFor(() => expect(within(grid).getAllByText('Verified')).toHaveLength(3))
+    expect(within(grid).getAllByRole('row')[1]).toHaveAttribute('aria-rowindex', '2')
+  })
+
+  it('renders event text as text, never as HTML', async () => {
+    const { container } = renderLog()
+    await screen.findByText('<img src=x onerror=alert(1)>')
+    expect(container.querySelector('img')).toBeNull()
+  })
+
+  it('tells onFiltersChange, and loads with the new filters (uncontrolled)', async () => {
+    const onFiltersChange = vi.fn()
+    const { calls } = renderLog({ onFiltersChange })
+    await screen.findByRole('grid')
+    const input = screen.getByLabelText('Actions')
+    await userEvent.type(input, 'invoice.paid{enter}')
+    expect(onFiltersChange).toHaveBeenLastCalledWith({ actions: ['invoice.paid'] })
+    await waitFor(() => expect(calls.at(-1)!.filters.actions).toEqual(['invoice.paid']))
+    await waitFor(() => expect(screen.getAllByRole('row')).toHaveLength(3)) // header + 2 events
+  })
+
+  it('follows controlled filters, e.g. from the host’s URL', async () => {
+    function Host() {
+      const [filters, setFilters] = useState<AuditFilters>({ actorId: 'nobody' })
+      return (
+        <>
+          <button onClick={() => setFilters({})}>reset from host</button>
+          <AuditLog filters={filters} onFiltersChange={setFilters} />
+        </>
+      )
+    }
+    const { client } = fakeClient({ events, keys: [ledger.publicKey] })
+    render(
+      <AuditLogProvider client={client}>
+        <Host />
+      </AuditLogProvider>,
+    )
+    expect(await screen.findByText('No events match')).toBeInTheDocument()
+    await userEvent.click(screen.getByRole('button', { name: 'Clear filters' }))
+    expect(await screen.findByRole('grid')).toBeInTheDocument()
+  })
+
+  it('shows an error with a retry that loads again', async () => {
+    let fail = true
+    renderLog(
+      {},
+      { fail: () => (fail ? new AuditError('upstream', 'The audit API failed (HTTP 502).', { status: 502 }) : null) },
+    )
+    expect(await screen.findByRole('alert')).toHaveTextContent('The audit API failed (HTTP 502).')
+    fail = false
+    await userEvent.click(screen.getByRole('button', { name: 'Try again' }))
+    expect(await screen.findByRole('grid')).toBeInTheDocument()
+  })
+
+  it('shows session expired and calls onSessionExpired once', async () => {
+    const onSessionExpired = vi.fn()
+    renderLog({ onSessionExpired }, { fail: () => new AuditError('session-expired', 'ended', { status: 401 }) })
+    expect(await screen.findByText('Your session has ended.')).toBeInTheDocument()
+    expect(onSessionExpired).toHaveBeenCalledTimes(1)
+  })
+
+  it('marks a seq gap between neighbours', async () => {
+    const gappy = [
+      signed({ id: 'aevt_44', seq: 44 }),
+      signed({ id: 'aevt_41', seq: 41 }),
+      ...[40, 39].map((seq) => signed({ id: `aevt_${seq}`, seq })),
+    ]
+    const { client } = fakeClient({ events: gappy.concat(plainEvents(38)), keys: [ledger.publicKey], singlePage: true })
+    render(
+      <AuditLogProvider client={client}>
+        <AuditLog />
+      </AuditLogProvider>,
+    )
+    expect(await screen.findByText('2 events missing (seq 42–43)')).toBeInTheDocument()
+  })
+
+  it('opens the detail dialog for a clicked row, with the proof in words', async () => {
+    const onSelectedEventChange = vi.fn()
+    renderLog({ onSelectedEventChange })
+    const grid = await screen.findByRole('grid')
+    await userEvent.click(within(grid).getAllByRole('row')[2]!)
+    expect(onSelectedEventChange).toHaveBeenCalledWith('aevt_2')
+    const dialog = await screen.findByRole('dialog')
+    expect(within(dialog).getByRole('heading', { name: 'user.signed_in' })).toBeInTheDocument()
+    await waitFor(() =>
+      expect(within(dialog).getByText('The recomputed hash matches the stored one.')).toBeInTheDocument(),
+    )
+    expect(within(dialog).getByText('This key is pinned.')).toBeInTheDocument()
+    expect(within(dialog).getByText(/"schema_id":"invoance.audit\/1"/)).toBeInTheDocument()
+  })
+})
+
+describe('<ExportButton>', () => {
+  it('goes creating -> preparing with a row count -> ready, starting the download', async () => {
+    const onDownload = vi.fn()
+    const { client } = fakeClient({
+      events: [],
+      exports: [
+        { status: 'queued' },
+        { rowCount: 1200 },
+        { status: 'ready', rowCount: 2000, downloadUrl: 'https://dl/1', expiresAt: '2999-01-01T00:00:00Z' },
+      ],
+    })
+    render(
+      <AuditLogProvider client={client} trustedKeys={[]}>
+        <ExportButton filters={{ actions: ['invoice.paid'] }} onDownload={onDownload} />
+      </AuditLogProvider>,
+    )
+    await userEvent.click(await screen.findByRole('button', { name: 'Export' }))
+    await userEvent.click(screen.getByRole('menuitem', { name: 'NDJSON (verifiable)' }))
+    await waitFor(() => expect(onDownload).toHaveBeenCalledWith('https://dl/1'))
+    expect(screen.getByText('Your download has started.')).toBeInTheDocument()
+    await userEvent.click(screen.getByRole('button', { name: 'Download again' }))
+    expect(onDownload).toHaveBeenCalledTimes(2)
+  })
+
+  it('shows the reason and a retry when the export fails', async () => {
+    const { client } = fakeClient({ events: [], exports: [{ status: 'failed', error: 'disk full' }] })
+    render(
+      <AuditLogProvider client={client} trustedKeys={[]}>
+        <ExportButton />
+      </AuditLogProvider>,
+    )
+    await userEvent.click(await screen.findByRole('button', { name: 'Export' }))
+    await userEvent.click(screen.getByRole('menuitem', { name: 'CSV' }))
+    expect(await screen.findByText('Export failed: disk full')).toBeInTheDocument()
+    expect(screen.getByRole('button', { name: 'Retry' })).toBeInTheDocument()
+  })
+
+  it('is disabled with an explanation when the session lacks the export scope', async () => {
+    const { client } = fakeClient({ events: [], scopes: ['audit:read'] })
+    render(
+      <AuditLogProvider client={client} trustedKeys={[]}>
+        <ExportButton />
+      </AuditLogProvider>,
+    )
+    await waitFor(() => expect(screen.getByRole('button', { name: 'Export' })).toBeDisabled())
+    expect(screen.getByRole('button', { name: 'Export' })).toHaveAccessibleDescription(
+      'Your account may not export the audit log.',
+    )
+  })
+})
+
+describe('server rendering', () => {
+  it('renders each component to a string without throwing, showing the loading state', () => {
+    const { client } = fakeClient({ events: [] })
+    const html = renderToString(
+      <AuditLogProvider client={client} trustedKeys={[ledger.publicKey]}>
+        <AuditLog />
+        <VerifyBadge event={signed({})} />
+        <ExportButton />
+      </AuditLogProvider>,
+    )
+    expect(html).toContain('Loading events…')
+    expect(html).toContain('Checking')
+    expect(html).toContain('Export')
+  })
+})

@@ -1,0 +1,98 @@
+/**
+ * An in-memory AuditClient for component tests (a single layer: the real client, proxy and
+ * ledger are covered by the server tests). Events can be really signed, so badges verify.
+ */
+import {
+  AuditError,
+  type AuditClient,
+  type AuditEvent,
+  type AuditFilters,
+  type ExportInfo,
+  type TrustedKeyInput,
+} from '../../src/core/index.js'
+
+export interface FakeClientOptions {
+  events: AuditEvent[]
+  keys?: TrustedKeyInput[]
+  scopes?: string[]
+  /** Answer every page with everything that matches (to load 100,000 rows at once). */
+  singlePage?: boolean
+  fail?: () => AuditError | null
+  exports?: Partial<ExportInfo>[]
+}
+
+export function fakeClient(options: FakeClientOptions) {
+  const calls: { filters: AuditFilters; cursor: string | null | undefined }[] = []
+  let exportStep = 0
+  const exportAnswer = (): ExportInfo => ({
+    id: 'h1',
+    format: 'csv',
+    status: 'running',
+    rowCount: 0,
+    error: null,
+    downloadUrl: null,
+    expiresAt: null,
+    ...(options.exports?.[Math.min(exportStep++, (options.exports?.length ?? 1) - 1)] ?? {}),
+  })
+  const matches = (event: AuditEvent, f: AuditFilters) =>
+    (!f.actions?.length || f.actions.includes(event.action)) &&
+    (!f.actorId || event.actor.id === f.actorId) &&
+    (!f.targetId || event.targets.some((t) => t.id === f.targetId))
+  const client: AuditClient = {
+    platform: { fetch: globalThis.fetch, now: Date.now, random: Math.random, sleep: async () => {} },
+    async listEvents(query, { signal } = {}) {
+      calls.push({ filters: query, cursor: query.cursor })
+      const failure = options.fail?.()
+      if (failure) throw failure
+      if (signal?.aborted) throw new AuditError('aborted', 'cancelled')
+      const all = options.events.filter((e) => matches(e, query))
+      if (options.singlePage) return { events: all, nextCursor: null }
+      const start = query.cursor ? Number(query.cursor) : 0
+      const limit = query.limit ?? 50
+      const events = all.slice(start, start + limit)
+      return { events, nextCursor: start + limit < all.length ? String(start + limit) : null }
+    },
+    async getEvent(id) {
+      const event = options.events.find((e) => e.id === id)
+      if (!event) throw new AuditError('not-found', 'No such event', { status: 404 })
+      return event
+    },
+    async createExport() {
+      exportStep = 0
+      return exportAnswer()
+    },
+    async getExport() {
+      return exportAnswer()
+    },
+    async getKeys() {
+      return options.keys ?? []
+    },
+    async token() {
+      return {
+        token: 't',
+        expires_at: new Date(Date.now() + 60_000).toISOString(),
+        scopes: options.scopes ?? ['audit:read', 'audit:export'],
+      }
+    },
+  }
+  return { client, calls }
+}
+
+/** Unsigned events, newest first (seq n..1), cheap enough for 100,000 rows. */
+export function plainEvents(count: number): AuditEvent[] {
+  return Array.from({ length: count }, (_, i) => {
+    const seq = count - i
+    return {
+      id: `aevt_${seq}`,
+      org_id: 'aorg_1',
+      seq,
+      occurred_at: new Date(Date.UTC(2026, 0, 1) + seq * 1000).toISOString(),
+      ingested_at: new Date(Date.UTC(2026, 0, 1) + seq * 1000).toISOString(),
+      action: seq % 2 ? 'user.signed_in' : 'invoice.paid',
+      actor: { type: 'user', id: `user_${seq % 7}`, name: `User ${seq % 7}` },
+      targets: [{ type: 'invoice', id: `inv_${seq}` }],
+      context: null,
+      metadata: null,
+    } as AuditEvent
+  })
+}
