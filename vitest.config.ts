@@ -21,6 +21,7 @@ const browserProject = {
   test: {
     name: 'browser',
     include: ['test/**/*.browser.test.tsx'],
+    setupFiles: ['test/react/browser-setup.ts'],
     browser: {
       enabled: true,
       headless: true,
@@ -43,6 +44,26 @@ const browserProject = {
 }
 
 export default defineConfig({
+  // Pre-bundled up front: discovering these mid-run makes Vite reload the browser tests.
+  optimizeDeps: {
+    include: [
+      'react',
+      'react-dom',
+      'react-dom/client',
+      'react/jsx-dev-runtime',
+      'react/jsx-runtime',
+      '@testing-library/react',
+      '@testing-library/user-event',
+      '@testing-library/jest-dom/vitest',
+      'axe-core',
+      '@radix-ui/react-dialog',
+      '@tanstack/react-table',
+      '@tanstack/react-virtual',
+      '@noble/ed25519',
+      '@noble/hashes/sha2.js',
+      '@noble/hashes/utils.js',
+    ],
+  },
   test: {
     projects: [
       {

@@ -144,6 +144,9 @@ export function AuditLog(props: AuditLogProps) {
     return () => controller.abort()
   }, [client, selectedId, selectedIndex])
   const selected = selectedIndex >= 0 ? events[selectedIndex]! : deepLinked
+  // The dialog's close handler runs after the selection is cleared: remember what was open.
+  const lastSelectedIndex = useRef(-1)
+  if (selectedIndex >= 0) lastSelectedIndex.current = selectedIndex
 
   const open = useCallback(
     (eventIndex: number) => setSelectedId(events[eventIndex]?.id ?? null),
@@ -261,8 +264,8 @@ export function AuditLog(props: AuditLogProps) {
         onCloseAutoFocus={(event) => {
           // Back to the row of the event that was open last (prev/next may have moved it).
           event.preventDefault()
-          if (selectedIndex >= 0) {
-            const index = itemIndexOf(selectedIndex)
+          if (lastSelectedIndex.current >= 0) {
+            const index = itemIndexOf(lastSelectedIndex.current)
             setFocusedIndex(index)
             setScrollRequest({ index, focus: true })
           }

@@ -1,0 +1,108 @@
+/**
+ * <AuditLog> in real Chromium, with real layout: virtualization at 100,000 rows, keyboard
+ * navigation and focus return from the dialog, and axe-core on every state.
+ */
+import { render, screen, waitFor, within } from '@testing-library/react'
+import { userEvent } from '@testing-library/user-event'
+import axe from 'axe-core'
+import { describe, expect, it } from 'vitest'
+import type { AuditEvent } from '../../src/core/index.js'
+import { AuditLog, AuditLogProvider, ExportButton, VerifyBadgeView } from '../../src/react/index.js'
+import '../../src/react/styles.css'
+import { apiEvent, createSigner, VECTOR_SEED } from '../support/signing.js'
+import { fakeClient, plainEvents } from './fake-client.js'
+
+const ledger = createSigner(VECTOR_SEED)
+
+async function noViolations(element: Element) {
+  const result = await axe.run(element, { resultTypes: ['violations'] })
+  expect(result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([])
+}
+
+function renderLog(events: AuditEvent[], singlePage = true) {
+  const { client } = fakeClient({ events, keys: [ledger.publicKey], singlePage })
+  return render(
+    <AuditLogProvider client={client}>
+      <div style={{ height: 600, width: 1000 }}>
+        <AuditLog />
+      </div>
+    </AuditLogProvider>,
+  )
+}
+
+describe('<AuditLog> in Chromium', () => {
+  it('keeps only visible rows (plus overscan) in the DOM at 100,000 rows, also after scrolling to row 50,000', async () => {
+    const { container } = renderLog(plainEvents(100_000))
+    const grid = await screen.findByRole('grid')
+    expect(grid).toHaveAttribute('aria-rowcount', '100001')
+    const body = container.querySelector<HTMLElement>('.al-grid__body')!
+    const rows = () => body.querySelectorAll('[role="row"]')
+    expect(rows().length).toBeGreaterThan(5)
+    expect(rows().length).toBeLessThan(40)
+    body.scrollTop = 50_000 * 52
+    await waitFor(() => expect(body.querySelector('[aria-rowindex="50002"]')).not.toBeNull())
+    expect(rows().length).toBeLessThan(40)
+  })
+
+  it('moves the focused row with the keyboard, opens it with Enter, and returns focus on Escape', async () => {
+    const events = Array.from(
+      { length: 30 },
+      (_, i) =>
+        ledger.sign(
+          apiEvent({ id: `aevt_${30 - i}`, seq: 30 - i, action: `action.n${30 - i}` }),
+        ) as unknown as AuditEvent,
+    )
+    renderLog(events)
+    const grid = await screen.findByRole('grid')
+    const first = within(grid).getAllByRole('row')[1]!
+    first.focus()
+    await userEvent.keyboard('{ArrowDown}{ArrowDown}{ArrowDown}')
+    await waitFor(() => expect(document.activeElement).toHaveAttribute('aria-rowindex', '5'))
+    await userEvent.keyboard('{End}')
+    await waitFor(() => expect(document.activeElement).toHaveAttribute('aria-rowindex', '31'))
+    await userEvent.keyboard('{Home}{PageDown}')
+    await waitFor(() => expect(Number(document.activeElement?.getAttribute('aria-rowindex'))).toBeGreaterThan(6))
+    await userEvent.keyboard('{Home}{ArrowDown}{Enter}')
+    const dialog = await screen.findByRole('dialog')
+    expect(within(dialog).getByRole('heading', { level: 2 })).toHaveTextContent('action.n29')
+    await userEvent.keyboard('{ArrowRight}')
+    await waitFor(() => expect(within(dialog).getByRole('heading', { level: 2 })).toHaveTextContent('action.n28'))
+    await noViolations(dialog)
+    await userEvent.keyboard('{Escape}')
+    await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull())
+    await waitFor(() => expect(document.activeElement).toHaveAttribute('aria-rowindex', '4'))
+  })
+
+  it('has no axe violations: rows with badges, a seq gap, the empty state', async () => {
+    const events = [44, 41, 40].map((seq) => ledger.sign(apiEvent({ id: `aevt_${seq}`, seq })) as unknown as AuditEvent)
+    const { container, unmount } = renderLog(events)
+    await screen.findByText('2 events missing (seq 42–43)')
+    await waitFor(() => expect(screen.getAllByText('Verified')).toHaveLength(3))
+    await noViolations(container)
+    unmount()
+    const empty = renderLog([])
+    await screen.findByText('No events yet')
+    await noViolations(empty.container)
+  })
+
+  it('has no axe violations in any badge or export state', async () => {
+    const { client } = fakeClient({
+      events: [],
+      exports: [{ status: 'queued' }, { status: 'failed', error: 'disk full' }],
+    })
+    const { container } = render(
+      <AuditLogProvider client={client} trustedKeys={[]}>
+        {(['verified', 'unpinned', 'untrusted', 'tampered', 'malformed', 'checking'] as const).map((status) => (
+          <VerifyBadgeView key={status} status={status} />
+        ))}
+        <ExportButton onDownload={() => {}} />
+      </AuditLogProvider>,
+    )
+    await noViolations(container)
+    await userEvent.click(await screen.findByRole('button', { name: 'Export' }))
+    await noViolations(container)
+    await userEvent.click(screen.getByRole('menuitem', { name: 'CSV' }))
+    await screen.findByText(/disk full/)
+    await noViolations(container)
+  })
+})
