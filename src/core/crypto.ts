@@ -6,8 +6,7 @@
  * at all (pages served over plain http). Both give the same answers; tests force each one.
  */
 import * as ed from '@noble/ed25519'
-import { sha256 as nobleSha256, sha512 } from '@noble/hashes/sha2.js'
-import { hexToBytes } from '@noble/hashes/utils.js'
+import { hexToBytes } from './hex.js'
 
 /** SHA-256 and Ed25519 verification, injectable so tests and hosts can choose. */
 export interface CryptoBackend {
@@ -21,20 +20,28 @@ export interface CryptoBackend {
 /** Which backend to use: `auto` picks WebCrypto when it can verify Ed25519, noble otherwise. */
 export type CryptoChoice = 'auto' | 'webcrypto' | 'noble' | CryptoBackend
 
-let nobleReady = false
+/**
+ * The SHA-2 functions, loaded on first use: browsers with Ed25519 in WebCrypto (most of them)
+ * never download them. noble's synchronous API gets its SHA-512 then, so importing auditlens
+ * has no side effects.
+ */
+let sha2: Promise<typeof import('@noble/hashes/sha2.js')> | undefined
+function loadSha2() {
+  sha2 ??= import('@noble/hashes/sha2.js').then((module) => {
+    ed.hashes.sha512 = module.sha512
+    return module
+  })
+  return sha2
+}
 
 /** Pure-JavaScript backend. Works anywhere, including insecure contexts without `crypto.subtle`. */
 export const nobleBackend: CryptoBackend = {
   name: 'noble',
   async sha256(data) {
-    return nobleSha256(data)
+    return (await loadSha2()).sha256(data)
   },
   async verifyEd25519(signature, message, publicKey) {
-    if (!nobleReady) {
-      // noble's synchronous API needs a SHA-512; set lazily so importing auditlens has no side effects.
-      ed.hashes.sha512 = sha512
-      nobleReady = true
-    }
+    await loadSha2()
     try {
       // WebCrypto (OpenSSL, BoringSSL) checks RFC 8032's cofactorless equation [S]B = R + [k]A;
       // noble checks the cofactored one, which also accepts an R with a small-order component.
@@ -117,10 +124,8 @@ async function probeWebCrypto(): Promise<CryptoBackend | null> {
   const subtle = globalThis.crypto?.subtle
   if (!subtle) return null
   try {
-    const key = await subtle.importKey('raw', hexToBytes(PROBE_KEY) as BufferSource, { name: 'Ed25519' }, false, [
-      'verify',
-    ])
-    const ok = await subtle.verify('Ed25519', key, hexToBytes(PROBE_SIG) as BufferSource, new Uint8Array(0))
+    const key = await subtle.importKey('raw', hexToBytes(PROBE_KEY), { name: 'Ed25519' }, false, ['verify'])
+    const ok = await subtle.verify('Ed25519', key, hexToBytes(PROBE_SIG), new Uint8Array(0))
     return ok ? createWebCryptoBackend(subtle) : null
   } catch {
     return null

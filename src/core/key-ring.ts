@@ -5,7 +5,7 @@
  * came from the ledger": without pinned keys anyone who can rewrite an event can also
  * re-sign it with their own key and embed that key.
  */
-import { hexToBytes } from '@noble/hashes/utils.js'
+import { hexToBytes } from './hex.js'
 import { isUsablePublicKey } from './crypto.js'
 import { normalizeTimestamp } from './timestamp.js'
 

@@ -5,7 +5,7 @@
  * Never throws on event data: anything that cannot be checked is reported as `malformed`,
  * and nothing is `verified` unless its signature was checked against a pinned key.
  */
-import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js'
+import { bytesToHex, hexToBytes } from './hex.js'
 import { canonicalize } from './canonical.js'
 import { isUsablePublicKey, resolveCrypto, type CryptoBackend, type CryptoChoice } from './crypto.js'
 import { HEX_64, KeyRing, type TrustedKey, type TrustedKeyInput } from './key-ring.js'

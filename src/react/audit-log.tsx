@@ -5,10 +5,9 @@
  * empty, error, session expired), seq-gap rows, live tail, and the detail dialog.
  */
 import type { ColumnVisibilityState } from '@tanstack/react-table'
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
+import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from 'react'
 import { createEventStore, type AuditEvent, type AuditFilters } from '../core/index.js'
 import { useAuditLogContext } from './context.js'
-import { EventDialog } from './event-dialog.js'
 import { EventTable, type AuditLogColumn, type GridItem } from './event-table.js'
 import { ExportButton } from './export-button.js'
 import { FilterBar } from './filter-bar.js'
@@ -42,6 +41,10 @@ export interface AuditLogProps {
 }
 
 const EMPTY: AuditFilters = {}
+
+// The dialog (Radix, scroll locking, focus trapping) loads when an event is first opened,
+// so a page that only lists events never downloads it.
+const EventDialog = lazy(() => import('./event-dialog.js').then((module) => ({ default: module.EventDialog })))
 
 export function AuditLog(props: AuditLogProps) {
   const { client, messages } = useAuditLogContext('AuditLog')
@@ -147,6 +150,9 @@ export function AuditLog(props: AuditLogProps) {
   // The dialog's close handler runs after the selection is cleared: remember what was open.
   const lastSelectedIndex = useRef(-1)
   if (selectedIndex >= 0) lastSelectedIndex.current = selectedIndex
+  // Once loaded, the dialog stays mounted so it can close (and return focus) properly.
+  const [dialogWanted, setDialogWanted] = useState(false)
+  if (selected && !dialogWanted) setDialogWanted(true)
 
   const open = useCallback(
     (eventIndex: number) => setSelectedId(events[eventIndex]?.id ?? null),
@@ -252,25 +258,29 @@ export function AuditLog(props: AuditLogProps) {
           </div>
         ) : null}
       </div>
-      <EventDialog
-        event={selected}
-        onClose={() => setSelectedId(null)}
-        onPrevious={selectedIndex > 0 ? () => setSelectedId(events[selectedIndex - 1]!.id) : undefined}
-        onNext={
-          selectedIndex >= 0 && selectedIndex < events.length - 1
-            ? () => setSelectedId(events[selectedIndex + 1]!.id)
-            : undefined
-        }
-        onCloseAutoFocus={(event) => {
-          // Back to the row of the event that was open last (prev/next may have moved it).
-          event.preventDefault()
-          if (lastSelectedIndex.current >= 0) {
-            const index = itemIndexOf(lastSelectedIndex.current)
-            setFocusedIndex(index)
-            setScrollRequest({ index, focus: true })
-          }
-        }}
-      />
+      {dialogWanted ? (
+        <Suspense fallback={null}>
+          <EventDialog
+            event={selected}
+            onClose={() => setSelectedId(null)}
+            onPrevious={selectedIndex > 0 ? () => setSelectedId(events[selectedIndex - 1]!.id) : undefined}
+            onNext={
+              selectedIndex >= 0 && selectedIndex < events.length - 1
+                ? () => setSelectedId(events[selectedIndex + 1]!.id)
+                : undefined
+            }
+            onCloseAutoFocus={(event) => {
+              // Back to the row of the event that was open last (prev/next may have moved it).
+              event.preventDefault()
+              if (lastSelectedIndex.current >= 0) {
+                const index = itemIndexOf(lastSelectedIndex.current)
+                setFocusedIndex(index)
+                setScrollRequest({ index, focus: true })
+              }
+            }}
+          />
+        </Suspense>
+      ) : null}
     </div>
   )
 }

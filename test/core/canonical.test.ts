@@ -137,3 +137,14 @@ describe('canonicalJson', () => {
     expect(hasLoneSurrogate('\ude00\ud83d')).toBe(true)
   })
 })
+
+describe('hex', () => {
+  it('round-trips bytes and refuses odd or non-hex text', async () => {
+    const { bytesToHex, hexToBytes } = await import('../../src/core/hex.js')
+    const bytes = Uint8Array.from({ length: 256 }, (_, i) => i)
+    expect(hexToBytes(bytesToHex(bytes))).toEqual(bytes)
+    expect(bytesToHex(hexToBytes('00FFab'))).toBe('00ffab')
+    expect(() => hexToBytes('abc')).toThrowError(TypeError)
+    expect(() => hexToBytes('zz')).toThrowError(TypeError)
+  })
+})

@@ -1,0 +1,90 @@
+/**
+ * `npm run bench:size [-- --json] [-- --check]`: gzip size of what an app pays for each entry,
+ * bundled and minified from the build in dist/ with react and react-dom external. "initial" is
+ * the entry and everything it imports statically (the budget); "lazy" is code loaded on demand
+ * (the detail dialog, the pure-JS crypto fallback). With `--check` it exits 1 when an entry is
+ * over its budget; npm test runs it that way.
+ */
+import { build, type Metafile } from 'esbuild'
+import { gzipSync } from 'node:zlib'
+import { parseArgs } from 'node:util'
+
+const { values } = parseArgs({
+  options: { json: { type: 'boolean', default: false }, check: { type: 'boolean', default: false } },
+})
+
+const entries = [
+  { name: 'auditlens', file: 'dist/react/index.js', budgetKb: 45 },
+  { name: 'auditlens/core', file: 'dist/core/index.js', budgetKb: 15 },
+]
+
+/** Output files reachable from `start` through static imports. */
+function staticClosure(metafile: Metafile, start: string): Set<string> {
+  const seen = new Set<string>()
+  const visit = (path: string) => {
+    if (seen.has(path)) return
+    seen.add(path)
+    for (const imported of metafile.outputs[path]?.imports ?? []) {
+      if (imported.kind === 'import-statement' && !imported.external) visit(imported.path)
+    }
+  }
+  visit(start)
+  return seen
+}
+
+const results = []
+for (const entry of entries) {
+  const output = await build({
+    entryPoints: [entry.file],
+    bundle: true,
+    splitting: true,
+    minify: true,
+    format: 'esm',
+    platform: 'browser',
+    outdir: 'size-out',
+    write: false,
+    metafile: true,
+    external: ['react', 'react-dom', 'react/jsx-runtime', 'react-dom/*'],
+    logLevel: 'silent',
+  })
+  const metafile = output.metafile!
+  const entryOut = Object.keys(metafile.outputs).find((path) => metafile.outputs[path]!.entryPoint === entry.file)!
+  const initial = staticClosure(metafile, entryOut)
+  let initialKb = 0
+  let lazyKb = 0
+  for (const file of output.outputFiles) {
+    const relative = file.path.slice(file.path.indexOf('size-out/'))
+    if (relative.endsWith('.map')) continue
+    const kb = gzipSync(file.contents, { level: 9 }).length / 1024
+    if (initial.has(relative)) initialKb += kb
+    else lazyKb += kb
+  }
+  results.push({ ...entry, initialKb, lazyKb, over: initialKb > entry.budgetKb })
+}
+
+if (values.json) {
+  const figures = Object.fromEntries(
+    results.map((r) => [
+      r.name,
+      { gzip_kb: Number(r.initialKb.toFixed(1)), lazy_gzip_kb: Number(r.lazyKb.toFixed(1)), budget_kb: r.budgetKb },
+    ]),
+  )
+  console.log(JSON.stringify(figures))
+} else {
+  console.log('\nauditlens bundle size (minified, gzip -9, react external)\n')
+  for (const r of results) {
+    const verdict = r.over ? 'OVER BUDGET' : 'within budget'
+    console.log(
+      `  ${r.name.padEnd(16)} initial ${r.initialKb.toFixed(1).padStart(5)} kB   lazy ${r.lazyKb.toFixed(1).padStart(5)} kB   budget ${r.budgetKb} kB: ${verdict}`,
+    )
+  }
+}
+if (values.check && results.some((r) => r.over)) {
+  console.error(
+    `\nauditlens: bundle size over budget: ${results
+      .filter((r) => r.over)
+      .map((r) => r.name)
+      .join(', ')}`,
+  )
+  process.exit(1)
+}
