@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs'
+import { storybookTest } from '@storybook/addon-vitest/vitest-plugin'
 import { playwright } from '@vitest/browser-playwright'
 import { defineConfig } from 'vitest/config'
 
@@ -16,32 +17,43 @@ if (!haveChromium) {
   console.warn(`\n[auditlens] ${message}\n`)
 }
 
-const browserProject = {
-  extends: true as const,
-  test: {
-    name: 'browser',
-    include: ['test/**/*.browser.test.tsx'],
-    setupFiles: ['test/react/browser-setup.ts'],
-    browser: {
-      enabled: true,
-      headless: true,
-      provider: playwright({
-        launchOptions: {
-          executablePath: chromiumPath,
-          args: [
-            '--no-sandbox',
-            '--disable-gpu',
-            '--disable-background-networking',
-            '--disable-component-update',
-            '--disable-sync',
-            '--no-first-run',
-          ],
-        },
-      }),
-      instances: [{ browser: 'chromium' as const }],
+/** Browser-mode settings; each project gets its own instance, as Vitest needs unique names. */
+const browser = (name: string) => ({
+  enabled: true,
+  headless: true,
+  provider: playwright({
+    launchOptions: {
+      executablePath: chromiumPath,
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+      ],
+    },
+  }),
+  instances: [{ browser: 'chromium' as const, name: `${name} (chromium)` }],
+})
+
+const browserProjects = [
+  {
+    extends: true as const,
+    test: {
+      name: 'browser',
+      include: ['test/**/*.browser.test.tsx'],
+      setupFiles: ['test/react/browser-setup.ts'],
+      browser: browser('browser'),
     },
   },
-}
+  {
+    // Every story renders (and its play function runs) as a test in the same Chromium.
+    extends: true as const,
+    plugins: [storybookTest({ configDir: '.storybook' })],
+    test: { name: 'storybook', browser: browser('storybook') },
+  },
+]
 
 export default defineConfig({
   // Pre-bundled up front: discovering these mid-run makes Vite reload the browser tests.
@@ -84,7 +96,7 @@ export default defineConfig({
           setupFiles: ['test/react/setup.ts'],
         },
       },
-      ...(haveChromium ? [browserProject] : []),
+      ...(haveChromium ? browserProjects : []),
     ],
   },
 })

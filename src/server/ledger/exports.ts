@@ -121,7 +121,12 @@ export class Exports {
         id,
       )
     } catch (error) {
-      out?.destroy() // release the descriptor: a removed file would otherwise stay open
+      // Release the descriptor (and wait until it is): a removed file would otherwise stay open.
+      if (out && !out.closed) {
+        const closed = once(out, 'close').catch(() => {})
+        out.destroy()
+        await closed
+      }
       try {
         rmSync(path, { force: true })
       } catch {

@@ -143,10 +143,10 @@ describe('exports', () => {
 
   it('releases the file when the ledger shuts down mid-export', async () => {
     const { readdirSync, readlinkSync } = await import('node:fs')
-    const openExports = () =>
+    const openFilesOf = (jobId: string) =>
       readdirSync('/proc/self/fd').filter((fd) => {
         try {
-          return /aexp_\w+\.ndjson/.test(readlinkSync(`/proc/self/fd/${fd}`))
+          return readlinkSync(`/proc/self/fd/${fd}`).includes(jobId)
         } catch {
           return false
         }
@@ -167,7 +167,7 @@ describe('exports', () => {
       status: 'failed',
       error: expect.stringMatching(/shut down/),
     })
-    expect(openExports()).toEqual([])
+    expect(openFilesOf(job.id)).toEqual([])
     await busy.close()
   })
 

@@ -1,0 +1,55 @@
+import type { Meta, StoryObj } from '@storybook/react-vite'
+import { expect, within } from 'storybook/test'
+import { VerifyBadge, VerifyBadgeView } from '../src/react/index.js'
+import { FixtureLedger } from './fixtures/fixture-ledger.js'
+import { auditHandlers } from './fixtures/handlers.js'
+
+const meta = {
+  title: 'VerifyBadge',
+  component: VerifyBadgeView,
+  args: { status: 'verified' },
+  parameters: { layout: 'padded' },
+} satisfies Meta<typeof VerifyBadgeView>
+
+export default meta
+type Story = StoryObj<typeof meta>
+
+export const Verified: Story = { args: { status: 'verified' } }
+export const UnpinnedKey: Story = { args: { status: 'unpinned' } }
+export const UntrustedKey: Story = { args: { status: 'untrusted' } }
+export const Tampered: Story = { args: { status: 'tampered' } }
+export const Malformed: Story = { args: { status: 'malformed' } }
+export const Checking: Story = { args: { status: 'checking' } }
+
+const ledger = new FixtureLedger({ count: 10 })
+
+/** Real verification in the browser, against the key the msw proxy publishes. */
+export const VerifiedForReal: Story = {
+  beforeEach({ msw }) {
+    msw.use(...auditHandlers({ ledger }))
+  },
+  render: () => <VerifyBadge event={ledger.event(1)} />,
+  play: async ({ canvasElement }) => {
+    await expect(await within(canvasElement).findByText('Verified')).toBeVisible()
+  },
+}
+
+export const TamperedForReal: Story = {
+  beforeEach({ msw }) {
+    msw.use(...auditHandlers({ ledger }))
+  },
+  render: () => <VerifyBadge event={ledger.event(8)} />,
+  play: async ({ canvasElement }) => {
+    await expect(await within(canvasElement).findByText('Tampered')).toBeVisible()
+  },
+}
+
+export const UntrustedForReal: Story = {
+  beforeEach({ msw }) {
+    msw.use(...auditHandlers({ ledger }))
+  },
+  render: () => <VerifyBadge event={ledger.event(7)} />,
+  play: async ({ canvasElement }) => {
+    await expect(await within(canvasElement).findByText('Untrusted key')).toBeVisible()
+  },
+}
