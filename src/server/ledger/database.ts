@@ -50,7 +50,10 @@ CREATE TABLE IF NOT EXISTS events (
   metadata_json TEXT,
   payload_hash  TEXT NOT NULL,
   signature     TEXT NOT NULL,
-  key_id        TEXT NOT NULL,
+    key_id        TEXT NOT NULL,
+  -- Set only for events signed outside this ledger (imported, or the demo's foreign-key
+  -- example); otherwise the key comes from signing_keys by key_id.
+  signing_public_key TEXT,
   PRIMARY KEY (org_id, seq)
 ) WITHOUT ROWID;
 
@@ -113,7 +116,15 @@ export function openDatabase(path: string): Db {
   db.pragma('foreign_keys = ON')
   db.pragma('busy_timeout = 5000')
   db.exec(SCHEMA)
+  migrate(db)
   return db
+}
+
+/** Bring a database made by an earlier version up to date. */
+function migrate(db: Db): void {
+  const columns = db.prepare('PRAGMA table_info(events)').all() as { name: string }[]
+  if (!columns.some((c) => c.name === 'signing_public_key'))
+    db.exec('ALTER TABLE events ADD COLUMN signing_public_key TEXT')
 }
 
 /**

@@ -35,6 +35,7 @@ export interface EventRow {
   payload_hash: string
   signature: string
   key_id: string
+  signing_public_key?: string | null
 }
 
 export class EventStore {
@@ -59,7 +60,9 @@ export class EventStore {
     const nowIso = now.toISOString()
     const ingestedAt = nowIso < key.notBefore ? key.notBefore : nowIso
     const insert = this.stmt(
-      `INSERT INTO events VALUES (@org_id, @seq, @id, @occurred_at, @ingested_at, @action, @actor_id, @actor_json,
+      `INSERT INTO events (org_id, seq, id, occurred_at, ingested_at, action, actor_id, actor_json, targets_json,
+        context_json, metadata_json, payload_hash, signature, key_id)
+       VALUES (@org_id, @seq, @id, @occurred_at, @ingested_at, @action, @actor_id, @actor_json,
         @targets_json, @context_json, @metadata_json, @payload_hash, @signature, @key_id)`,
     )
     const insertTarget = this.stmt('INSERT OR IGNORE INTO event_targets VALUES (?, ?, ?)')
@@ -190,7 +193,7 @@ export class EventStore {
       `"ingested_at":${q(row.ingested_at)},"action":${q(row.action)},"actor":${row.actor_json},` +
       `"targets":${row.targets_json},"context":${row.context_json ?? 'null'},"metadata":${row.metadata_json ?? 'null'},` +
       `"payload_hash":${q(row.payload_hash)},"signature":${q(row.signature)},` +
-      `"signing_public_key":${q(this.keys.publicKeyOf(row.key_id))},"key_id":${q(row.key_id)}}`
+      `"signing_public_key":${q(row.signing_public_key ?? this.keys.publicKeyOf(row.key_id))},"key_id":${q(row.key_id)}}`
     )
   }
 }

@@ -1,0 +1,159 @@
+/**
+ * A small SaaS "settings" app, the way a team would embed auditlens: sign in (pick an org),
+ * then an Audit log tab whose filters live in the URL, and a page of standalone badges.
+ */
+import { useCallback, useEffect, useState } from 'react'
+import type { AuditEvent, AuditFilters } from '../../core/index.js'
+import { AuditLog, AuditLogProvider, VerifyBadge } from '../../react/index.js'
+
+interface Org {
+  external_id: string
+  name: string
+}
+
+function filtersFromUrl(): AuditFilters {
+  const params = new URLSearchParams(location.search)
+  const filters: AuditFilters = {}
+  const actions = params.get('actions')
+  if (actions) filters.actions = actions.split(',').filter(Boolean)
+  if (params.get('actor_id')) filters.actorId = params.get('actor_id')!
+  if (params.get('target_id')) filters.targetId = params.get('target_id')!
+  if (params.get('from')) filters.from = params.get('from')!
+  if (params.get('to')) filters.to = params.get('to')!
+  return filters
+}
+
+function filtersToUrl(filters: AuditFilters, page: string): string {
+  const params = new URLSearchParams()
+  if (page !== 'log') params.set('page', page)
+  if (filters.actions?.length) params.set('actions', filters.actions.join(','))
+  if (filters.actorId) params.set('actor_id', filters.actorId)
+  if (filters.targetId) params.set('target_id', filters.targetId)
+  if (filters.from) params.set('from', filters.from)
+  if (filters.to) params.set('to', filters.to)
+  const query = params.toString()
+  return query ? `/?${query}` : '/'
+}
+
+function SignIn({ orgs, onSignedIn }: { orgs: Org[]; onSignedIn: (org: string) => void }) {
+  const [error, setError] = useState<string | null>(null)
+  const signIn = async (org: string) => {
+    const response = await fetch('/demo/sign-in', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ org }),
+    })
+    if (response.ok) onSignedIn(org)
+    else setError(((await response.json()) as { message: string }).message)
+  }
+  return (
+    <main className="demo-signin">
+      <h1>Sign in to Acme Cloud</h1>
+      <p className="demo-muted">A demo: choose the organisation to sign in as.</p>
+      <ul className="demo-orgs">
+        {orgs.map((org) => (
+          <li key={org.external_id}>
+            <button type="button" onClick={() => void signIn(org.external_id)}>
+              Sign in as <strong>{org.name}</strong>
+            </button>
+          </li>
+        ))}
+      </ul>
+      {error ? <p role="alert">{error}</p> : null}
+    </main>
+  )
+}
+
+function BadgesPage() {
+  const [events, setEvents] = useState<AuditEvent[]>([])
+  useEffect(() => {
+    // The same proxy the log uses; the badges fetch and verify each event by id.
+    void (async () => {
+      const token = await (await fetch('/api/audit/token', { method: 'POST' })).json()
+      const page = await (
+        await fetch('/api/audit/events?limit=3', { headers: { authorization: `Bearer ${token.token}` } })
+      ).json()
+      setEvents(page.events)
+    })()
+  }, [])
+  return (
+    <section className="demo-card">
+      <h2>Standalone badges</h2>
+      <p className="demo-muted">Each badge verifies one event in your browser against the pinned keys.</p>
+      <ul className="demo-badges">
+        {events.map((event) => (
+          <li key={event.id}>
+            <code>{event.action}</code> <VerifyBadge eventId={event.id} />
+          </li>
+        ))}
+      </ul>
+    </section>
+  )
+}
+
+export function App() {
+  const [orgs, setOrgs] = useState<Org[] | null>(null)
+  const [signedIn, setSignedIn] = useState<string | null>(null)
+  const [theme, setTheme] = useState<'light' | 'dark'>('light')
+  const [page, setPage] = useState(() => new URLSearchParams(location.search).get('page') ?? 'log')
+  const [filters, setFilters] = useState<AuditFilters>(filtersFromUrl)
+
+  useEffect(() => {
+    void fetch('/demo/orgs')
+      .then((r) => r.json())
+      .then((body: { orgs: Org[]; signed_in: string | null }) => {
+        setOrgs(body.orgs)
+        setSignedIn(body.signed_in)
+      })
+  }, [])
+  useEffect(() => {
+    document.documentElement.dataset.theme = theme
+  }, [theme])
+  useEffect(() => {
+    history.replaceState(null, '', filtersToUrl(filters, page))
+  }, [filters, page])
+  const signOut = useCallback(async () => {
+    await fetch('/demo/sign-out', { method: 'POST' })
+    setSignedIn(null)
+  }, [])
+
+  if (!orgs) return null
+  if (!signedIn) return <SignIn orgs={orgs} onSignedIn={setSignedIn} />
+  const org = orgs.find((o) => o.external_id === signedIn)
+  return (
+    <div className="demo-shell">
+      <header className="demo-header">
+        <span className="demo-logo">Acme Cloud</span>
+        <span className="demo-muted">{org?.name}</span>
+        <nav className="demo-tabs" aria-label="Settings">
+          {[
+            ['log', 'Audit log'],
+            ['badges', 'Verification'],
+          ].map(([id, label]) => (
+            <button key={id} type="button" aria-current={page === id ? 'page' : undefined} onClick={() => setPage(id!)}>
+              {label}
+            </button>
+          ))}
+        </nav>
+        <span className="demo-spacer" />
+        <button type="button" className="demo-link" onClick={() => setTheme(theme === 'light' ? 'dark' : 'light')}>
+          {theme === 'light' ? 'Dark theme' : 'Light theme'}
+        </button>
+        <button type="button" className="demo-link" onClick={() => void signOut()}>
+          Sign out
+        </button>
+      </header>
+      <AuditLogProvider baseUrl="/api/audit" key={signedIn}>
+        <main className="demo-main">
+          {page === 'log' ? (
+            <div className="demo-log">
+              <AuditLog filters={filters} onFiltersChange={setFilters} onSessionExpired={() => setSignedIn(null)} />
+            </div>
+          ) : (
+            <BadgesPage />
+          )}
+        </main>
+      </AuditLogProvider>
+    </div>
+  )
+}
