@@ -39,6 +39,17 @@ const browser = (name: string) => ({
 
 const browserProjects = [
   {
+    // The npm start demo, driven end to end by playwright-core in Debian's Chromium.
+    extends: true as const,
+    test: {
+      name: 'e2e',
+      environment: 'node' as const,
+      include: ['test/e2e/**/*.test.ts'],
+      testTimeout: 60_000,
+      hookTimeout: 120_000,
+    },
+  },
+  {
     extends: true as const,
     test: {
       name: 'browser',

@@ -117,7 +117,7 @@ export const FilterAndOpenDetail: Story = {
     await waitFor(() => expect(canvas.getAllByText('invoice.paid').length).toBeGreaterThan(2))
     const rows = within(canvas.getByRole('grid')).getAllByRole('row')
     await userEvent.click(rows[1]!)
-    const dialog = await within(document.body).findByRole('dialog')
+    const dialog = await within(document.body).findByRole('dialog', {}, { timeout: 5000 })
     await expect(within(dialog).getByRole('heading', { level: 2 })).toHaveTextContent('invoice.paid')
     await waitFor(() => expect(within(dialog).getByText('The recomputed hash matches the stored one.')).toBeVisible())
     await userEvent.keyboard('{Escape}')

@@ -20,6 +20,7 @@ import { createAuditProxy } from '../server/proxy/proxy.js'
 import { DEMO_ORGS } from '../server/ledger-commands.js'
 import { prepareDemo } from './demo-data.js'
 
+/** The Vite-built app beside the compiled server (dist/demo/app). */
 const APP_DIR = fileURLToPath(new URL('./app/', import.meta.url))
 const COOKIE = 'auditlens_demo'
 const TYPES: Record<string, string> = {
@@ -37,6 +38,10 @@ export interface DemoOptions {
   seed?: number
   /** Token lifetime in the proxy (the e2e tests shorten it). */
   tokenTtlSeconds?: number
+  /** The proxy's clock (the e2e tests move it to expire tokens mid-session). */
+  now?: () => number
+  /** Where the built host app is (default: beside this module, as in dist/demo/app). */
+  appDir?: string
   log?: (line: string) => void
 }
 
@@ -75,6 +80,7 @@ export async function startDemo(options: DemoOptions = {}) {
     },
     secret: randomBytes(48),
     tokenTtlSeconds: options.tokenTtlSeconds ?? 300,
+    ...(options.now ? { now: options.now } : {}),
     rateLimit: { burst: 600, perSecond: 200 },
     authorize: (request) => {
       const external = sessionOrg(request)
@@ -107,7 +113,7 @@ export async function startDemo(options: DemoOptions = {}) {
   }
 
   function staticFile(url: URL): Response {
-    const root = resolve(APP_DIR)
+    const root = resolve(options.appDir ?? APP_DIR)
     let path = normalize(join(root, decodeURIComponent(url.pathname)))
     if (!path.startsWith(root) || !existsSync(path) || statSync(path).isDirectory()) path = join(root, 'index.html')
     if (!existsSync(path)) {

@@ -63,7 +63,7 @@ describe('<AuditLog> in Chromium', () => {
     await userEvent.keyboard('{Home}{PageDown}')
     await waitFor(() => expect(Number(document.activeElement?.getAttribute('aria-rowindex'))).toBeGreaterThan(6))
     await userEvent.keyboard('{Home}{ArrowDown}{Enter}')
-    const dialog = await screen.findByRole('dialog')
+    const dialog = await screen.findByRole('dialog', {}, { timeout: 5000 })
     expect(within(dialog).getByRole('heading', { level: 2 })).toHaveTextContent('action.n29')
     await userEvent.keyboard('{ArrowRight}')
     await waitFor(() => expect(within(dialog).getByRole('heading', { level: 2 })).toHaveTextContent('action.n28'))

@@ -185,7 +185,7 @@ describe('<AuditLog>', () => {
     const grid = await screen.findByRole('grid')
     await userEvent.click(within(grid).getAllByRole('row')[2]!)
     expect(onSelectedEventChange).toHaveBeenCalledWith('aevt_2')
-    const dialog = await screen.findByRole('dialog')
+    const dialog = await screen.findByRole('dialog', {}, { timeout: 5000 })
     expect(within(dialog).getByRole('heading', { name: 'user.signed_in' })).toBeInTheDocument()
     await waitFor(() =>
       expect(within(dialog).getByText('The recomputed hash matches the stored one.')).toBeInTheDocument(),

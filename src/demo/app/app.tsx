@@ -145,9 +145,15 @@ export function App() {
       </header>
       <AuditLogProvider baseUrl="/api/audit" key={signedIn}>
         <main className="demo-main">
+          <h1 className="demo-title">{page === 'log' ? 'Audit log' : 'Verification'}</h1>
           {page === 'log' ? (
             <div className="demo-log">
-              <AuditLog filters={filters} onFiltersChange={setFilters} onSessionExpired={() => setSignedIn(null)} />
+              <AuditLog
+                filters={filters}
+                onFiltersChange={setFilters}
+                pageSize={200}
+                onSessionExpired={() => setSignedIn(null)}
+              />
             </div>
           ) : (
             <BadgesPage />

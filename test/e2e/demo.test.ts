@@ -1,0 +1,195 @@
+/**
+ * The demo as a person uses it: real Chromium (playwright-core, Debian's binary) against the
+ * real chain on 127.0.0.1: demo host app -> token proxy -> reference ledger -> SQLite.
+ * Needs the built demo app (npm test builds it first; or npm run build:demo).
+ */
+import { spawn } from 'node:child_process'
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { chromium, type Browser, type Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startDemo } from '../../src/demo/server.js'
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
+const CLI = fileURLToPath(new URL('../../dist/server/cli.js', import.meta.url))
+const APP_DIR = fileURLToPath(new URL('../../dist/demo/app/', import.meta.url))
+const APP = join(APP_DIR, 'index.html')
+const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js')
+
+let proxyClockOffset = 0
+let demo: Awaited<ReturnType<typeof startDemo>>
+let browser: Browser
+
+beforeAll(async () => {
+  if (!existsSync(APP)) throw new Error(`${APP} is missing: run 'npm run build:demo' (npm test does it for you)`)
+  demo = await startDemo({
+    appDir: APP_DIR,
+    port: 0,
+    db: ':memory:',
+    seed: 10_000,
+    tokenTtlSeconds: 60,
+    now: () => Date.now() + proxyClockOffset,
+    log: () => {},
+  })
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
+  })
+})
+afterAll(async () => {
+  await browser?.close()
+  await demo?.close()
+})
+
+async function signIn(org: 'acme' | 'globex', path = '/'): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, acceptDownloads: true })
+  const page = await context.newPage()
+  await page.goto(demo.url + '/')
+  await page.getByRole('button', { name: new RegExp(org === 'acme' ? 'Acme' : 'Globex') }).click()
+  if (path !== '/') await page.goto(demo.url + path)
+  await page.getByRole('grid', { name: 'Audit log' }).waitFor()
+  return page
+}
+
+async function axeViolations(page: Page): Promise<string[]> {
+  await page.addScriptTag({ path: AXE })
+  return page.evaluate(async () => {
+    type Violation = { id: string; nodes: { target: string[] }[] }
+    const result = await (
+      window as unknown as { axe: { run: (c: Document) => Promise<{ violations: Violation[] }> } }
+    ).axe.run(document)
+    return result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)
+  })
+}
+
+describe('the demo, signed in as acme', () => {
+  let page: Page
+  beforeAll(async () => {
+    page = await signIn('acme')
+  })
+
+  it('shows rows with honest badges: Verified, Tampered, Untrusted key, and the seq gap', async () => {
+    await expect.poll(() => page.getByText('Verified', { exact: true }).count()).toBeGreaterThan(5)
+    const row = (action: string) => page.getByRole('row').filter({ hasText: action })
+    await expect.poll(() => row('demo.tampered_example').getByText('Tampered', { exact: true }).count()).toBe(1)
+    await expect.poll(() => row('demo.foreign_key_example').getByText('Untrusted key', { exact: true }).count()).toBe(1)
+    await expect.poll(() => page.getByText(/2 events missing \(seq \d+–\d+\)/).count()).toBe(1)
+    expect(await axeViolations(page)).toEqual([])
+  })
+
+  it('keeps at most 60 rows in the DOM after scrolling to row 5,000', async () => {
+    const body = page.locator('.al-grid__body')
+    for (let i = 0; i < 80; i++) {
+      await body.evaluate((el) => (el.scrollTop = el.scrollHeight))
+      const loaded = Number(await page.getByRole('grid').getAttribute('aria-rowcount'))
+      if (loaded > 5000) break
+      await page.waitForTimeout(150)
+    }
+    await body.evaluate((el) => (el.scrollTop = 5000 * 52))
+    await expect.poll(() => page.locator('[aria-rowindex="5001"]').count()).toBe(1)
+    expect(await page.locator('.al-grid__body [role="row"]').count()).toBeLessThanOrEqual(60)
+  })
+
+  it('keeps scrolling without an error after the token expires mid-session', async () => {
+    proxyClockOffset += 61_000 // the proxy now refuses the browser's token; it must refresh and retry
+    const body = page.locator('.al-grid__body')
+    const before = Number(await page.getByRole('grid').getAttribute('aria-rowcount'))
+    await body.evaluate((el) => (el.scrollTop = el.scrollHeight))
+    await expect
+      .poll(async () => Number(await page.getByRole('grid').getAttribute('aria-rowcount')))
+      .toBeGreaterThan(before)
+    expect(await page.getByRole('alert').count()).toBe(0)
+  })
+
+  it('filters by action through the UI, and keeps the filter in the URL', async () => {
+    await page.goto(demo.url + '/')
+    await page.getByRole('grid').waitFor()
+    await page.getByLabel('Actions').fill('invoice.paid')
+    await page.getByLabel('Actions').press('Enter')
+    await expect.poll(() => page.url()).toContain('actions=invoice.paid')
+    await expect
+      .poll(async () =>
+        (await page.locator('.al-grid__body [role="row"]').allTextContents()).every((t) => t.includes('invoice.paid')),
+      )
+      .toBe(true)
+  })
+
+  it('opens an event, steps to the next with the arrow key, and returns focus to the row on Escape', async () => {
+    await page.goto(demo.url + '/')
+    await page.getByRole('grid').waitFor()
+    const rows = page.locator('.al-grid__body [role="row"][aria-rowindex]')
+    await rows.nth(2).focus()
+    await page.keyboard.press('Enter')
+    const dialog = page.getByRole('dialog')
+    await dialog.waitFor()
+    const first = await dialog.getByRole('heading', { level: 2 }).textContent()
+    await page.keyboard.press('ArrowRight')
+    await expect.poll(() => dialog.getByRole('heading', { level: 2 }).textContent()).not.toBe(first)
+    expect(await axeViolations(page)).toEqual([])
+    await page.keyboard.press('Escape')
+    await expect.poll(() => dialog.count()).toBe(0)
+    // Opened on the row at aria-rowindex 4, moved to the next event: focus returns to that one's row.
+    await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('aria-rowindex'))).toBe('5')
+  })
+
+  it('exports NDJSON that auditlens verify checks against /api/audit/keys: all verified but the two planted events', async () => {
+    await page.goto(demo.url + '/?actions=demo.tampered_example,demo.foreign_key_example,user.signed_in')
+    await page.getByRole('grid').waitFor()
+    await page.getByRole('button', { name: 'Export' }).click()
+    const downloading = page.waitForEvent('download')
+    await page.getByRole('menuitem', { name: 'NDJSON (verifiable)' }).click()
+    const download = await downloading
+    const dir = mkdtempSync(join(tmpdir(), 'auditlens-e2e-'))
+    const file = join(dir, 'export.ndjson')
+    await download.saveAs(file)
+    const keys = await page.evaluate(async () => {
+      const { token } = await (await fetch('/api/audit/token', { method: 'POST' })).json()
+      return (await fetch('/api/audit/keys', { headers: { authorization: `Bearer ${token}` } })).text()
+    })
+    writeFileSync(join(dir, 'keys.json'), keys)
+    const result = await new Promise<{ code: number | null; out: string }>((resolve) => {
+      const child = spawn(process.execPath, [CLI, 'verify', file, '--keys', join(dir, 'keys.json'), '--json'])
+      let out = ''
+      child.stdout.on('data', (d: Buffer) => (out += d))
+      child.on('close', (code) => resolve({ code, out }))
+    })
+    const lines = result.out
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { status: string; id: string })
+    expect(result.code).toBe(1)
+    expect(lines.length).toBeGreaterThan(10)
+    expect(
+      lines
+        .filter((l) => l.status !== 'verified')
+        .map((l) => l.status)
+        .sort(),
+    ).toEqual(['tampered', 'untrusted'])
+  })
+})
+
+describe('the demo, signed in as globex', () => {
+  it('never shows or serves an acme event', async () => {
+    const page = await signIn('globex')
+    const acme = demo.ledger.orgByExternalId('acme')!.id
+    const bodies: string[] = []
+    page.on('response', async (response) => {
+      if (response.url().includes('/api/audit/events')) bodies.push(await response.text().catch(() => ''))
+    })
+    await page.locator('.al-grid__body').evaluate((el) => (el.scrollTop = el.scrollHeight))
+    await expect.poll(() => bodies.length).toBeGreaterThan(0)
+    await expect.poll(() => page.getByText('Verified', { exact: true }).count()).toBeGreaterThan(3)
+    expect(bodies.join('\n')).not.toContain(acme)
+    expect(await page.getByText('demo.tampered_example').count()).toBe(0)
+  })
+})
