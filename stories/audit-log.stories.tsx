@@ -123,3 +123,15 @@ export const FilterAndOpenDetail: Story = {
     await userEvent.keyboard('{Escape}')
   },
 }
+
+/** An actor name that is HTML (it must render as text) and a very long target name (it must truncate). */
+export const LongTextAndXss: Story = {
+  beforeEach: using(),
+  play: async ({ canvasElement }) => {
+    const canvas = within(canvasElement)
+    await expect(await canvas.findByText('<img src=x onerror="alert(1)"> <script>alert(2)</script>')).toBeVisible()
+    await expect(canvasElement.querySelector('img, script')).toBeNull()
+    const long = await canvas.findByText(/Quarterly board deck — Quarterly board deck/)
+    await expect(long.scrollWidth).toBeGreaterThan(long.clientWidth)
+  },
+}

@@ -66,17 +66,14 @@ export function AuditLog(props: AuditLogProps) {
   const snapshot = useStore(store)
   const { state, events, gaps } = snapshot
 
-  // Filters drive the store (controlled or not); the first load happens here too.
+  // Filters drive the store (controlled or not). Loading and stopping live in one effect, so
+  // a remount (React StrictMode runs effects twice in development) starts cleanly again.
   const filtersKey = JSON.stringify(filters)
-  const loadedKey = useRef<string | null>(null)
   useEffect(() => {
-    if (loadedKey.current === filtersKey) return
-    const first = loadedKey.current === null
-    loadedKey.current = filtersKey
-    void (first ? store.loadNext() : store.setFilters(filters))
+    void store.setFilters(filters)
+    return () => store.destroy()
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [filtersKey, store])
-  useEffect(() => () => store.destroy(), [store])
 
   const sessionExpired = state.status === 'session-expired'
   const onSessionExpired = useRef(props.onSessionExpired)
@@ -153,6 +150,11 @@ export function AuditLog(props: AuditLogProps) {
   // Once loaded, the dialog stays mounted so it can close (and return focus) properly.
   const [dialogWanted, setDialogWanted] = useState(false)
   if (selected && !dialogWanted) setDialogWanted(true)
+  // The dialog renders in a portal at the end of <body>: hand it the theme the log is in.
+  const rootRef = useRef<HTMLDivElement>(null)
+  const theme = selected
+    ? (rootRef.current?.closest('[data-theme]')?.getAttribute('data-theme') ?? undefined)
+    : undefined
 
   const open = useCallback(
     (eventIndex: number) => setSelectedId(events[eventIndex]?.id ?? null),
@@ -216,8 +218,10 @@ export function AuditLog(props: AuditLogProps) {
         focusedIndex={focusedIndex}
         onFocusedIndexChange={setFocusedIndex}
         scrollRequest={scrollRequest}
+        onScrollRequestHandled={() => setScrollRequest(null)}
         now={now}
         loadingMore={state.loadingMore}
+        canLoadMore={state.hasMore && !state.loadingMore && state.pageError === null}
         scrollRef={scrollRef}
         onScroll={() => unseen > 0 && (scrollRef.current?.scrollTop ?? 0) < rowHeight && setUnseen(0)}
       />
@@ -225,7 +229,7 @@ export function AuditLog(props: AuditLogProps) {
   }
 
   return (
-    <div className={`al-root al-log al-log--${density}${props.className ? ` ${props.className}` : ''}`}>
+    <div ref={rootRef} className={`al-root al-log al-log--${density}${props.className ? ` ${props.className}` : ''}`}>
       <FilterBar filters={filters} onChange={setFilters} knownActions={knownActions} now={() => Date.now()}>
         <label className="al-toggle">
           <input type="checkbox" checked={live} onChange={(event) => setLive(event.target.checked)} />
@@ -262,6 +266,7 @@ export function AuditLog(props: AuditLogProps) {
         <Suspense fallback={null}>
           <EventDialog
             event={selected}
+            {...(theme ? { theme } : {})}
             onClose={() => setSelectedId(null)}
             onPrevious={selectedIndex > 0 ? () => setSelectedId(events[selectedIndex - 1]!.id) : undefined}
             onNext={

@@ -102,9 +102,22 @@ export function AuditLogProvider(props: AuditLogProviderProps) {
   }, [client, trustedKeys])
 
   const keyInputs = trustedKeys ?? fetchedKeys
-  const keyRing = useMemo(() => (keyInputs ? new KeyRing(keyInputs) : null), [keyInputs])
-  const verifier = useMemo(() => (keyRing ? createVerifier({ trustedKeys: keyRing }) : null), [keyRing])
-  useEffect(() => () => verifier?.dispose(), [verifier])
+  // Keyed by content: an inline `trustedKeys={[KEY]}` is a new array on every render, and
+  // must not throw away every verification already done.
+  const keysKey = keyInputs ? JSON.stringify(keyInputs) : null
+  // eslint-disable-next-line react-hooks/exhaustive-deps
+  const keyRing = useMemo(() => (keyInputs ? new KeyRing(keyInputs) : null), [keysKey])
+  // Made and disposed in one effect, so React StrictMode's remount gets a live verifier.
+  const [verifier, setVerifier] = useState<Verifier | null>(null)
+  useEffect(() => {
+    if (!keyRing) return
+    const created = createVerifier({ trustedKeys: keyRing })
+    setVerifier(created)
+    return () => {
+      created.dispose()
+      setVerifier((current) => (current === created ? null : current))
+    }
+  }, [keyRing])
 
   const merged = useMemo(() => mergeMessages(messages), [messages])
   const value = useMemo<AuditLogContextValue>(

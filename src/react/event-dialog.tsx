@@ -20,7 +20,11 @@ export interface EventDialogProps {
   onNext?: (() => void) | undefined
   /** Where focus goes on close (default: back to what had it before, as Radix does). */
   onCloseAutoFocus?: (event: Event) => void
+  /** `light` or `dark`, since the portal is outside the log's themed ancestors. */
+  theme?: string
 }
+
+const asText = (value: unknown) => (typeof value === 'string' ? value : value == null ? '' : JSON.stringify(value))
 
 function CopyButton({ text, label }: { text: string; label: string }) {
   const { messages } = useAuditLogContext('EventDialog')
@@ -53,7 +57,7 @@ function Field({ label, value }: { label: string; value: string }) {
   )
 }
 
-export function EventDialog({ event, onClose, onPrevious, onNext, onCloseAutoFocus }: EventDialogProps) {
+export function EventDialog({ event, onClose, onPrevious, onNext, onCloseAutoFocus, theme }: EventDialogProps) {
   const { messages, verifier, keyRing, locale, timeZone } = useAuditLogContext('EventDialog')
   const m = messages.dialog
   const result = useVerification(verifier, event)
@@ -69,6 +73,7 @@ export function EventDialog({ event, onClose, onPrevious, onNext, onCloseAutoFoc
         <Dialog.Overlay className="al-dialog__overlay" />
         <Dialog.Content
           className="al-root al-dialog"
+          {...(theme ? { 'data-theme': theme } : {})}
           aria-describedby={undefined}
           {...(onCloseAutoFocus ? { onCloseAutoFocus } : {})}
           onKeyDown={(keyEvent) => {
@@ -82,7 +87,7 @@ export function EventDialog({ event, onClose, onPrevious, onNext, onCloseAutoFoc
             <>
               <header className="al-dialog__header">
                 <div>
-                  <Dialog.Title className="al-dialog__title al-mono">{e.action}</Dialog.Title>
+                  <Dialog.Title className="al-dialog__title al-mono">{asText(e.action)}</Dialog.Title>
                   <p className="al-muted">
                     <time dateTime={e.occurred_at} title={e.occurred_at}>
                       {formatFullTime(e.occurred_at, locale, timeZone)}

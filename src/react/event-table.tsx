@@ -13,7 +13,7 @@ import {
   useTable,
   type ColumnVisibilityState,
 } from '@tanstack/react-table'
-import { useEffect, useMemo, useRef, useState, type ReactNode } from 'react'
+import { useEffect, useMemo, useRef, type ReactNode } from 'react'
 import type { AuditEvent, SeqGap, Verifier } from '../core/index.js'
 import { useAuditLogContext } from './context.js'
 import { formatEventTime } from './format.js'
@@ -42,6 +42,12 @@ function Badge({ event, verifier }: { event: AuditEvent; verifier: Verifier | nu
 
 const asText = (value: unknown) => (typeof value === 'string' ? value : value == null ? '' : String(value))
 
+/** The exact UTC instant for a tooltip; the raw text when it is not a valid time (a malformed event). */
+function exactInstant(value: unknown): string {
+  const ms = typeof value === 'string' ? Date.parse(value) : Number.NaN
+  return Number.isNaN(ms) ? asText(value) : new Date(ms).toISOString()
+}
+
 export interface EventTableProps {
   items: readonly GridItem[]
   events: readonly AuditEvent[]
@@ -56,6 +62,10 @@ export interface EventTableProps {
   onFocusedIndexChange: (index: number) => void
   /** Scroll so that this item index is visible (set by the parent, e.g. after the dialog closes). */
   scrollRequest: { index: number; focus: boolean } | null
+  /** Called once the scroll request was carried out, so it is not repeated on a remount. */
+  onScrollRequestHandled?: () => void
+  /** Whether reaching the loader row may load a page (not while one loads or after one failed). */
+  canLoadMore: boolean
   now: number
   loadingMore: boolean
   /** Expose the scroll element (for live tail: is the reader at the top?). */
@@ -75,8 +85,8 @@ export function EventTable(props: EventTableProps) {
         header: messages.columns.time,
         width: 'minmax(7.5rem, 0.8fr)',
         cell: (event) => (
-          <time dateTime={event.occurred_at} title={new Date(event.occurred_at).toISOString()}>
-            {formatEventTime(event.occurred_at, now, locale, timeZone)}
+          <time dateTime={asText(event.occurred_at)} title={exactInstant(event.occurred_at)}>
+            {formatEventTime(asText(event.occurred_at), now, locale, timeZone)}
           </time>
         ),
       },
@@ -156,12 +166,16 @@ export function EventTable(props: EventTableProps) {
     },
   })
   const virtualItems = virtualizer.getVirtualItems()
+  // One tab stop: the focused row, or the first rendered row when that one scrolled away.
+  const tabStop = virtualItems.some((v) => v.index === focusedIndex) ? focusedIndex : (virtualItems[0]?.index ?? 0)
 
-  // Ask for more when the loader row is rendered.
+  // Ask for more when the loader row comes into view, or is still in view after a page landed;
+  // never while a page loads or after one failed (the Retry button is for that).
   const lastRendered = virtualItems.at(-1)?.index ?? -1
+  const loaderInView = items[lastRendered]?.kind === 'loader'
   useEffect(() => {
-    if (items[lastRendered]?.kind === 'loader') onNearEnd()
-  }, [lastRendered, items, onNearEnd])
+    if (loaderInView && props.canLoadMore) onNearEnd()
+  }, [loaderInView, props.canLoadMore, events.length, onNearEnd])
 
   // Verify only what is on screen (plus overscan), newest request first.
   useEffect(() => {
@@ -174,7 +188,6 @@ export function EventTable(props: EventTableProps) {
   }, [verifier, virtualItems, items])
 
   const gridRef = useRef<HTMLDivElement>(null)
-  const [hasFocus, setHasFocus] = useState(false)
   useEffect(() => {
     const request = props.scrollRequest
     if (!request) return
@@ -184,6 +197,8 @@ export function EventTable(props: EventTableProps) {
         gridRef.current?.querySelector<HTMLElement>(`[data-item-index="${request.index}"]`)?.focus(),
       )
     }
+    props.onScrollRequestHandled?.()
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [props.scrollRequest, virtualizer])
 
   const move = (to: number) => {
@@ -202,8 +217,6 @@ export function EventTable(props: EventTableProps) {
       aria-label={messages.table.label}
       aria-rowcount={events.length + 1}
       aria-colcount={visibleIds.length}
-      onFocus={() => setHasFocus(true)}
-      onBlur={(event) => !event.currentTarget.contains(event.relatedTarget) && setHasFocus(false)}
       onKeyDown={(event) => {
         const keys: Record<string, number> = {
           ArrowDown: focusedIndex + 1,
@@ -246,7 +259,7 @@ export function EventTable(props: EventTableProps) {
             const style = { transform: `translateY(${virtual.start}px)`, height: rowHeight }
             const focusProps = {
               'data-item-index': virtual.index,
-              tabIndex: virtual.index === focusedIndex || (!hasFocus && virtual.index === 0) ? 0 : -1,
+              tabIndex: virtual.index === tabStop ? 0 : -1,
               onFocus: () => virtual.index !== focusedIndex && onFocusedIndexChange(virtual.index),
             }
             if (item.kind === 'gap') {

@@ -72,7 +72,7 @@ export function ExportButton({ filters = {}, className, onDownload = startDownlo
     void next.start()
   }
 
-  const root = `al-export${className ? ` ${className}` : ''}`
+  const root = `al-root al-inline al-export${className ? ` ${className}` : ''}`
   if (allowed === false) {
     return (
       <div className={root}>
@@ -132,7 +132,11 @@ export function ExportButton({ filters = {}, className, onDownload = startDownlo
         {state.status === 'ready' ? (
           <>
             {m.ready}{' '}
-            <button type="button" className="al-link" onClick={() => job && void job.downloadUrl().then(onDownload)}>
+            <button
+              type="button"
+              className="al-link"
+              onClick={() => job && void job.downloadUrl().then(onDownload, () => job.start())}
+            >
               {m.downloadAgain}
             </button>
           </>

@@ -87,6 +87,10 @@ export function FilterBar({ filters, onChange, knownActions, now, children }: Fi
   const ids = { actions: useId(), list: useId(), range: useId() }
   const [actionDraft, setActionDraft] = useState('')
   const [custom, setCustom] = useState(false)
+  // Cleared from elsewhere (the empty state's button, a controlled host): leave "custom" too.
+  useEffect(() => {
+    if (!filters.from && !filters.to) setCustom(false)
+  }, [filters.from, filters.to])
   const preset = custom ? 'custom' : presetOf(filters, now())
   const update = (patch: Partial<AuditFilters>) => onChange(clean({ ...filters, ...patch }))
   const selected = filters.actions ?? []

@@ -90,11 +90,19 @@ export function VerifyBadge({ event, eventId, className }: VerifyBadgeProps) {
   if (failed) {
     // Not fetched means not checked: say that, rather than spin forever or claim a status.
     return (
-      <span className={`al-badge al-badge--unavailable${className ? ` ${className}` : ''}`} data-status="unavailable">
+      <span
+        className={`al-root al-inline al-badge al-badge--unavailable${className ? ` ${className}` : ''}`}
+        data-status="unavailable"
+      >
         <span className="al-badge__word">{messages.badgeUnavailable}</span>
       </span>
     )
   }
   const status: BadgeStatus = result?.status ?? 'checking'
-  return <VerifyBadgeView status={status} {...(className ? { className } : {})} />
+  // Standalone, the badge brings the theme variables with it (al-root), without a box.
+  return (
+    <span className="al-root al-inline">
+      <VerifyBadgeView status={status} {...(className ? { className } : {})} />
+    </span>
+  )
 }

@@ -45,7 +45,7 @@ export interface EventStore {
   refreshHead(): Promise<number>
   /** After an error: try the failed load again. */
   retry(): Promise<void>
-  /** Stop everything in flight; the store stays readable. */
+  /** Stop everything in flight; the store stays readable and usable (React StrictMode remounts). */
   destroy(): void
 }
 
@@ -220,7 +220,10 @@ export function createEventStore(client: AuditClient, options: EventStoreOptions
     },
     destroy() {
       controller.abort()
+      controller = new AbortController()
       generation++
+      loading = null
+      tailing = null
     },
   }
 }

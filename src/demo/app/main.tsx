@@ -4,6 +4,10 @@ import { App } from './app.js'
 import '../../react/styles.css'
 import './app.css'
 
+if (new URLSearchParams(location.search).has('bench')) {
+  void import('./bench-hooks.js').then((hooks) => Object.assign(window, { auditlensBench: hooks }))
+}
+
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
     <App />

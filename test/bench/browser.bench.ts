@@ -1,0 +1,165 @@
+/**
+ * `npm run bench:browser [-- --json]`: the demo in Chromium (playwright-core). Verification
+ * throughput of the shipped verifier vs noble vs a naive loop; time to first rows and to
+ * settled badges; scrolling through 100,000 loaded rows (frame times, DOM rows); JS heap.
+ * Figures only; it takes a few minutes and is not part of npm test.
+ */
+import { parseArgs } from 'node:util'
+import { fileURLToPath } from 'node:url'
+import { chromium } from 'playwright-core'
+import { startDemo } from '../../src/demo/server.js'
+
+const { values } = parseArgs({ options: { json: { type: 'boolean', default: false } } })
+const log = (line: string) => values.json || console.error(line)
+
+log('Starting the demo with about 100,000 events in acme (seeding takes about half a minute)…')
+const demo = await startDemo({
+  appDir: fileURLToPath(new URL('../../dist/demo/app/', import.meta.url)),
+  port: 0,
+  db: ':memory:',
+  seed: 167_000,
+  log: () => {},
+})
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+  args: [
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--no-first-run',
+    '--enable-precise-memory-info',
+  ],
+})
+const context = await browser.newContext({ viewport: { width: 1280, height: 800 } })
+// tsx (esbuild) wraps named functions in __name(); callbacks sent to the page need it defined.
+await context.addInitScript('window.__name = (fn) => fn')
+const page = await context.newPage()
+await page.goto(demo.url + '/')
+await page.getByRole('button', { name: /Acme/ }).click()
+await page.getByRole('grid').waitFor()
+
+// First rows and settled badges, from navigation start of a fresh load.
+await page.goto(demo.url + '/?bench')
+const firstRows = await page.waitForFunction(
+  () => {
+    const grid = document.querySelector('[role="grid"]')
+    return grid && Number(grid.getAttribute('aria-rowcount')) > 50 ? performance.now() : 0
+  },
+  undefined,
+  { polling: 'raf' },
+)
+const firstRowsMs = (await firstRows.jsonValue()) as number
+const settled = await page.waitForFunction(
+  () =>
+    document.querySelectorAll('[data-status="checking"]').length === 0 &&
+    document.querySelectorAll('[data-status]').length > 0
+      ? performance.now()
+      : 0,
+  undefined,
+  { polling: 'raf', timeout: 60_000 },
+)
+const badgesSettledMs = (await settled.jsonValue()) as number
+
+// Verification throughput on 5,000 distinct events from the API.
+await page.waitForFunction(() => 'auditlensBench' in window)
+const verify = await page.evaluate(async () => {
+  type Hooks = typeof import('../../src/demo/app/bench-hooks.js')
+  const hooks = (window as unknown as { auditlensBench: Hooks }).auditlensBench
+  const { token } = await (await fetch('/api/audit/token', { method: 'POST' })).json()
+  const auth = { authorization: `Bearer ${token}` }
+  const keys = new hooks.KeyRing(
+    hooks.parseKeysDocument(await (await fetch('/api/audit/keys', { headers: auth })).json()),
+  )
+  const events: unknown[] = []
+  let cursor: string | null = null
+  while (events.length < 5000) {
+    const url: string = `/api/audit/events?limit=200${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`
+    const page = hooks.parseAuditJson(await (await fetch(url, { headers: auth })).text()) as {
+      events: unknown[]
+      next_cursor: string | null
+    }
+    events.push(...page.events)
+    cursor = page.next_cursor
+    if (!cursor) break
+  }
+  let start = performance.now()
+  const verifier = hooks.createVerifier({ trustedKeys: keys })
+  verifier.request(events as never)
+  await verifier.idle()
+  const shipped = events.length / ((performance.now() - start) / 1000)
+  const nobleCount = 1000
+  start = performance.now()
+  await hooks.verifyEvents(events.slice(0, nobleCount), { trustedKeys: keys, crypto: 'noble' })
+  const noble = nobleCount / ((performance.now() - start) / 1000)
+  start = performance.now()
+  for (const event of events) await hooks.verifyEvent(event, { trustedKeys: keys, crypto: 'webcrypto' })
+  const naive = events.length / ((performance.now() - start) / 1000)
+  return { count: events.length, shipped, noble, naive }
+})
+
+// Load 100,000 rows, then scroll through them measuring frames.
+log('Loading 100,000 rows into the log…')
+await page.goto(demo.url + '/')
+await page.getByRole('grid').waitFor()
+const body = page.locator('.al-grid__body')
+for (let i = 0; i < 700; i++) {
+  const rows = Number(await page.getByRole('grid').getAttribute('aria-rowcount'))
+  if (rows > 100_000) break
+  await body.evaluate((el) => (el.scrollTop = el.scrollHeight))
+  await page
+    .waitForFunction(
+      (before) => Number(document.querySelector('[role="grid"]')!.getAttribute('aria-rowcount')) > before,
+      rows,
+      { timeout: 10_000 },
+    )
+    .catch(() => {})
+}
+const loadedRows = Number(await page.getByRole('grid').getAttribute('aria-rowcount')) - 1
+await body.evaluate((el) => (el.scrollTop = 0))
+const scroll = await body.evaluate(
+  (el) =>
+    new Promise<{ frames: number[]; domRowsMax: number }>((resolve) => {
+      const frames: number[] = []
+      let domRowsMax = 0
+      let last = performance.now()
+      const step = Math.max(1, Math.floor(el.scrollHeight / 1200)) // about 1,200 frames top to bottom
+      const tick = (now: number) => {
+        frames.push(now - last)
+        last = now
+        domRowsMax = Math.max(domRowsMax, el.querySelectorAll('[role="row"]').length)
+        if (el.scrollTop + el.clientHeight >= el.scrollHeight - 1)
+          return resolve({ frames: frames.slice(1), domRowsMax })
+        el.scrollTop += step
+        requestAnimationFrame(tick)
+      }
+      requestAnimationFrame(tick)
+    }),
+)
+const heapMb = await page.evaluate(
+  () => ((performance as unknown as { memory?: { usedJSHeapSize: number } }).memory?.usedJSHeapSize ?? 0) / 1e6,
+)
+await browser.close()
+await demo.close()
+
+const sorted = [...scroll.frames].sort((a, b) => a - b)
+const figures = {
+  verify_events_per_s: Math.round(verify.shipped),
+  verify_noble_events_per_s: Math.round(verify.noble),
+  verify_naive_events_per_s: Math.round(verify.naive),
+  first_rows_ms: Math.round(firstRowsMs),
+  badges_settled_ms: Math.round(badgesSettledMs),
+  scroll_p95_frame_ms: Number(sorted[Math.floor(sorted.length * 0.95)]!.toFixed(1)),
+  scroll_max_frame_ms: Number(sorted.at(-1)!.toFixed(1)),
+  dom_rows_max: scroll.domRowsMax,
+  heap_mb_100k: Math.round(heapMb),
+  rows_loaded: loadedRows,
+}
+if (values.json) console.log(JSON.stringify(figures))
+else {
+  console.log(
+    `\nauditlens in Chromium (${verify.count} distinct events verified; ${loadedRows.toLocaleString('en-US')} rows scrolled)\n`,
+  )
+  for (const [key, value] of Object.entries(figures)) console.log(`  ${key.padEnd(28)} ${value}`)
+}
