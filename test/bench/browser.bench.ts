@@ -9,7 +9,9 @@ import { fileURLToPath } from 'node:url'
 import { chromium } from 'playwright-core'
 import { startDemo } from '../../src/demo/server.js'
 
-const { values } = parseArgs({ options: { json: { type: 'boolean', default: false } } })
+const { values } = parseArgs({
+  options: { json: { type: 'boolean', default: false }, quick: { type: 'boolean', default: false } },
+})
 const log = (line: string) => values.json || console.error(line)
 
 log('Starting the demo with about 100,000 events in acme (seeding takes about half a minute)…')
@@ -17,7 +19,7 @@ const demo = await startDemo({
   appDir: fileURLToPath(new URL('../../dist/demo/app/', import.meta.url)),
   port: 0,
   db: ':memory:',
-  seed: 167_000,
+  seed: values.quick ? 20_000 : 167_000,
   log: () => {},
 })
 const browser = await chromium.launch({
@@ -98,6 +100,22 @@ const verify = await page.evaluate(async () => {
   const naive = events.length / ((performance.now() - start) / 1000)
   return { count: events.length, shipped, noble, naive }
 })
+
+if (values.quick) {
+  // Verification and first rows only, for a fast check while working on them.
+  console.log(
+    JSON.stringify({
+      verify_events_per_s: Math.round(verify.shipped),
+      verify_noble_events_per_s: Math.round(verify.noble),
+      verify_naive_events_per_s: Math.round(verify.naive),
+      first_rows_ms: Math.round(firstRowsMs),
+      badges_settled_ms: Math.round(badgesSettledMs),
+    }),
+  )
+  await browser.close()
+  await demo.close()
+  process.exit(0)
+}
 
 // Load 100,000 rows, then scroll through them measuring frames.
 log('Loading 100,000 rows into the log…')
