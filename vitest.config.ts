@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs'
 import { storybookTest } from '@storybook/addon-vitest/vitest-plugin'
 import { playwright } from '@vitest/browser-playwright'
 import { defineConfig } from 'vitest/config'
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from './test/support/chromium.js'
 
 /**
  * Three projects: node (core and server: real HTTP, real SQLite), dom (components in jsdom
@@ -9,7 +10,7 @@ import { defineConfig } from 'vitest/config'
  * focus, axe). The browser project runs when a Chromium is found; CI installs one and sets
  * AUDITLENS_REQUIRE_BROWSER so a missing browser fails instead of skipping.
  */
-const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
+const chromiumPath = CHROMIUM_PATH
 const haveChromium = existsSync(chromiumPath)
 if (!haveChromium) {
   const message = `Chromium not found at ${chromiumPath} (set CHROMIUM_PATH): the browser tests are skipped.`
@@ -24,14 +25,7 @@ const browser = (name: string) => ({
   provider: playwright({
     launchOptions: {
       executablePath: chromiumPath,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
+      args: CHROMIUM_ARGS,
     },
   }),
   instances: [{ browser: 'chromium' as const, name: `${name} (chromium)` }],

@@ -6,6 +6,7 @@
  */
 import { parseArgs } from 'node:util'
 import { fileURLToPath } from 'node:url'
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../support/chromium.js'
 import { chromium } from 'playwright-core'
 import { startDemo } from '../../src/demo/server.js'
 
@@ -23,16 +24,8 @@ const demo = await startDemo({
   log: () => {},
 })
 const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-  args: [
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-    '--no-first-run',
-    '--enable-precise-memory-info',
-  ],
+  executablePath: CHROMIUM_PATH,
+  args: [...CHROMIUM_ARGS, '--enable-precise-memory-info'],
 })
 const context = await browser.newContext({ viewport: { width: 1280, height: 800 } })
 // tsx (esbuild) wraps named functions in __name(); callbacks sent to the page need it defined.

@@ -9,11 +9,11 @@ import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../support/chromium.js'
 import { chromium, type Browser, type Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startDemo } from '../../src/demo/server.js'
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 const CLI = fileURLToPath(new URL('../../dist/server/cli.js', import.meta.url))
 const APP_DIR = fileURLToPath(new URL('../../dist/demo/app/', import.meta.url))
 const APP = join(APP_DIR, 'index.html')
@@ -35,15 +35,8 @@ beforeAll(async () => {
     log: () => {},
   })
   browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
+    executablePath: CHROMIUM_PATH,
+    args: CHROMIUM_ARGS,
   })
 })
 afterAll(async () => {

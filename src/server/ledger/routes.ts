@@ -10,23 +10,11 @@ import { badRequest, HttpError, json, notFound } from '../http/http-error.js'
 import { Router } from '../http/router.js'
 import type { ExportFormat, ExportRow } from './exports.js'
 import type { Ledger, Org } from './ledger.js'
-import { parseEventInput, parseFilters, type EventFilters } from './validation.js'
+import { LIST_QUERY_PARAMS, parseEventInput, parseFilters, type EventFilters } from './validation.js'
 
 const EVENT_BODY_LIMIT = 64 * 1024
 const SMALL_BODY_LIMIT = 16 * 1024
-const LIST_PARAMS = new Set([
-  'org_id',
-  'organization_id',
-  'actions',
-  'actor_id',
-  'target_id',
-  'occurred_after',
-  'occurred_before',
-  'range_start',
-  'range_end',
-  'limit',
-  'cursor',
-])
+const LIST_PARAMS = new Set(['org_id', 'organization_id', ...LIST_QUERY_PARAMS])
 
 function onlyKnownParams(url: URL, known: ReadonlySet<string>): void {
   for (const name of url.searchParams.keys()) {

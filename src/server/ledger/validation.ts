@@ -124,6 +124,22 @@ export function parseEventInput(body: JsonObject): EventInput {
   return { org, orgId, action, occurredAt, actor, targets, context, metadata }
 }
 
+/**
+ * Query parameters of an event list (the org aside), in both spellings Invoance's SDKs use.
+ * Shared by the ledger and the proxy, so the two accept exactly the same queries.
+ */
+export const LIST_QUERY_PARAMS: ReadonlySet<string> = new Set([
+  'actions',
+  'actor_id',
+  'target_id',
+  'occurred_after',
+  'occurred_before',
+  'range_start',
+  'range_end',
+  'limit',
+  'cursor',
+])
+
 /** Filters of a list or export, after validation. Timestamps are normalised. */
 export interface EventFilters {
   actions: string[]

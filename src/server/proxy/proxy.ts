@@ -9,7 +9,7 @@
 import { parseAuditJson, stringifyAuditJson, type AuditJsonValue } from '../../core/index.js'
 import { readJsonObject } from '../http/body.js'
 import { badRequest, errorResponse, HttpError, json, notFound } from '../http/http-error.js'
-import { parseFilters } from '../ledger/validation.js'
+import { LIST_QUERY_PARAMS, parseFilters } from '../ledger/validation.js'
 import { PROXY_SCOPES, ProxyCrypto, type ProxyScope, type TokenClaims } from './proxy-crypto.js'
 import { RateLimiter, type RateLimitOptions } from './rate-limit.js'
 import { Upstream, type UpstreamOptions } from './upstream.js'
@@ -60,17 +60,7 @@ export interface AuditProxyOptions {
   now?: () => number
 }
 
-const LIST_PARAMS = new Set([
-  'actions',
-  'actor_id',
-  'target_id',
-  'occurred_after',
-  'occurred_before',
-  'range_start',
-  'range_end',
-  'limit',
-  'cursor',
-])
+const LIST_PARAMS = LIST_QUERY_PARAMS
 const LINK_TTL_SECONDS = 60
 
 function checkOptions(options: AuditProxyOptions): { secret: Uint8Array; ttl: number; basePath: string } {
