@@ -19,6 +19,8 @@ export interface VerifierOptions {
   crypto?: CryptoChoice
   /** Events verified per batch before yielding (default 64). */
   batchSize?: number
+  /** Requests kept waiting at most; the oldest are dropped (default 256, several screens of rows). */
+  maxQueued?: number
   /** How to yield between batches (default: a macrotask). */
   yieldToHost?: () => Promise<void>
 }
@@ -48,20 +50,17 @@ const keyOf = (event: VerifiableEvent) => `${String(event.id)}\u0000${String(eve
  * events/s with setTimeout against 9,700 for a plain loop).
  */
 function macrotask(): Promise<void> {
-  if (typeof MessageChannel === 'undefined') return new Promise((resolve) => setTimeout(resolve, 0))
   return new Promise((resolve) => {
     const channel = new MessageChannel()
-    channel.port1.onmessage = () => {
-      channel.port1.close()
-      resolve()
-    }
-    channel.port2.postMessage(null)
+    channel.port1.onmessage = () => resolve()
+    channel.port2.postMessage(0)
   })
 }
 
 export function createVerifier(options: VerifierOptions = {}): Verifier {
   const ring = options.trustedKeys instanceof KeyRing ? options.trustedKeys : new KeyRing(options.trustedKeys ?? [])
   const batchSize = options.batchSize ?? 64
+  const maxQueued = options.maxQueued ?? 256
   const yieldToHost = options.yieldToHost ?? macrotask
   const results = new Map<string, VerificationResult>()
   /** Insertion order = request order; the newest are taken first. */
@@ -101,6 +100,8 @@ export function createVerifier(options: VerifierOptions = {}): Verifier {
         queue.delete(key) // re-queue at the end: asked again means wanted now
         queue.set(key, event)
       }
+      // Rows flung past long ago are not worth checking before they are seen again.
+      while (queue.size > maxQueued) queue.delete(queue.keys().next().value!)
       if (queue.size > 0 && !running && !disposed) {
         // Start after this task, so the requests of one render are ordered together first.
         running = Promise.resolve()

@@ -5,7 +5,7 @@
  * empty, error, session expired), seq-gap rows, live tail, and the detail dialog.
  */
 import type { ColumnVisibilityState } from '@tanstack/react-table'
-import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from 'react'
+import { lazy, Suspense, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react'
 import { createEventStore, type AuditEvent, type AuditFilters } from '../core/index.js'
 import { useAuditLogContext } from './context.js'
 import { EventTable, type AuditLogColumn, type GridItem } from './event-table.js'
@@ -121,19 +121,33 @@ export function AuditLog(props: AuditLogProps) {
       const before = element?.scrollTop ?? 0
       store.refreshHead().then(
         (added) => {
-          if (added === 0 || !element) return
-          // Keep the row being read where it is: new rows land above it.
-          if (before > 0) {
-            element.scrollTop = before + added * rowHeight
-            setUnseen((count) => count + added)
-          }
-          setFocusedIndex((index) => index + added)
+          if (added > 0 && element && before > 0) setUnseen((count) => count + added)
         },
         () => {},
       )
     }, intervalMs)
     return () => clearInterval(timer)
   }, [live, intervalMs, store, state.status, rowHeight])
+
+  // Keep the row being read where it is when rows land above it (live tail): after React
+  // commits the new list, find the event that was at the top of the view and scroll by however
+  // many rows (events and gap markers) now stand above it. Measured at commit time, so a reader
+  // who scrolled while the request was in flight is not thrown back.
+  const previousItems = useRef(items)
+  useLayoutEffect(() => {
+    const before = previousItems.current
+    previousItems.current = items
+    const element = scrollRef.current
+    if (!element || element.scrollTop === 0 || before === items) return
+    const index = Math.floor(element.scrollTop / rowHeight)
+    const anchor = before[index]
+    if (anchor?.kind !== 'event') return
+    const now = items.findIndex((item) => item.kind === 'event' && item.event.id === anchor.event.id)
+    if (now > index) {
+      element.scrollTop += (now - index) * rowHeight
+      setFocusedIndex((focused) => focused + (now - index))
+    }
+  }, [items, rowHeight])
 
   const selectedIndex = selectedId === null ? -1 : events.findIndex((event) => event.id === selectedId)
   const [deepLinked, setDeepLinked] = useState<AuditEvent | null>(null)

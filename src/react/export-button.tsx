@@ -73,6 +73,49 @@ export function ExportButton({ filters = {}, className, onDownload = startDownlo
   }
 
   const root = `al-root al-inline al-export${className ? ` ${className}` : ''}`
+  const busy = state.status === 'creating' || state.status === 'polling'
+
+  // Focus follows the flow: into the menu when it opens, to Cancel while preparing, back to the
+  // trigger when the menu closes or the export ends, so keyboard users are never left on <body>.
+  const triggerRef = useRef<HTMLButtonElement>(null)
+  const cancelRef = useRef<HTMLButtonElement>(null)
+  const menuRef = useRef<HTMLDivElement>(null)
+  const hadFocus = useRef(false)
+  const rootRef = useRef<HTMLDivElement>(null)
+  useEffect(() => {
+    if (!hadFocus.current) return
+    if (busy) cancelRef.current?.focus()
+    else triggerRef.current?.focus()
+  }, [busy])
+  useEffect(() => {
+    if (!menuOpen) return
+    menuRef.current?.querySelector<HTMLElement>('[role="menuitem"]')?.focus()
+    const outside = (event: PointerEvent) => {
+      if (!rootRef.current?.contains(event.target as Node)) setMenuOpen(false)
+    }
+    document.addEventListener('pointerdown', outside)
+    return () => document.removeEventListener('pointerdown', outside)
+  }, [menuOpen])
+
+  const closeMenu = () => {
+    setMenuOpen(false)
+    triggerRef.current?.focus()
+  }
+  const onMenuKey = (event: React.KeyboardEvent) => {
+    const items = [...(menuRef.current?.querySelectorAll<HTMLElement>('[role="menuitem"]') ?? [])]
+    const at = items.indexOf(document.activeElement as HTMLElement)
+    if (event.key === 'Escape') {
+      event.preventDefault()
+      closeMenu()
+    } else if (event.key === 'ArrowDown' || event.key === 'ArrowUp') {
+      event.preventDefault()
+      const step = event.key === 'ArrowDown' ? 1 : -1
+      items[(at + step + items.length) % items.length]?.focus()
+    } else if (event.key === 'Tab') {
+      setMenuOpen(false)
+    }
+  }
+
   if (allowed === false) {
     return (
       <div className={root}>
@@ -86,71 +129,81 @@ export function ExportButton({ filters = {}, className, onDownload = startDownlo
     )
   }
 
-  if (state.status === 'creating' || state.status === 'polling') {
-    return (
-      <div className={root} role="status" aria-live="polite">
-        <span className="al-spinner" aria-hidden="true" />
-        <span className="al-export__progress">
-          {state.status === 'creating' ? m.creating : m.preparing(state.rowCount)}
-        </span>
-        <button type="button" className="al-link" onClick={() => job?.cancel()}>
-          {m.cancel}
-        </button>
-      </div>
-    )
-  }
-
   return (
-    <div className={root}>
-      <div className="al-menu">
+    <div ref={rootRef} className={root} onFocus={() => (hadFocus.current = true)}>
+      {busy ? (
+        <>
+          <span className="al-spinner" aria-hidden="true" />
+          <span className="al-export__progress">
+            {state.status === 'creating' ? m.creating : m.preparing(state.rowCount)}
+          </span>
+          <button ref={cancelRef} type="button" className="al-link" onClick={() => job?.cancel()}>
+            {m.cancel}
+          </button>
+        </>
+      ) : (
+        <div className="al-menu">
+          <button
+            ref={triggerRef}
+            type="button"
+            className="al-button"
+            aria-haspopup="menu"
+            aria-expanded={menuOpen}
+            onClick={() => setMenuOpen((open) => !open)}
+            onKeyDown={(event) => {
+              if (event.key === 'ArrowDown') {
+                event.preventDefault()
+                setMenuOpen(true)
+              }
+            }}
+          >
+            {m.button}
+          </button>
+          {menuOpen ? (
+            <div ref={menuRef} className="al-menu__list" role="menu" aria-label={m.button} onKeyDown={onMenuKey}>
+              <button
+                type="button"
+                role="menuitem"
+                tabIndex={-1}
+                className="al-menu__item"
+                onClick={() => start('csv')}
+              >
+                {m.csv}
+              </button>
+              <button
+                type="button"
+                role="menuitem"
+                tabIndex={-1}
+                className="al-menu__item"
+                onClick={() => start('ndjson')}
+              >
+                {m.ndjson}
+              </button>
+            </div>
+          ) : null}
+        </div>
+      )}
+      {/* One live region, always mounted, so milestones are announced (not every row count). */}
+      <span
+        role="status"
+        aria-live="polite"
+        className={`al-export__status${state.status === 'failed' ? ' al-export__error' : ''}`}
+      >
+        {state.status === 'ready' ? m.ready : state.status === 'failed' ? `${m.failed}: ${state.error.message}` : ''}
+      </span>
+      {state.status === 'ready' ? (
         <button
           type="button"
-          className="al-button"
-          aria-haspopup="menu"
-          aria-expanded={menuOpen}
-          onClick={() => setMenuOpen((open) => !open)}
-          onKeyDown={(event) => event.key === 'Escape' && setMenuOpen(false)}
+          className="al-link"
+          onClick={() => job && void job.downloadUrl().then(onDownload, () => job.start())}
         >
-          {m.button}
+          {m.downloadAgain}
         </button>
-        {menuOpen ? (
-          <div
-            className="al-menu__list"
-            role="menu"
-            onKeyDown={(event) => event.key === 'Escape' && setMenuOpen(false)}
-          >
-            <button type="button" role="menuitem" className="al-menu__item" onClick={() => start('csv')}>
-              {m.csv}
-            </button>
-            <button type="button" role="menuitem" className="al-menu__item" onClick={() => start('ndjson')}>
-              {m.ndjson}
-            </button>
-          </div>
-        ) : null}
-      </div>
-      <span role="status" aria-live="polite" className="al-export__status">
-        {state.status === 'ready' ? (
-          <>
-            {m.ready}{' '}
-            <button
-              type="button"
-              className="al-link"
-              onClick={() => job && void job.downloadUrl().then(onDownload, () => job.start())}
-            >
-              {m.downloadAgain}
-            </button>
-          </>
-        ) : state.status === 'failed' ? (
-          <>
-            <span className="al-export__error">
-              {m.failed}: {state.error.message}
-            </span>{' '}
-            <button type="button" className="al-link" onClick={() => start(lastFormat.current)}>
-              {m.retry}
-            </button>
-          </>
-        ) : null}
-      </span>
+      ) : state.status === 'failed' ? (
+        <button type="button" className="al-link" onClick={() => start(lastFormat.current)}>
+          {m.retry}
+        </button>
+      ) : null}
     </div>
   )
 }

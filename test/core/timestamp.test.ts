@@ -68,3 +68,26 @@ describe('normalizeTimestamp', () => {
     expect(normalized('2000-02-29T12:00:00Z')).toBe('2000-02-29T12:00:00.000Z')
   })
 })
+
+describe('normalizeTimestamp against the instant it names', () => {
+  it('gives back the same instant for any time written in any offset, with extra fraction digits', async () => {
+    const fc = (await import('fast-check')).default
+    fc.assert(
+      fc.property(
+        fc.integer({ min: Date.UTC(1, 0, 1), max: Date.UTC(9998, 11, 31) }),
+        fc.integer({ min: -(23 * 60 + 59), max: 23 * 60 + 59 }),
+        fc.integer({ min: 0, max: 999 }),
+        (ms, offset, extra) => {
+          // Write the instant as local time at `offset`, then add sub-millisecond digits.
+          const local = new Date(ms + offset * 60_000).toISOString().slice(0, 23)
+          const sign = offset < 0 ? '-' : '+'
+          const hh = String(Math.floor(Math.abs(offset) / 60)).padStart(2, '0')
+          const mm = String(Math.abs(offset) % 60).padStart(2, '0')
+          const text = `${local}${String(extra).padStart(3, '0')}${sign}${hh}:${mm}`
+          expect(normalizeTimestamp(text)).toEqual({ ok: true, value: new Date(ms).toISOString(), epochMs: ms })
+        },
+      ),
+      { numRuns: 2000 },
+    )
+  })
+})

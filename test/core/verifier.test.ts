@@ -60,3 +60,19 @@ describe('createVerifier', () => {
     expect(verifier.get(events[0]!)?.status).toBe('unpinned')
   })
 })
+
+describe('a long fling', () => {
+  it('drops the oldest waiting requests, keeping the newest', async () => {
+    const many = Array.from({ length: 20 }, (_, i) => signer.sign(apiEvent({ id: `aevt_f${i}`, seq: i + 1 })))
+    const verifier = createVerifier({ maxQueued: 5, batchSize: 50, yieldToHost: async () => {} })
+    for (const event of many) verifier.request([event])
+    await verifier.idle()
+    expect(many.filter((e) => verifier.get(e)).map((e) => e.id)).toEqual([
+      'aevt_f15',
+      'aevt_f16',
+      'aevt_f17',
+      'aevt_f18',
+      'aevt_f19',
+    ])
+  })
+})

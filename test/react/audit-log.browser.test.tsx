@@ -105,4 +105,59 @@ describe('<AuditLog> in Chromium', () => {
     await screen.findByText(/disk full/)
     await noViolations(container)
   })
+
+  it('runs the export menu from the keyboard, keeping focus on something useful', async () => {
+    const { client } = fakeClient({
+      events: [],
+      exports: [{ status: 'queued' }, { status: 'failed', error: 'disk full' }],
+    })
+    render(
+      <AuditLogProvider client={client} trustedKeys={[]}>
+        <ExportButton onDownload={() => {}} />
+      </AuditLogProvider>,
+    )
+    const trigger = await screen.findByRole('button', { name: 'Export' })
+    trigger.focus()
+    await userEvent.keyboard('{ArrowDown}')
+    await waitFor(() => expect(document.activeElement).toHaveTextContent('CSV'))
+    await userEvent.keyboard('{ArrowDown}')
+    expect(document.activeElement).toHaveTextContent('NDJSON')
+    await userEvent.keyboard('{Escape}')
+    expect(screen.queryByRole('menu')).toBeNull()
+    expect(document.activeElement).toBe(screen.getByRole('button', { name: 'Export' }))
+    await userEvent.keyboard('{Enter}')
+    await waitFor(() => expect(document.activeElement).toHaveTextContent('CSV'))
+    await userEvent.keyboard('{Enter}')
+    await screen.findByText('Export failed: disk full', {}, { timeout: 5000 })
+    await waitFor(() => expect(document.activeElement).toBe(screen.getByRole('button', { name: 'Export' })))
+  })
+
+  it('live tail keeps the row being read in place and offers a pill back to the top', async () => {
+    const events = plainEvents(200)
+    const { client } = fakeClient({ events, keys: [ledger.publicKey], singlePage: true })
+    const { container } = render(
+      <AuditLogProvider client={client}>
+        <div style={{ height: 600, width: 1000 }}>
+          <AuditLog liveTail={{ intervalMs: 100 }} />
+        </div>
+      </AuditLogProvider>,
+    )
+    await screen.findByRole('grid')
+    const body = container.querySelector<HTMLElement>('.al-grid__body')!
+    body.scrollTop = 100 * 52
+    await waitFor(() => expect(body.querySelector('[aria-rowindex="102"]')).not.toBeNull())
+    const topRowText = () => {
+      const top = body.getBoundingClientRect().top
+      const rows = [...body.querySelectorAll<HTMLElement>('[role="row"]')]
+      return rows.find((row) => Math.abs(row.getBoundingClientRect().top - top) < 26)?.textContent
+    }
+    const reading = topRowText()
+    // Three new events arrive, with a seq gap between them and the old head (a gap row too).
+    const head = Number(events[0]!.seq)
+    events.unshift(...plainEvents(head + 5).slice(0, 3))
+    await screen.findByRole('button', { name: '3 new events' }, { timeout: 3000 })
+    await waitFor(() => expect(topRowText()).toBe(reading))
+    await userEvent.click(screen.getByRole('button', { name: '3 new events' }))
+    await waitFor(() => expect(body.scrollTop).toBe(0))
+  })
 })
