@@ -112,6 +112,8 @@ export function AuditLog(props: AuditLogProps) {
 
   // Live tail.
   const [live, setLive] = useState(Boolean(props.liveTail))
+  const wantsLive = Boolean(props.liveTail)
+  useEffect(() => setLive(wantsLive), [wantsLive]) // the host can turn it on or off later
   const intervalMs = typeof props.liveTail === 'object' ? props.liveTail.intervalMs : 5000
   const [unseen, setUnseen] = useState(0)
   useEffect(() => {
@@ -203,7 +205,11 @@ export function AuditLog(props: AuditLogProps) {
     body = (
       <div className="al-state" role="alert">
         <p>{messages.states.sessionExpired}</p>
-        <button type="button" className="al-button" onClick={() => void store.retry()}>
+        <button
+          type="button"
+          className="al-button"
+          onClick={() => (onSessionExpired.current ? onSessionExpired.current() : void store.retry())}
+        >
           {messages.states.signIn}
         </button>
       </div>

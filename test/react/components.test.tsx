@@ -162,6 +162,9 @@ describe('<AuditLog>', () => {
     renderLog({ onSessionExpired }, { fail: () => new AuditError('session-expired', 'ended', { status: 401 }) })
     expect(await screen.findByText('Your session has ended.')).toBeInTheDocument()
     expect(onSessionExpired).toHaveBeenCalledTimes(1)
+    // "Sign in again" hands over to the host's sign-in, rather than retrying a dead session.
+    await userEvent.click(screen.getByRole('button', { name: 'Sign in again' }))
+    expect(onSessionExpired).toHaveBeenCalledTimes(2)
   })
 
   it('marks a seq gap between neighbours', async () => {
