@@ -4,9 +4,11 @@
  * over what scrolled past), and subscribers hear when results land. Results are cached by
  * event id and payload hash, so an event is checked once however often it is shown.
  *
- * Ed25519 runs in WebCrypto where available, which browsers execute off the main thread; the
- * remaining main-thread work (canonical bytes, about 25 µs an event) is sliced into batches
- * that yield between them, so no verification work holds a frame.
+ * Everything runs on the calling thread: canonical bytes (about 25 µs an event) and WebCrypto's
+ * native Ed25519 (a profile of the demo in Chromium shows its verify calls on the main thread).
+ * Batches yield to the host between them, so verification is interleaved with rendering
+ * rather than holding it; moving it into a Web Worker is the next step (events would have to
+ * travel as JSON text, since LosslessNumber does not survive structured cloning).
  */
 import { KeyRing, type TrustedKeyInput } from './key-ring.js'
 import type { CryptoChoice } from './crypto.js'
