@@ -8,7 +8,8 @@
  * object members are dropped at every depth, array elements are kept as they are. Keys are
  * sorted by code point. Compact JSON, UTF-8, non-ASCII written literally.
  */
-import { compareCodePoints, LosslessNumber } from './lossless-json.js'
+import { compareCodePoints } from './json-writer.js'
+import { LosslessNumber } from './lossless-json.js'
 import { normalizeTimestamp } from './timestamp.js'
 import type { VerificationReason } from './types.js'
 

@@ -1,14 +1,10 @@
 /**
  * `auditlens/core`: framework-free building blocks. No React, no DOM access at import time.
  */
-export {
-  parseAuditJson,
-  stringifyAuditJson,
-  compareCodePoints,
-  LosslessNumber,
-  AuditJsonSyntaxError,
-} from './lossless-json.js'
-export type { AuditJsonValue, ParseAuditJsonOptions, StringifyAuditJsonOptions } from './lossless-json.js'
+export { parseAuditJson, LosslessNumber, AuditJsonSyntaxError } from './lossless-json.js'
+export type { AuditJsonValue, ParseAuditJsonOptions } from './lossless-json.js'
+export { stringifyAuditJson, compareCodePoints } from './json-writer.js'
+export type { StringifyAuditJsonOptions } from './json-writer.js'
 
 export { canonicalBytes, canonicalJson, canonicalize, MalformedEventError, SCHEMA_ID } from './canonical.js'
 export type { CanonicalResult } from './canonical.js'

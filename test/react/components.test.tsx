@@ -1,9 +1,8 @@
 import { render, screen, waitFor, within } from '@testing-library/react'
 import { userEvent } from '@testing-library/user-event'
-import { useState } from 'react'
 import { renderToString } from 'react-dom/server'
 import { describe, expect, it, vi } from 'vitest'
-import { AuditError, type AuditEvent, type AuditFilters } from '../../src/core/index.js'
+import { AuditError, type AuditEvent } from '../../src/core/index.js'
 import { AuditLog, AuditLogProvider, ExportButton, VerifyBadge } from '../../src/react/index.js'
 import { apiEvent, createSigner, seedFrom, VECTOR_SEED } from '../support/signing.js'
 import { fakeClient, plainEvents } from './fake-client.js'
@@ -122,27 +121,6 @@ describe('<AuditLog>', () => {
     expect(onFiltersChange).toHaveBeenLastCalledWith({ actions: ['invoice.paid'] })
     await waitFor(() => expect(calls.at(-1)!.filters.actions).toEqual(['invoice.paid']))
     await waitFor(() => expect(screen.getAllByRole('row')).toHaveLength(3)) // header + 2 events
-  })
-
-  it('follows controlled filters, e.g. from the host’s URL', async () => {
-    function Host() {
-      const [filters, setFilters] = useState<AuditFilters>({ actorId: 'nobody' })
-      return (
-        <>
-          <button onClick={() => setFilters({})}>reset from host</button>
-          <AuditLog filters={filters} onFiltersChange={setFilters} />
-        </>
-      )
-    }
-    const { client } = fakeClient({ events, keys: [ledger.publicKey] })
-    render(
-      <AuditLogProvider client={client}>
-        <Host />
-      </AuditLogProvider>,
-    )
-    expect(await screen.findByText('No events match')).toBeInTheDocument()
-    await userEvent.click(screen.getByRole('button', { name: 'Clear filters' }))
-    expect(await screen.findByRole('grid')).toBeInTheDocument()
   })
 
   it('shows an error with a retry that loads again', async () => {
