@@ -171,6 +171,51 @@ describe('the demo, signed in as acme', () => {
   })
 })
 
+describe('more of the demo, signed in as acme', () => {
+  let page: Page
+  beforeAll(async () => {
+    page = await signIn('acme')
+  })
+
+  it('filters by a date range preset through the UI', async () => {
+    await page.getByLabel('Date range').selectOption('day')
+    await expect.poll(() => page.url()).toContain('from=')
+    const from = new URL(page.url()).searchParams.get('from')!
+    expect(Date.now() - Date.parse(from)).toBeLessThan(86_400_000 + 60_000)
+    await expect.poll(() => page.locator('.al-grid__body [role="row"][aria-rowindex]').count()).toBeGreaterThan(0)
+    const times = await page
+      .locator('.al-grid__body time')
+      .evaluateAll((nodes) => nodes.map((n) => n.getAttribute('datetime')!))
+    expect(times.every((t) => Date.parse(t) >= Date.parse(from))).toBe(true)
+  })
+
+  it('exports CSV with the documented header', async () => {
+    await page.goto(demo.url + '/?actions=invoice.paid')
+    await page.getByRole('grid').waitFor()
+    await page.getByRole('button', { name: 'Export' }).click()
+    const downloading = page.waitForEvent('download')
+    await page.getByRole('menuitem', { name: 'CSV' }).click()
+    const download = await downloading
+    expect(download.suggestedFilename()).toMatch(/^audit-log-acme-aexp_\w+\.csv$/)
+    const file = join(mkdtempSync(join(tmpdir(), 'auditlens-csv-')), 'export.csv')
+    await download.saveAs(file)
+    const text = (await import('node:fs')).readFileSync(file, 'utf8')
+    const [header, ...rows] = text.trimEnd().split('\r\n')
+    expect(header).toBe(
+      'id,seq,occurred_at,ingested_at,action,actor_type,actor_id,actor_name,targets,context,metadata,payload_hash,signature,key_id',
+    )
+    expect(rows.length).toBeGreaterThan(10)
+    expect(rows.every((row) => row.includes(',invoice.paid,'))).toBe(true)
+  })
+
+  it('has a Verification page with standalone badges and no axe violations', async () => {
+    await page.goto(demo.url + '/')
+    await page.getByRole('button', { name: 'Verification' }).click()
+    await expect.poll(() => page.getByText('Verified', { exact: true }).count()).toBeGreaterThan(0)
+    expect(await axeViolations(page)).toEqual([])
+  })
+})
+
 describe('the demo, signed in as globex', () => {
   it('never shows or serves an acme event', async () => {
     const page = await signIn('globex')
