@@ -89,6 +89,9 @@ export function AuditLog(props: AuditLogProps) {
     return [...seenActions.current].sort()
   }, [events])
 
+  // Rebuilt only when rows change: for 100,000 events this is not free, and the store's state
+  // object changes more often (page loading, page errors) than the rows do.
+  const showLoader = state.status === 'ready' && (state.hasMore || state.loadingMore)
   const items = useMemo<GridItem[]>(() => {
     const after = new Map(gaps.map((gap) => [gap.afterEventId, gap]))
     const list: GridItem[] = []
@@ -97,9 +100,9 @@ export function AuditLog(props: AuditLogProps) {
       const gap = after.get(event.id)
       if (gap) list.push({ kind: 'gap', gap })
     })
-    if (state.status === 'ready' && (state.hasMore || state.loadingMore)) list.push({ kind: 'loader' })
+    if (showLoader) list.push({ kind: 'loader' })
     return list
-  }, [events, gaps, state])
+  }, [events, gaps, showLoader])
 
   const [focusedIndex, setFocusedIndex] = useState(0)
   const [scrollRequest, setScrollRequest] = useState<{ index: number; focus: boolean } | null>(null)

@@ -35,6 +35,10 @@ export type GridItem =
 const features = tableFeatures({ columnVisibilityFeature })
 const helper = createColumnHelper<typeof features, AuditEvent>()
 
+/**
+ * A row's badge asks the verifier for its own event, so only rendered rows (plus overscan) are
+ * verified; the requests of one render are queued together and checked newest first.
+ */
 function Badge({ event, verifier }: { event: AuditEvent; verifier: Verifier | null }) {
   const result = useVerification(verifier, event)
   return <VerifyBadgeView status={result?.status ?? 'checking'} />
@@ -176,16 +180,6 @@ export function EventTable(props: EventTableProps) {
   useEffect(() => {
     if (loaderInView && props.canLoadMore) onNearEnd()
   }, [loaderInView, props.canLoadMore, events.length, onNearEnd])
-
-  // Verify only what is on screen (plus overscan), newest request first.
-  useEffect(() => {
-    if (!verifier) return
-    const visible = virtualItems.flatMap((v) => {
-      const item = items[v.index]
-      return item?.kind === 'event' ? [item.event] : []
-    })
-    verifier.request(visible)
-  }, [verifier, virtualItems, items])
 
   const gridRef = useRef<HTMLDivElement>(null)
   useEffect(() => {

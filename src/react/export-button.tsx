@@ -161,24 +161,18 @@ export function ExportButton({ filters = {}, className, onDownload = startDownlo
           </button>
           {menuOpen ? (
             <div ref={menuRef} className="al-menu__list" role="menu" aria-label={m.button} onKeyDown={onMenuKey}>
-              <button
-                type="button"
-                role="menuitem"
-                tabIndex={-1}
-                className="al-menu__item"
-                onClick={() => start('csv')}
-              >
-                {m.csv}
-              </button>
-              <button
-                type="button"
-                role="menuitem"
-                tabIndex={-1}
-                className="al-menu__item"
-                onClick={() => start('ndjson')}
-              >
-                {m.ndjson}
-              </button>
+              {(['csv', 'ndjson'] as const).map((format) => (
+                <button
+                  key={format}
+                  type="button"
+                  role="menuitem"
+                  tabIndex={-1}
+                  className="al-menu__item"
+                  onClick={() => start(format)}
+                >
+                  {m[format]}
+                </button>
+              ))}
             </div>
           ) : null}
         </div>

@@ -182,28 +182,19 @@ export function FilterBar({ filters, onChange, knownActions, now, children }: Fi
       </div>
       {preset === 'custom' ? (
         <>
-          <div className="al-field">
-            <label className="al-field__label">
-              {m.from}
-              <input
-                type="datetime-local"
-                className="al-input"
-                value={toLocalInput(filters.from)}
-                onChange={(event) => update({ from: fromLocalInput(event.target.value) })}
-              />
-            </label>
-          </div>
-          <div className="al-field">
-            <label className="al-field__label">
-              {m.to}
-              <input
-                type="datetime-local"
-                className="al-input"
-                value={toLocalInput(filters.to)}
-                onChange={(event) => update({ to: fromLocalInput(event.target.value) })}
-              />
-            </label>
-          </div>
+          {(['from', 'to'] as const).map((bound) => (
+            <div className="al-field" key={bound}>
+              <label className="al-field__label">
+                {m[bound]}
+                <input
+                  type="datetime-local"
+                  className="al-input"
+                  value={toLocalInput(filters[bound])}
+                  onChange={(event) => update({ [bound]: fromLocalInput(event.target.value) })}
+                />
+              </label>
+            </div>
+          ))}
         </>
       ) : null}
       {active ? (

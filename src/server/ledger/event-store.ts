@@ -2,22 +2,20 @@
  * Events: signing at ingest, keyset pages, lookups and the seq-gap scan.
  */
 import { createHash, sign } from 'node:crypto'
-import { canonicalBytes, stringifyAuditJson, type AuditJsonValue } from '../../core/index.js'
+import { canonicalBytes, stringifyAuditJson, type AuditJsonObject } from '../../core/index.js'
 import { statements, type Db } from './database.js'
 import { newId } from './ids.js'
 import type { SigningKeys } from './signing-keys.js'
 import type { EventFilters } from './validation.js'
 
-type JsonObject = Record<string, AuditJsonValue>
-
 /** What a caller supplies for one event; the ledger adds id, seq, ingested_at and the proof. */
 export interface NewEvent {
   action: string
   occurredAt: string | null
-  actor: JsonObject
-  targets: JsonObject[]
-  context: JsonObject | null
-  metadata: JsonObject | null
+  actor: AuditJsonObject
+  targets: AuditJsonObject[]
+  context: AuditJsonObject | null
+  metadata: AuditJsonObject | null
 }
 
 export interface EventRow {

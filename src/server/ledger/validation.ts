@@ -1,20 +1,24 @@
 /**
  * Validation of what callers send the ledger, with the field path in every message.
  */
-import { canonicalize, LosslessNumber, normalizeTimestamp, type AuditJsonValue } from '../../core/index.js'
+import {
+  canonicalize,
+  LosslessNumber,
+  normalizeTimestamp,
+  type AuditJsonObject,
+  type AuditJsonValue,
+} from '../../core/index.js'
 import { badRequest } from '../http/http-error.js'
-
-type JsonObject = Record<string, AuditJsonValue>
 
 export interface EventInput {
   org: string | null
   orgId: string | null
   action: string
   occurredAt: string | null
-  actor: JsonObject
-  targets: JsonObject[]
-  context: JsonObject | null
-  metadata: JsonObject | null
+  actor: AuditJsonObject
+  targets: AuditJsonObject[]
+  context: AuditJsonObject | null
+  metadata: AuditJsonObject | null
 }
 
 export const ACTION_PATTERN = /^[a-z0-9_.:-]{1,128}$/
@@ -30,7 +34,7 @@ const EVENT_FIELDS = new Set([
   'metadata',
 ])
 
-const isObject = (value: unknown): value is JsonObject =>
+const isObject = (value: unknown): value is AuditJsonObject =>
   typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof LosslessNumber)
 
 function string(value: unknown, path: string, max: number, { required = true } = {}): string | null {
@@ -44,7 +48,7 @@ function string(value: unknown, path: string, max: number, { required = true } =
   return value
 }
 
-function party(value: unknown, path: string): JsonObject {
+function party(value: unknown, path: string): AuditJsonObject {
   if (!isObject(value)) throw badRequest(`${path} must be an object with type and id.`)
   string(value.type, `${path}.type`, 64)
   string(value.id, `${path}.id`, 256)
@@ -53,7 +57,7 @@ function party(value: unknown, path: string): JsonObject {
 }
 
 /** Validate a `POST /v1/audit/events` body. */
-export function parseEventInput(body: JsonObject): EventInput {
+export function parseEventInput(body: AuditJsonObject): EventInput {
   for (const key of Object.keys(body)) {
     if (!EVENT_FIELDS.has(key)) throw badRequest(`${key} is not a field of an event; remove it or put it in metadata.`)
   }
@@ -77,20 +81,20 @@ export function parseEventInput(body: JsonObject): EventInput {
   }
 
   const actor = party(body.actor, 'actor')
-  let targets: JsonObject[] = []
+  let targets: AuditJsonObject[] = []
   if (body.targets !== undefined && body.targets !== null) {
     if (!Array.isArray(body.targets)) throw badRequest('targets must be an array of { type, id, name? }.')
     if (body.targets.length > 100) throw badRequest('targets may hold at most 100 entries.')
     targets = body.targets.map((t, i) => party(t, `targets[${i}]`))
   }
 
-  let context: JsonObject | null = null
+  let context: AuditJsonObject | null = null
   if (body.context !== undefined && body.context !== null) {
     if (!isObject(body.context)) throw badRequest('context must be an object.')
     context = body.context
   }
 
-  let metadata: JsonObject | null = null
+  let metadata: AuditJsonObject | null = null
   if (body.metadata !== undefined && body.metadata !== null) {
     if (!isObject(body.metadata)) throw badRequest('metadata must be an object.')
     const keys = Object.keys(body.metadata)
