@@ -47,7 +47,7 @@ const browserProjects = [
     extends: true as const,
     test: {
       name: 'browser',
-      include: ['test/**/*.browser.test.tsx'],
+      include: ['test/**/*.browser.test.{ts,tsx}'],
       setupFiles: ['test/react/browser-setup.ts'],
       browser: browser('browser'),
     },
@@ -89,6 +89,7 @@ export default defineConfig({
           name: 'node',
           environment: 'node',
           include: ['test/core/**/*.test.ts', 'test/server/**/*.test.ts'],
+          exclude: ['test/**/*.browser.test.ts'],
         },
       },
       {

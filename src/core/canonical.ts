@@ -59,7 +59,7 @@ export function canonicalJson(event: unknown): string {
 export function canonicalize(event: unknown): CanonicalResult {
   try {
     const { signed, ingestedAtMs } = signedObject(event)
-    const text = writeCanonical(signed, '')
+    const text = writeCanonical(signed, [])
     return { ok: true, text, bytes: encoder.encode(text), ingestedAtMs }
   } catch (error) {
     if (error instanceof MalformedEventError) return { ok: false, error }
@@ -151,12 +151,25 @@ export function hasLoneSurrogate(value: string): boolean {
   return false
 }
 
-function writeString(value: string, path: string): string {
+/**
+ * Where the writer is, as the keys and indexes from the root. Paths are only put into words
+ * when something is malformed: building one per member made canonicalization a third slower.
+ */
+type Path = (string | number)[]
+
+function pathText(path: Path): string {
+  let out = ''
+  for (const step of path) out += typeof step === 'number' ? `[${step}]` : out ? `.${step}` : step
+  return out
+}
+
+function writeString(value: string, path: Path): string {
   // A lone surrogate has no UTF-8 encoding: TextEncoder would silently write U+FFFD and the
   // bytes would no longer be the ones that were signed.
   const wellFormed = (value as { isWellFormed?: () => boolean }).isWellFormed
   if (wellFormed ? !wellFormed.call(value) : hasLoneSurrogate(value)) {
-    malformed('invalid-string', path, `${path || 'a key'} contains a lone UTF-16 surrogate, which has no UTF-8 form`)
+    const where = pathText(path)
+    malformed('invalid-string', where, `${where || 'a key'} contains a lone UTF-16 surrogate, which has no UTF-8 form`)
   }
   return JSON.stringify(value)
 }
@@ -164,10 +177,16 @@ function writeString(value: string, path: string): string {
 /** As in parseAuditJson: deeper nesting (or a cycle) is malformed, never a stack overflow. */
 const MAX_DEPTH = 256
 
-function writeCanonical(value: unknown, path: string, depth = 0): string {
-  if (depth > MAX_DEPTH) {
-    malformed('invalid-field', path, `${path} is nested deeper than ${MAX_DEPTH} levels (or contains a cycle)`)
-  }
+/** Beyond U+D7FF, UTF-16 order and code-point order can differ (surrogates sort before U+E000-U+FFFF). */
+const HIGH_UNIT = /[\ud800-\uffff]/
+
+/** Keys in code-point order: the engine's own sort (UTF-16 order) is the same unless a key has a high unit. */
+function sortedKeys(record: Record<string, unknown>): string[] {
+  const keys = Object.keys(record).filter((key) => record[key] !== null && record[key] !== undefined)
+  return keys.some((key) => HIGH_UNIT.test(key)) ? keys.sort(compareCodePoints) : keys.sort()
+}
+
+function writeCanonical(value: unknown, path: Path): string {
   switch (typeof value) {
     case 'string':
       return writeString(value, path)
@@ -176,40 +195,54 @@ function writeCanonical(value: unknown, path: string, depth = 0): string {
     case 'bigint':
       return value.toString()
     case 'number':
-      if (!Number.isFinite(value)) malformed('invalid-number', path, `${path} is ${value}, which JSON cannot hold`)
+      if (!Number.isFinite(value)) {
+        const where = pathText(path)
+        malformed('invalid-number', where, `${where} is ${value}, which JSON cannot hold`)
+      }
       // A plain number outside the safe range has already been rounded by whoever parsed it,
       // so its original digits (and the signed bytes) are unknowable.
       if (Number.isInteger(value) && !Number.isSafeInteger(value)) {
-        malformed('invalid-number', path, `${path} lost precision beyond 2^53; parse the event with parseAuditJson`)
+        const where = pathText(path)
+        malformed('invalid-number', where, `${where} lost precision beyond 2^53; parse the event with parseAuditJson`)
       }
       return String(value)
     case 'object': {
       if (value === null) return 'null'
       if (value instanceof LosslessNumber) return value.text
+      if (path.length > MAX_DEPTH) {
+        const where = pathText(path)
+        malformed('invalid-field', where, `${where} is nested deeper than ${MAX_DEPTH} levels (or contains a cycle)`)
+      }
       if (Array.isArray(value)) {
         let out = '['
         for (let i = 0; i < value.length; i++) {
           if (i > 0) out += ','
           const item: unknown = value[i]
-          if (item === undefined) malformed('invalid-field', `${path}[${i}]`, `${path}[${i}] is not a JSON value`)
-          out += writeCanonical(item, `${path}[${i}]`, depth + 1)
+          path.push(i)
+          if (item === undefined) {
+            const where = pathText(path)
+            malformed('invalid-field', where, `${where} is not a JSON value`)
+          }
+          out += writeCanonical(item, path)
+          path.pop()
         }
         return out + ']'
       }
       const record = value as Record<string, unknown>
-      const keys = Object.keys(record)
-        .filter((key) => record[key] !== null && record[key] !== undefined)
-        .sort(compareCodePoints)
+      const keys = sortedKeys(record)
       let out = '{'
       for (let i = 0; i < keys.length; i++) {
         const key = keys[i]!
-        const childPath = path ? `${path}.${key}` : key
         if (i > 0) out += ','
-        out += writeString(key, childPath) + ':' + writeCanonical(record[key], childPath, depth + 1)
+        path.push(key)
+        out += writeString(key, path) + ':' + writeCanonical(record[key], path)
+        path.pop()
       }
       return out + '}'
     }
-    default:
-      return malformed('invalid-field', path, `${path} is a ${typeof value}, which JSON cannot hold`)
+    default: {
+      const where = pathText(path)
+      return malformed('invalid-field', where, `${where} is a ${typeof value}, which JSON cannot hold`)
+    }
   }
 }

@@ -4,16 +4,24 @@
  * over what scrolled past), and subscribers hear when results land. Results are cached by
  * event id and payload hash, so an event is checked once however often it is shown.
  *
- * Everything runs on the calling thread: canonical bytes (about 25 µs an event) and WebCrypto's
- * native Ed25519 (a profile of the demo in Chromium shows its verify calls on the main thread).
- * Batches yield to the host between them, so verification is interleaved with rendering
- * rather than holding it; moving it into a Web Worker is the next step (events would have to
- * travel as JSON text, since LosslessNumber does not survive structured cloning).
+ * Where `Worker` exists (browsers), batches go to dedicated Web Workers: canonical bytes cost
+ * about 25 µs an event and WebCrypto's Ed25519 runs on the calling thread in Chromium, so on
+ * the main thread verification competes with scrolling. Without workers (Node, jsdom, a
+ * Content-Security-Policy that forbids them, a custom crypto backend) batches run here and
+ * yield to the host between them, so verification is interleaved with rendering rather than
+ * holding it.
  */
 import { KeyRing, type TrustedKeyInput } from './key-ring.js'
 import type { CryptoChoice } from './crypto.js'
 import type { VerificationResult } from './types.js'
 import { verifyEvents } from './verify.js'
+import {
+  createWorkerPool,
+  defaultCreateWorker,
+  defaultWorkerCount,
+  WorkerUnavailableError,
+  type WorkerPool,
+} from './verifier-worker-pool.js'
 
 export interface VerifierOptions {
   /** Pinned keys; without them the best outcome is `unpinned`. */
@@ -23,8 +31,19 @@ export interface VerifierOptions {
   batchSize?: number
   /** Requests kept waiting at most; the oldest are dropped (default 256, several screens of rows). */
   maxQueued?: number
-  /** How to yield between batches (default: a macrotask). */
+  /** How to yield between batches on the main thread (default: a macrotask). */
   yieldToHost?: () => Promise<void>
+  /**
+   * Verify in Web Workers (default `true` where `Worker` exists), or give a function that
+   * starts one, e.g. from a URL your Content-Security-Policy allows:
+   * `() => new Worker('/static/auditlens-verify.js', { type: 'module' })`. `false` keeps
+   * verification on the main thread. A custom `crypto` backend always runs on the main thread.
+   */
+  worker?: boolean | (() => Worker)
+  /** How many workers (default: one fewer than the cores, from 2 to 4; 1 on a single core). */
+  workerCount?: number
+  /** Told once when workers cannot be used and verification moves to the main thread (default: console.warn). */
+  onWorkerUnavailable?: (error: Error) => void
 }
 
 export interface Verifier {
@@ -35,6 +54,8 @@ export interface Verifier {
   subscribe(listener: () => void): () => void
   /** Resolves when the queue is empty (tests, benchmarks). */
   idle(): Promise<void>
+  /** Where batches are verified: in Web Workers, or on the calling thread (before the first batch: where it will try first). */
+  readonly runsOn: 'worker' | 'main-thread'
   /** Stop; pending work is dropped. */
   dispose(): void
 }
@@ -59,11 +80,16 @@ function macrotask(): Promise<void> {
   })
 }
 
+function warnWorkerUnavailable(error: Error): void {
+  console.warn(`auditlens: verifying on the main thread, because ${error.message}`)
+}
+
 export function createVerifier(options: VerifierOptions = {}): Verifier {
   const ring = options.trustedKeys instanceof KeyRing ? options.trustedKeys : new KeyRing(options.trustedKeys ?? [])
   const batchSize = options.batchSize ?? 64
   const maxQueued = options.maxQueued ?? 256
   const yieldToHost = options.yieldToHost ?? macrotask
+  const localOptions = { trustedKeys: ring, ...(options.crypto ? { crypto: options.crypto } : {}) }
   const results = new Map<string, VerificationResult>()
   /** Insertion order = request order; the newest are taken first. */
   const queue = new Map<string, VerifiableEvent>()
@@ -72,25 +98,76 @@ export function createVerifier(options: VerifierOptions = {}): Verifier {
   let running: Promise<void> | null = null
   let disposed = false
 
-  async function drain(): Promise<void> {
+  /** `undefined` until the first batch; `null` once workers are off or unusable. */
+  let pool: WorkerPool | null | undefined =
+    options.worker === false || typeof Worker === 'undefined' || typeof options.crypto === 'object' ? null : undefined
+  const giveUpOnWorkers = (error: Error) => {
+    pool?.dispose()
+    pool = null
+    ;(options.onWorkerUnavailable ?? warnWorkerUnavailable)(error)
+  }
+  function currentPool(): WorkerPool | null {
+    if (pool === undefined) {
+      try {
+        pool = createWorkerPool({
+          count: options.workerCount ?? defaultWorkerCount(),
+          createWorker: typeof options.worker === 'function' ? options.worker : defaultCreateWorker,
+          trustedKeys: ring,
+          crypto: (options.crypto as 'auto' | 'webcrypto' | 'noble' | undefined) ?? 'auto',
+        })
+      } catch (error) {
+        giveUpOnWorkers(error as Error)
+      }
+    }
+    return pool ?? null
+  }
+
+  async function verifyBatch(events: VerifiableEvent[]): Promise<VerificationResult[]> {
+    const workers = currentPool()
+    if (workers) {
+      try {
+        const checked = await workers.verify(events)
+        const local = checked.flatMap((result, index) => (result ? [] : [index]))
+        if (local.length > 0) {
+          const more = await verifyEvents(
+            local.map((index) => events[index]),
+            localOptions,
+          )
+          local.forEach((index, i) => (checked[index] = more[i]!))
+        }
+        return checked as VerificationResult[]
+      } catch (error) {
+        if (!(error instanceof WorkerUnavailableError)) throw error
+        if (pool === workers) giveUpOnWorkers(error)
+      }
+    }
+    const checked = await verifyEvents(events, localOptions)
+    // On this thread, let the page render between batches.
+    await yieldToHost()
+    return checked
+  }
+
+  async function lane(): Promise<void> {
     while (queue.size > 0 && !disposed) {
       const batch = [...queue].slice(-batchSize)
       for (const [key] of batch) {
         queue.delete(key)
         inflight.add(key)
       }
-      const checked = await verifyEvents(
-        batch.map(([, event]) => event),
-        { trustedKeys: ring, ...(options.crypto ? { crypto: options.crypto } : {}) },
-      )
+      const checked = await verifyBatch(batch.map(([, event]) => event))
       if (disposed) return
       batch.forEach(([key], i) => {
         results.set(key, checked[i]!)
         inflight.delete(key)
       })
       for (const listener of [...listeners]) listener()
-      await yieldToHost()
     }
+  }
+
+  /** Workers are kept busy with a couple of batches each; the main thread takes one at a time. */
+  async function drain(): Promise<void> {
+    const lanes = currentPool()?.capacity ?? 1
+    await Promise.all(Array.from({ length: lanes }, lane))
   }
 
   return {
@@ -120,8 +197,12 @@ export function createVerifier(options: VerifierOptions = {}): Verifier {
     async idle() {
       while (running) await running
     },
+    get runsOn() {
+      return pool === null ? 'main-thread' : 'worker'
+    },
     dispose() {
       disposed = true
+      pool?.dispose()
       queue.clear()
       listeners.clear()
     },

@@ -7,6 +7,9 @@ export {
   verifyEvent,
   verifyEvents,
   parseAuditJson,
+  stringifyAuditJson,
+  canonicalize,
+  LosslessNumber,
   KeyRing,
   parseKeysDocument,
 } from '../../core/index.js'
