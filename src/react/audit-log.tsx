@@ -41,6 +41,7 @@ export interface AuditLogProps {
 }
 
 const EMPTY: AuditFilters = {}
+const THEMED = '[data-theme="light"], [data-theme="dark"]'
 
 // The dialog (Radix, scroll locking, focus trapping) loads when an event is first opened,
 // so a page that only lists events never downloads it.
@@ -169,11 +170,10 @@ export function AuditLog(props: AuditLogProps) {
   // Once loaded, the dialog stays mounted so it can close (and return focus) properly.
   const [dialogWanted, setDialogWanted] = useState(false)
   if (selected && !dialogWanted) setDialogWanted(true)
-  // The dialog renders in a portal at the end of <body>: hand it the theme the log is in.
+  // The dialog renders in a portal at the end of <body>: hand it the theme the log is in, that
+  // of the nearest data-theme="light" | "dark" (other values are the host's, not ours).
   const rootRef = useRef<HTMLDivElement>(null)
-  const theme = selected
-    ? (rootRef.current?.closest('[data-theme]')?.getAttribute('data-theme') ?? undefined)
-    : undefined
+  const theme = selected ? (rootRef.current?.closest(THEMED)?.getAttribute('data-theme') ?? undefined) : undefined
 
   const open = useCallback(
     (eventIndex: number) => setSelectedId(events[eventIndex]?.id ?? null),
@@ -244,6 +244,7 @@ export function AuditLog(props: AuditLogProps) {
         onScrollRequestHandled={() => setScrollRequest(null)}
         now={now}
         loadingMore={state.loadingMore}
+        hasMore={state.hasMore}
         canLoadMore={state.hasMore && !state.loadingMore && state.pageError === null}
         scrollRef={scrollRef}
         onScroll={() => unseen > 0 && (scrollRef.current?.scrollTop ?? 0) < rowHeight && setUnseen(0)}

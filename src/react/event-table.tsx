@@ -2,8 +2,10 @@
 /**
  * The virtualized grid of events: TanStack Table v9 for columns and cells, TanStack Virtual
  * for rows (only visible rows plus overscan are in the DOM, at 100 rows or 1,000,000). Grid
- * semantics survive virtualization (aria-rowcount / aria-rowindex), and the keyboard moves a
- * focused row: Up/Down, PageUp/PageDown, Home/End, Enter to open.
+ * semantics survive virtualization: every row, gap markers and the loader included, carries its
+ * aria-rowindex (the header is row 1), and aria-rowcount is the exact total once everything is
+ * loaded, -1 ("unknown", WAI-ARIA 1.2) while more pages exist. The keyboard moves a focused row:
+ * Up/Down, PageUp/PageDown, Home/End, Enter to open.
  */
 import { useVirtualizer } from '@tanstack/react-virtual'
 import {
@@ -68,6 +70,8 @@ export interface EventTableProps {
   scrollRequest: { index: number; focus: boolean } | null
   /** Called once the scroll request was carried out, so it is not repeated on a remount. */
   onScrollRequestHandled?: () => void
+  /** Whether more pages exist, so the total number of rows is not known yet. */
+  hasMore: boolean
   /** Whether reaching the loader row may load a page (not while one loads or after one failed). */
   canLoadMore: boolean
   now: number
@@ -195,8 +199,12 @@ export function EventTable(props: EventTableProps) {
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [props.scrollRequest, virtualizer])
 
+  // The loader row is not a place to rest: when its page lands it moves away and would take
+  // keyboard focus with it. End and the arrows stop at the last loaded row, which brings the
+  // loader into view, so the next page loads and End goes further.
+  const lastRow = items.at(-1)?.kind === 'loader' ? items.length - 2 : items.length - 1
   const move = (to: number) => {
-    const index = Math.max(0, Math.min(items.length - 1, to))
+    const index = Math.max(0, Math.min(lastRow, to))
     onFocusedIndexChange(index)
     virtualizer.scrollToIndex(index, { align: 'auto' })
     requestAnimationFrame(() => gridRef.current?.querySelector<HTMLElement>(`[data-item-index="${index}"]`)?.focus())
@@ -209,7 +217,9 @@ export function EventTable(props: EventTableProps) {
       className="al-grid"
       role="grid"
       aria-label={messages.table.label}
-      aria-rowcount={events.length + 1}
+      aria-rowcount={props.hasMore ? -1 : items.length + 1}
+      // The loaded events, for hosts and tests: aria-rowcount is -1 until the last page is in.
+      data-loaded-rows={events.length}
       aria-colcount={visibleIds.length}
       onKeyDown={(event) => {
         const keys: Record<string, number> = {
@@ -218,7 +228,7 @@ export function EventTable(props: EventTableProps) {
           PageDown: focusedIndex + pageRows,
           PageUp: focusedIndex - pageRows,
           Home: 0,
-          End: items.length - 1,
+          End: lastRow,
         }
         if (event.key in keys) {
           event.preventDefault()
@@ -251,7 +261,10 @@ export function EventTable(props: EventTableProps) {
           {virtualItems.map((virtual) => {
             const item = items[virtual.index]!
             const style = { transform: `translateY(${virtual.start}px)`, height: rowHeight }
-            const focusProps = {
+            const rowProps = {
+              role: 'row',
+              'aria-rowindex': virtual.index + 2,
+              style,
               'data-item-index': virtual.index,
               tabIndex: virtual.index === tabStop ? 0 : -1,
               onFocus: () => virtual.index !== focusedIndex && onFocusedIndexChange(virtual.index),
@@ -259,7 +272,7 @@ export function EventTable(props: EventTableProps) {
             if (item.kind === 'gap') {
               const count = item.gap.to - item.gap.from + 1
               return (
-                <div key={virtual.key} className="al-row al-row--gap" role="row" style={style} {...focusProps}>
+                <div key={virtual.key} className="al-row al-row--gap" {...rowProps}>
                   <div className="al-cell al-cell--full" role="gridcell" aria-colspan={visibleIds.length}>
                     <svg className="al-gap__icon" viewBox="0 0 16 16" aria-hidden="true">
                       <path d="M8 2.5l6 11H2z" />
@@ -272,7 +285,7 @@ export function EventTable(props: EventTableProps) {
             }
             if (item.kind === 'loader') {
               return (
-                <div key={virtual.key} className="al-row al-row--loader" role="row" style={style} {...focusProps}>
+                <div key={virtual.key} className="al-row al-row--loader" {...rowProps}>
                   <div className="al-cell al-cell--full al-muted" role="gridcell" aria-colspan={visibleIds.length}>
                     {props.loadingMore ? messages.states.loadingMore : ''}
                   </div>
@@ -282,15 +295,7 @@ export function EventTable(props: EventTableProps) {
             const row = rows[item.eventIndex]
             if (!row) return null
             return (
-              <div
-                key={virtual.key}
-                className="al-row"
-                role="row"
-                aria-rowindex={item.eventIndex + 2}
-                style={style}
-                onClick={() => onOpen(item.eventIndex)}
-                {...focusProps}
-              >
+              <div key={virtual.key} className="al-row" onClick={() => onOpen(item.eventIndex)} {...rowProps}>
                 {row.getVisibleCells().map((cell) => (
                   <div className="al-cell" role="gridcell" key={cell.id}>
                     <table.FlexRender cell={cell} />

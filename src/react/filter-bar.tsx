@@ -2,11 +2,13 @@
 /**
  * The filter row above the log: actions (several; suggestions from the actions seen so far,
  * free text allowed), actor, target, and a date range with presets. Text fields apply on
- * Enter or when they lose focus, so typing does not fire a request per keystroke.
+ * Enter or when they lose focus, so typing does not fire a request per keystroke. A custom
+ * range is typed as wall-clock time in the provider's time zone, the one the table shows.
  */
-import { useEffect, useId, useState, type ReactNode } from 'react'
+import { useEffect, useId, useRef, useState, type ReactNode } from 'react'
 import type { AuditFilters } from '../core/index.js'
 import { useAuditLogContext } from './context.js'
+import { fromZonedInput, toZonedInput } from './format.js'
 
 export interface FilterBarProps {
   filters: AuditFilters
@@ -32,15 +34,6 @@ function presetOf(filters: AuditFilters, now: number): Preset {
   }
   return 'custom'
 }
-
-/** datetime-local values are local wall time without a zone. */
-const toLocalInput = (iso?: string) => {
-  if (!iso) return ''
-  const d = new Date(iso)
-  const pad = (n: number) => String(n).padStart(2, '0')
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`
-}
-const fromLocalInput = (value: string) => (value ? new Date(value).toISOString() : undefined)
 
 function clean(filters: AuditFilters): AuditFilters {
   const out: AuditFilters = {}
@@ -82,10 +75,13 @@ function TextFilter(props: {
 }
 
 export function FilterBar({ filters, onChange, knownActions, now, children }: FilterBarProps) {
-  const { messages } = useAuditLogContext('AuditLog')
+  const { messages, timeZone } = useAuditLogContext('AuditLog')
   const m = messages.filters
-  const ids = { actions: useId(), list: useId(), range: useId() }
+  const ids = { actions: useId(), list: useId(), range: useId(), zone: useId() }
   const [actionDraft, setActionDraft] = useState('')
+  // The chip's remove button and Clear disappear when used: focus goes on to the Actions field
+  // rather than falling to the page.
+  const actionsInput = useRef<HTMLInputElement>(null)
   const [custom, setCustom] = useState(false)
   // Cleared from elsewhere (the empty state's button, a controlled host): leave "custom" too.
   useEffect(() => {
@@ -115,13 +111,17 @@ export function FilterBar({ filters, onChange, knownActions, now, children }: Fi
                 type="button"
                 className="al-chip__remove"
                 aria-label={m.removeAction(action)}
-                onClick={() => update({ actions: selected.filter((a) => a !== action) })}
+                onClick={() => {
+                  update({ actions: selected.filter((a) => a !== action) })
+                  actionsInput.current?.focus()
+                }}
               >
                 ×
               </button>
             </span>
           ))}
           <input
+            ref={actionsInput}
             id={ids.actions}
             className="al-input al-input--bare"
             list={ids.list}
@@ -182,6 +182,7 @@ export function FilterBar({ filters, onChange, knownActions, now, children }: Fi
       </div>
       {preset === 'custom' ? (
         <>
+          {/* datetime-local values carry no zone: they are wall-clock time in `timeZone`. */}
           {(['from', 'to'] as const).map((bound) => (
             <div className="al-field" key={bound}>
               <label className="al-field__label">
@@ -189,12 +190,18 @@ export function FilterBar({ filters, onChange, knownActions, now, children }: Fi
                 <input
                   type="datetime-local"
                   className="al-input"
-                  value={toLocalInput(filters[bound])}
-                  onChange={(event) => update({ [bound]: fromLocalInput(event.target.value) })}
+                  value={toZonedInput(filters[bound], timeZone)}
+                  onChange={(event) => update({ [bound]: fromZonedInput(event.target.value, timeZone) })}
+                  {...(timeZone ? { 'aria-describedby': ids.zone } : {})}
                 />
               </label>
             </div>
           ))}
+          {timeZone ? (
+            <span id={ids.zone} className="al-filters__zone al-muted">
+              {m.timeZone(timeZone)}
+            </span>
+          ) : null}
         </>
       ) : null}
       {active ? (
@@ -204,6 +211,7 @@ export function FilterBar({ filters, onChange, knownActions, now, children }: Fi
           onClick={() => {
             setCustom(false)
             onChange({})
+            actionsInput.current?.focus()
           }}
         >
           {m.clear}

@@ -23,6 +23,8 @@ export interface AuditLogMessages {
     rangePresets: { any: string; day: string; week: string; month: string; custom: string }
     from: string
     to: string
+    /** Next to a custom range when the provider has a `timeZone`: the zone its times are in. */
+    timeZone: (zone: string) => string
     clear: string
     removeAction: (action: string) => string
   }
@@ -116,6 +118,7 @@ export const defaultMessages: AuditLogMessages = {
     },
     from: 'From',
     to: 'To',
+    timeZone: (zone) => `Times in ${zone}`,
     clear: 'Clear',
     removeAction: (action) => `Remove ${action}`,
   },

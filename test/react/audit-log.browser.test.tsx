@@ -85,6 +85,27 @@ describe('<AuditLog> in Chromium', () => {
     await noViolations(empty.container)
   })
 
+  it('numbers every rendered row while pages remain (row count -1), and passes axe that way', async () => {
+    const { container } = renderLog(plainEvents(120), false) // pages of 50
+    const grid = await screen.findByRole('grid')
+    const body = container.querySelector<HTMLElement>('.al-grid__body')!
+    body.scrollTop = body.scrollHeight // to the loader row, which asks for page two
+    await waitFor(() => expect(grid).toHaveAttribute('data-loaded-rows', '100'))
+    expect(grid).toHaveAttribute('aria-rowcount', '-1')
+    const rendered = [...body.querySelectorAll('[role="row"]')]
+    const indices = rendered.map((row) => Number(row.getAttribute('aria-rowindex')))
+    expect(indices.every((index, i) => index >= 2 && (i === 0 || index === indices[i - 1]! + 1))).toBe(true)
+    await noViolations(container)
+    body.scrollTop = body.scrollHeight
+    await waitFor(() => expect(grid).toHaveAttribute('aria-rowcount', '121'))
+    expect(grid).toHaveAttribute('data-loaded-rows', '120')
+    await waitFor(() => {
+      body.scrollTop = body.scrollHeight // the last page made the list longer
+      expect(body.querySelector('[aria-rowindex="121"]')).toHaveTextContent('inv_1')
+    })
+    await noViolations(container)
+  })
+
   it('has no axe violations in any badge or export state', async () => {
     const { client } = fakeClient({
       events: [],

@@ -160,6 +160,47 @@ describe('<AuditLog>', () => {
     expect(await screen.findByText('2 events missing (seq 42–43)')).toBeInTheDocument()
   })
 
+  it('numbers every row, gap and loader included, and leaves the row count unknown (-1) until the last page', async () => {
+    const paged = [10, 9, 7, 6, 5, 4, 3, 2, 1].map((seq) => signed({ id: `aevt_${seq}`, seq }))
+    const { client } = fakeClient({ events: paged, keys: [ledger.publicKey] })
+    let release = () => {}
+    const gate = new Promise<void>((resolve) => (release = resolve))
+    const gated = {
+      ...client,
+      listEvents: async (...args: Parameters<typeof client.listEvents>) => {
+        if (args[0].cursor) await gate // pages after the first wait until the test lets them through
+        return client.listEvents(...args)
+      },
+    }
+    render(
+      <AuditLogProvider client={gated}>
+        <AuditLog pageSize={3} />
+      </AuditLogProvider>,
+    )
+    const grid = await screen.findByRole('grid')
+    const indices = () =>
+      within(grid)
+        .getAllByRole('row')
+        .map((row) => Number(row.getAttribute('aria-rowindex')))
+    const rowOf = (text: string) => within(grid).getByText(text).closest('[role="row"]')!
+
+    // Page one (seq 10, 9, 7) is in, with the gap for seq 8; the loader row asks for page two.
+    await screen.findByText('Loading more events…')
+    expect(grid).toHaveAttribute('aria-rowcount', '-1')
+    expect(grid).toHaveAttribute('data-loaded-rows', '3')
+    expect(indices()).toEqual([1, 2, 3, 4, 5, 6]) // header, 10, 9, gap, 7, loader
+    expect(rowOf('1 event missing (seq 8)')).toHaveAttribute('aria-rowindex', '4')
+    expect(rowOf('Loading more events…')).toHaveAttribute('aria-rowindex', '6')
+
+    // Everything loaded: the exact total, header + 9 events + 1 gap, and no loader row.
+    release()
+    await waitFor(() => expect(grid).toHaveAttribute('data-loaded-rows', '9'))
+    await waitFor(() => expect(grid).toHaveAttribute('aria-rowcount', '11'))
+    expect(indices()).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11])
+    expect(rowOf('1 event missing (seq 8)')).toHaveAttribute('aria-rowindex', '4')
+    expect(screen.queryByText('Loading more events…')).toBeNull()
+  })
+
   it('opens the detail dialog for a clicked row, with the proof in words', async () => {
     const onSelectedEventChange = vi.fn()
     renderLog({ onSelectedEventChange })
