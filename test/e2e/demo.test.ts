@@ -4,55 +4,32 @@
  * Needs the built demo app (npm test builds it first; or npm run build:demo).
  */
 import { spawn } from 'node:child_process'
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../support/chromium.js'
-import { chromium, type Browser, type Page } from 'playwright-core'
+import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startDemo } from '../../src/demo/server.js'
+import { launchDemo, pngSize, type DemoHarness, type DemoOrg } from './support.js'
 
 const CLI = fileURLToPath(new URL('../../dist/server/cli.js', import.meta.url))
-const APP_DIR = fileURLToPath(new URL('../../dist/demo/app/', import.meta.url))
-const APP = join(APP_DIR, 'index.html')
 const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js')
+const SCREENSHOTS = fileURLToPath(new URL('./screenshots/', import.meta.url))
 
 let proxyClockOffset = 0
-let demo: Awaited<ReturnType<typeof startDemo>>
-let browser: Browser
+let harness: DemoHarness
+let demo: DemoHarness['demo']
 
 beforeAll(async () => {
-  if (!existsSync(APP)) throw new Error(`${APP} is missing: run 'npm run build:demo' (npm test does it for you)`)
-  demo = await startDemo({
-    appDir: APP_DIR,
-    port: 0,
-    db: ':memory:',
-    seed: 10_000,
-    tokenTtlSeconds: 60,
-    now: () => Date.now() + proxyClockOffset,
-    log: () => {},
-  })
-  browser = await chromium.launch({
-    executablePath: CHROMIUM_PATH,
-    args: CHROMIUM_ARGS,
-  })
+  harness = await launchDemo({ now: () => Date.now() + proxyClockOffset })
+  demo = harness.demo
 })
 afterAll(async () => {
-  await browser?.close()
-  await demo?.close()
+  await harness?.close()
 })
 
-async function signIn(org: 'acme' | 'globex', path = '/'): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, acceptDownloads: true })
-  const page = await context.newPage()
-  await page.goto(demo.url + '/')
-  await page.getByRole('button', { name: new RegExp(org === 'acme' ? 'Acme' : 'Globex') }).click()
-  if (path !== '/') await page.goto(demo.url + path)
-  await page.getByRole('grid', { name: 'Audit log' }).waitFor()
-  return page
-}
+const signIn = (org: DemoOrg, path?: string): Promise<Page> => harness.signIn(org, path)
 
 async function axeViolations(page: Page): Promise<string[]> {
   await page.addScriptTag({ path: AXE })
@@ -84,8 +61,8 @@ describe('the demo, signed in as acme', () => {
     const body = page.locator('.al-grid__body')
     for (let i = 0; i < 80; i++) {
       await body.evaluate((el) => (el.scrollTop = el.scrollHeight))
-      const loaded = Number(await page.getByRole('grid').getAttribute('aria-rowcount'))
-      if (loaded > 5000) break
+      const loaded = Number(await page.getByRole('grid').getAttribute('data-loaded-rows'))
+      if (loaded >= 5000) break
       await page.waitForTimeout(150)
     }
     await body.evaluate((el) => (el.scrollTop = 5000 * 52))
@@ -96,10 +73,10 @@ describe('the demo, signed in as acme', () => {
   it('keeps scrolling without an error after the token expires mid-session', async () => {
     proxyClockOffset += 61_000 // the proxy now refuses the browser's token; it must refresh and retry
     const body = page.locator('.al-grid__body')
-    const before = Number(await page.getByRole('grid').getAttribute('aria-rowcount'))
+    const before = Number(await page.getByRole('grid').getAttribute('data-loaded-rows'))
     await body.evaluate((el) => (el.scrollTop = el.scrollHeight))
     await expect
-      .poll(async () => Number(await page.getByRole('grid').getAttribute('aria-rowcount')))
+      .poll(async () => Number(await page.getByRole('grid').getAttribute('data-loaded-rows')))
       .toBeGreaterThan(before)
     expect(await page.getByRole('alert').count()).toBe(0)
   })
@@ -230,4 +207,38 @@ describe('the demo, signed in as globex', () => {
     expect(bodies.join('\n')).not.toContain(acme)
     expect(await page.getByText('demo.tampered_example').count()).toBe(0)
   })
+})
+
+describe('screenshots for the README', () => {
+  // Written into the repository only when asked (AUDITLENS_UPDATE_SCREENSHOTS=1); every other run
+  // takes the same shots into the OS temp directory, so they keep working without churning the PNGs.
+  const destination = (name: string) => {
+    if (process.env.AUDITLENS_UPDATE_SCREENSHOTS !== '1') {
+      return join(mkdtempSync(join(tmpdir(), 'auditlens-screenshots-')), name)
+    }
+    mkdirSync(SCREENSHOTS, { recursive: true })
+    return join(SCREENSHOTS, name)
+  }
+
+  for (const [theme, name] of [
+    ['light', 'audit-log.png'],
+    ['dark', 'audit-log-dark.png'],
+  ] as const) {
+    it(`takes a 1280x800 PNG of acme's log, Verified badges and the Tampered row in view (${theme} theme)`, async () => {
+      const page = await signIn('acme')
+      if (theme === 'dark') await page.getByRole('button', { name: 'Dark theme' }).click()
+      await page.mouse.move(900, 26) // the empty middle of the header: no row is hovered
+      const row = (action: string) => page.getByRole('row').filter({ hasText: action })
+      await expect.poll(() => page.getByText('Verified', { exact: true }).count()).toBeGreaterThan(5)
+      await expect.poll(() => row('demo.tampered_example').getByText('Tampered', { exact: true }).count()).toBe(1)
+      await expect.poll(() => page.locator('.al-grid__body [data-status="checking"]').count()).toBe(0)
+      const tampered = await row('demo.tampered_example').boundingBox()
+      expect(tampered!.y + tampered!.height).toBeLessThanOrEqual(800)
+      expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe(theme)
+
+      const file = destination(name)
+      await page.screenshot({ path: file })
+      expect(pngSize(readFileSync(file))).toEqual({ png: true, width: 1280, height: 800 })
+    })
+  }
 })

@@ -2,7 +2,7 @@
  * A small SaaS "settings" app, the way a team would embed auditlens: sign in (pick an org),
  * then an Audit log tab whose filters live in the URL, and a page of standalone badges.
  */
-import { useCallback, useEffect, useState } from 'react'
+import { useCallback, useEffect, useRef, useState } from 'react'
 import type { AuditEvent, AuditFilters } from '../../core/index.js'
 import { AuditLog, AuditLogProvider, VerifyBadge } from '../../react/index.js'
 
@@ -48,7 +48,7 @@ function SignIn({ orgs, onSignedIn }: { orgs: Org[]; onSignedIn: (org: string) =
   }
   return (
     <main className="demo-signin">
-      <h1>Sign in to Acme Cloud</h1>
+      <h1 tabIndex={-1}>Sign in to Acme Cloud</h1>
       <p className="demo-muted">A demo: choose the organisation to sign in as.</p>
       <ul className="demo-orgs">
         {orgs.map((org) => (
@@ -112,13 +112,25 @@ export function App() {
   useEffect(() => {
     history.replaceState(null, '', filtersToUrl(filters, page))
   }, [filters, page])
+  // Signing in or out replaces the screen, and the button that had focus with it: focus goes
+  // to the new screen's heading, where a screen reader starts reading and Tab goes on.
+  const focusHeading = useRef(false)
+  const switchUser = useCallback((org: string | null) => {
+    focusHeading.current = true
+    setSignedIn(org)
+  }, [])
+  useEffect(() => {
+    if (!focusHeading.current) return
+    focusHeading.current = false
+    document.querySelector<HTMLElement>('h1')?.focus()
+  }, [signedIn])
   const signOut = useCallback(async () => {
     await fetch('/demo/sign-out', { method: 'POST' })
-    setSignedIn(null)
-  }, [])
+    switchUser(null)
+  }, [switchUser])
 
   if (!orgs) return null
-  if (!signedIn) return <SignIn orgs={orgs} onSignedIn={setSignedIn} />
+  if (!signedIn) return <SignIn orgs={orgs} onSignedIn={switchUser} />
   const org = orgs.find((o) => o.external_id === signedIn)
   return (
     <div className="demo-shell">
@@ -145,14 +157,16 @@ export function App() {
       </header>
       <AuditLogProvider baseUrl="/api/audit" key={signedIn}>
         <main className="demo-main">
-          <h1 className="demo-title">{page === 'log' ? 'Audit log' : 'Verification'}</h1>
+          <h1 className="demo-title" tabIndex={-1}>
+            {page === 'log' ? 'Audit log' : 'Verification'}
+          </h1>
           {page === 'log' ? (
             <div className="demo-log">
               <AuditLog
                 filters={filters}
                 onFiltersChange={setFilters}
                 pageSize={200}
-                onSessionExpired={() => setSignedIn(null)}
+                onSessionExpired={() => switchUser(null)}
               />
             </div>
           ) : (
