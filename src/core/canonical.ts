@@ -139,16 +139,15 @@ function isInteger(value: unknown): boolean {
   return value instanceof LosslessNumber && /^\d+$/.test(value.text)
 }
 
-/** For runtimes without String.prototype.isWellFormed (Safari < 16.4, which also lacks lookbehind). */
+/**
+ * A lone UTF-16 surrogate: with the `u` flag, a well-formed pair reads as one code point and
+ * only an unpaired surrogate falls in category Cs. Works where String.prototype.isWellFormed
+ * does not exist yet (Safari before 16.4).
+ */
+const LONE_SURROGATE = /\p{Cs}/u
+
 export function hasLoneSurrogate(value: string): boolean {
-  for (let i = 0; i < value.length; i++) {
-    const unit = value.charCodeAt(i)
-    if (unit < 0xd800 || unit > 0xdfff) continue
-    const next = value.charCodeAt(i + 1)
-    if (unit > 0xdbff || !(next >= 0xdc00 && next <= 0xdfff)) return true
-    i++
-  }
-  return false
+  return LONE_SURROGATE.test(value)
 }
 
 /**
@@ -166,8 +165,7 @@ function pathText(path: Path): string {
 function writeString(value: string, path: Path): string {
   // A lone surrogate has no UTF-8 encoding: TextEncoder would silently write U+FFFD and the
   // bytes would no longer be the ones that were signed.
-  const wellFormed = (value as { isWellFormed?: () => boolean }).isWellFormed
-  if (wellFormed ? !wellFormed.call(value) : hasLoneSurrogate(value)) {
+  if (LONE_SURROGATE.test(value)) {
     const where = pathText(path)
     malformed('invalid-string', where, `${where || 'a key'} contains a lone UTF-16 surrogate, which has no UTF-8 form`)
   }
@@ -176,15 +174,6 @@ function writeString(value: string, path: Path): string {
 
 /** As in parseAuditJson: deeper nesting (or a cycle) is malformed, never a stack overflow. */
 const MAX_DEPTH = 256
-
-/** Beyond U+D7FF, UTF-16 order and code-point order can differ (surrogates sort before U+E000-U+FFFF). */
-const HIGH_UNIT = /[\ud800-\uffff]/
-
-/** Keys in code-point order: the engine's own sort (UTF-16 order) is the same unless a key has a high unit. */
-function sortedKeys(record: Record<string, unknown>): string[] {
-  const keys = Object.keys(record).filter((key) => record[key] !== null && record[key] !== undefined)
-  return keys.some((key) => HIGH_UNIT.test(key)) ? keys.sort(compareCodePoints) : keys.sort()
-}
 
 function writeCanonical(value: unknown, path: Path): string {
   switch (typeof value) {
@@ -229,7 +218,9 @@ function writeCanonical(value: unknown, path: Path): string {
         return out + ']'
       }
       const record = value as Record<string, unknown>
-      const keys = sortedKeys(record)
+      const keys = Object.keys(record)
+        .filter((key) => record[key] !== null && record[key] !== undefined)
+        .sort(compareCodePoints)
       let out = '{'
       for (let i = 0; i < keys.length; i++) {
         const key = keys[i]!

@@ -2,16 +2,15 @@
  * Verification in dedicated Web Workers, for {@link createVerifier}. Events that are plain JSON
  * data travel by structured cloning, which keeps every string and number exactly; events that
  * hold a `LosslessNumber` (which cloning would turn into a plain object) travel as JSON text
- * written by {@link stringifyAuditJson}; anything else (a function, a Date, a cycle) is left to
+ * written by `stringifyAuditJson`; anything else (a function, a Date, a cycle) is left to
  * the caller to check in place. Results come back as plain objects.
  *
  * A worker that cannot start (no `Worker`, a Content-Security-Policy without `worker-src` for
  * this script, a bundler that did not emit the worker file) makes the pool report itself
  * broken; the verifier then checks the same batches on the main thread, so nothing is lost.
  */
-import { stringifyAuditJson } from './json-writer.js'
-import { LosslessNumber } from './lossless-json.js'
 import type { KeyRing, TrustedKeyInput } from './key-ring.js'
+import type { LosslessNumber } from './lossless-json.js'
 import type { VerificationResult } from './types.js'
 
 export type WorkerCrypto = 'auto' | 'webcrypto' | 'noble'
@@ -34,14 +33,18 @@ export class WorkerUnavailableError extends Error {
 }
 
 export interface WorkerPool {
-  /** Results in input order; events that are not plain JSON data come back as `null`, to be checked in place. */
-  verify(events: readonly unknown[]): Promise<(VerificationResult | null)[]>
+  /** Results in input order; events that are not plain JSON data are checked on this thread. */
+  verify(events: readonly unknown[]): Promise<VerificationResult[]>
   /** In flight batches per worker worth keeping, so a worker never waits for the main thread. */
   readonly capacity: number
   dispose(): void
 }
 
-/** The bundler-friendly form: webpack 5, Next.js, Rollup and Vite all emit the worker from this expression. */
+/**
+ * The bundler-friendly form: Vite (dev and build) and webpack 5 (so Next.js) emit the worker
+ * from this expression. Plain Rollup and esbuild need a plugin for it; without one the worker
+ * fails to load and verification moves to the main thread.
+ */
 export const defaultCreateWorker = (): Worker =>
   new Worker(new URL('./verify-worker.js', import.meta.url), { type: 'module', name: 'auditlens-verify' })
 
@@ -53,6 +56,21 @@ export const defaultCreateWorker = (): Worker =>
 export function defaultWorkerCount(): number {
   const cores = typeof navigator === 'undefined' ? 2 : (navigator.hardwareConcurrency ?? 2)
   return cores < 2 ? 1 : Math.min(4, Math.max(2, cores - 1))
+}
+
+/** The verifier's way in: its options, with the defaults for the worker count and script. */
+export function startWorkerPool(
+  options: { worker?: boolean | (() => Worker); workerCount?: number; crypto?: unknown },
+  trustedKeys: KeyRing,
+  pieces: Pick<Parameters<typeof createWorkerPool>[0], 'json' | 'checkHere'>,
+): WorkerPool {
+  return createWorkerPool({
+    count: options.workerCount ?? defaultWorkerCount(),
+    createWorker: typeof options.worker === 'function' ? options.worker : defaultCreateWorker,
+    trustedKeys,
+    crypto: (options.crypto as WorkerCrypto | undefined) ?? 'auto',
+    ...pieces,
+  })
 }
 
 function keyInputs(ring: KeyRing): TrustedKeyInput[] {
@@ -74,21 +92,22 @@ const LOCAL = 2
  * `LOCAL` for anything structured cloning or JSON would change or refuse. Cloning spares the
  * main thread writing, and the worker parsing, every event as text.
  */
-function transport(value: unknown, depth: number): number {
+function transport(value: unknown, depth: number, lossless: typeof LosslessNumber): number {
   if (value === null || typeof value === 'string' || typeof value === 'boolean') return CLONE
   if (typeof value === 'number') return Number.isFinite(value) ? CLONE : LOCAL
   if (typeof value !== 'object' || depth > 64) return LOCAL
-  if (value instanceof LosslessNumber) return TEXT
+  if (value instanceof lossless) return TEXT
   let kind = CLONE
   if (Array.isArray(value)) {
-    for (let i = 0; i < value.length && kind !== LOCAL; i++) kind = Math.max(kind, transport(value[i], depth + 1))
+    for (let i = 0; i < value.length && kind !== LOCAL; i++)
+      kind = Math.max(kind, transport(value[i], depth + 1, lossless))
     return kind
   }
   const prototype = Object.getPrototypeOf(value)
   if (prototype !== Object.prototype && prototype !== null) return LOCAL
   for (const key in value) {
     const member = (value as Record<string, unknown>)[key]
-    if (member !== undefined) kind = Math.max(kind, transport(member, depth + 1))
+    if (member !== undefined) kind = Math.max(kind, transport(member, depth + 1, lossless))
     if (kind === LOCAL) break
   }
   return kind
@@ -108,6 +127,13 @@ export function createWorkerPool(options: {
   createWorker: () => Worker
   trustedKeys: KeyRing
   crypto: WorkerCrypto
+  /**
+   * The lossless JSON pieces and local verification, passed in by the verifier, which has them
+   * anyway: imported here they would make bundlers split them into a chunk shared with this one.
+   */
+  json: { LosslessNumber: typeof LosslessNumber; stringify: (value: unknown) => string }
+  /** Verification on this thread, for events that cannot travel. */
+  checkHere: (events: readonly unknown[]) => Promise<VerificationResult[]>
 }): WorkerPool {
   const pending = new Map<number, Pending>()
   const load = new Map<Worker, number>()
@@ -160,12 +186,12 @@ export function createWorkerPool(options: {
     verify(events) {
       if (broken) return Promise.reject(broken)
       const wire: WireEvent[] = []
-      const sent: number[] = []
+      const stayed: unknown[] = []
+      const kinds = events.map((event) => transport(event, 0, options.json.LosslessNumber))
       events.forEach((event, index) => {
-        const kind = transport(event, 0)
-        if (kind === LOCAL) return
-        wire.push(kind === CLONE ? { value: event } : { text: stringifyAuditJson(event) })
-        sent.push(index)
+        const kind = kinds[index]
+        if (kind === LOCAL) stayed.push(event)
+        else wire.push(kind === CLONE ? { value: event } : { text: options.json.stringify(event) })
       })
       // The least busy worker takes the batch.
       let target: Worker | undefined
@@ -174,10 +200,11 @@ export function createWorkerPool(options: {
       const done = new Promise<VerificationResult[]>((resolve, reject) => pending.set(id, { resolve, reject }))
       load.set(target!, load.get(target!)! + 1)
       target!.postMessage({ type: 'verify', id, events: wire } satisfies WorkerRequest)
-      return done.then((results) => {
-        const all: (VerificationResult | null)[] = new Array(events.length).fill(null)
-        sent.forEach((index, i) => (all[index] = results[i]!))
-        return all
+      return done.then(async (results) => {
+        const here = stayed.length > 0 ? await options.checkHere(stayed) : []
+        let fromWorker = 0
+        let fromHere = 0
+        return kinds.map((kind) => (kind === LOCAL ? here[fromHere++]! : results[fromWorker++]!))
       })
     },
     dispose,

@@ -11,17 +11,15 @@
  * yield to the host between them, so verification is interleaved with rendering rather than
  * holding it.
  */
+import { stringifyAuditJson } from './json-writer.js'
 import { KeyRing, type TrustedKeyInput } from './key-ring.js'
+import { LosslessNumber } from './lossless-json.js'
 import type { CryptoChoice } from './crypto.js'
 import type { VerificationResult } from './types.js'
 import { verifyEvents } from './verify.js'
-import {
-  createWorkerPool,
-  defaultCreateWorker,
-  defaultWorkerCount,
-  WorkerUnavailableError,
-  type WorkerPool,
-} from './verifier-worker-pool.js'
+// Loaded on the first batch, and only where workers can run: pages that never verify, and
+// Node, never download it.
+import type { WorkerPool } from './verifier-worker-pool.js'
 
 export interface VerifierOptions {
   /** Pinned keys; without them the best outcome is `unpinned`. */
@@ -80,10 +78,6 @@ function macrotask(): Promise<void> {
   })
 }
 
-function warnWorkerUnavailable(error: Error): void {
-  console.warn(`auditlens: verifying on the main thread, because ${error.message}`)
-}
-
 export function createVerifier(options: VerifierOptions = {}): Verifier {
   const ring = options.trustedKeys instanceof KeyRing ? options.trustedKeys : new KeyRing(options.trustedKeys ?? [])
   const batchSize = options.batchSize ?? 64
@@ -104,41 +98,36 @@ export function createVerifier(options: VerifierOptions = {}): Verifier {
   const giveUpOnWorkers = (error: Error) => {
     pool?.dispose()
     pool = null
-    ;(options.onWorkerUnavailable ?? warnWorkerUnavailable)(error)
+    if (options.onWorkerUnavailable) options.onWorkerUnavailable(error)
+    else console.warn(`auditlens: verifying on the main thread, because ${error.message}`)
   }
-  function currentPool(): WorkerPool | null {
-    if (pool === undefined) {
-      try {
-        pool = createWorkerPool({
-          count: options.workerCount ?? defaultWorkerCount(),
-          createWorker: typeof options.worker === 'function' ? options.worker : defaultCreateWorker,
-          trustedKeys: ring,
-          crypto: (options.crypto as 'auto' | 'webcrypto' | 'noble' | undefined) ?? 'auto',
-        })
-      } catch (error) {
-        giveUpOnWorkers(error as Error)
-      }
-    }
-    return pool ?? null
+  let starting: Promise<WorkerPool | null> | undefined
+  function currentPool(): Promise<WorkerPool | null> {
+    if (pool !== undefined) return Promise.resolve(pool)
+    starting ??= import('./verifier-worker-pool.js')
+      .then(({ startWorkerPool }) => {
+        pool = disposed
+          ? null
+          : startWorkerPool(options, ring, {
+              json: { LosslessNumber, stringify: stringifyAuditJson },
+              checkHere: (events) => verifyEvents(events, localOptions),
+            })
+        return pool
+      })
+      .catch((error: Error) => {
+        giveUpOnWorkers(error)
+        return null
+      })
+    return starting
   }
 
   async function verifyBatch(events: VerifiableEvent[]): Promise<VerificationResult[]> {
-    const workers = currentPool()
+    const workers = await currentPool()
     if (workers) {
       try {
-        const checked = await workers.verify(events)
-        const local = checked.flatMap((result, index) => (result ? [] : [index]))
-        if (local.length > 0) {
-          const more = await verifyEvents(
-            local.map((index) => events[index]),
-            localOptions,
-          )
-          local.forEach((index, i) => (checked[index] = more[i]!))
-        }
-        return checked as VerificationResult[]
+        return await workers.verify(events)
       } catch (error) {
-        if (!(error instanceof WorkerUnavailableError)) throw error
-        if (pool === workers) giveUpOnWorkers(error)
+        if (pool === workers) giveUpOnWorkers(error as Error)
       }
     }
     const checked = await verifyEvents(events, localOptions)
@@ -166,7 +155,7 @@ export function createVerifier(options: VerifierOptions = {}): Verifier {
 
   /** Workers are kept busy with a couple of batches each; the main thread takes one at a time. */
   async function drain(): Promise<void> {
-    const lanes = currentPool()?.capacity ?? 1
+    const lanes = (await currentPool())?.capacity ?? 1
     await Promise.all(Array.from({ length: lanes }, lane))
   }
 

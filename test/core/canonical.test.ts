@@ -128,7 +128,7 @@ describe('canonicalJson', () => {
     }
   })
 
-  it('finds lone surrogates without isWellFormed (the fallback for older Safari)', () => {
+  it('finds lone surrogates, paired ones excepted, without relying on isWellFormed (older Safari lacks it)', () => {
     expect(hasLoneSurrogate('plain ascii')).toBe(false)
     expect(hasLoneSurrogate('emoji 😀 and \uE000')).toBe(false)
     expect(hasLoneSurrogate('high \ud83d alone')).toBe(true)
