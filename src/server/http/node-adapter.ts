@@ -16,6 +16,14 @@ export interface NodeHandlerOptions {
   bodyLimit?: number
   /** Log unexpected errors (default `console.error`). */
   onError?: (error: unknown) => void
+  /**
+   * Behind a TLS-terminating load balancer or reverse proxy, take the scheme and host from its
+   * `X-Forwarded-Proto` / `X-Forwarded-Host` headers (default `false`: from the socket and
+   * `Host`). Turn it on only when such a proxy sets them, since a client can send them too.
+   * The token proxy builds download links from the request's origin, so an https page
+   * behind one needs this to get https links.
+   */
+  trustForwardedHeaders?: boolean
 }
 
 /** The node:http `(req, res)` listener for `handler`. */
@@ -29,7 +37,7 @@ export function toNodeHandler(handler: FetchHandler, options: NodeHandlerOptions
     })
     let response: Response
     try {
-      response = await handler(toRequest(req, controller.signal, bodyLimit))
+      response = await handler(toRequest(req, controller.signal, bodyLimit, options.trustForwardedHeaders ?? false))
     } catch (error) {
       response = errorResponse(error, log)
     }
@@ -37,9 +45,22 @@ export function toNodeHandler(handler: FetchHandler, options: NodeHandlerOptions
   }
 }
 
-function toRequest(req: IncomingMessage, signal: AbortSignal, bodyLimit: number): Request {
-  const host = req.headers.host ?? 'localhost'
-  const protocol = (req.socket as { encrypted?: boolean }).encrypted ? 'https' : 'http'
+/** The first value of a possibly repeated, possibly comma-separated header. */
+function firstValue(header: string | string[] | undefined): string | undefined {
+  const value = Array.isArray(header) ? header[0] : header
+  return value?.split(',')[0]?.trim() || undefined
+}
+
+function toRequest(req: IncomingMessage, signal: AbortSignal, bodyLimit: number, trustForwarded: boolean): Request {
+  const forwardedProto = trustForwarded ? firstValue(req.headers['x-forwarded-proto'])?.toLowerCase() : undefined
+  const host =
+    (trustForwarded ? firstValue(req.headers['x-forwarded-host']) : undefined) ?? req.headers.host ?? 'localhost'
+  const protocol =
+    forwardedProto === 'https' || forwardedProto === 'http'
+      ? forwardedProto
+      : (req.socket as { encrypted?: boolean }).encrypted
+        ? 'https'
+        : 'http'
   const headers = new Headers()
   for (const [name, value] of Object.entries(req.headers)) {
     if (value === undefined) continue
@@ -56,7 +77,10 @@ function toRequest(req: IncomingMessage, signal: AbortSignal, bodyLimit: number)
     }
     init.duplex = 'half'
   }
-  return new Request(requestUrl(protocol, host, req.url ?? '/'), init)
+  // Express and Connect strip the mount path from req.url (app.use('/api/audit', ...) sees
+  // '/events'); the handler routes on the full path, which they keep in originalUrl.
+  const path = (req as { originalUrl?: string }).originalUrl ?? req.url ?? '/'
+  return new Request(requestUrl(protocol, host, path), init)
 }
 
 /**

@@ -1,0 +1,11 @@
+/**
+ * `auditlens/server/proxy`: the token proxy alone. Web APIs only (fetch, Web Crypto, jose), so
+ * it loads in edge runtimes (Next.js `runtime = 'edge'`, Cloudflare Workers, Deno, Bun) where
+ * `auditlens/server`, which also carries the SQLite ledger and the CLI, cannot.
+ */
+export { createAuditProxy } from './proxy.js'
+export type { AuditProxyOptions, ProxyGrant, AuditKeyInfo } from './proxy.js'
+export type { UpstreamOptions } from './upstream.js'
+export type { RateLimitOptions } from './rate-limit.js'
+export { HttpError } from '../http/http-error.js'
+export type { HttpErrorCode } from '../http/http-error.js'
