@@ -12,6 +12,7 @@ import {
   type FetchToken,
   type TrustedKeyInput,
   type Verifier,
+  type VerifierOptions,
 } from '../core/index.js'
 import { mergeMessages, type AuditLogMessages, type DeepPartial } from './messages.js'
 
@@ -33,6 +34,13 @@ export interface AuditLogProviderProps {
   timeZone?: string
   /** Override any user-facing string. */
   messages?: DeepPartial<AuditLogMessages>
+  /**
+   * Where and how badges are verified: Web Workers by default (`worker: false` keeps it on the
+   * main thread; a function starts a worker from a URL your Content-Security-Policy allows),
+   * `workerCount`, `crypto`, `onWorkerUnavailable`. Read when the verifier is made (on mount
+   * and when the pinned keys change).
+   */
+  verification?: Pick<VerifierOptions, 'worker' | 'workerCount' | 'crypto' | 'onWorkerUnavailable'>
   children?: ReactNode
 }
 
@@ -64,6 +72,10 @@ const isDevelopment = () => typeof process === 'undefined' || process.env?.NODE_
 
 export function AuditLogProvider(props: AuditLogProviderProps) {
   const { client: givenClient, baseUrl, fetchToken, trustedKeys, locale, timeZone, messages, children } = props
+  const verification = useRef(props.verification)
+  useEffect(() => {
+    verification.current = props.verification // runs before the effect below that reads it
+  })
   // The latest fetchToken is called through a ref: a new function each render must not make a
   // new client (and a new token request), but the newest one is what runs next time.
   const latestFetchToken = useRef(fetchToken)
@@ -111,7 +123,7 @@ export function AuditLogProvider(props: AuditLogProviderProps) {
   const [verifier, setVerifier] = useState<Verifier | null>(null)
   useEffect(() => {
     if (!keyRing) return
-    const created = createVerifier({ trustedKeys: keyRing })
+    const created = createVerifier({ ...verification.current, trustedKeys: keyRing })
     setVerifier(created)
     return () => {
       created.dispose()

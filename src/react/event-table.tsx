@@ -15,7 +15,7 @@ import {
   useTable,
   type ColumnVisibilityState,
 } from '@tanstack/react-table'
-import { useEffect, useMemo, useRef, type ReactNode } from 'react'
+import { useCallback, useEffect, useMemo, useRef, type ReactNode } from 'react'
 import type { AuditEvent, SeqGap, Verifier } from '../core/index.js'
 import { useAuditLogContext } from './context.js'
 import { formatEventTime } from './format.js'
@@ -35,6 +35,8 @@ export type GridItem =
   { kind: 'event'; event: AuditEvent; eventIndex: number } | { kind: 'gap'; gap: SeqGap } | { kind: 'loader' }
 
 const features = tableFeatures({ columnVisibilityFeature })
+/** One object, not a new `{}` each render, so the table's memoised column state holds across frames. */
+const ALL_VISIBLE: ColumnVisibilityState = {}
 const helper = createColumnHelper<typeof features, AuditEvent>()
 
 /**
@@ -156,24 +158,41 @@ export function EventTable(props: EventTableProps) {
     columns: tableColumns,
     data,
     getRowId: (event) => event.id,
-    state: { columnVisibility: props.columnVisibility ?? {} },
+    state: { columnVisibility: props.columnVisibility ?? ALL_VISIBLE },
   })
   const rows = table.getRowModel().rows
   const visibleIds = table.getVisibleLeafColumns().map((c) => c.id)
   const template = visibleIds.map((id) => columns.find((c) => c.id === id)?.width ?? 'minmax(8rem, 1fr)').join(' ')
 
-  const virtualizer = useVirtualizer({
-    count: items.length,
-    getScrollElement: () => props.scrollRef.current,
-    estimateSize: () => rowHeight,
-    overscan: 8,
-    initialRect: { width: 800, height: 600 },
-    getItemKey: (index) => {
+  // Stable callbacks: TanStack Virtual recomputes every row's offset (O(rows), 100,000 at a
+  // time) whenever getItemKey changes identity, which an inline function did on every frame.
+  const getItemKey = useCallback(
+    (index: number) => {
       const item = items[index]!
       return item.kind === 'event' ? item.event.id : item.kind === 'gap' ? `gap-${item.gap.from}` : 'loader'
     },
+    [items],
+  )
+  const estimateSize = useCallback(() => rowHeight, [rowHeight])
+  const virtualizer = useVirtualizer({
+    count: items.length,
+    getScrollElement: () => props.scrollRef.current,
+    estimateSize,
+    overscan: 8,
+    initialRect: { width: 800, height: 600 },
+    getItemKey,
   })
   const virtualItems = virtualizer.getVirtualItems()
+  // A fling moves the list more than a screen between frames: every row would be new every
+  // frame, and nobody can read them. Until it slows down, or stops for 150 ms, such frames draw
+  // each row as a light placeholder (same element, so focus stays), which keeps frames short.
+  const firstIndex = virtualItems[0]?.index ?? 0
+  const lastIndex = virtualItems.at(-1)?.index ?? 0
+  const shown = useRef({ first: firstIndex, last: lastIndex })
+  const passing = virtualizer.isScrolling && (firstIndex > shown.current.last || lastIndex < shown.current.first)
+  useEffect(() => {
+    shown.current = { first: firstIndex, last: lastIndex }
+  })
   // One tab stop: the focused row, or the first rendered row when that one scrolled away.
   const tabStop = virtualItems.some((v) => v.index === focusedIndex) ? focusedIndex : (virtualItems[0]?.index ?? 0)
 
@@ -294,6 +313,13 @@ export function EventTable(props: EventTableProps) {
             }
             const row = rows[item.eventIndex]
             if (!row) return null
+            if (passing) {
+              return (
+                <div key={virtual.key} className="al-row al-row--passing" {...rowProps}>
+                  <div className="al-cell al-cell--full" role="gridcell" aria-colspan={visibleIds.length} />
+                </div>
+              )
+            }
             return (
               <div key={virtual.key} className="al-row" onClick={() => onOpen(item.eventIndex)} {...rowProps}>
                 {row.getVisibleCells().map((cell) => (

@@ -182,16 +182,17 @@ export const defaultMessages: AuditLogMessages = {
 
 /** Merge a host's partial messages over the defaults, one level deep. */
 export function mergeMessages(partial?: DeepPartial<AuditLogMessages>): AuditLogMessages {
-  if (!partial) return defaultMessages
-  const merged = { ...defaultMessages } as Record<string, unknown>
-  for (const [key, value] of Object.entries(partial)) {
-    const base = (defaultMessages as unknown as Record<string, unknown>)[key]
-    merged[key] =
-      value && typeof value === 'object' && typeof base === 'object' && !Array.isArray(value)
-        ? { ...(base as object), ...(value as object) }
-        : value
-  }
-  return merged as unknown as AuditLogMessages
+  return partial ? (merge(defaultMessages, partial) as AuditLogMessages) : defaultMessages
+}
+
+/** Overrides win at every depth; what they leave out keeps its default (functions are leaves). */
+function merge(base: unknown, override: unknown): unknown {
+  const isRecord = (value: unknown): value is Record<string, unknown> =>
+    typeof value === 'object' && value !== null && !Array.isArray(value)
+  if (!isRecord(base) || !isRecord(override)) return override === undefined ? base : override
+  const merged: Record<string, unknown> = { ...base }
+  for (const [key, value] of Object.entries(override)) merged[key] = merge(base[key], value)
+  return merged
 }
 
 export type DeepPartial<T> = {

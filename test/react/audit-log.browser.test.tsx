@@ -44,6 +44,26 @@ describe('<AuditLog> in Chromium', () => {
     expect(rows().length).toBeLessThan(40)
   })
 
+  it('draws rows flung past (more than a screen in one frame) as placeholders, and in full once scrolling stops', async () => {
+    const events = plainEvents(20_000)
+    const { container } = renderLog(events)
+    await screen.findByRole('grid')
+    const body = container.querySelector<HTMLElement>('.al-grid__body')!
+    const passing = () => body.querySelectorAll('.al-row--passing').length
+    expect(passing()).toBe(0)
+    body.scrollTop = 10_000 * 52
+    await waitFor(() => expect(body.querySelector('[aria-rowindex="10002"]')).not.toBeNull())
+    expect(passing()).toBeGreaterThan(5)
+    expect(body.querySelector('[aria-rowindex="10002"]')!.textContent).toBe('')
+    // 150 ms after the last scroll event the virtualizer stops "scrolling": every row in full.
+    await waitFor(() => expect(passing()).toBe(0), { timeout: 2000 })
+    expect(body.querySelector('[aria-rowindex="10002"]')!.textContent).toContain(String(events[10_000]!.action))
+    // A short scroll (a few rows, as when reading) never shows placeholders.
+    body.scrollTop += 3 * 52
+    await waitFor(() => expect(body.querySelector('[aria-rowindex="10020"]')).not.toBeNull())
+    expect(passing()).toBe(0)
+  })
+
   it('moves the focused row with the keyboard, opens it with Enter, and returns focus on Escape', async () => {
     const events = Array.from(
       { length: 30 },
@@ -167,12 +187,20 @@ describe('<AuditLog> in Chromium', () => {
     const body = container.querySelector<HTMLElement>('.al-grid__body')!
     body.scrollTop = 100 * 52
     await waitFor(() => expect(body.querySelector('[aria-rowindex="102"]')).not.toBeNull())
+    // That jump drew rows as placeholders; read once they are drawn in full.
+    await waitFor(() => expect(body.querySelector('.al-row--passing')).toBeNull())
     const topRowText = () => {
       const top = body.getBoundingClientRect().top
       const rows = [...body.querySelectorAll<HTMLElement>('[role="row"]')]
-      return rows.find((row) => Math.abs(row.getBoundingClientRect().top - top) < 26)?.textContent
+      const row = rows.find((candidate) => Math.abs(candidate.getBoundingClientRect().top - top) < 26)
+      // Time, actor and action: the badge may move on from Checking meanwhile.
+      return [...(row?.querySelectorAll('[role="gridcell"]') ?? [])]
+        .slice(0, 3)
+        .map((cell) => cell.textContent)
+        .join(' | ')
     }
     const reading = topRowText()
+    expect(reading).toMatch(/user\.\w+|\w+\.\w+/)
     // Three new events arrive, with a seq gap between them and the old head (a gap row too).
     const head = Number(events[0]!.seq)
     events.unshift(...plainEvents(head + 5).slice(0, 3))
@@ -180,5 +208,28 @@ describe('<AuditLog> in Chromium', () => {
     await waitFor(() => expect(topRowText()).toBe(reading))
     await userEvent.click(screen.getByRole('button', { name: '3 new events' }))
     await waitFor(() => expect(body.scrollTop).toBe(0))
+  })
+
+  it('passes the verification options on: a worker that may not start is reported, and badges still verify', async () => {
+    const told: string[] = []
+    const { client } = fakeClient({ events: [ledger.sign(apiEvent({ id: 'aevt_csp' })) as unknown as AuditEvent] })
+    render(
+      <AuditLogProvider
+        client={client}
+        trustedKeys={[ledger.publicKey]}
+        verification={{
+          worker: () => {
+            throw new DOMException('worker-src blocked by the Content-Security-Policy', 'SecurityError')
+          },
+          onWorkerUnavailable: (error) => told.push(error.message),
+        }}
+      >
+        <div style={{ height: 400, width: 1000 }}>
+          <AuditLog />
+        </div>
+      </AuditLogProvider>,
+    )
+    await waitFor(() => expect(screen.getByText('Verified')).toBeInTheDocument())
+    expect(told).toEqual([expect.stringContaining('Content-Security-Policy')])
   })
 })

@@ -49,6 +49,24 @@ describe('<VerifyBadge>', () => {
     expect(badge.textContent).toContain(badge.getAttribute('title'))
   })
 
+  it('takes a translated word while keeping the default explanation it was not given', async () => {
+    const { client } = fakeClient({ events: [] })
+    render(
+      <AuditLogProvider
+        client={client}
+        trustedKeys={[ledger.publicKey]}
+        messages={{ badge: { verified: { word: 'Geprüft' } } }}
+      >
+        <VerifyBadge event={signed({ id: 'aevt_de' })} />
+      </AuditLogProvider>,
+    )
+    await waitFor(() => expect(screen.getByText('Geprüft')).toBeInTheDocument())
+    expect(screen.getByText('Geprüft').closest('.al-badge')).toHaveAttribute(
+      'title',
+      'Signed by a pinned key; the content is exactly what was signed.',
+    )
+  })
+
   it('says "Unpinned key" when no key is pinned', async () => {
     const { client } = fakeClient({ events: [], keys: [] })
     render(
