@@ -31,6 +31,7 @@ const figures = {
   export_1m_rss_growth_mb: ledger.export_1m_rss_growth_mb,
   bundle_react_gzip_kb: size['auditlens']!.gzip_kb,
   bundle_core_gzip_kb: size['auditlens/core']!.gzip_kb,
+  bundle_worker_gzip_kb: size['verify worker']!.gzip_kb,
 }
 if (values.json) console.log(JSON.stringify(figures))
 else for (const [key, value] of Object.entries(figures)) console.log(`${key.padEnd(28)} ${value}`)
