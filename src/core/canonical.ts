@@ -176,6 +176,10 @@ function writeString(value: string, path: Path): string {
 const MAX_DEPTH = 256
 
 function writeCanonical(value: unknown, path: Path): string {
+  if (path.length > MAX_DEPTH) {
+    const where = pathText(path)
+    malformed('invalid-field', where, `${where} is nested deeper than ${MAX_DEPTH} levels (or contains a cycle)`)
+  }
   switch (typeof value) {
     case 'string':
       return writeString(value, path)
@@ -198,10 +202,6 @@ function writeCanonical(value: unknown, path: Path): string {
     case 'object': {
       if (value === null) return 'null'
       if (value instanceof LosslessNumber) return value.text
-      if (path.length > MAX_DEPTH) {
-        const where = pathText(path)
-        malformed('invalid-field', where, `${where} is nested deeper than ${MAX_DEPTH} levels (or contains a cycle)`)
-      }
       if (Array.isArray(value)) {
         let out = '['
         for (let i = 0; i < value.length; i++) {

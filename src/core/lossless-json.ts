@@ -162,9 +162,10 @@ class Parser {
       if (Object.prototype.hasOwnProperty.call(result, key)) {
         if (this.rejectDuplicates) this.fail(`Duplicate key ${JSON.stringify(key)}`, keyAt)
       }
-      // A "__proto__" key must stay data, never set the prototype: defined, not assigned.
-      // Only that key needs it, and plain assignment is several times faster.
-      if (key === '__proto__') {
+      // A key the prototype already has ("__proto__", "toString") must become an own data
+      // member, never call an inherited setter or hit a frozen built-in: defined, not assigned.
+      // Other keys are assigned, which is several times faster.
+      if (key in result) {
         Object.defineProperty(result, key, { value, enumerable: true, writable: true, configurable: true })
       } else result[key] = value
       this.skipWhitespace()

@@ -64,8 +64,11 @@ export function startWorkerPool(
   trustedKeys: KeyRing,
   pieces: Pick<Parameters<typeof createWorkerPool>[0], 'json' | 'checkHere'>,
 ): WorkerPool {
+  const count = options.workerCount ?? defaultWorkerCount()
+  // Zero workers would verify nothing: refused, so the verifier says so and works on this thread.
+  if (!(count >= 1)) throw new TypeError(`workerCount must be at least 1; got ${count}`)
   return createWorkerPool({
-    count: options.workerCount ?? defaultWorkerCount(),
+    count: Math.floor(count),
     createWorker: typeof options.worker === 'function' ? options.worker : defaultCreateWorker,
     trustedKeys,
     crypto: (options.crypto as WorkerCrypto | undefined) ?? 'auto',
@@ -94,7 +97,10 @@ const LOCAL = 2
  */
 function transport(value: unknown, depth: number, lossless: typeof LosslessNumber): number {
   if (value === null || typeof value === 'string' || typeof value === 'boolean') return CLONE
-  if (typeof value === 'number') return Number.isFinite(value) ? CLONE : LOCAL
+  // Non-finite numbers and integers beyond 2^53 are malformed where they are; written as text
+  // they would come back as exact digits and be judged differently.
+  if (typeof value === 'number')
+    return Number.isFinite(value) && !(Number.isInteger(value) && !Number.isSafeInteger(value)) ? CLONE : LOCAL
   if (typeof value !== 'object' || depth > 64) return LOCAL
   if (value instanceof lossless) return TEXT
   let kind = CLONE
@@ -114,13 +120,17 @@ function transport(value: unknown, depth: number, lossless: typeof LosslessNumbe
 }
 
 interface Pending {
+  worker: Worker
   resolve(results: VerificationResult[]): void
   reject(error: Error): void
 }
 
 /**
- * Start `count` workers. Throws {@link WorkerUnavailableError} when none can be constructed;
- * a failure after that rejects the batches in flight with the same error.
+ * Start `count` workers. Throws {@link WorkerUnavailableError} when none can be constructed.
+ * A worker that fails later (its script, or the thread) breaks the pool: every batch in flight
+ * rejects with that error, and so does every later call, for the verifier to go on without it.
+ * A batch the worker could not take or check (a message it cannot clone, a `failed` reply) is
+ * checked on this thread instead, and the pool carries on.
  */
 export function createWorkerPool(options: {
   count: number
@@ -132,7 +142,7 @@ export function createWorkerPool(options: {
    * anyway: imported here they would make bundlers split them into a chunk shared with this one.
    */
   json: { LosslessNumber: typeof LosslessNumber; stringify: (value: unknown) => string }
-  /** Verification on this thread, for events that cannot travel. */
+  /** Verification on this thread, for events that cannot travel or batches a worker could not check. */
   checkHere: (events: readonly unknown[]) => Promise<VerificationResult[]>
 }): WorkerPool {
   const pending = new Map<number, Pending>()
@@ -140,13 +150,17 @@ export function createWorkerPool(options: {
   let nextId = 1
   let broken: WorkerUnavailableError | null = null
 
-  const fail = (reason: string) => {
-    broken ??= new WorkerUnavailableError(`the verification worker stopped: ${reason}`)
+  const settle = (id: number) => {
+    const waiting = pending.get(id)
+    if (!waiting) return undefined
+    pending.delete(id)
+    if (load.has(waiting.worker)) load.set(waiting.worker, load.get(waiting.worker)! - 1)
+    return waiting
+  }
+  const stop = (error: WorkerUnavailableError) => {
+    broken ??= error
     for (const { reject } of pending.values()) reject(broken)
     pending.clear()
-    dispose()
-  }
-  const dispose = () => {
     for (const worker of load.keys()) worker.terminate()
     load.clear()
   }
@@ -159,54 +173,76 @@ export function createWorkerPool(options: {
     }
     for (let i = 0; i < options.count; i++) {
       const worker = options.createWorker()
+      load.set(worker, 0)
       worker.addEventListener('message', (event: MessageEvent<WorkerReply>) => {
         const reply = event.data
-        const waiting = pending.get(reply.id)
+        const waiting = settle(reply.id)
         if (!waiting) return
-        pending.delete(reply.id)
-        load.set(worker, (load.get(worker) ?? 1) - 1)
         if (reply.type === 'results') waiting.resolve(reply.results)
-        else waiting.reject(new WorkerUnavailableError(reply.message))
+        else waiting.reject(new Error(reply.message))
       })
       worker.addEventListener('error', (event) => {
         event.preventDefault()
-        fail(event.message || 'it could not be loaded')
+        stop(
+          new WorkerUnavailableError(`the verification worker stopped: ${event.message || 'it could not be loaded'}`),
+        )
       })
-      worker.addEventListener('messageerror', () => fail('a message could not be read'))
+      worker.addEventListener('messageerror', () =>
+        stop(new WorkerUnavailableError('the verification worker stopped: a message could not be read')),
+      )
       worker.postMessage(configure)
-      load.set(worker, 0)
     }
   } catch (error) {
-    dispose()
-    throw new WorkerUnavailableError(`no verification worker could be started: ${String(error)}`)
+    stop(new WorkerUnavailableError(`no verification worker could be started: ${String(error)}`))
+    throw broken
+  }
+
+  /** One batch on the least busy worker; rejects with a plain Error when only this batch failed. */
+  function send(wire: WireEvent[]): Promise<VerificationResult[]> {
+    let target: Worker | undefined
+    for (const [worker, busy] of load) if (!target || busy < load.get(target)!) target = worker
+    const id = nextId++
+    const done = new Promise<VerificationResult[]>((resolve, reject) =>
+      pending.set(id, { worker: target!, resolve, reject }),
+    )
+    load.set(target!, load.get(target!)! + 1)
+    try {
+      target!.postMessage({ type: 'verify', id, events: wire } satisfies WorkerRequest)
+    } catch (error) {
+      settle(id)?.reject(error as Error) // not cloneable after all (a Proxy, say)
+    }
+    return done
   }
 
   return {
     capacity: 2 * options.count,
-    verify(events) {
-      if (broken) return Promise.reject(broken)
-      const wire: WireEvent[] = []
-      const stayed: unknown[] = []
+    async verify(events) {
+      if (broken) throw broken
       const kinds = events.map((event) => transport(event, 0, options.json.LosslessNumber))
+      const wire: WireEvent[] = []
+      const travelled: unknown[] = []
+      const stayed: unknown[] = []
       events.forEach((event, index) => {
         const kind = kinds[index]
         if (kind === LOCAL) stayed.push(event)
-        else wire.push(kind === CLONE ? { value: event } : { text: options.json.stringify(event) })
+        else {
+          travelled.push(event)
+          wire.push(kind === CLONE ? { value: event } : { text: options.json.stringify(event) })
+        }
       })
-      // The least busy worker takes the batch.
-      let target: Worker | undefined
-      for (const [worker, busy] of load) if (!target || busy < load.get(target)!) target = worker
-      const id = nextId++
-      const done = new Promise<VerificationResult[]>((resolve, reject) => pending.set(id, { resolve, reject }))
-      load.set(target!, load.get(target!)! + 1)
-      target!.postMessage({ type: 'verify', id, events: wire } satisfies WorkerRequest)
-      return done.then(async (results) => {
-        const here = stayed.length > 0 ? await options.checkHere(stayed) : []
-        let fromWorker = 0
-        let fromHere = 0
-        return kinds.map((kind) => (kind === LOCAL ? here[fromHere++]! : results[fromWorker++]!))
-      })
+      const [fromWorker, here] = await Promise.all([
+        wire.length === 0
+          ? []
+          : send(wire).catch((error: Error) => {
+              if (error instanceof WorkerUnavailableError) throw error
+              return options.checkHere(travelled) // only this batch failed there
+            }),
+        stayed.length > 0 ? options.checkHere(stayed) : [],
+      ])
+      let w = 0
+      let h = 0
+      return kinds.map((kind) => (kind === LOCAL ? here[h++]! : fromWorker[w++]!))
     },
-    dispose,
+    dispose: () => stop(new WorkerUnavailableError('the verifier was disposed')),
   }
 }

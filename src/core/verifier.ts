@@ -83,13 +83,14 @@ export function createVerifier(options: VerifierOptions = {}): Verifier {
   const batchSize = options.batchSize ?? 64
   const maxQueued = options.maxQueued ?? 256
   const yieldToHost = options.yieldToHost ?? macrotask
-  const localOptions = { trustedKeys: ring, ...(options.crypto ? { crypto: options.crypto } : {}) }
+  const localOptions = { trustedKeys: ring, crypto: options.crypto }
   const results = new Map<string, VerificationResult>()
   /** Insertion order = request order; the newest are taken first. */
   const queue = new Map<string, VerifiableEvent>()
   const inflight = new Set<string>()
   const listeners = new Set<() => void>()
-  let running: Promise<void> | null = null
+  /** The lanes verifying now: each takes a batch at a time until the queue is empty. */
+  const lanes = new Set<Promise<void>>()
   let disposed = false
 
   /** `undefined` until the first batch; `null` once workers are off or unusable. */
@@ -98,8 +99,12 @@ export function createVerifier(options: VerifierOptions = {}): Verifier {
   const giveUpOnWorkers = (error: Error) => {
     pool?.dispose()
     pool = null
-    if (options.onWorkerUnavailable) options.onWorkerUnavailable(error)
-    else console.warn(`auditlens: verifying on the main thread, because ${error.message}`)
+    try {
+      if (options.onWorkerUnavailable) options.onWorkerUnavailable(error)
+      else console.warn(`auditlens: verifying on the main thread: ${error.message}`)
+    } catch (thrown) {
+      console.error(thrown) // the host's callback failed; verification goes on regardless
+    }
   }
   let starting: Promise<WorkerPool | null> | undefined
   function currentPool(): Promise<WorkerPool | null> {
@@ -112,6 +117,7 @@ export function createVerifier(options: VerifierOptions = {}): Verifier {
               json: { LosslessNumber, stringify: stringifyAuditJson },
               checkHere: (events) => verifyEvents(events, localOptions),
             })
+        pump() // room for a lane per batch the workers can take
         return pool
       })
       .catch((error: Error) => {
@@ -136,27 +142,39 @@ export function createVerifier(options: VerifierOptions = {}): Verifier {
     return checked
   }
 
+  /** Workers are kept busy with a couple of batches each; the main thread takes one at a time. */
+  const laneLimit = () => (pool ? pool.capacity : 1)
+
   async function lane(): Promise<void> {
-    while (queue.size > 0 && !disposed) {
+    // Start after this task, so the requests of one render are ordered together first.
+    await Promise.resolve()
+    while (queue.size > 0 && !disposed && lanes.size <= laneLimit()) {
       const batch = [...queue].slice(-batchSize)
       for (const [key] of batch) {
         queue.delete(key)
         inflight.add(key)
       }
-      const checked = await verifyBatch(batch.map(([, event]) => event))
-      if (disposed) return
-      batch.forEach(([key], i) => {
-        results.set(key, checked[i]!)
-        inflight.delete(key)
-      })
+      try {
+        const checked = await verifyBatch(batch.map(([, event]) => event))
+        batch.forEach(([key], i) => results.set(key, checked[i]!)) // after dispose() nobody listens
+      } finally {
+        for (const [key] of batch) inflight.delete(key)
+      }
       for (const listener of [...listeners]) listener()
+      pump() // the workers may be up now, with room for more lanes
     }
   }
 
-  /** Workers are kept busy with a couple of batches each; the main thread takes one at a time. */
-  async function drain(): Promise<void> {
-    const lanes = (await currentPool())?.capacity ?? 1
-    await Promise.all(Array.from({ length: lanes }, lane))
+  function pump(): void {
+    while (!disposed && queue.size > 0 && lanes.size < laneLimit()) {
+      const running: Promise<void> = lane()
+        .catch((error: unknown) => console.error(error))
+        .finally(() => {
+          lanes.delete(running)
+          pump()
+        })
+      lanes.add(running)
+    }
   }
 
   return {
@@ -170,21 +188,14 @@ export function createVerifier(options: VerifierOptions = {}): Verifier {
       }
       // Rows flung past long ago are not worth checking before they are seen again.
       while (queue.size > maxQueued) queue.delete(queue.keys().next().value!)
-      if (queue.size > 0 && !running && !disposed) {
-        // Start after this task, so the requests of one render are ordered together first.
-        running = Promise.resolve()
-          .then(drain)
-          .finally(() => {
-            running = null
-          })
-      }
+      pump()
     },
     subscribe(listener) {
       listeners.add(listener)
       return () => listeners.delete(listener)
     },
     async idle() {
-      while (running) await running
+      while (lanes.size > 0) await Promise.all(lanes)
     },
     get runsOn() {
       return pool === null ? 'main-thread' : 'worker'
@@ -192,6 +203,7 @@ export function createVerifier(options: VerifierOptions = {}): Verifier {
     dispose() {
       disposed = true
       pool?.dispose()
+      pool = null
       queue.clear()
       listeners.clear()
     },

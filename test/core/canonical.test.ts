@@ -117,9 +117,32 @@ describe('canonicalJson', () => {
     ['invalid-string', 'metadata.\udc00', { metadata: { '\udc00': 1 } }],
     ['invalid-number', 'metadata.x', { metadata: { x: Number.POSITIVE_INFINITY } }],
     ['invalid-field', 'targets[1]', { targets: [{ type: 't', id: '1' }, undefined] }],
+    [
+      'invalid-string',
+      'targets[2].id',
+      {
+        targets: [
+          { type: 't', id: '1' },
+          { type: 't', id: '2' },
+          { type: 't', id: '\udfff' },
+        ],
+      },
+    ],
+    ['invalid-number', 'metadata.list[0].n', { metadata: { list: [{ n: Number.NaN }] } }],
   ])('reports %s at %s', (reason, path, overrides) => {
     const result = canonicalize(apiEvent(overrides))
     expect(result).toMatchObject({ ok: false, error: { reason, path } })
+  })
+
+  it('accepts nesting 256 levels below the signed object and refuses any value one level deeper', () => {
+    const nested = (levels: number, leaf: unknown): unknown => (levels === 0 ? leaf : [nested(levels - 1, leaf)])
+    // metadata.x is level 2: 254 arrays below it put the leaf at level 256, 255 at level 257.
+    expect(canonicalize(apiEvent({ metadata: { x: nested(254, 1) } })).ok).toBe(true)
+    expect(canonicalize(apiEvent({ metadata: { x: nested(255, 1) } }))).toMatchObject({
+      ok: false,
+      error: { reason: 'invalid-field' },
+    })
+    expect(canonicalize(apiEvent({ metadata: { x: nested(255, 'a string leaf') } }))).toMatchObject({ ok: false })
   })
 
   it('reports a non-object event as malformed', () => {

@@ -33,6 +33,24 @@ describe('parseAuditJson', () => {
     expect(parseAuditJson('"\\ud800"')).toBe('\ud800')
   })
 
+  it('makes keys the prototype already has (toString, constructor) own data members, even with a setter on Object.prototype', () => {
+    let setterCalls = 0
+    Object.defineProperty(Object.prototype, 'auditlensTrap', {
+      configurable: true,
+      set() {
+        setterCalls++
+      },
+    })
+    try {
+      const value = parseAuditJson('{"toString":"x","constructor":1,"auditlensTrap":2}') as Record<string, unknown>
+      expect(Object.keys(value)).toEqual(['toString', 'constructor', 'auditlensTrap'])
+      expect([value.toString, value.constructor, value.auditlensTrap]).toEqual(['x', 1, 2])
+      expect(setterCalls).toBe(0)
+    } finally {
+      delete (Object.prototype as Record<string, unknown>).auditlensTrap
+    }
+  })
+
   it('treats __proto__ as an ordinary key, never as a prototype', () => {
     const value = parseAuditJson('{"__proto__":{"polluted":true}}') as Record<string, unknown>
     expect(Object.getPrototypeOf(value)).toBe(Object.prototype)

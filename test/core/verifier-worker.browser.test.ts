@@ -5,12 +5,55 @@
  */
 import { describe, expect, it } from 'vitest'
 import { createVerifier, parseAuditJson, verifyEvents, type VerificationResult } from '../../src/core/index.js'
+import { defaultCreateWorker } from '../../src/core/verifier-worker-pool.js'
 import { apiEvent, createSigner, seedFrom, VECTOR_SEED } from '../support/signing.js'
 
 const ledger = createSigner(VECTOR_SEED)
 const stranger = createSigner(seedFrom(7), 'key_stranger')
 
 /** Every outcome, and numbers only exact text can carry (1.10, a seq beyond 2^53). */
+/** The shipped worker, counting the events that really reach it. */
+function countingWorker() {
+  const seen = { events: 0 }
+  const create = () => {
+    const worker = defaultCreateWorker()
+    const post = worker.postMessage.bind(worker)
+    worker.postMessage = (message: { type: string; events?: unknown[] }) => {
+      if (message.type === 'verify') seen.events += message.events!.length
+      post(message)
+    }
+    return worker
+  }
+  return { seen, create }
+}
+
+/** A worker from a script of our own, to make the pool's failure paths happen for real. */
+const scriptedWorker = (onVerify: string) => () =>
+  new Worker(
+    URL.createObjectURL(
+      new Blob([`onmessage = ({ data }) => { if (data.type === 'verify') { ${onVerify} } }`], {
+        type: 'text/javascript',
+      }),
+    ),
+  )
+
+/** Data that cloning or text could change, each next to a valid signature. */
+function trickyEvents(): Record<string, unknown>[] {
+  const exact = (overrides: Record<string, unknown>) => ledger.sign(apiEvent(overrides))
+  const protoKey = parseAuditJson('{"__proto__": {"polluted": true}, "plain": 1}') as Record<string, unknown>
+  return [
+    exact({ id: 'aevt_negzero', metadata: { delta: -0 } }),
+    exact({ id: 'aevt_undef', context: { ip: undefined, location: 'Berlin' } }),
+    exact({ id: 'aevt_proto', metadata: protoKey }),
+    { ...exact({ id: 'aevt_lone' }), action: 'user.\ud800' },
+    // A plain integer beyond 2^53 is malformed; next to a LosslessNumber it must stay so.
+    {
+      ...exact({ id: 'aevt_unsafe' }),
+      metadata: { big: 2 ** 60, exact: parseAuditJson('1.10') },
+    },
+  ]
+}
+
 function mixedEvents(): Record<string, unknown>[] {
   const exact = parseAuditJson(
     JSON.stringify(apiEvent({ id: 'aevt_exact' })).replace('"seq":42', '"seq":9007199254740993') + '',
@@ -52,6 +95,23 @@ describe('createVerifier in Chromium', () => {
     verifier.dispose()
   })
 
+  it('gives the main thread’s answers for data cloning or JSON text could change, sending only what travels intact', async () => {
+    const events = trickyEvents()
+    const { seen, create } = countingWorker()
+    const verifier = createVerifier({ trustedKeys: [ledger.publicKey], worker: create })
+    const fromWorker = await verifyAll(verifier, events)
+    expect(fromWorker).toEqual(await verifyEvents(events, { trustedKeys: [ledger.publicKey] }))
+    expect(fromWorker.map((result) => result?.status)).toEqual([
+      'verified',
+      'verified',
+      'verified',
+      'malformed',
+      'malformed',
+    ])
+    expect(seen.events).toBe(4) // the plain 2^60 stays on this thread
+    verifier.dispose()
+  })
+
   it('verifies 2,000 distinct events through the worker without losing one', async () => {
     const events = Array.from({ length: 2000 }, (_, i) => ledger.sign(apiEvent({ id: `aevt_${i}`, seq: i + 1 })))
     const verifier = createVerifier({ trustedKeys: [ledger.publicKey], maxQueued: 2000 })
@@ -90,5 +150,73 @@ describe('createVerifier in Chromium', () => {
     expect(verifier.runsOn).toBe('main-thread')
     expect(told.map((error) => error.message)).toEqual([expect.stringContaining('Content-Security-Policy')])
     verifier.dispose()
+  })
+
+  it('checks a batch here when a worker answers that it could not, and keeps the workers', async () => {
+    const told: Error[] = []
+    const verifier = createVerifier({
+      trustedKeys: [ledger.publicKey],
+      worker: scriptedWorker("postMessage({ type: 'failed', id: data.id, message: 'no Ed25519 here' })"),
+      onWorkerUnavailable: (error) => told.push(error),
+    })
+    const events = mixedEvents()
+    expect(await verifyAll(verifier, events)).toEqual(await verifyEvents(events, { trustedKeys: [ledger.publicKey] }))
+    expect(verifier.runsOn).toBe('worker')
+    expect(told).toEqual([])
+    verifier.dispose()
+  })
+
+  it('re-checks every batch in flight on the main thread when workers die mid-way, with several lanes busy', async () => {
+    const told: Error[] = []
+    const events = Array.from({ length: 300 }, (_, i) => ledger.sign(apiEvent({ id: `aevt_d${i}`, seq: i + 1 })))
+    const verifier = createVerifier({
+      trustedKeys: [ledger.publicKey],
+      maxQueued: 300,
+      workerCount: 2,
+      worker: scriptedWorker("setTimeout(() => { throw new Error('worker crashed') }, 20)"),
+      onWorkerUnavailable: (error) => told.push(error),
+    })
+    const results = await verifyAll(verifier, events)
+    expect(results.filter((result) => result?.status === 'verified')).toHaveLength(300)
+    expect(verifier.runsOn).toBe('main-thread')
+    expect(told).toHaveLength(1)
+    expect(told[0]!.message).toContain('worker crashed')
+  })
+
+  it('goes on verifying when the onWorkerUnavailable callback itself throws', async () => {
+    const verifier = createVerifier({
+      trustedKeys: [ledger.publicKey],
+      worker: () => {
+        throw new Error('no workers')
+      },
+      onWorkerUnavailable: () => {
+        throw new Error('the host’s reporting is broken too')
+      },
+    })
+    const [result] = await verifyAll(verifier, [ledger.sign(apiEvent())])
+    expect(result?.status).toBe('verified')
+  })
+
+  it('settles idle() when disposed with batches in flight, and reports the main thread afterwards', async () => {
+    const events = Array.from({ length: 200 }, (_, i) => ledger.sign(apiEvent({ id: `aevt_x${i}`, seq: i + 1 })))
+    const verifier = createVerifier({ trustedKeys: [ledger.publicKey], maxQueued: 200 })
+    verifier.request(events)
+    await new Promise((resolve) => setTimeout(resolve, 30))
+    verifier.dispose()
+    await verifier.idle()
+    expect(verifier.runsOn).toBe('main-thread')
+  })
+
+  it('says a worker count that could never verify anything is wrong, and verifies on the main thread', async () => {
+    const told: Error[] = []
+    const verifier = createVerifier({
+      trustedKeys: [ledger.publicKey],
+      workerCount: 0,
+      onWorkerUnavailable: (error) => told.push(error),
+    })
+    const [result] = await verifyAll(verifier, [ledger.sign(apiEvent())])
+    expect(result?.status).toBe('verified')
+    expect(verifier.runsOn).toBe('main-thread')
+    expect(told.map((error) => error.message)).toEqual(['workerCount must be at least 1; got 0'])
   })
 })
