@@ -123,7 +123,14 @@ export function AuditLogProvider(props: AuditLogProviderProps) {
   const [verifier, setVerifier] = useState<Verifier | null>(null)
   useEffect(() => {
     if (!keyRing) return
-    const created = createVerifier({ ...verification.current, trustedKeys: keyRing })
+    const created = createVerifier({
+      ...verification.current,
+      trustedKeys: keyRing,
+      // The newest callback is told, not the one given when this verifier was made.
+      ...(verification.current?.onWorkerUnavailable
+        ? { onWorkerUnavailable: (error: Error) => verification.current?.onWorkerUnavailable?.(error) }
+        : {}),
+    })
     setVerifier(created)
     return () => {
       created.dispose()

@@ -41,9 +41,10 @@ describe('toNodeHandler', () => {
     expect(url).toBe(`${base}/api/audit/keys`)
   })
 
-  it('takes the scheme and host from a trusted TLS-terminating proxy (first value of each)', async () => {
+  it('takes the scheme and host from a trusted TLS-terminating proxy: the last value of each, which it added', async () => {
     const base = await mounted({ trustForwardedHeaders: true })
-    const headers = { 'x-forwarded-proto': 'https, http', 'x-forwarded-host': 'audit.example.com, internal:8080' }
+    // The client sent the first values; the proxy appended its own.
+    const headers = { 'x-forwarded-proto': 'http, https', 'x-forwarded-host': 'evil.example, audit.example.com' }
     const { url } = (await (await fetch(`${base}/api/audit/keys`, { headers })).json()) as { url: string }
     expect(url).toBe('https://audit.example.com/api/audit/keys')
   })
@@ -62,5 +63,27 @@ describe('toNodeHandler', () => {
       req.end()
     })
     expect(new URL((JSON.parse(response) as { url: string }).url).host).toBe(`127.0.0.1:${port}`)
+  })
+
+  it('answers 400 for a Host (or trusted X-Forwarded-Host) that would reshape the URL', async () => {
+    const base = await mounted({ trustForwardedHeaders: true })
+    const { port } = new URL(base)
+    const status = (headers: Record<string, string>) =>
+      new Promise<{ status: number; body: string }>((resolve, reject) => {
+        const req = send({ host: '127.0.0.1', port, path: '/api/audit/keys', headers }, (res) => {
+          let body = ''
+          res.on('data', (chunk) => (body += chunk))
+          res.on('end', () => resolve({ status: res.statusCode!, body }))
+        })
+        req.on('error', reject)
+        req.end()
+      })
+    for (const host of ['x/api/audit/exports?', 'user@evil.example', 'a b']) {
+      const answer = await status({ host })
+      expect(answer.status, host).toBe(400)
+      expect(JSON.parse(answer.body)).toMatchObject({ error: 'invalid_request' })
+      expect((await status({ host: '127.0.0.1', 'x-forwarded-host': host })).status, host).toBe(400)
+    }
+    expect((await status({ host: `127.0.0.1:${port}` })).status).toBe(200)
   })
 })

@@ -6,7 +6,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
-import { errorResponse, HttpError } from './http-error.js'
+import { badRequest, errorResponse, HttpError } from './http-error.js'
 
 /** A fetch-style handler: the shape Next.js route handlers, Hono, Bun and Deno use. */
 export type FetchHandler = (request: Request) => Response | Promise<Response>
@@ -19,7 +19,8 @@ export interface NodeHandlerOptions {
   /**
    * Behind a TLS-terminating load balancer or reverse proxy, take the scheme and host from its
    * `X-Forwarded-Proto` / `X-Forwarded-Host` headers (default `false`: from the socket and
-   * `Host`). Turn it on only when such a proxy sets them, since a client can send them too.
+   * `Host`). Turn it on only when such a proxy sets both (the last value of each is used, the
+   * one the nearest proxy added), since a client can send them too.
    * The token proxy builds download links from the request's origin, so an https page
    * behind one needs this to get https links.
    */
@@ -45,16 +46,23 @@ export function toNodeHandler(handler: FetchHandler, options: NodeHandlerOptions
   }
 }
 
-/** The first value of a possibly repeated, possibly comma-separated header. */
-function firstValue(header: string | string[] | undefined): string | undefined {
-  const value = Array.isArray(header) ? header[0] : header
-  return value?.split(',')[0]?.trim() || undefined
+/**
+ * The last value of a possibly repeated, comma-separated header: the one the nearest proxy
+ * added. A proxy that appends to what the client sent leaves the client's values in front.
+ */
+function lastValue(header: string | string[] | undefined): string | undefined {
+  const value = Array.isArray(header) ? header.at(-1) : header
+  return value?.split(',').at(-1)?.trim() || undefined
 }
 
+/** A host name, IPv4 or bracketed IPv6 address, with an optional port: nothing that could reshape the URL. */
+const HOST = /^(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+)(?::\d{1,5})?$/
+
 function toRequest(req: IncomingMessage, signal: AbortSignal, bodyLimit: number, trustForwarded: boolean): Request {
-  const forwardedProto = trustForwarded ? firstValue(req.headers['x-forwarded-proto'])?.toLowerCase() : undefined
+  const forwardedProto = trustForwarded ? lastValue(req.headers['x-forwarded-proto'])?.toLowerCase() : undefined
   const host =
-    (trustForwarded ? firstValue(req.headers['x-forwarded-host']) : undefined) ?? req.headers.host ?? 'localhost'
+    (trustForwarded ? lastValue(req.headers['x-forwarded-host']) : undefined) ?? req.headers.host ?? 'localhost'
+  if (!HOST.test(host)) throw badRequest('The Host header is not a host name with an optional port.')
   const protocol =
     forwardedProto === 'https' || forwardedProto === 'http'
       ? forwardedProto
