@@ -11,11 +11,13 @@ import { useVirtualizer } from '@tanstack/react-virtual'
 import {
   columnVisibilityFeature,
   createColumnHelper,
+  FlexRender,
   tableFeatures,
   useTable,
   type ColumnVisibilityState,
+  type Row,
 } from '@tanstack/react-table'
-import { useCallback, useEffect, useMemo, useRef, type ReactNode } from 'react'
+import { memo, useCallback, useEffect, useMemo, useRef, type ReactNode } from 'react'
 import type { AuditEvent, SeqGap, Verifier } from '../core/index.js'
 import { useAuditLogContext } from './context.js'
 import { formatEventTime } from './format.js'
@@ -47,6 +49,24 @@ function Badge({ event, verifier }: { event: AuditEvent; verifier: Verifier | nu
   const result = useVerification(verifier, event)
   return <VerifyBadgeView status={result?.status ?? 'checking'} />
 }
+
+/**
+ * A row's cells, re-rendered only when the row, the columns or their visibility change: every
+ * scroll frame re-renders the grid, and the rows still on screen need not follow. (Badges
+ * subscribe to the verifier themselves.)
+ */
+const RowCells = memo(function RowCells(props: {
+  row: Row<typeof features, AuditEvent>
+  /** Not read: a change of columns or of their visibility must render the cells again. */
+  columns: unknown
+  visible: string
+}) {
+  return props.row.getVisibleCells().map((cell) => (
+    <div className="al-cell" role="gridcell" key={cell.id}>
+      <FlexRender cell={cell} />
+    </div>
+  ))
+})
 
 const asText = (value: unknown) => (typeof value === 'string' ? value : value == null ? '' : String(value))
 
@@ -162,6 +182,7 @@ export function EventTable(props: EventTableProps) {
   })
   const rows = table.getRowModel().rows
   const visibleIds = table.getVisibleLeafColumns().map((c) => c.id)
+  const visibleKey = visibleIds.join()
   const template = visibleIds.map((id) => columns.find((c) => c.id === id)?.width ?? 'minmax(8rem, 1fr)').join(' ')
 
   // Stable callbacks: TanStack Virtual recomputes every row's offset (O(rows), 100,000 at a
@@ -322,11 +343,7 @@ export function EventTable(props: EventTableProps) {
             }
             return (
               <div key={virtual.key} className="al-row" onClick={() => onOpen(item.eventIndex)} {...rowProps}>
-                {row.getVisibleCells().map((cell) => (
-                  <div className="al-cell" role="gridcell" key={cell.id}>
-                    <table.FlexRender cell={cell} />
-                  </div>
-                ))}
+                <RowCells row={row} columns={columns} visible={visibleKey} />
               </div>
             )
           })}

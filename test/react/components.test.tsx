@@ -124,6 +124,33 @@ describe('<AuditLog>', () => {
     expect(within(grid).getAllByRole('row')[1]).toHaveAttribute('aria-rowindex', '2')
   })
 
+  it('adds host columns, replaces built-in ones by id, and re-renders every row when columns or their visibility change', async () => {
+    const fake = fakeClient({ events, keys: [ledger.publicKey] })
+    const seqColumn = { id: 'seq', header: 'Seq', cell: (event: AuditEvent) => `#${String(event.seq)}` }
+    const shout = { id: 'action', header: 'Action', cell: (event: AuditEvent) => String(event.action).toUpperCase() }
+    const view = (props: Parameters<typeof AuditLog>[0]) => (
+      <AuditLogProvider client={fake.client}>
+        <div style={{ height: 600 }}>
+          <AuditLog {...props} />
+        </div>
+      </AuditLogProvider>
+    )
+    const { rerender } = render(view({ columns: [seqColumn], columnVisibility: { actor: false } }))
+    const grid = await screen.findByRole('grid')
+    expect(
+      within(grid)
+        .getAllByRole('columnheader')
+        .map((header) => header.textContent),
+    ).toEqual(['Time', 'Action', 'Verification', 'Seq'])
+    expect(within(grid).getByText('#3')).toBeInTheDocument()
+    expect(within(grid).queryByText('<img src=x onerror=alert(1)>')).toBeNull()
+
+    rerender(view({ columns: [seqColumn, shout], columnVisibility: {} }))
+    await waitFor(() => expect(within(grid).getAllByText('INVOICE.PAID')).toHaveLength(2))
+    expect(within(grid).getByText('<img src=x onerror=alert(1)>')).toBeInTheDocument() // the actor column is back
+    expect(within(grid).queryByText('invoice.paid')).toBeNull()
+  })
+
   it('renders event text as text, never as HTML', async () => {
     const { container } = renderLog()
     await screen.findByText('<img src=x onerror=alert(1)>')
