@@ -18,20 +18,9 @@ import {
   type Row,
 } from '@tanstack/react-table'
 import { memo, useCallback, useEffect, useMemo, useRef, type ReactNode } from 'react'
-import type { AuditEvent, SeqGap, Verifier } from '../core/index.js'
+import type { AuditEvent, SeqGap } from '../core/index.js'
 import { useAuditLogContext } from './context.js'
-import { formatEventTime } from './format.js'
-import { useVerification } from './hooks.js'
-import { VerifyBadgeView } from './verify-badge.js'
-
-/** A column a host adds (or a built-in one it replaces, by id). */
-export interface AuditLogColumn {
-  id: string
-  header: ReactNode
-  cell: (event: AuditEvent) => ReactNode
-  /** CSS grid track, e.g. `minmax(8rem, 1fr)` or `120px` (default `minmax(8rem, 1fr)`). */
-  width?: string
-}
+import { builtInColumns, withHostColumns, type AuditLogColumn } from './event-columns.js'
 
 export type GridItem =
   { kind: 'event'; event: AuditEvent; eventIndex: number } | { kind: 'gap'; gap: SeqGap } | { kind: 'loader' }
@@ -40,15 +29,6 @@ const features = tableFeatures({ columnVisibilityFeature })
 /** One object, not a new `{}` each render, so the table's memoised column state holds across frames. */
 const ALL_VISIBLE: ColumnVisibilityState = {}
 const helper = createColumnHelper<typeof features, AuditEvent>()
-
-/**
- * A row's badge asks the verifier for its own event, so only rendered rows (plus overscan) are
- * verified; the requests of one render are queued together and checked newest first.
- */
-function Badge({ event, verifier }: { event: AuditEvent; verifier: Verifier | null }) {
-  const result = useVerification(verifier, event)
-  return <VerifyBadgeView status={result?.status ?? 'checking'} />
-}
 
 /**
  * A row's cells, re-rendered only when the row, the columns or their visibility change: every
@@ -67,14 +47,6 @@ const RowCells = memo(function RowCells(props: {
     </div>
   ))
 })
-
-const asText = (value: unknown) => (typeof value === 'string' ? value : value == null ? '' : String(value))
-
-/** The exact UTC instant for a tooltip; the raw text when it is not a valid time (a malformed event). */
-function exactInstant(value: unknown): string {
-  const ms = typeof value === 'string' ? Date.parse(value) : Number.NaN
-  return Number.isNaN(ms) ? asText(value) : new Date(ms).toISOString()
-}
 
 export interface EventTableProps {
   items: readonly GridItem[]
@@ -108,56 +80,10 @@ export function EventTable(props: EventTableProps) {
   const { messages, verifier, locale, timeZone } = useAuditLogContext('AuditLog')
   const rowHeight = density === 'compact' ? 36 : 52
 
-  const columns = useMemo(() => {
-    const builtIn: AuditLogColumn[] = [
-      {
-        id: 'time',
-        header: messages.columns.time,
-        width: 'minmax(7.5rem, 0.8fr)',
-        cell: (event) => (
-          <time dateTime={asText(event.occurred_at)} title={exactInstant(event.occurred_at)}>
-            {formatEventTime(asText(event.occurred_at), now, locale, timeZone)}
-          </time>
-        ),
-      },
-      {
-        id: 'actor',
-        header: messages.columns.actor,
-        width: 'minmax(10rem, 1.2fr)',
-        cell: (event) => (
-          <div className="al-stack">
-            <span className="al-truncate">{asText(event.actor?.name) || asText(event.actor?.id)}</span>
-            <span className="al-muted al-truncate">
-              {asText(event.actor?.id)}
-              {event.context && typeof event.context.location === 'string' ? ` · ${event.context.location}` : ''}
-            </span>
-          </div>
-        ),
-      },
-      {
-        id: 'action',
-        header: messages.columns.action,
-        width: 'minmax(10rem, 1.4fr)',
-        cell: (event) => (
-          <div className="al-stack">
-            <span className="al-mono al-truncate">{asText(event.action)}</span>
-            <span className="al-muted al-truncate">
-              {(event.targets ?? []).map((t) => asText(t.name) || `${asText(t.type)}:${asText(t.id)}`).join(', ')}
-            </span>
-          </div>
-        ),
-      },
-      {
-        id: 'verification',
-        header: messages.columns.verification,
-        width: '9.5rem',
-        cell: (event) => <Badge event={event} verifier={verifier} />,
-      },
-    ]
-    const extra = props.columns ?? []
-    const replaced = builtIn.map((column) => extra.find((c) => c.id === column.id) ?? column)
-    return [...replaced, ...extra.filter((c) => !builtIn.some((b) => b.id === c.id))]
-  }, [messages, verifier, now, locale, timeZone, props.columns])
+  const columns = useMemo(
+    () => withHostColumns(builtInColumns({ messages, verifier, now, locale, timeZone }), props.columns),
+    [messages, verifier, now, locale, timeZone, props.columns],
+  )
 
   const tableColumns = useMemo(
     () =>

@@ -1,0 +1,99 @@
+'use client'
+/**
+ * The log's columns: the four built in (time, actor, action, verification) and how a host's
+ * own columns join them, added at the end or replacing a built-in one with the same id.
+ */
+import type { ReactNode } from 'react'
+import type { AuditEvent, Verifier } from '../core/index.js'
+import { formatEventTime } from './format.js'
+import { useVerification } from './hooks.js'
+import type { AuditLogMessages } from './messages.js'
+import { VerifyBadgeView } from './verify-badge.js'
+
+/** A column a host adds (or a built-in one it replaces, by id). */
+export interface AuditLogColumn {
+  id: string
+  header: ReactNode
+  cell: (event: AuditEvent) => ReactNode
+  /** CSS grid track, e.g. `minmax(8rem, 1fr)` or `120px` (default `minmax(8rem, 1fr)`). */
+  width?: string
+}
+
+/**
+ * A row's badge asks the verifier for its own event, so only rendered rows (plus overscan) are
+ * verified; the requests of one render are queued together and checked newest first.
+ */
+function Badge({ event, verifier }: { event: AuditEvent; verifier: Verifier | null }) {
+  const result = useVerification(verifier, event)
+  return <VerifyBadgeView status={result?.status ?? 'checking'} />
+}
+
+const asText = (value: unknown) => (typeof value === 'string' ? value : value == null ? '' : String(value))
+
+/** The exact UTC instant for a tooltip; the raw text when it is not a valid time (a malformed event). */
+function exactInstant(value: unknown): string {
+  const ms = typeof value === 'string' ? Date.parse(value) : Number.NaN
+  return Number.isNaN(ms) ? asText(value) : new Date(ms).toISOString()
+}
+
+/** The built-in columns, rendering every event string as text. */
+export function builtInColumns(context: {
+  messages: AuditLogMessages
+  verifier: Verifier | null
+  now: number
+  locale: string | undefined
+  timeZone: string | undefined
+}): AuditLogColumn[] {
+  const { messages, verifier, now, locale, timeZone } = context
+  return [
+    {
+      id: 'time',
+      header: messages.columns.time,
+      width: 'minmax(7.5rem, 0.8fr)',
+      cell: (event) => (
+        <time dateTime={asText(event.occurred_at)} title={exactInstant(event.occurred_at)}>
+          {formatEventTime(asText(event.occurred_at), now, locale, timeZone)}
+        </time>
+      ),
+    },
+    {
+      id: 'actor',
+      header: messages.columns.actor,
+      width: 'minmax(10rem, 1.2fr)',
+      cell: (event) => (
+        <div className="al-stack">
+          <span className="al-truncate">{asText(event.actor?.name) || asText(event.actor?.id)}</span>
+          <span className="al-muted al-truncate">
+            {asText(event.actor?.id)}
+            {event.context && typeof event.context.location === 'string' ? ` · ${event.context.location}` : ''}
+          </span>
+        </div>
+      ),
+    },
+    {
+      id: 'action',
+      header: messages.columns.action,
+      width: 'minmax(10rem, 1.4fr)',
+      cell: (event) => (
+        <div className="al-stack">
+          <span className="al-mono al-truncate">{asText(event.action)}</span>
+          <span className="al-muted al-truncate">
+            {(event.targets ?? []).map((t) => asText(t.name) || `${asText(t.type)}:${asText(t.id)}`).join(', ')}
+          </span>
+        </div>
+      ),
+    },
+    {
+      id: 'verification',
+      header: messages.columns.verification,
+      width: '9.5rem',
+      cell: (event) => <Badge event={event} verifier={verifier} />,
+    },
+  ]
+}
+
+/** A host's columns replace built-in ones by id; the rest are added after them. */
+export function withHostColumns(builtIn: AuditLogColumn[], extra: readonly AuditLogColumn[] = []): AuditLogColumn[] {
+  const replaced = builtIn.map((column) => extra.find((c) => c.id === column.id) ?? column)
+  return [...replaced, ...extra.filter((c) => !builtIn.some((b) => b.id === c.id))]
+}
