@@ -36,6 +36,16 @@ function exactInstant(value: unknown): string {
   return Number.isNaN(ms) ? asText(value) : new Date(ms).toISOString()
 }
 
+/** A cell's main line and its muted second line, each cut with an ellipsis (hidden in compact density). */
+function TwoLines({ main, sub, mono = false }: { main: string; sub: string; mono?: boolean }) {
+  return (
+    <div className="al-stack">
+      <span className={mono ? 'al-mono al-truncate' : 'al-truncate'}>{main}</span>
+      <span className="al-muted al-truncate">{sub}</span>
+    </div>
+  )
+}
+
 /** The built-in columns, rendering every event string as text. */
 export function builtInColumns(context: {
   messages: AuditLogMessages
@@ -61,13 +71,13 @@ export function builtInColumns(context: {
       header: messages.columns.actor,
       width: 'minmax(10rem, 1.2fr)',
       cell: (event) => (
-        <div className="al-stack">
-          <span className="al-truncate">{asText(event.actor?.name) || asText(event.actor?.id)}</span>
-          <span className="al-muted al-truncate">
-            {asText(event.actor?.id)}
-            {event.context && typeof event.context.location === 'string' ? ` · ${event.context.location}` : ''}
-          </span>
-        </div>
+        <TwoLines
+          main={asText(event.actor?.name) || asText(event.actor?.id)}
+          sub={
+            asText(event.actor?.id) +
+            (event.context && typeof event.context.location === 'string' ? ` · ${event.context.location}` : '')
+          }
+        />
       ),
     },
     {
@@ -75,12 +85,11 @@ export function builtInColumns(context: {
       header: messages.columns.action,
       width: 'minmax(10rem, 1.4fr)',
       cell: (event) => (
-        <div className="al-stack">
-          <span className="al-mono al-truncate">{asText(event.action)}</span>
-          <span className="al-muted al-truncate">
-            {(event.targets ?? []).map((t) => asText(t.name) || `${asText(t.type)}:${asText(t.id)}`).join(', ')}
-          </span>
-        </div>
+        <TwoLines
+          mono
+          main={asText(event.action)}
+          sub={(event.targets ?? []).map((t) => asText(t.name) || `${asText(t.type)}:${asText(t.id)}`).join(', ')}
+        />
       ),
     },
     {
