@@ -152,15 +152,23 @@ export function EventTable(props: EventTableProps) {
   }, [loaderInView, props.canLoadMore, events.length, onNearEnd])
 
   const gridRef = useRef<HTMLDivElement>(null)
+  // The row to focus once it is rendered: a row scrolled to may appear a render or more later
+  // (the virtualizer renders it when the scroll lands), so one animation frame is not enough
+  // on a busy page; every commit checks until it is there.
+  const pendingFocus = useRef<number | null>(null)
+  const focusRow = (index: number) => {
+    const row = gridRef.current?.querySelector<HTMLElement>(`[data-item-index="${index}"]`)
+    pendingFocus.current = row ? null : index
+    row?.focus({ preventScroll: true }) // the virtualizer does the scrolling
+  }
+  useEffect(() => {
+    if (pendingFocus.current !== null) focusRow(pendingFocus.current)
+  })
   useEffect(() => {
     const request = props.scrollRequest
     if (!request) return
     virtualizer.scrollToIndex(request.index, { align: 'auto' })
-    if (request.focus) {
-      requestAnimationFrame(() =>
-        gridRef.current?.querySelector<HTMLElement>(`[data-item-index="${request.index}"]`)?.focus(),
-      )
-    }
+    if (request.focus) focusRow(request.index)
     props.onScrollRequestHandled?.()
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [props.scrollRequest, virtualizer])
@@ -173,7 +181,7 @@ export function EventTable(props: EventTableProps) {
     const index = Math.max(0, Math.min(lastRow, to))
     onFocusedIndexChange(index)
     virtualizer.scrollToIndex(index, { align: 'auto' })
-    requestAnimationFrame(() => gridRef.current?.querySelector<HTMLElement>(`[data-item-index="${index}"]`)?.focus())
+    focusRow(index)
   }
   const pageRows = Math.max(1, Math.floor((props.scrollRef.current?.clientHeight ?? 600) / rowHeight) - 1)
 
