@@ -96,24 +96,23 @@ export function EventDialog({ event, onClose, onPrevious, onNext, onCloseAutoFoc
                   </p>
                 </div>
                 <div className="al-dialog__nav">
-                  <button
-                    type="button"
-                    className="al-icon-button"
-                    onClick={onPrevious}
-                    disabled={!onPrevious}
-                    aria-label={m.previous}
-                  >
-                    ‹
-                  </button>
-                  <button
-                    type="button"
-                    className="al-icon-button"
-                    onClick={onNext}
-                    disabled={!onNext}
-                    aria-label={m.next}
-                  >
-                    ›
-                  </button>
+                  {(
+                    [
+                      [onPrevious, m.previous, '‹'],
+                      [onNext, m.next, '›'],
+                    ] as const
+                  ).map(([go, label, glyph]) => (
+                    <button
+                      key={glyph}
+                      type="button"
+                      className="al-icon-button"
+                      onClick={go}
+                      disabled={!go}
+                      aria-label={label}
+                    >
+                      {glyph}
+                    </button>
+                  ))}
                   <Dialog.Close className="al-icon-button" aria-label={m.close}>
                     ×
                   </Dialog.Close>

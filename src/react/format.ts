@@ -7,33 +7,33 @@
  */
 const cache = new Map<string, Intl.DateTimeFormat | Intl.RelativeTimeFormat>()
 
-function dateFormat(locale: string | undefined, timeZone: string | undefined): Intl.DateTimeFormat {
-  const key = `d|${locale}|${timeZone}`
-  let format = cache.get(key) as Intl.DateTimeFormat | undefined
+/** The formatter stored under `key`, made on first use. */
+function cached<T extends Intl.DateTimeFormat | Intl.RelativeTimeFormat>(key: string, make: () => T): T {
+  let format = cache.get(key) as T | undefined
   if (!format) {
-    format = new Intl.DateTimeFormat(locale, {
-      year: 'numeric',
-      month: 'short',
-      day: 'numeric',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-      ...(timeZone ? { timeZone } : {}),
-    })
+    format = make()
     cache.set(key, format)
   }
   return format
 }
 
-function relativeFormat(locale: string | undefined): Intl.RelativeTimeFormat {
-  const key = `r|${locale}`
-  let format = cache.get(key) as Intl.RelativeTimeFormat | undefined
-  if (!format) {
-    format = new Intl.RelativeTimeFormat(locale, { numeric: 'auto', style: 'short' })
-    cache.set(key, format)
-  }
-  return format
-}
+const dateFormat = (locale: string | undefined, timeZone: string | undefined) =>
+  cached(
+    `d|${locale}|${timeZone}`,
+    () =>
+      new Intl.DateTimeFormat(locale, {
+        year: 'numeric',
+        month: 'short',
+        day: 'numeric',
+        hour: '2-digit',
+        minute: '2-digit',
+        second: '2-digit',
+        ...(timeZone ? { timeZone } : {}),
+      }),
+  )
+
+const relativeFormat = (locale: string | undefined) =>
+  cached(`r|${locale}`, () => new Intl.RelativeTimeFormat(locale, { numeric: 'auto', style: 'short' }))
 
 /** The label for an event time: relative in the last 24 hours, absolute otherwise. */
 export function formatEventTime(iso: string, now: number, locale?: string, timeZone?: string): string {
@@ -56,24 +56,21 @@ export function formatFullTime(iso: string, locale?: string, timeZone?: string):
 }
 
 /** Wall-clock fields of an instant in a zone (the viewer's when none), for the offset below. */
-function wallClockFormat(timeZone: string | undefined): Intl.DateTimeFormat {
-  const key = `w|${timeZone}`
-  let format = cache.get(key) as Intl.DateTimeFormat | undefined
-  if (!format) {
-    format = new Intl.DateTimeFormat('en-US', {
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-      second: 'numeric',
-      ...(timeZone ? { timeZone } : {}),
-    })
-    cache.set(key, format)
-  }
-  return format
-}
+const wallClockFormat = (timeZone: string | undefined) =>
+  cached(
+    `w|${timeZone}`,
+    () =>
+      new Intl.DateTimeFormat('en-US', {
+        hourCycle: 'h23',
+        year: 'numeric',
+        month: 'numeric',
+        day: 'numeric',
+        hour: 'numeric',
+        minute: 'numeric',
+        second: 'numeric',
+        ...(timeZone ? { timeZone } : {}),
+      }),
+  )
 
 /** Epoch ms of a wall-clock time read as if it were UTC (Date.UTC maps years 0-99 to 19xx). */
 function utc(year: number, month: number, day: number, hour: number, minute: number, second = 0, ms = 0): number {

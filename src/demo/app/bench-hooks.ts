@@ -7,9 +7,6 @@ export {
   verifyEvent,
   verifyEvents,
   parseAuditJson,
-  stringifyAuditJson,
-  canonicalize,
-  LosslessNumber,
   KeyRing,
   parseKeysDocument,
 } from '../../core/index.js'
