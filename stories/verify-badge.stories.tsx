@@ -23,33 +23,21 @@ export const Checking: Story = { args: { status: 'checking' } }
 
 const ledger = new FixtureLedger({ count: 10 })
 
-/** Real verification in the browser, against the key the msw proxy publishes. */
-export const VerifiedForReal: Story = {
+/**
+ * Real verification in the browser, against the key the msw proxy publishes: the badge of
+ * fixture event `seq` must come to say `word`. The first story to verify also starts the
+ * verification worker, which the dev server compiles on first request, hence the longer wait.
+ */
+const forReal = (seq: number, word: string): Story => ({
   beforeEach({ msw }) {
     msw.use(...auditHandlers({ ledger }))
   },
-  render: () => <VerifyBadge event={ledger.event(1)} />,
+  render: () => <VerifyBadge event={ledger.event(seq)} />,
   play: async ({ canvasElement }) => {
-    await expect(await within(canvasElement).findByText('Verified')).toBeVisible()
+    await expect(await within(canvasElement).findByText(word, {}, { timeout: 10_000 })).toBeVisible()
   },
-}
+})
 
-export const TamperedForReal: Story = {
-  beforeEach({ msw }) {
-    msw.use(...auditHandlers({ ledger }))
-  },
-  render: () => <VerifyBadge event={ledger.event(8)} />,
-  play: async ({ canvasElement }) => {
-    await expect(await within(canvasElement).findByText('Tampered')).toBeVisible()
-  },
-}
-
-export const UntrustedForReal: Story = {
-  beforeEach({ msw }) {
-    msw.use(...auditHandlers({ ledger }))
-  },
-  render: () => <VerifyBadge event={ledger.event(7)} />,
-  play: async ({ canvasElement }) => {
-    await expect(await within(canvasElement).findByText('Untrusted key')).toBeVisible()
-  },
-}
+export const VerifiedForReal = forReal(1, 'Verified')
+export const TamperedForReal = forReal(8, 'Tampered')
+export const UntrustedForReal = forReal(7, 'Untrusted key')

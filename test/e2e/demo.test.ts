@@ -3,7 +3,6 @@
  * real chain on 127.0.0.1: demo host app -> token proxy -> reference ledger -> SQLite.
  * Needs the built demo app (npm test builds it first; or npm run build:demo).
  */
-import { spawn } from 'node:child_process'
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
@@ -11,9 +10,9 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { runCli } from '../support/cli.js'
 import { launchDemo, pngSize, type DemoHarness, type DemoOrg } from './support.js'
 
-const CLI = fileURLToPath(new URL('../../dist/server/cli.js', import.meta.url))
 const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js')
 const SCREENSHOTS = fileURLToPath(new URL('./screenshots/', import.meta.url))
 
@@ -40,6 +39,20 @@ async function axeViolations(page: Page): Promise<string[]> {
     ).axe.run(document)
     return result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)
   })
+}
+
+/** Open `path`, export through the Export menu's `item`, and save the download in a new temporary folder. */
+async function exportThroughMenu(page: Page, path: string, item: string) {
+  await page.goto(demo.url + path)
+  await page.getByRole('grid').waitFor()
+  await page.getByRole('button', { name: 'Export' }).click()
+  const downloading = page.waitForEvent('download')
+  await page.getByRole('menuitem', { name: item }).click()
+  const download = await downloading
+  const dir = mkdtempSync(join(tmpdir(), 'auditlens-e2e-'))
+  const file = join(dir, download.suggestedFilename())
+  await download.saveAs(file)
+  return { dir, file, suggestedName: download.suggestedFilename() }
 }
 
 describe('the demo, signed in as acme', () => {
@@ -113,27 +126,18 @@ describe('the demo, signed in as acme', () => {
   })
 
   it('exports NDJSON that auditlens verify checks against /api/audit/keys: all verified but the two planted events', async () => {
-    await page.goto(demo.url + '/?actions=demo.tampered_example,demo.foreign_key_example,user.signed_in')
-    await page.getByRole('grid').waitFor()
-    await page.getByRole('button', { name: 'Export' }).click()
-    const downloading = page.waitForEvent('download')
-    await page.getByRole('menuitem', { name: 'NDJSON (verifiable)' }).click()
-    const download = await downloading
-    const dir = mkdtempSync(join(tmpdir(), 'auditlens-e2e-'))
-    const file = join(dir, 'export.ndjson')
-    await download.saveAs(file)
+    const { dir, file } = await exportThroughMenu(
+      page,
+      '/?actions=demo.tampered_example,demo.foreign_key_example,user.signed_in',
+      'NDJSON (verifiable)',
+    )
     const keys = await page.evaluate(async () => {
       const { token } = await (await fetch('/api/audit/token', { method: 'POST' })).json()
       return (await fetch('/api/audit/keys', { headers: { authorization: `Bearer ${token}` } })).text()
     })
     writeFileSync(join(dir, 'keys.json'), keys)
-    const result = await new Promise<{ code: number | null; out: string }>((resolve) => {
-      const child = spawn(process.execPath, [CLI, 'verify', file, '--keys', join(dir, 'keys.json'), '--json'])
-      let out = ''
-      child.stdout.on('data', (d: Buffer) => (out += d))
-      child.on('close', (code) => resolve({ code, out }))
-    })
-    const lines = result.out
+    const result = await runCli(['verify', file, '--keys', join(dir, 'keys.json'), '--json'])
+    const lines = result.stdout
       .trim()
       .split('\n')
       .map((l) => JSON.parse(l) as { status: string; id: string })
@@ -167,16 +171,9 @@ describe('more of the demo, signed in as acme', () => {
   })
 
   it('exports CSV with the documented header', async () => {
-    await page.goto(demo.url + '/?actions=invoice.paid')
-    await page.getByRole('grid').waitFor()
-    await page.getByRole('button', { name: 'Export' }).click()
-    const downloading = page.waitForEvent('download')
-    await page.getByRole('menuitem', { name: 'CSV' }).click()
-    const download = await downloading
-    expect(download.suggestedFilename()).toMatch(/^audit-log-acme-aexp_\w+\.csv$/)
-    const file = join(mkdtempSync(join(tmpdir(), 'auditlens-csv-')), 'export.csv')
-    await download.saveAs(file)
-    const text = (await import('node:fs')).readFileSync(file, 'utf8')
+    const { file, suggestedName } = await exportThroughMenu(page, '/?actions=invoice.paid', 'CSV')
+    expect(suggestedName).toMatch(/^audit-log-acme-aexp_\w+\.csv$/)
+    const text = readFileSync(file, 'utf8')
     const [header, ...rows] = text.trimEnd().split('\r\n')
     expect(header).toBe(
       'id,seq,occurred_at,ingested_at,action,actor_type,actor_id,actor_name,targets,context,metadata,payload_hash,signature,key_id',

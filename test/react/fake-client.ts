@@ -10,6 +10,7 @@ import {
   type ExportInfo,
   type TrustedKeyInput,
 } from '../../src/core/index.js'
+import { exportInfo } from '../support/export-info.js'
 
 export interface FakeClientOptions {
   events: AuditEvent[]
@@ -24,16 +25,8 @@ export interface FakeClientOptions {
 export function fakeClient(options: FakeClientOptions) {
   const calls: { filters: AuditFilters; cursor: string | null | undefined }[] = []
   let exportStep = 0
-  const exportAnswer = (): ExportInfo => ({
-    id: 'h1',
-    format: 'csv',
-    status: 'running',
-    rowCount: 0,
-    error: null,
-    downloadUrl: null,
-    expiresAt: null,
-    ...(options.exports?.[Math.min(exportStep++, (options.exports?.length ?? 1) - 1)] ?? {}),
-  })
+  const exportAnswer = () =>
+    exportInfo(options.exports?.[Math.min(exportStep++, (options.exports?.length ?? 1) - 1)] ?? {})
   const matches = (event: AuditEvent, f: AuditFilters) =>
     (!f.actions?.length || f.actions.includes(event.action)) &&
     (!f.actorId || event.actor.id === f.actorId) &&

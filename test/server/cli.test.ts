@@ -6,30 +6,12 @@ import { spawn } from 'node:child_process'
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { beforeAll, describe, expect, it } from 'vitest'
+import { BIN, runCli } from '../support/cli.js'
 import { apiEvent, createSigner, seedFrom, VECTOR_SEED } from '../support/signing.js'
 
-const BIN = fileURLToPath(new URL('../../dist/server/cli.js', import.meta.url))
-
-interface Run {
-  code: number | null
-  stdout: string
-  stderr: string
-}
-
-function run(args: string[], stdin?: string): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { stdio: 'pipe' })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d))
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d))
-    child.on('error', reject)
-    child.on('close', (code) => resolve({ code, stdout, stderr }))
-    child.stdin.end(stdin ?? '')
-  })
-}
+/** `auditlens` with `args`, and `stdin` as its input. */
+const run = (args: string[], stdin?: string) => runCli(args, stdin === undefined ? {} : { stdin })
 
 const ledger = createSigner(VECTOR_SEED, 'key_1')
 const stranger = createSigner(seedFrom(9), 'key_x')

@@ -6,25 +6,14 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process'
 import { mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { afterAll, describe, expect, it } from 'vitest'
+import { BIN, runCli } from '../support/cli.js'
 
-const BIN = fileURLToPath(new URL('../../dist/server/cli.js', import.meta.url))
 const dir = mkdtempSync(join(tmpdir(), 'auditlens-ledger-cli-'))
 const db = join(dir, 'ledger.db')
 const env = { ...process.env, AUDITLENS_API_KEY: '' }
 
-function run(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d))
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d))
-    child.on('error', reject)
-    child.on('close', (code) => resolve({ code, stdout, stderr }))
-  })
-}
+const run = (args: string[]) => runCli(args, { env })
 
 let server: ChildProcessWithoutNullStreams | undefined
 afterAll(() => server?.kill('SIGKILL'))

@@ -10,6 +10,7 @@ import {
   type EventPage,
   type ExportInfo,
 } from '../../../src/core/index.js'
+import { exportInfo } from '../../support/export-info.js'
 
 const event = (seq: number, org = 'aorg_1'): AuditEvent =>
   ({ id: `aevt_${seq}`, seq, org_id: org, action: 'a.b' }) as unknown as AuditEvent
@@ -176,19 +177,9 @@ describe('createExportJob', () => {
   function exportClient(answers: Partial<ExportInfo>[]) {
     const { client, sleeps, setNow } = fakeClient()
     let calls = 0
-    const info = (over: Partial<ExportInfo>): ExportInfo => ({
-      id: 'h1',
-      format: 'csv',
-      status: 'running',
-      rowCount: 0,
-      error: null,
-      downloadUrl: null,
-      expiresAt: null,
-      ...over,
-    })
     Object.assign(client, {
-      createExport: async () => info(answers[calls++] ?? {}),
-      getExport: async () => info(answers[calls++] ?? answers.at(-1)!),
+      createExport: async () => exportInfo(answers[calls++] ?? {}),
+      getExport: async () => exportInfo(answers[calls++] ?? answers.at(-1)!),
     })
     return { client, sleeps, setNow, calls: () => calls }
   }
