@@ -1,8 +1,12 @@
 /**
  * A shared, cached verification queue for a UI: rows ask for their events to be checked, the
  * queue verifies them in small batches (newest requests first, so what is on screen now wins
- * over what scrolled past), and subscribers hear when results land. Results are cached by
- * event id and payload hash, so an event is checked once however often it is shown.
+ * over what scrolled past), and subscribers hear when results land. A result belongs to the exact
+ * content that was checked: it is kept for the object itself and, for plain JSON data, under a key
+ * spelling out every member of the event, so a refetched copy with the same content is not checked
+ * again. Nothing the event merely claims about itself (its id or stored `payload_hash`) selects a
+ * result: keyed that way, a forged event served later under a genuine event's id and hash would
+ * inherit its Verified.
  *
  * Where `Worker` exists (browsers), batches go to dedicated Web Workers: canonical bytes cost
  * about 25 µs an event and WebCrypto's Ed25519 runs on the calling thread in Chromium, so on
@@ -29,6 +33,8 @@ export interface VerifierOptions {
   batchSize?: number
   /** Requests kept waiting at most; the oldest are dropped (default 256, several screens of rows). */
   maxQueued?: number
+  /** Results kept for copies of already-checked content, least recently used dropped first (default 4096). */
+  maxCached?: number
   /** How to yield between batches on the main thread (default: a macrotask). */
   yieldToHost?: () => Promise<void>
   /**
@@ -58,13 +64,39 @@ export interface Verifier {
   dispose(): void
 }
 
-/** The fields the cache key needs; anything else is passed through to verification. */
+/** An event as it arrived; every member is read by verification and none is trusted. */
 export interface VerifiableEvent {
   id?: unknown
   payload_hash?: unknown
 }
 
-const keyOf = (event: VerifiableEvent) => `${String(event.id)}\u0000${String(event.payload_hash)}`
+const isObject = (value: unknown): value is object => typeof value === 'object' && value !== null
+
+/**
+ * Every member of a plain-JSON value, spelled so that two values with the same key verify
+ * alike: numbers keep `-0`, lossless numbers keep their text apart from plain numbers (a plain
+ * 2^60 is malformed where its lossless spelling may verify), and `undefined` members are
+ * written. Anything else (Dates, class instances, cycles) has no key and is cached only as
+ * the object itself.
+ */
+function contentKey(value: unknown): string | undefined {
+  const write = (v: unknown): string => {
+    if (typeof v === 'string') return JSON.stringify(v)
+    if (typeof v === 'number') return Object.is(v, -0) ? '-0' : String(v)
+    if (typeof v !== 'object' || v === null) return typeof v === 'bigint' ? v + 'n' : String(v)
+    if (v instanceof LosslessNumber) return '#' + v.text
+    if (Array.isArray(v)) return '[' + v.map(write).join() + ']'
+    const proto = Object.getPrototypeOf(v)
+    if (proto !== Object.prototype && proto !== null) throw 0
+    const record = v as Record<string, unknown>
+    return '{' + Object.keys(record).map((k) => JSON.stringify(k) + ':' + write(record[k])) + '}'
+  }
+  try {
+    return write(value)
+  } catch {
+    return undefined // not plain data, or too deep to spell: checked afresh for each object
+  }
+}
 /**
  * Yield to the host for one task. A MessageChannel message is not clamped to 4 ms the way a
  * nested setTimeout is, which made the queue spend most of its time waiting (measured: 3,500
@@ -83,11 +115,41 @@ export function createVerifier(options: VerifierOptions = {}): Verifier {
   const batchSize = options.batchSize ?? 64
   const maxQueued = options.maxQueued ?? 256
   const yieldToHost = options.yieldToHost ?? macrotask
+  const maxCached = options.maxCached ?? 4096
   const localOptions = { trustedKeys: ring, crypto: options.crypto }
-  const results = new Map<string, VerificationResult>()
+  /** The result for each object checked, and the content key each object was given. */
+  const byObject = new WeakMap<VerifiableEvent, VerificationResult>()
+  const keys = new WeakMap<VerifiableEvent, string | VerifiableEvent>()
+  /** Results by content key, least recently used first. */
+  const byContent = new Map<string, VerificationResult>()
   /** Insertion order = request order; the newest are taken first. */
-  const queue = new Map<string, VerifiableEvent>()
-  const inflight = new Set<string>()
+  const queue = new Map<string | VerifiableEvent, VerifiableEvent>()
+  const inflight = new Set<string | VerifiableEvent>()
+
+  /** The event's content key, or the event itself when its content cannot be spelled. */
+  function keyOf(event: VerifiableEvent): string | VerifiableEvent {
+    if (!isObject(event)) return contentKey(event)!
+    let key = keys.get(event)
+    if (key === undefined) keys.set(event, (key = contentKey(event) ?? event))
+    return key
+  }
+  function get(event: VerifiableEvent): VerificationResult | undefined {
+    let result = isObject(event) ? byObject.get(event) : undefined
+    if (result) return result
+    const key = keyOf(event)
+    if (typeof key === 'string' && (result = byContent.get(key))) {
+      byContent.delete(key) // most recently used goes last
+      byContent.set(key, result)
+      if (isObject(event)) byObject.set(event, result)
+    }
+    return result
+  }
+  function remember(event: VerifiableEvent, key: string | VerifiableEvent, result: VerificationResult) {
+    if (isObject(event)) byObject.set(event, result)
+    if (typeof key !== 'string') return
+    byContent.set(key, result)
+    if (byContent.size > maxCached) byContent.delete(byContent.keys().next().value!)
+  }
   const listeners = new Set<() => void>()
   /** The lanes verifying now: each takes a batch at a time until the queue is empty. */
   const lanes = new Set<Promise<void>>()
@@ -156,7 +218,7 @@ export function createVerifier(options: VerifierOptions = {}): Verifier {
       }
       try {
         const checked = await verifyBatch(batch.map(([, event]) => event))
-        batch.forEach(([key], i) => results.set(key, checked[i]!)) // after dispose() nobody listens
+        batch.forEach(([key, event], i) => remember(event, key, checked[i]!)) // after dispose() nobody listens
       } finally {
         for (const [key] of batch) inflight.delete(key)
       }
@@ -178,11 +240,12 @@ export function createVerifier(options: VerifierOptions = {}): Verifier {
   }
 
   return {
-    get: (event) => results.get(keyOf(event)),
+    get,
     request(events) {
       for (const event of events) {
+        if (get(event)) continue
         const key = keyOf(event)
-        if (results.has(key) || inflight.has(key)) continue
+        if (inflight.has(key)) continue
         queue.delete(key) // re-queue at the end: asked again means wanted now
         queue.set(key, event)
       }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { createVerifier, nobleBackend, type CryptoBackend } from '../../src/core/index.js'
+import { createVerifier, LosslessNumber, nobleBackend, type CryptoBackend } from '../../src/core/index.js'
 import { apiEvent, createSigner, VECTOR_SEED } from '../support/signing.js'
 
 const signer = createSigner(VECTOR_SEED)
@@ -43,20 +43,92 @@ describe('createVerifier', () => {
     expect(notified).toBe(3)
   })
 
-  it('checks each event once, keyed by id and payload hash', async () => {
+  it('checks each content once, however many copies of it are shown', async () => {
     const { backend, hashed } = counting()
     const verifier = createVerifier({ crypto: backend })
     verifier.request(events.slice(0, 4))
     verifier.request(events.slice(0, 4))
     await verifier.idle()
-    verifier.request(events.slice(0, 4))
+    // A refetch brings new objects with the same content: their results are known at once.
+    const refetched = events.slice(0, 4).map((event) => structuredClone(event))
+    expect(refetched.map((event) => verifier.get(event)?.status)).toEqual(Array(4).fill('unpinned'))
+    verifier.request(refetched)
     await verifier.idle()
     expect(hashed).toHaveLength(4)
-    // A changed event under the same id is a different entry and is checked again.
-    const changed = { ...events[0]!, payload_hash: '0'.repeat(64) }
-    verifier.request([changed])
+  })
+})
+
+describe('given a genuine event was verified, a later copy under the same id and stored hash', () => {
+  const genuine = events[0]!
+  async function verifiedFirst() {
+    const verifier = createVerifier({ trustedKeys: [signer.publicKey], yieldToHost: async () => {} })
+    verifier.request([genuine])
     await verifier.idle()
-    expect(verifier.get(changed)?.status).toBe('tampered')
+    expect(verifier.get(genuine)?.status).toBe('verified')
+    return verifier
+  }
+
+  it('with other content is not vouched for by the cache, and is found tampered when checked', async () => {
+    const verifier = await verifiedFirst()
+    const forged = { ...genuine, action: 'invoice.refunded' }
+    expect(verifier.get(forged)).toBeUndefined()
+    verifier.request([forged])
+    await verifier.idle()
+    expect(verifier.get(forged)).toMatchObject({ status: 'tampered', reason: 'payload-hash-mismatch' })
+    expect(verifier.get(forged)?.payloadHash).not.toBe(genuine.payload_hash)
+    expect(verifier.get(genuine)?.status).toBe('verified')
+  })
+
+  it('with a garbage signature is not vouched for by the cache', async () => {
+    const verifier = await verifiedFirst()
+    const forged = { ...genuine, signature: 'ab'.repeat(64) }
+    expect(verifier.get(forged)).toBeUndefined()
+    verifier.request([forged])
+    await verifier.idle()
+    expect(verifier.get(forged)?.status).toBe('tampered')
+  })
+
+  it('with the same members spelled as other JSON values gets its own result', async () => {
+    const big = signer.sign(apiEvent({ id: 'aevt_big', metadata: { n: new LosslessNumber('1152921504606846976') } }))
+    const verifier = createVerifier({ trustedKeys: [signer.publicKey], yieldToHost: async () => {} })
+    verifier.request([big])
+    await verifier.idle()
+    expect(verifier.get(big)?.status).toBe('verified')
+    // The same digits as a plain number (which cannot hold them) and -0 for 0 are other content.
+    const plain = { ...big, metadata: { n: 2 ** 60 } }
+    const negativeZero = signer.sign(apiEvent({ id: 'aevt_zero', metadata: { n: 0 } }))
+    verifier.request([negativeZero])
+    await verifier.idle()
+    const flipped = { ...negativeZero, metadata: { n: -0 } }
+    expect(verifier.get(plain)).toBeUndefined()
+    expect(verifier.get(flipped)).toBeUndefined()
+  })
+})
+
+describe('content that cannot be spelled as plain JSON', () => {
+  it('is cached for the object itself only', async () => {
+    const { backend, hashed } = counting()
+    const verifier = createVerifier({ crypto: backend, yieldToHost: async () => {} })
+    const dated = { ...events[1]!, metadata: { at: new Date(0) } }
+    verifier.request([dated])
+    await verifier.idle()
+    expect(verifier.get(dated)?.status).toBe('tampered') // a Date is not what was signed
+    const copy = { ...dated, metadata: { at: new Date(0) } }
+    expect(verifier.get(copy)).toBeUndefined()
+    expect(hashed).toHaveLength(1)
+  })
+})
+
+describe('the content cache', () => {
+  it('keeps the most recently used results up to maxCached', async () => {
+    const verifier = createVerifier({ maxCached: 2, yieldToHost: async () => {} })
+    verifier.request(events.slice(0, 3))
+    await verifier.idle()
+    const copy = (i: number) => structuredClone(events[i]!)
+    expect(verifier.get(copy(0))).toBeUndefined() // the oldest was dropped
+    expect(verifier.get(copy(1))?.status).toBe('unpinned')
+    expect(verifier.get(copy(2))?.status).toBe('unpinned')
+    // The objects that were checked keep their own results.
     expect(verifier.get(events[0]!)?.status).toBe('unpinned')
   })
 })
