@@ -7,6 +7,7 @@
 import { parseAuditJson, type AuditJsonValue } from '../lossless-json.js'
 import { parseKeysDocument, type TrustedKeyInput } from '../key-ring.js'
 import type { AuditEvent } from '../types.js'
+import { bytesToHex } from '../hex.js'
 import { abortError, AuditError, isAbort } from './audit-error.js'
 import { platform, type Platform } from './platform.js'
 import { TokenManager, type AuditToken, type FetchToken } from './token-manager.js'
@@ -150,10 +151,26 @@ export function createAuditClient(options: AuditClientOptions = {}): AuditClient
   }
   const tokens = new TokenManager(options.fetchToken ?? defaultFetchToken, env.now)
 
+  /**
+   * Events must belong to the org of the token they were fetched with (the `org_id` the token
+   * endpoint returned). The proxy already scopes every call to that org; this is the check
+   * behind it, so a misrouted or compromised upstream cannot put another org's events on screen.
+   * A mismatch is an error, never rows.
+   */
+  function ownEvent(event: unknown, token: AuditToken): AuditEvent {
+    const org = (event as { org_id?: unknown } | null)?.org_id
+    if (token.org_id !== undefined && org !== token.org_id)
+      throw new AuditError('upstream', 'The audit service answered with an event of another organization.', {
+        retryable: false,
+      })
+    return event as AuditEvent
+  }
+
+  /** The parsed answer to a call, and the token it was made with. */
   async function request(
     path: string,
-    init: { method?: string; json?: unknown; signal?: AbortSignal } = {},
-  ): Promise<AuditJsonValue> {
+    init: { method?: string; json?: unknown; signal?: AbortSignal; headers?: Record<string, string> } = {},
+  ): Promise<[AuditJsonValue, AuditToken]> {
     const { signal } = init
     let refreshed = false
     for (let attempt = 1; ; attempt++) {
@@ -161,10 +178,12 @@ export function createAuditClient(options: AuditClientOptions = {}): AuditClient
       let failure: AuditError
       let token = ''
       try {
-        token = (await tokens.get(signal)).token
+        const held = await tokens.get(signal)
+        token = held.token
         const response = await env.fetch(baseUrl + path, {
           method: init.method ?? 'GET',
           headers: {
+            ...init.headers,
             authorization: `Bearer ${token}`,
             accept: 'application/json',
             ...(init.json === undefined ? {} : { 'content-type': 'application/json' }),
@@ -175,7 +194,7 @@ export function createAuditClient(options: AuditClientOptions = {}): AuditClient
         const text = await response.text()
         if (response.ok) {
           try {
-            return parseAuditJson(text)
+            return [parseAuditJson(text), held]
           } catch (error) {
             throw new AuditError('upstream', 'The audit service answered with something that is not JSON.', {
               cause: error,
@@ -222,26 +241,30 @@ export function createAuditClient(options: AuditClientOptions = {}): AuditClient
       const params = filtersToQuery(query)
       if (query.limit !== undefined) params.set('limit', String(query.limit))
       if (query.cursor) params.set('cursor', query.cursor)
-      const page = (await request(`/events?${params}`, { signal })) as { events?: unknown; next_cursor?: unknown }
+      const [body, token] = await request(`/events?${params}`, { signal })
+      const page = body as { events?: unknown; next_cursor?: unknown }
       if (!Array.isArray(page?.events)) throw new AuditError('upstream', 'The event page had no events list.')
       return {
-        events: page.events as AuditEvent[],
+        events: page.events.map((event) => ownEvent(event, token)),
         nextCursor: typeof page.next_cursor === 'string' ? page.next_cursor : null,
       }
     },
     async getEvent(id, { signal } = {}) {
-      return (await request(`/events/${encodeURIComponent(id)}`, { signal })) as unknown as AuditEvent
+      return ownEvent(...(await request(`/events/${encodeURIComponent(id)}`, { signal })))
     },
     async createExport({ format, filters = {} }, { signal } = {}) {
-      return toExportInfo(
-        await request('/exports', { method: 'POST', json: { format, filters: filtersToBody(filters) }, signal }),
-      )
+      // One key for every try of this creation, so a retry after a lost answer (a 504, a
+      // dropped connection) finds the job the first try made instead of starting another.
+      const key = bytesToHex(crypto.getRandomValues(new Uint8Array(16)))
+      const json = { format, filters: filtersToBody(filters) }
+      const [body] = await request('/exports', { method: 'POST', json, signal, headers: { 'idempotency-key': key } })
+      return toExportInfo(body)
     },
     async getExport(id, { signal } = {}) {
-      return toExportInfo(await request(`/exports/${encodeURIComponent(id)}`, { signal }))
+      return toExportInfo((await request(`/exports/${encodeURIComponent(id)}`, { signal }))[0])
     },
     async getKeys({ signal } = {}) {
-      return parseKeysDocument(await request('/keys', { signal }))
+      return parseKeysDocument((await request('/keys', { signal }))[0])
     },
     token({ signal } = {}) {
       return tokens.get(signal)

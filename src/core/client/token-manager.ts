@@ -10,6 +10,11 @@ export interface AuditToken {
   token: string
   /** RFC 3339 instant. */
   expires_at: string
+  /**
+   * The org the token is for. When given (the proxy's token endpoint always gives it), the
+   * client refuses any event of another org as an upstream error; a custom `fetchToken` should
+   * return it too.
+   */
   org_id?: string
   scopes?: string[]
 }

@@ -8,7 +8,7 @@ interface Call {
 }
 
 /** A fake environment: `respond` decides each API answer; tokens are counted. */
-function environment(respond: (call: Call, n: number) => Response | Promise<Response> | Error) {
+function environment(respond: (call: Call, n: number) => Response | Promise<Response> | Error, org?: string) {
   let now = Date.parse('2026-11-20T12:00:00Z')
   const calls: Call[] = []
   const sleeps: number[] = []
@@ -16,7 +16,12 @@ function environment(respond: (call: Call, n: number) => Response | Promise<Resp
   const fetchToken = async (): Promise<AuditToken> => {
     tokenRequests++
     await Promise.resolve()
-    return { token: `tok_${tokenRequests}`, expires_at: new Date(now + 300_000).toISOString(), scopes: ['audit:read'] }
+    return {
+      token: `tok_${tokenRequests}`,
+      expires_at: new Date(now + 300_000).toISOString(),
+      scopes: ['audit:read'],
+      ...(org ? { org_id: org } : {}),
+    }
   }
   const client = createAuditClient({
     baseUrl: 'https://host.example/api/audit',
@@ -189,6 +194,49 @@ describe('requests and responses', () => {
   it('reports a non-JSON answer as an upstream error', async () => {
     const env = environment(() => new Response('<html>', { status: 200 }))
     await expect(env.client.getKeys()).rejects.toMatchObject({ code: 'upstream' })
+  })
+})
+
+describe('given a token for one org', () => {
+  const mine = { id: 'aevt_1', org_id: 'aorg_mine', seq: 1 }
+  const theirs = { id: 'aevt_2', org_id: 'aorg_theirs', seq: 2 }
+
+  it('takes a page of the org’s own events', async () => {
+    const env = environment(() => page([mine]), 'aorg_mine')
+    await expect(env.client.listEvents({})).resolves.toMatchObject({ events: [mine] })
+  })
+
+  it.each([
+    ['another org’s event', theirs],
+    ['an event without an org', { id: 'aevt_3', seq: 3 }],
+    ['something that is not an event', 'aevt_4'],
+  ])('refuses a page holding %s as an upstream error, never as rows', async (_label, intruder) => {
+    const env = environment(() => page([mine, intruder]), 'aorg_mine')
+    await expect(env.client.listEvents({})).rejects.toMatchObject({ code: 'upstream', retryable: false })
+    expect(env.calls).toHaveLength(1)
+  })
+
+  it('refuses another org’s event fetched by id', async () => {
+    const env = environment(() => new Response(JSON.stringify(theirs)), 'aorg_mine')
+    await expect(env.client.getEvent('aevt_2')).rejects.toMatchObject({ code: 'upstream' })
+  })
+})
+
+describe('creating an export', () => {
+  const job = { id: 'exp_1', format: 'csv', status: 'queued', row_count: 0 }
+
+  it('sends one Idempotency-Key for every try of one creation, and a new one for the next', async () => {
+    const env = environment((_call, n) =>
+      n === 1 ? error(504) : n === 2 ? new TypeError('fetch failed') : new Response(JSON.stringify(job)),
+    )
+    await env.client.createExport({ format: 'csv' })
+    await env.client.createExport({ format: 'csv' })
+    const keys = env.calls.map((c) => (c.init.headers as Record<string, string>)['idempotency-key'])
+    expect(keys).toHaveLength(4)
+    expect(keys[0]).toMatch(/^[0-9a-f]{32}$/)
+    expect(keys[1]).toBe(keys[0])
+    expect(keys[2]).toBe(keys[0])
+    expect(keys[3]).not.toBe(keys[0])
   })
 })
 
