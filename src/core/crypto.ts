@@ -131,6 +131,8 @@ async function probeWebCrypto(): Promise<CryptoBackend | null> {
   }
 }
 
+const usableKeys = new Map<string, boolean>()
+
 /**
  * Whether `publicKey` is an Ed25519 key that can prove anything: the canonical encoding of a
  * point in the prime-order subgroup, other than the identity. With a small-order key a crafted
@@ -139,10 +141,19 @@ async function probeWebCrypto(): Promise<CryptoBackend | null> {
  * ever counts as a signer.
  */
 export function isUsablePublicKey(publicKey: Uint8Array): boolean {
-  try {
-    const point = ed.Point.fromBytes(publicKey, false)
-    return !point.isSmallOrder() && point.isTorsionFree()
-  } catch {
-    return false
+  // Keyed by the bytes themselves: decoding a point costs about as much as a verification, and
+  // the same few keys recur in every ring and event.
+  const id = String.fromCharCode(...publicKey)
+  let usable = usableKeys.get(id)
+  if (usable === undefined) {
+    try {
+      const point = ed.Point.fromBytes(publicKey, false)
+      usable = !point.isSmallOrder() && point.isTorsionFree()
+    } catch {
+      usable = false
+    }
+    if (usableKeys.size >= 1024) usableKeys.clear()
+    usableKeys.set(id, usable)
   }
+  return usable
 }

@@ -14,7 +14,7 @@ import type { VerificationReason, VerificationResult, VerificationStatus } from 
 export interface VerifyOptions {
   /**
    * Pinned keys. Without them the best possible outcome is `unpinned`. Pass a {@link KeyRing}
-   * to validate the keys once; an array is validated on first use and cached by identity.
+   * to validate the keys once; an array is read again on every call.
    */
   trustedKeys?: KeyRing | readonly TrustedKeyInput[]
   /** Crypto backend (default `auto`: WebCrypto when it supports Ed25519, noble otherwise). */
@@ -32,30 +32,16 @@ export interface VerifyEventsOptions extends VerifyOptions {
 
 const HEX_128 = /^[0-9a-fA-F]{128}$/
 
-const ringCache = new WeakMap<readonly TrustedKeyInput[], KeyRing>()
 const EMPTY_RING = new KeyRing()
 
+/**
+ * A ring for this call. Arrays are read afresh every time rather than cached by identity: a
+ * host that removes a compromised key from its array must not see it vouch for events again.
+ * Building a ring is cheap because the costly point check is cached by key content.
+ */
 function toRing(keys: VerifyOptions['trustedKeys']): KeyRing {
   if (keys === undefined) return EMPTY_RING
-  if (keys instanceof KeyRing) return keys
-  let ring = ringCache.get(keys)
-  if (!ring) {
-    ring = new KeyRing(keys)
-    ringCache.set(keys, ring)
-  }
-  return ring
-}
-
-/** Point decoding costs about as much as a verification, and the same few keys recur. */
-const usableKeyCache = new Map<string, boolean>()
-function isUsableCached(hex: string, bytes: Uint8Array): boolean {
-  let usable = usableKeyCache.get(hex)
-  if (usable === undefined) {
-    if (usableKeyCache.size >= 1024) usableKeyCache.clear()
-    usable = isUsablePublicKey(bytes)
-    usableKeyCache.set(hex, usable)
-  }
-  return usable
+  return keys instanceof KeyRing ? keys : new KeyRing(keys)
 }
 
 /** Verify one event. Resolves with a result for any input; rejects only for invalid options. */
@@ -178,7 +164,7 @@ async function check(event: unknown, ring: KeyRing, backend: CryptoBackend): Pro
     }
     if (embeddedHex !== null && !ring.get(embeddedHex)) {
       const bytes = hexToBytes(embeddedHex)
-      if (isUsableCached(embeddedHex, bytes) && (await signedBy(bytes))) {
+      if (isUsablePublicKey(bytes) && (await signedBy(bytes))) {
         return result(
           'untrusted',
           'key-not-pinned',
@@ -196,7 +182,7 @@ async function check(event: unknown, ring: KeyRing, backend: CryptoBackend): Pro
   }
 
   const bytes = hexToBytes(embeddedHex!)
-  if (isUsableCached(embeddedHex!, bytes) && (await signedBy(bytes))) {
+  if (isUsablePublicKey(bytes) && (await signedBy(bytes))) {
     return result(
       'unpinned',
       'no-pinned-keys',

@@ -353,6 +353,18 @@ describe('verifyEvents', () => {
   })
 })
 
+describe('given a host removes a compromised key from its array of pinned keys', () => {
+  it('the next call no longer counts that key as pinned', async () => {
+    const keys = [ledger.publicKey]
+    const event = ledger.sign(apiEvent({ id: 'aevt_revoked' }))
+    expect((await verifyEvent(event, { trustedKeys: keys })).status).toBe('verified')
+    keys.splice(0, 1, createSigner(seedFrom(9)).publicKey)
+    expect((await verifyEvent(event, { trustedKeys: keys })).status).toBe('untrusted')
+    keys.length = 0
+    expect((await verifyEvent(event, { trustedKeys: keys })).status).toBe('unpinned')
+  })
+})
+
 describe('KeyRing', () => {
   it('refuses pinned keys that are not usable, naming the entry', () => {
     expect(() => new KeyRing(['abc'])).toThrowError(/trustedKeys\[0\]\.publicKey must be 64 hex/)
