@@ -99,17 +99,43 @@ function filtersToBody(filters: AuditFilters): Record<string, unknown> {
   }
 }
 
-function toExportInfo(value: AuditJsonValue): ExportInfo {
+const STATUSES: readonly string[] = ['queued', 'running', 'ready', 'failed']
+
+function onOrigin(url: string, origin: string): boolean {
+  try {
+    return new URL(url, origin).origin === origin
+  } catch {
+    return false
+  }
+}
+
+/**
+ * Decode an export job. The download link is followed by the page (an `<a download>` click), so
+ * it must be an http(s) URL on the proxy's own origin: a `javascript:` or `data:` link from a
+ * compromised upstream would otherwise run script on the host's origin, and a foreign one
+ * would send the user to another site.
+ */
+function toExportInfo(value: AuditJsonValue, proxyOrigin: string): ExportInfo {
   const job = value as Record<string, unknown>
-  if (typeof job?.id !== 'string') throw new AuditError('upstream', 'The export answer had no id.')
+  const text = (v: unknown) => (typeof v === 'string' ? v : null)
+  const url = text(job?.download_url)
+  if (
+    typeof job?.id !== 'string' ||
+    (job.format !== 'csv' && job.format !== 'ndjson') ||
+    !STATUSES.includes(job.status as string) ||
+    (url !== null && !onOrigin(url, proxyOrigin))
+  )
+    throw new AuditError('upstream', 'The audit service answered with an export it could not describe.', {
+      retryable: false,
+    })
   return {
     id: job.id,
-    format: job.format as ExportFormat,
+    format: job.format,
     status: job.status as ExportInfo['status'],
     rowCount: Number(job.row_count ?? 0),
-    error: typeof job.error === 'string' ? job.error : null,
-    downloadUrl: typeof job.download_url === 'string' ? job.download_url : null,
-    expiresAt: typeof job.expires_at === 'string' ? job.expires_at : null,
+    error: text(job.error),
+    downloadUrl: url,
+    expiresAt: text(job.expires_at),
   }
 }
 
@@ -127,6 +153,8 @@ export function createAuditClient(options: AuditClientOptions = {}): AuditClient
   const attempts = Math.max(1, options.retry?.attempts ?? 4)
   const baseDelay = options.retry?.baseDelayMs ?? 300
   const maxDelay = options.retry?.maxDelayMs ?? 10_000
+  /** Where the proxy answers: download links must stay on it. */
+  const proxyOrigin = new URL(baseUrl, globalThis.location?.href ?? 'http://localhost').origin
 
   const defaultFetchToken: FetchToken = async (signal) => {
     let response: Response
@@ -258,10 +286,10 @@ export function createAuditClient(options: AuditClientOptions = {}): AuditClient
       const key = bytesToHex(crypto.getRandomValues(new Uint8Array(16)))
       const json = { format, filters: filtersToBody(filters) }
       const [body] = await request('/exports', { method: 'POST', json, signal, headers: { 'idempotency-key': key } })
-      return toExportInfo(body)
+      return toExportInfo(body, proxyOrigin)
     },
     async getExport(id, { signal } = {}) {
-      return toExportInfo((await request(`/exports/${encodeURIComponent(id)}`, { signal }))[0])
+      return toExportInfo((await request(`/exports/${encodeURIComponent(id)}`, { signal }))[0], proxyOrigin)
     },
     async getKeys({ signal } = {}) {
       return parseKeysDocument((await request('/keys', { signal }))[0])

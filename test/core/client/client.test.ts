@@ -240,6 +240,48 @@ describe('creating an export', () => {
   })
 })
 
+describe('an export answer', () => {
+  const ready = (download_url: unknown) =>
+    new Response(
+      JSON.stringify({
+        id: 'exp_1',
+        format: 'ndjson',
+        status: 'ready',
+        row_count: 3,
+        download_url,
+        expires_at: '2026-11-20T12:01:00Z',
+      }),
+    )
+
+  it.each([
+    '/api/audit/exports/exp_1/download?sig=abc',
+    'https://host.example/api/audit/exports/exp_1/download?sig=abc',
+  ])('with a download link on the proxy’s origin (%s) is taken', async (link) => {
+    const env = environment(() => ready(link))
+    await expect(env.client.getExport('exp_1')).resolves.toMatchObject({ downloadUrl: link, status: 'ready' })
+  })
+
+  it.each([
+    ['a javascript: link', 'javascript:alert(document.cookie)'],
+    ['a data: link', 'data:text/html,<script>alert(1)</script>'],
+    ['a link to another site', 'https://evil.example/exports/exp_1'],
+    ['a protocol-relative link to another site', '//evil.example/x'],
+    ['a link that is not a URL', 'http://['],
+  ])('with %s is refused as an upstream error, so the page never follows it', async (_label, link) => {
+    const env = environment(() => ready(link))
+    await expect(env.client.getExport('exp_1')).rejects.toMatchObject({ code: 'upstream', retryable: false })
+  })
+
+  it.each([
+    ['an unknown status', { status: 'done' }],
+    ['an unknown format', { format: 'xlsx' }],
+  ])('with %s is refused as an upstream error', async (_label, change) => {
+    const body = { id: 'exp_1', format: 'csv', status: 'queued', row_count: 0, ...change }
+    const env = environment(() => new Response(JSON.stringify(body)))
+    await expect(env.client.getExport('exp_1')).rejects.toMatchObject({ code: 'upstream' })
+  })
+})
+
 describe('the token endpoint', () => {
   it('is retried like any call when it answers 503', async () => {
     let tokenCalls = 0
