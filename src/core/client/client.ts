@@ -278,7 +278,11 @@ export function createAuditClient(options: AuditClientOptions = {}): AuditClient
       }
     },
     async getEvent(id, { signal } = {}) {
-      return ownEvent(...(await request(`/events/${encodeURIComponent(id)}`, { signal })))
+      const event = ownEvent(...(await request(`/events/${encodeURIComponent(id)}`, { signal })))
+      // A deep link names one event; another one shown in its place would mislead as much.
+      if (event.id !== id)
+        throw new AuditError('upstream', 'The audit service answered with another event.', { retryable: false })
+      return event
     },
     async createExport({ format, filters = {} }, { signal } = {}) {
       // One key for every try of this creation, so a retry after a lost answer (a 504, a

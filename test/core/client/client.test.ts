@@ -216,6 +216,12 @@ describe('given a token for one org', () => {
     expect(env.calls).toHaveLength(1)
   })
 
+  it('refuses another event than the one asked for by id', async () => {
+    const env = environment(() => new Response(JSON.stringify(mine)), 'aorg_mine')
+    await expect(env.client.getEvent('aevt_1')).resolves.toMatchObject(mine)
+    await expect(env.client.getEvent('aevt_9')).rejects.toMatchObject({ code: 'upstream' })
+  })
+
   it('refuses another org’s event fetched by id', async () => {
     const env = environment(() => new Response(JSON.stringify(theirs)), 'aorg_mine')
     await expect(env.client.getEvent('aevt_2')).rejects.toMatchObject({ code: 'upstream' })
