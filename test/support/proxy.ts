@@ -52,3 +52,10 @@ export async function startProxy(options: Partial<AuditProxyOptions> = {}, ledge
     },
   }
 }
+
+/** A token from the proxy at `url` for `user` (`org|subject|scope,scope`, as `x-test-user` reads it). */
+export async function mintToken(url: string, user: string): Promise<string> {
+  const minted = await fetch(`${url}/api/audit/token`, { method: 'POST', headers: { 'x-test-user': user } })
+  if (minted.status !== 200) throw new Error(`minting failed: ${minted.status} ${await minted.text()}`)
+  return ((await minted.json()) as { token: string }).token
+}

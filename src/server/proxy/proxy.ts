@@ -278,7 +278,10 @@ export function createAuditProxy(options: AuditProxyOptions): (request: Request)
     await bearer(request, keys, 'audit:read')
     if (options.trustedKeys) return json({ keys: options.trustedKeys })
     const maxAge = (options.keysCacheSeconds ?? 300) * 1000
-    if (!keysCache || now() - keysCache.at > maxAge) {
+    // A negative age means the clock stepped back since the keys were fetched: refetch rather
+    // than keep them for as long as the step.
+    const age = keysCache ? now() - keysCache.at : -1
+    if (!keysCache || age < 0 || age > maxAge) {
       const fetched = parseUpstream((await upstream.call('/v1/audit/keys', { signal: request.signal })).text) as {
         keys?: unknown
       }

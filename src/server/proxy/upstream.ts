@@ -1,9 +1,10 @@
 /**
  * Calls to the audit API (Invoance's, or the reference ledger) with the API key, and the
  * mapping of whatever comes back to the proxy's own `{error, message}` answers. The key never
- * leaves this file: it is not in any response, header or message the browser can see.
+ * leaves this file, and no upstream message text or header is relayed, so an upstream that
+ * echoes the key cannot leak it either.
  */
-import { HttpError } from '../http/http-error.js'
+import { HttpError, type HttpErrorCode } from '../http/http-error.js'
 
 export interface UpstreamOptions {
   /** The audit API's origin, e.g. `https://api.invoance.com` or `http://127.0.0.1:8787`. */
@@ -53,7 +54,7 @@ export class Upstream {
       sent.done()
     }
     if (sent.response.ok) return { status: sent.response.status, headers: sent.response.headers, text }
-    throw this.mapError(sent.response.status, sent.response.headers, text)
+    throw this.mapError(sent.response.status, sent.response.headers)
   }
 
   /** Fetch a presigned upstream URL (no API key: the signature is the credential). */
@@ -64,7 +65,10 @@ export class Upstream {
     const sent = await this.send(url, signal ? { signal } : {}, false)
     // A file may take longer than the deadline to stream: the deadline is for the upstream to answer.
     sent.done()
-    if (!sent.response.ok) throw this.mapError(sent.response.status, sent.response.headers, await sent.response.text())
+    if (!sent.response.ok) {
+      await sent.response.body?.cancel().catch(() => {})
+      throw this.mapError(sent.response.status, sent.response.headers)
+    }
     return sent.response
   }
 
@@ -112,7 +116,13 @@ export class Upstream {
     return new HttpError(502, 'bad_gateway', 'The audit API could not be reached; try again shortly.')
   }
 
-  private mapError(status: number, headers: Headers, text: string): HttpError {
+  /**
+   * Our own answer for an upstream failure, chosen by status alone. Nothing of the upstream's
+   * body or headers reaches the browser: a message can echo the API key in any encoding
+   * (base64, percent-encoded, upper-case), so scrubbing cannot be complete; not relaying is
+   * (OWASP Error Handling Cheat Sheet: generic messages to the client).
+   */
+  private mapError(status: number, headers: Headers): HttpError {
     if (status === 401 || status === 403) {
       // Our key was refused: the browser's token is fine, so never answer 401 (it would refresh in a loop).
       return new HttpError(
@@ -122,39 +132,34 @@ export class Upstream {
       )
     }
     if (status === 429) {
-      const retryAfter = headers.get('retry-after')
-      return new HttpError(
-        429,
-        'rate_limited',
-        'The audit API is rate limiting; retry shortly.',
-        retryAfter ? { 'retry-after': retryAfter } : {},
-      )
+      return new HttpError(429, 'rate_limited', 'The audit API is rate limiting; retry shortly.', {
+        'retry-after': String(retryAfterSeconds(headers.get('retry-after'))),
+      })
     }
-    if (status >= 500 || ![400, 404, 409, 413].includes(status)) {
-      return new HttpError(502, 'bad_gateway', `The audit API failed (HTTP ${status}); try again shortly.`)
-    }
-    const code =
-      status === 404
-        ? 'not_found'
-        : status === 409
-          ? 'conflict'
-          : status === 413
-            ? 'payload_too_large'
-            : 'invalid_request'
-    return new HttpError(status, code, this.scrub(upstreamMessage(text) ?? `The audit API answered HTTP ${status}.`))
-  }
-
-  /** Belt and braces: no message ever carries the key, whatever the upstream put in it. */
-  private scrub(message: string): string {
-    return message.split(this.options.apiKey).join('[redacted]').slice(0, 500)
+    const mapped = UPSTREAM_CLIENT_ERRORS[status]
+    if (mapped) return new HttpError(status, mapped.code, mapped.message)
+    return new HttpError(502, 'bad_gateway', `The audit API failed (HTTP ${status}); try again shortly.`)
   }
 }
 
-function upstreamMessage(text: string): string | null {
-  try {
-    const body = JSON.parse(text) as { message?: unknown }
-    return typeof body.message === 'string' ? body.message : null
-  } catch {
-    return null
-  }
+/** Upstream 4xx answers the browser may act on, each with our own fixed message. */
+const UPSTREAM_CLIENT_ERRORS: Readonly<Record<number, { code: HttpErrorCode; message: string }>> = {
+  400: { code: 'invalid_request', message: 'The audit API refused this request as invalid.' },
+  404: { code: 'not_found', message: 'The audit API has no such item.' },
+  409: {
+    code: 'conflict',
+    message: 'The audit API refused this request as a conflict with an earlier one; start again.',
+  },
+  413: { code: 'payload_too_large', message: 'This request is too large for the audit API.' },
+}
+
+/**
+ * Seconds to wait, from the upstream's Retry-After read as delta-seconds only and clamped to
+ * 1 s to 1 h: a number we write ourselves, never the upstream's text (an HTTP date or
+ * anything else becomes 5 s).
+ */
+function retryAfterSeconds(header: string | null): number {
+  const text = header?.trim() ?? ''
+  if (!/^\d{1,10}$/.test(text)) return 5
+  return Math.min(3600, Math.max(1, Number(text)))
 }
