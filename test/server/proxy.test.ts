@@ -291,7 +291,10 @@ describe('exports through the proxy', () => {
     expect(job.row_count).toBeGreaterThan(0)
     const file = await record(await fetch(job.download_url))
     expect(file.status).toBe(200)
-    expect(file.headers.get('content-disposition')).toMatch(/^attachment; filename="audit-log-acme-/)
+    expect(file.headers.get('content-disposition')).toMatch(
+      /^attachment; filename="audit-log-aorg_\w+-\d{4}-\d\d-\d\d\.ndjson"$/,
+    )
+    expect(file.headers.get('content-type')).toBe('application/x-ndjson')
     const lines = (await file.text()).trimEnd().split('\n')
     expect(lines).toHaveLength(job.row_count)
     const keys = new KeyRing(parseKeysDocument(await (await get('/keys', token)).json()))

@@ -4,6 +4,7 @@
  * leaves this file, and no upstream message text or header is relayed, so an upstream that
  * echoes the key cannot leak it either.
  */
+import { parseAuditJson, type AuditJsonValue } from '../../core/index.js'
 import { HttpError, type HttpErrorCode } from '../http/http-error.js'
 
 export interface UpstreamOptions {
@@ -15,6 +16,14 @@ export interface UpstreamOptions {
   timeoutMs?: number
   /** The fetch to call it with (default `globalThis.fetch`). */
   fetch?: typeof fetch
+}
+
+/** One call to the audit API; `headers` are the proxy's own (an Idempotency-Key), never the browser's. */
+interface UpstreamInit {
+  method?: string
+  json?: unknown
+  headers?: Record<string, string>
+  signal?: AbortSignal
 }
 
 export interface UpstreamResponse {
@@ -39,10 +48,7 @@ export class Upstream {
   }
 
   /** Call `path` (starting with `/v1/`); resolves for any 2xx, throws an {@link HttpError} otherwise. */
-  async call(
-    path: string,
-    init: { method?: string; json?: unknown; signal?: AbortSignal } = {},
-  ): Promise<UpstreamResponse> {
+  async call(path: string, init: UpstreamInit = {}): Promise<UpstreamResponse> {
     const sent = await this.send(this.baseUrl + path, init, true)
     let text: string
     try {
@@ -57,11 +63,26 @@ export class Upstream {
     throw this.mapError(sent.response.status, sent.response.headers)
   }
 
-  /** Fetch a presigned upstream URL (no API key: the signature is the credential). */
-  async download(url: string, signal?: AbortSignal): Promise<Response> {
-    if (!url.startsWith(this.baseUrl + '/')) {
+  /**
+   * `url` if it is on the audit API's own origin, else a 502: a presigned link elsewhere would
+   * make the proxy fetch, or send the browser to, wherever the upstream says.
+   */
+  checkDownloadUrl(url: string): string {
+    let parsed: URL
+    try {
+      parsed = new URL(url)
+    } catch {
       throw new HttpError(502, 'bad_gateway', 'The audit API returned a download link elsewhere.')
     }
+    if (parsed.origin !== new URL(this.baseUrl).origin || !url.startsWith(this.baseUrl + '/')) {
+      throw new HttpError(502, 'bad_gateway', 'The audit API returned a download link elsewhere.')
+    }
+    return parsed.href
+  }
+
+  /** Fetch a presigned upstream URL (no API key: the signature is the credential). */
+  async download(url: string, signal?: AbortSignal): Promise<Response> {
+    url = this.checkDownloadUrl(url)
     const sent = await this.send(url, signal ? { signal } : {}, false)
     // A file may take longer than the deadline to stream: the deadline is for the upstream to answer.
     sent.done()
@@ -74,7 +95,7 @@ export class Upstream {
 
   private async send(
     url: string,
-    init: { method?: string; json?: unknown; signal?: AbortSignal },
+    init: UpstreamInit,
     withKey: boolean,
   ): Promise<{ response: Response; done: () => void; timedOut: () => boolean }> {
     const deadline = new AbortController()
@@ -85,7 +106,7 @@ export class Upstream {
     }, this.timeoutMs)
     const done = () => clearTimeout(timer)
     const signal = init.signal ? AbortSignal.any([init.signal, deadline.signal]) : deadline.signal
-    const headers: Record<string, string> = { accept: 'application/json' }
+    const headers: Record<string, string> = { ...init.headers, accept: 'application/json' }
     if (withKey) headers.authorization = `Bearer ${this.options.apiKey}`
     if (init.json !== undefined) headers['content-type'] = 'application/json'
     try {
@@ -162,4 +183,13 @@ function retryAfterSeconds(header: string | null): number {
   const text = header?.trim() ?? ''
   if (!/^\d{1,10}$/.test(text)) return 5
   return Math.min(3600, Math.max(1, Number(text)))
+}
+
+/** The upstream's answer as lossless JSON, or a 502 that says nothing of what it was. */
+export function parseUpstreamJson(text: string): AuditJsonValue {
+  try {
+    return parseAuditJson(text)
+  } catch {
+    throw new HttpError(502, 'bad_gateway', 'The audit API answered with something that is not JSON.')
+  }
 }
