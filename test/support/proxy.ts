@@ -2,9 +2,9 @@
  * The token proxy in front of a real reference ledger, both on 127.0.0.1. The host's session
  * is simulated by an `x-test-user: org|subject|scope,scope` header that `authorize` reads.
  */
-import { createServer, type Server } from 'node:http'
+import type { Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { toNodeHandler } from '../../src/server/http/node-adapter.js'
+import { createNodeServer } from '../../src/server/http/node-server.js'
 import { createAuditProxy, type AuditProxyOptions } from '../../src/server/proxy/proxy.js'
 import { startLedger, type TestLedger } from './ledger.js'
 
@@ -19,7 +19,7 @@ export interface TestProxy {
 export async function serve(
   handler: (request: Request) => Promise<Response>,
 ): Promise<{ server: Server; url: string }> {
-  const server = createServer(toNodeHandler(handler))
+  const server = createNodeServer(handler)
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` }
 }
