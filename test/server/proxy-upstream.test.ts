@@ -98,7 +98,7 @@ describe('the trusted keys cache', () => {
     const upstream = await serve(async (request) => {
       if (new URL(request.url).pathname !== '/v1/audit/keys') return new Response('{}', { status: 404 })
       fetches++
-      return Response.json({ keys: [{ key_id: `k${fetches}` }] })
+      return Response.json({ keys: [{ key_id: `k${fetches}`, public_key: 'ab'.repeat(32) }] })
     })
     let now = Date.parse('2026-11-20T12:00:00Z')
     const proxy = await startProxy(
@@ -122,5 +122,49 @@ describe('the trusted keys cache', () => {
       await proxy.close()
       await stop(upstream.server)
     }
+  })
+})
+
+describe('the key list from the upstream', () => {
+  const key = {
+    key_id: 'key_1',
+    algorithm: 'Ed25519',
+    public_key: 'ab'.repeat(32),
+    not_before: '2026-01-01T00:00:00Z',
+    not_after: null,
+  }
+  async function keysThrough(document: unknown) {
+    const upstream = await serve(async () => Response.json(document))
+    const proxy = await startProxy({ upstream: { baseUrl: upstream.url, apiKey: DEV_KEY } }, ledger)
+    try {
+      const token = await mintToken(proxy.url, `${org}|u|audit:read`)
+      const response = await fetch(`${proxy.url}/api/audit/keys`, { headers: { authorization: `Bearer ${token}` } })
+      return { status: response.status, body: (await response.json()) as unknown }
+    } finally {
+      await proxy.close()
+      await stop(upstream.server)
+    }
+  }
+
+  it('is served with the five known fields of each key and nothing else', async () => {
+    const answer = await keysThrough({
+      keys: [{ ...key, note: '<img src=x onerror=alert(1)>', trusted: true }],
+      debug: DEV_KEY,
+    })
+    expect(answer).toEqual({ status: 200, body: { keys: [key] } })
+  })
+
+  it.each([
+    ['null', null],
+    ['no list', { keys: 'all of them' }],
+    ['a key that is not hex', { keys: [{ ...key, public_key: 'not-hex' }] }],
+    ['another algorithm', { keys: [{ ...key, algorithm: 'RS256' }] }],
+    ['a number for a date', { keys: [{ ...key, not_after: 5 }] }],
+    ['an odd key id', { keys: [{ ...key, key_id: '<b>' }] }],
+  ])('answers 502 for %s', async (_label, document) => {
+    expect(await keysThrough(document)).toEqual({
+      status: 502,
+      body: { error: 'bad_gateway', message: 'The audit API answered with a key list that makes no sense.' },
+    })
   })
 })

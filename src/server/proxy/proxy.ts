@@ -12,7 +12,7 @@ import { LIST_QUERY_PARAMS, parseFilters } from '../ledger/validation.js'
 import { PROXY_SCOPES, ProxyCrypto, type ProxyScope, type TokenClaims } from './proxy-crypto.js'
 import { RateLimiter, type RateLimitOptions } from './rate-limit.js'
 import { exportRoutes } from './export-routes.js'
-import { parseUpstreamJson, Upstream, type UpstreamOptions } from './upstream.js'
+import { decodeKeyList, parseUpstreamJson, Upstream, type UpstreamOptions } from './upstream.js'
 
 /** What the host's `authorize` says about the signed-in user, or `null` when there is none. */
 export interface ProxyGrant {
@@ -203,12 +203,8 @@ export function createAuditProxy(options: AuditProxyOptions): (request: Request)
     // than keep them for as long as the step.
     const age = keysCache ? now() - keysCache.at : -1
     if (!keysCache || age < 0 || age > maxAge) {
-      const fetched = parseUpstreamJson((await upstream.call('/v1/audit/keys', { signal: request.signal })).text) as {
-        keys?: unknown
-      }
-      if (!Array.isArray(fetched.keys))
-        throw new HttpError(502, 'bad_gateway', 'The audit API answered with no key list.')
-      keysCache = { at: now(), body: stringifyAuditJson({ keys: fetched.keys }) }
+      const fetched = parseUpstreamJson((await upstream.call('/v1/audit/keys', { signal: request.signal })).text)
+      keysCache = { at: now(), body: JSON.stringify({ keys: decodeKeyList(fetched) }) }
     }
     return json(keysCache.body)
   }
