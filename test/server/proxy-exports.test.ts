@@ -7,7 +7,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { DEV_KEY, startLedger, type TestLedger } from '../support/ledger.js'
 import { mintToken, serve, startProxy, stop, type TestProxy } from '../support/proxy.js'
 
-const now = Date.parse('2026-11-20T12:00:00Z')
+let now = Date.parse('2026-11-20T12:00:00Z')
 let ledger: TestLedger
 let org: string
 beforeAll(async () => {
@@ -134,6 +134,25 @@ describe('export downloads', () => {
     expect(redirect.status).toBe(302)
     expect(redirect.headers.get('location')).toBe(`${good.upstreamUrl}/v1/file`)
     expect(redirect.headers.get('referrer-policy')).toBe('no-referrer')
+  })
+})
+
+describe('download links', () => {
+  it('are refused once the clock has stepped back past their lifetime, instead of living as long as the step', async () => {
+    const api = await fakeExportApi()
+    const created = (await (await api.post({ format: 'csv' })).json()) as { id: string }
+    const job = (await (await api.poll(created.id)).json()) as { download_url: string }
+    const start = now
+    try {
+      now -= 3_600_000
+      const late = await fetch(job.download_url)
+      expect(late.status).toBe(403)
+      expect(((await late.json()) as { message: string }).message).toMatch(/expired/)
+      now = start + 30_000
+      expect((await fetch(job.download_url)).status).toBe(200)
+    } finally {
+      now = start
+    }
   })
 })
 

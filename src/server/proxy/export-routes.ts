@@ -156,7 +156,11 @@ export function exportRoutes(context: ExportRouteContext) {
     if (!Number.isInteger(expires) || !(await keys.checkLink(handle, expires, signature))) {
       throw new HttpError(403, 'forbidden', 'This download link is not valid.')
     }
-    if (expires * 1000 <= now())
+    // Valid for LINK_TTL_SECONDS of the clock as it reads now: after a step back, a link's
+    // expiry lies further ahead than it ever could, and it is refused rather than kept alive
+    // for as long as the step.
+    const remaining = expires * 1000 - now()
+    if (remaining <= 0 || remaining > LINK_TTL_SECONDS * 1000)
       throw new HttpError(403, 'forbidden', 'This download link has expired; check the export again for a fresh one.')
     const sealed = await keys.unsealAny('export', handle)
     if (!sealed || !isFormat(sealed.format)) throw new HttpError(403, 'forbidden', 'This download link is not valid.')
