@@ -7,6 +7,7 @@ export type { CliIo } from './cli-io.js'
 
 export { toNodeHandler } from './http/node-adapter.js'
 export type { FetchHandler, NodeHandlerOptions } from './http/node-adapter.js'
+export { createNodeServer, answerClientErrorsWithJson, SERVER_LIMITS } from './http/node-server.js'
 export { HttpError } from './http/http-error.js'
 export type { HttpErrorCode } from './http/http-error.js'
 

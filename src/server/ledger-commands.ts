@@ -1,9 +1,9 @@
 /** `auditlens serve`, `auditlens seed` and `auditlens keys`: the reference ledger's commands. */
-import { createServer, type Server } from 'node:http'
+import type { Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { parseArgs, type ParseArgsConfig } from 'node:util'
 import { type CliIo, UsageError, writeOut } from './cli-io.js'
-import { toNodeHandler } from './http/node-adapter.js'
+import { createNodeServer } from './http/node-server.js'
 import { randomToken } from './ledger/ids.js'
 import { DEFAULT_DB, Ledger } from './ledger/ledger.js'
 import { createLedgerHandler } from './ledger/routes.js'
@@ -38,10 +38,7 @@ function integer(text: string | undefined, name: string, min: number, max: numbe
 
 /** Start the ledger's HTTP server; resolves once it listens. */
 export async function listen(ledger: Ledger, host: string, port: number): Promise<{ server: Server; url: string }> {
-  const server = createServer(toNodeHandler(createLedgerHandler(ledger), { bodyLimit: 1024 * 1024 }))
-  // Outlive clients' idle keep-alive (undici's is 4 s), so a client never reuses a socket the
-  // server is closing at that moment (an ECONNRESET on a POST, which is not retried).
-  server.keepAliveTimeout = 65_000
+  const server = createNodeServer(createLedgerHandler(ledger), { bodyLimit: 1024 * 1024 })
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)
     server.listen(port, host, () => resolve())

@@ -172,7 +172,7 @@ describe('more of the demo, signed in as acme', () => {
 
   it('exports CSV with the documented header', async () => {
     const { file, suggestedName } = await exportThroughMenu(page, '/?actions=invoice.paid', 'CSV')
-    expect(suggestedName).toMatch(/^audit-log-acme-aexp_\w+\.csv$/)
+    expect(suggestedName).toMatch(/^audit-log-aorg_\w+-\d{4}-\d\d-\d\d\.csv$/)
     const text = readFileSync(file, 'utf8')
     const [header, ...rows] = text.trimEnd().split('\r\n')
     expect(header).toBe(

@@ -3,10 +3,11 @@
  * mounted the way Express mounts it, and behind a TLS-terminating proxy.
  */
 import { createServer, request as send, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
-import type { AddressInfo } from 'node:net'
+import { connect, type AddressInfo } from 'node:net'
 import { afterEach, describe, expect, it } from 'vitest'
 import { toNodeHandler, type NodeHandlerOptions } from '../../src/server/index.js'
-import { stop } from '../support/proxy.js'
+import { startLedger, type TestLedger } from '../support/ledger.js'
+import { serve, stop } from '../support/proxy.js'
 
 const echoUrl = async (request: Request) => Response.json({ url: request.url })
 let server: Server | undefined
@@ -85,5 +86,75 @@ describe('toNodeHandler', () => {
       expect((await status({ host: '127.0.0.1', 'x-forwarded-host': host })).status, host).toBe(400)
     }
     expect((await status({ host: `127.0.0.1:${port}` })).status).toBe(200)
+  })
+})
+
+/** Send `text` as-is on a fresh TCP connection and read the whole answer until the server closes. */
+function raw(base: string, text: string): Promise<{ status: number; head: string; body: string }> {
+  const { hostname, port } = new URL(base)
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(port), hostname, () => socket.end(text))
+    let answer = ''
+    socket.setEncoding('utf8')
+    socket.on('data', (chunk: string) => (answer += chunk))
+    socket.on('error', reject)
+    socket.on('close', () => {
+      const [head = '', body = ''] = answer.split('\r\n\r\n')
+      resolve({ status: Number(/^HTTP\/1\.1 (\d{3}) /.exec(head)?.[1]), head: head.toLowerCase(), body })
+    })
+  })
+}
+
+describe('requests Node refuses before any handler runs', () => {
+  let ledger: TestLedger | undefined
+  afterEach(async () => {
+    await ledger?.close()
+    ledger = undefined
+  })
+
+  const cases: [string, string, number, string][] = [
+    [
+      'a query string over the header limit',
+      `GET /v1/audit/keys?q=${'a'.repeat(20_000)} HTTP/1.1\r\nhost: x\r\n\r\n`,
+      431,
+      'headers_too_large',
+    ],
+    [
+      'a header over the limit',
+      `GET /v1/audit/keys HTTP/1.1\r\nhost: x\r\nx-big: ${'b'.repeat(20_000)}\r\n\r\n`,
+      431,
+      'headers_too_large',
+    ],
+    ['a garbage request line', 'HELLO THERE\r\n\r\n', 400, 'invalid_request'],
+    ['a header with a bad character', 'GET / HTTP/1.1\r\nhost: x\r\nbad header: 1\r\n\r\n', 400, 'invalid_request'],
+  ]
+
+  it.each(cases)('answer %s with JSON on the ledger’s server', async (_label, request, status, code) => {
+    ledger = await startLedger()
+    const answer = await raw(ledger.url, request)
+    expect(answer.status).toBe(status)
+    expect(answer.head).toContain('content-type: application/json; charset=utf-8')
+    expect(answer.head).toContain('connection: close')
+    expect(JSON.parse(answer.body)).toEqual({ error: code, message: expect.any(String) })
+  })
+
+  it.each(cases)(
+    'answer %s with JSON on the proxy’s test server (createNodeServer)',
+    async (_label, request, status, code) => {
+      const served = await serve(echoUrl)
+      try {
+        const answer = await raw(served.url, request)
+        expect(answer.status).toBe(status)
+        expect(JSON.parse(answer.body)).toMatchObject({ error: code })
+      } finally {
+        await stop(served.server)
+      }
+    },
+  )
+
+  it('still serves a long query string within the limit', async () => {
+    ledger = await startLedger()
+    const response = await fetch(`${ledger.url}/v1/audit/keys?${'a'.repeat(8_000)}=1`)
+    expect(response.status).toBe(200)
   })
 })

@@ -291,7 +291,10 @@ describe('exports through the proxy', () => {
     expect(job.row_count).toBeGreaterThan(0)
     const file = await record(await fetch(job.download_url))
     expect(file.status).toBe(200)
-    expect(file.headers.get('content-disposition')).toMatch(/^attachment; filename="audit-log-acme-/)
+    expect(file.headers.get('content-disposition')).toMatch(
+      /^attachment; filename="audit-log-aorg_\w+-\d{4}-\d\d-\d\d\.ndjson"$/,
+    )
+    expect(file.headers.get('content-type')).toBe('application/x-ndjson')
     const lines = (await file.text()).trimEnd().split('\n')
     expect(lines).toHaveLength(job.row_count)
     const keys = new KeyRing(parseKeysDocument(await (await get('/keys', token)).json()))
@@ -390,22 +393,6 @@ describe('when the upstream misbehaves', () => {
     } finally {
       await p.close()
       await stop(slow.server)
-    }
-  })
-
-  it('passes a 400’s message on, with the API key removed if the upstream echoed it', async () => {
-    const echo = await serve(
-      async () =>
-        new Response(JSON.stringify({ error: 'invalid_request', message: `key ${DEV_KEY} lacks X` }), { status: 400 }),
-    )
-    const p = await proxyTo(echo.url)
-    try {
-      const response = await list(p)
-      expect(response.status).toBe(400)
-      expect(await response.json()).toEqual({ error: 'invalid_request', message: 'key [redacted] lacks X' })
-    } finally {
-      await p.close()
-      await stop(echo.server)
     }
   })
 

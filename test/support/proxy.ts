@@ -2,9 +2,9 @@
  * The token proxy in front of a real reference ledger, both on 127.0.0.1. The host's session
  * is simulated by an `x-test-user: org|subject|scope,scope` header that `authorize` reads.
  */
-import { createServer, type Server } from 'node:http'
+import type { Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { toNodeHandler } from '../../src/server/http/node-adapter.js'
+import { createNodeServer } from '../../src/server/http/node-server.js'
 import { createAuditProxy, type AuditProxyOptions } from '../../src/server/proxy/proxy.js'
 import { startLedger, type TestLedger } from './ledger.js'
 
@@ -19,7 +19,7 @@ export interface TestProxy {
 export async function serve(
   handler: (request: Request) => Promise<Response>,
 ): Promise<{ server: Server; url: string }> {
-  const server = createServer(toNodeHandler(handler))
+  const server = createNodeServer(handler)
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` }
 }
@@ -51,4 +51,11 @@ export async function startProxy(options: Partial<AuditProxyOptions> = {}, ledge
       if (!ledger) await backend.close()
     },
   }
+}
+
+/** A token from the proxy at `url` for `user` (`org|subject|scope,scope`, as `x-test-user` reads it). */
+export async function mintToken(url: string, user: string): Promise<string> {
+  const minted = await fetch(`${url}/api/audit/token`, { method: 'POST', headers: { 'x-test-user': user } })
+  if (minted.status !== 200) throw new Error(`minting failed: ${minted.status} ${await minted.text()}`)
+  return ((await minted.json()) as { token: string }).token
 }

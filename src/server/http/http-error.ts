@@ -3,7 +3,7 @@
  * stable code and `message` says what was wrong and how to fix it. Never a stack trace.
  */
 
-/** Stable error codes, one per HTTP status the endpoints use. */
+/** Stable error codes, one per HTTP status the endpoints (and the node:http server) use. */
 export type HttpErrorCode =
   | 'invalid_request'
   | 'unauthorized'
@@ -13,6 +13,8 @@ export type HttpErrorCode =
   | 'conflict'
   | 'payload_too_large'
   | 'unsupported_media_type'
+  | 'request_timeout'
+  | 'headers_too_large'
   | 'rate_limited'
   | 'internal_error'
   | 'bad_gateway'

@@ -27,7 +27,12 @@ export interface NodeHandlerOptions {
   trustForwardedHeaders?: boolean
 }
 
-/** The node:http `(req, res)` listener for `handler`. */
+/**
+ * The node:http `(req, res)` listener for `handler`. Requests that Node refuses before any
+ * listener runs (oversized headers, malformed HTTP) never reach it: serve with
+ * `createNodeServer`, or pass your own server to `answerClientErrorsWithJson`, so those get
+ * JSON too.
+ */
 export function toNodeHandler(handler: FetchHandler, options: NodeHandlerOptions = {}) {
   const bodyLimit = options.bodyLimit ?? 1024 * 1024
   const log = options.onError ?? console.error

@@ -11,12 +11,12 @@ import { HttpError, notFound } from '../http/http-error.js'
 import { ApiKeys, type Caller } from './api-keys.js'
 import { openDatabase, statements, type Db } from './database.js'
 import { EventStore, type EventRow, type NewEvent } from './event-store.js'
-import { Exports } from './exports.js'
+import { Exports, type ExportFormat, type ExportRow } from './exports.js'
 import { Cursors, DownloadSigner, ledgerSecret } from './hmac.js'
 import { newId } from './ids.js'
 import { PortalSessions } from './portal.js'
 import { SigningKeys } from './signing-keys.js'
-import type { EventInput } from './validation.js'
+import type { EventFilters, EventInput } from './validation.js'
 
 export interface LedgerOptions {
   /** Database file, or `:memory:`. Default `.auditlens/ledger.db`. */
@@ -125,7 +125,70 @@ export class Ledger {
     event: EventRow
     replayed: boolean
   } {
+    const { value, replayed } = this.once(
+      caller,
+      idempotencyKey,
+      '',
+      body,
+      (id) => this.events.byId(id)!,
+      () => {
+        const org =
+          input.orgId !== null
+            ? this.requireOrg(input.orgId)
+            : (this.orgByExternalId(input.org!) ?? this.createOrg(input.org!, null))
+        const [event] = this.events.appendInTransaction(org.id, [input], new Date(this.now()))
+        return { value: event!, id: event!.id }
+      },
+    )
+    return { event: value, replayed }
+  }
+
+  /**
+   * Create an export job, under an idempotency key when the caller sends one, exactly as
+   * {@link ingest} does: the same key and body give back the same job (a retried POST after a
+   * timeout creates no second job), the same key with another body is a 409.
+   */
+  createExport(
+    caller: Caller,
+    idempotencyKey: string | null,
+    orgId: string,
+    format: ExportFormat,
+    filters: EventFilters,
+    body: Record<string, AuditJsonValue>,
+  ): { job: ExportRow; replayed: boolean } {
+    const create = () => {
+      const job = this.exports.create(this.requireOrg(orgId).id, format, filters)
+      return { value: job, id: job.id }
+    }
+    if (idempotencyKey === null) return { job: create().value, replayed: false }
+    const { value, replayed } = this.once(
+      caller,
+      idempotencyKey,
+      'exports',
+      body,
+      (id) => this.exports.get(id)!,
+      create,
+    )
+    return { job: value, replayed }
+  }
+
+  /**
+   * Run `create` at most once per API key and Idempotency-Key, in one IMMEDIATE transaction
+   * (the write lock is taken first, so two concurrent tries, even from two processes on the
+   * same file, cannot both create). `scope` goes into the request hash, so a key used for
+   * one kind of request is a 409 for another; ingest's scope is empty, which keeps the hashes
+   * stored by earlier versions valid. The stored id is the event's or the export's.
+   */
+  private once<T>(
+    caller: Caller,
+    idempotencyKey: string,
+    scope: string,
+    body: Record<string, AuditJsonValue>,
+    replay: (id: string) => T,
+    create: () => { value: T; id: string },
+  ): { value: T; replayed: boolean } {
     const requestHash = createHash('sha256')
+      .update(scope ? `${scope}\n` : '')
       .update(stringifyAuditJson(body, { sortKeys: true }))
       .digest('hex')
     const run = this.db.transaction(() => {
@@ -140,24 +203,18 @@ export class Ledger {
             'This Idempotency-Key was already used with a different body; use a new key.',
           )
         }
-        return { event: this.events.byId(previous.event_id)!, replayed: true }
+        return { value: replay(previous.event_id), replayed: true }
       }
-      const org =
-        input.orgId !== null
-          ? this.requireOrg(input.orgId)
-          : (this.orgByExternalId(input.org!) ?? this.createOrg(input.org!, null))
-      const [event] = this.events.appendInTransaction(org.id, [input], new Date(this.now()))
+      const { value, id } = create()
       this.sql('INSERT INTO idempotency_keys VALUES (?, ?, ?, ?, ?)').run(
         caller.keyId,
         idempotencyKey,
         requestHash,
-        event!.id,
+        id,
         new Date().toISOString(),
       )
-      return { event: event!, replayed: false }
+      return { value, replayed: false }
     })
-    // IMMEDIATE takes the write lock first, so seq is read and used without a race, even
-    // against another process on the same database file.
     return run.immediate()
   }
 

@@ -10,7 +10,7 @@ import { badRequest, HttpError, json, notFound } from '../http/http-error.js'
 import { Router } from '../http/router.js'
 import type { ExportFormat, ExportRow } from './exports.js'
 import type { Ledger, Org } from './ledger.js'
-import { LIST_QUERY_PARAMS, parseEventInput, parseFilters, type EventFilters } from './validation.js'
+import { LIST_QUERY_PARAMS, parseEventInput, parseExportFilters, parseFilters } from './validation.js'
 
 const EVENT_BODY_LIMIT = 64 * 1024
 const SMALL_BODY_LIMIT = 16 * 1024
@@ -44,6 +44,17 @@ function listPage(ledger: Ledger, orgId: string, url: URL): Response {
   )
 }
 
+/**
+ * The request's Idempotency-Key: `null` when absent, a 400 when empty or over 255 characters.
+ * One reading for every route that honours it (ingest, exports).
+ */
+function idempotencyKey(request: Request): string | null {
+  const key = request.headers.get('idempotency-key')
+  if (key === null) return null
+  if (key.length < 1 || key.length > 255) throw badRequest('The Idempotency-Key header must be 1 to 255 characters.')
+  return key
+}
+
 function orgIdFrom(get: (name: string) => AuditJsonValue | null | undefined): string {
   const value = get('org_id') ?? get('organization_id')
   if (typeof value !== 'string' || value === '') throw badRequest('org_id (or organization_id) is required.')
@@ -62,31 +73,6 @@ function exportJson(ledger: Ledger, job: ExportRow, origin: string) {
     download_url: link ? origin + link.path : null,
     expires_at: link ? link.expiresAt : null,
   }
-}
-
-function exportFilters(value: AuditJsonValue | undefined): EventFilters {
-  if (value === undefined || value === null) return parseFilters(() => null)
-  if (typeof value !== 'object' || Array.isArray(value)) throw badRequest('filters must be an object.')
-  const record = value as Record<string, AuditJsonValue>
-  const known = new Set([
-    'actions',
-    'actor_id',
-    'target_id',
-    'range_start',
-    'range_end',
-    'occurred_after',
-    'occurred_before',
-  ])
-  for (const key of Object.keys(record)) {
-    if (!known.has(key)) throw badRequest(`filters.${key} is not a filter; use ${[...known].join(', ')}.`)
-  }
-  return parseFilters((name) => {
-    const v = record[name]
-    if (v === undefined || v === null) return null
-    if (name === 'actions' && Array.isArray(v) && v.every((a) => typeof a === 'string')) return v.join(',')
-    if (typeof v !== 'string') throw badRequest(`filters.${name} must be a string.`)
-    return v
-  })
 }
 
 /** The ledger's fetch handler. */
@@ -121,8 +107,8 @@ export function createLedgerHandler(ledger: Ledger): (request: Request) => Promi
     })
     .on('POST', '/v1/audit/events', async (request) => {
       const caller = write(request)
-      const key = request.headers.get('idempotency-key')
-      if (!key || key.length > 255) {
+      const key = idempotencyKey(request)
+      if (key === null) {
         throw badRequest(
           'The Idempotency-Key header is required (1 to 255 characters), so a retried request is not stored twice.',
         )
@@ -164,7 +150,8 @@ export function createLedgerHandler(ledger: Ledger): (request: Request) => Promi
     })
     .on('GET', '/v1/audit/keys', () => json({ keys: ledger.keys.list() }))
     .on('POST', '/v1/audit/exports', async (request, _params, url) => {
-      read(request)
+      const caller = read(request)
+      const key = idempotencyKey(request)
       const body = await readJsonObject(request, SMALL_BODY_LIMIT)
       for (const key of Object.keys(body)) {
         if (!['org_id', 'organization_id', 'format', 'filters'].includes(key)) {
@@ -174,9 +161,13 @@ export function createLedgerHandler(ledger: Ledger): (request: Request) => Promi
       const format = body.format
       if (format !== 'csv' && format !== 'ndjson') throw badRequest('format must be "csv" or "ndjson".')
       const orgId = orgIdFrom((name) => body[name])
-      const filters = exportFilters(body.filters)
-      const job = ledger.exports.create(ledger.requireOrg(orgId).id, format as ExportFormat, filters)
-      return json(exportJson(ledger, job, url.origin), 202)
+      const filters = parseExportFilters(body.filters)
+      const { job, replayed } = ledger.createExport(caller, key, orgId, format as ExportFormat, filters, body)
+      return json(
+        exportJson(ledger, job, url.origin),
+        replayed ? 200 : 202,
+        replayed ? { 'idempotent-replayed': 'true' } : {},
+      )
     })
     .on('GET', '/v1/audit/exports/:id', (request, [id], url) => {
       read(request)

@@ -191,3 +191,42 @@ export function parseFilters(get: (name: string) => string | null): EventFilters
   if (targetId !== null && targetId.length > 256) throw badRequest('target_id is longer than 256 characters.')
   return { actions: actions.sort(), actorId, targetId, from, to }
 }
+
+/** Filter names of an export body, in both spellings Invoance's SDKs use. */
+export const EXPORT_FILTER_NAMES: ReadonlySet<string> = new Set([
+  'actions',
+  'actor_id',
+  'target_id',
+  'occurred_after',
+  'occurred_before',
+  'range_start',
+  'range_end',
+])
+
+/**
+ * Validate the `filters` object of an export body, as strictly as a list's query: known names
+ * only, each a string (`actions` a string or a list of strings), `null` for "not set". Shared
+ * by the ledger and the proxy, so a filter the proxy accepts is one the ledger applies as sent,
+ * never one that turns into "no filter" on the way (a number such as 1e400 becomes `null` in
+ * JSON.stringify and would export the whole org).
+ */
+export function parseExportFilters(value: AuditJsonValue | undefined): EventFilters {
+  if (value === undefined || value === null) return parseFilters(() => null)
+  if (!isObject(value)) throw badRequest('filters must be an object of filter names to strings.')
+  for (const key of Object.keys(value)) {
+    if (!EXPORT_FILTER_NAMES.has(key)) {
+      throw badRequest(`filters.${key} is not a filter; use ${[...EXPORT_FILTER_NAMES].join(', ')}.`)
+    }
+  }
+  return parseFilters((name) => {
+    const v = value[name]
+    if (v === undefined || v === null) return null
+    if (name === 'actions' && Array.isArray(v)) {
+      if (!v.every((a) => typeof a === 'string')) throw badRequest('filters.actions must be a list of action names.')
+      if (v.length > 50) throw badRequest('filters.actions may list at most 50 actions.')
+      return v.join(',')
+    }
+    if (typeof v !== 'string') throw badRequest(`filters.${name} must be a string.`)
+    return v
+  })
+}

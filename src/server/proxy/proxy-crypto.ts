@@ -41,17 +41,24 @@ export class ProxyCrypto {
     private readonly tokenKey: Uint8Array,
     private readonly sealKey: Uint8Array,
     private readonly linkKey: CryptoKey,
+    private readonly idempotencyKey: CryptoKey,
   ) {}
 
   static async create(secret: Uint8Array): Promise<ProxyCrypto> {
-    const linkKey = await crypto.subtle.importKey(
-      'raw',
-      (await deriveKey(secret, 'links')) as BufferSource,
-      { name: 'HMAC', hash: 'SHA-256' },
-      false,
-      ['sign', 'verify'],
+    const hmacKey = async (label: string) =>
+      crypto.subtle.importKey(
+        'raw',
+        (await deriveKey(secret, label)) as BufferSource,
+        { name: 'HMAC', hash: 'SHA-256' },
+        false,
+        ['sign', 'verify'],
+      )
+    return new ProxyCrypto(
+      await deriveKey(secret, 'tokens'),
+      await deriveKey(secret, 'handles'),
+      await hmacKey('links'),
+      await hmacKey('idempotency'),
     )
-    return new ProxyCrypto(await deriveKey(secret, 'tokens'), await deriveKey(secret, 'handles'), linkKey)
   }
 
   async mintToken(
@@ -99,8 +106,8 @@ export class ProxyCrypto {
    * An opaque handle for an upstream value (an export job id, a page cursor), readable only
    * by this proxy, bound to `org` and to its kind, so one kind is never accepted as another.
    */
-  async seal(kind: SealKind, value: string, org: string): Promise<string> {
-    return new CompactEncrypt(encoder.encode(JSON.stringify({ k: kind, j: value, o: org })))
+  async seal(kind: SealKind, value: string, org: string, format?: string): Promise<string> {
+    return new CompactEncrypt(encoder.encode(JSON.stringify({ k: kind, j: value, o: org, f: format })))
       .setProtectedHeader({ alg: 'dir', enc: 'A256GCM' })
       .encrypt(this.sealKey)
   }
@@ -111,15 +118,32 @@ export class ProxyCrypto {
     return sealed?.org === org ? sealed.value : null
   }
 
-  /** The value and org inside a handle of `kind`, for routes authorised by a signed link instead of a token. */
-  async unsealAny(kind: SealKind, handle: string): Promise<{ value: string; org: string } | null> {
+  /**
+   * The value, org and format inside a handle of `kind`, for routes authorised by a signed link
+   * instead of a token. `format` is what the proxy sealed itself (an export's requested format).
+   */
+  async unsealAny(
+    kind: SealKind,
+    handle: string,
+  ): Promise<{ value: string; org: string; format: string | null } | null> {
     try {
       const { plaintext } = await compactDecrypt(handle, this.sealKey, { keyManagementAlgorithms: ['dir'] })
-      const { k, j, o } = JSON.parse(new TextDecoder().decode(plaintext)) as { k: unknown; j: unknown; o: unknown }
-      return k === kind && typeof j === 'string' && typeof o === 'string' ? { value: j, org: o } : null
+      const { k, j, o, f } = JSON.parse(new TextDecoder().decode(plaintext)) as Record<string, unknown>
+      if (k !== kind || typeof j !== 'string' || typeof o !== 'string') return null
+      return { value: j, org: o, format: typeof f === 'string' ? f : null }
     } catch {
       return null
     }
+  }
+
+  /**
+   * The Idempotency-Key sent upstream for a client's key: an HMAC over org, user and the
+   * client's key, so two users or two orgs that send the same key never share an upstream
+   * key (and so never get each other's job), and the upstream learns nothing of either.
+   */
+  async upstreamIdempotencyKey(org: string, subject: string, clientKey: string): Promise<string> {
+    const message = encoder.encode(JSON.stringify([org, subject, clientKey]))
+    return `alpx_${base64url(new Uint8Array(await crypto.subtle.sign('HMAC', this.idempotencyKey, message)))}`
   }
 
   /** A signature over a download link's handle and expiry. */

@@ -7,12 +7,12 @@
  * Next.js route handlers, Hono, Bun, Deno and Workers; `toNodeHandler` adapts it to node:http.
  */
 import { parseAuditJson, stringifyAuditJson, type AuditJsonValue } from '../../core/index.js'
-import { readJsonObject } from '../http/body.js'
 import { badRequest, errorResponse, HttpError, json, notFound } from '../http/http-error.js'
 import { LIST_QUERY_PARAMS, parseFilters } from '../ledger/validation.js'
 import { PROXY_SCOPES, ProxyCrypto, type ProxyScope, type TokenClaims } from './proxy-crypto.js'
 import { RateLimiter, type RateLimitOptions } from './rate-limit.js'
-import { Upstream, type UpstreamOptions } from './upstream.js'
+import { exportRoutes } from './export-routes.js'
+import { decodeKeyList, parseUpstreamJson, Upstream, type UpstreamOptions } from './upstream.js'
 
 /** What the host's `authorize` says about the signed-in user, or `null` when there is none. */
 export interface ProxyGrant {
@@ -50,7 +50,13 @@ export interface AuditProxyOptions {
   trustedKeys?: readonly AuditKeyInfo[]
   /** How long fetched keys are cached (default 300 s). */
   keysCacheSeconds?: number
-  /** `stream` (default) pipes export files through the proxy; `redirect` sends the browser to the upstream's presigned URL. */
+  /**
+   * `stream` (default) pipes export files through the proxy, served as an attachment of the
+   * export's own type with `nosniff` and a sandboxing CSP, whatever the upstream's file says.
+   * `redirect` sends the browser to the upstream's presigned URL (on the upstream's origin
+   * only): the browser then holds that URL, a credential for the file until it expires, and
+   * gets the file with the upstream's own headers, so the upstream must serve it safely.
+   */
   downloads?: 'redirect' | 'stream'
   /** Requests per signed-in user, token minting included (default burst 60, 20/s); `false` turns it off. */
   rateLimit?: RateLimitOptions | false
@@ -61,7 +67,6 @@ export interface AuditProxyOptions {
 }
 
 const LIST_PARAMS = LIST_QUERY_PARAMS
-const LINK_TTL_SECONDS = 60
 
 function checkOptions(options: AuditProxyOptions): { secret: Uint8Array; ttl: number; basePath: string } {
   const secret = typeof options.secret === 'string' ? new TextEncoder().encode(options.secret) : options.secret
@@ -161,7 +166,7 @@ export function createAuditProxy(options: AuditProxyOptions): (request: Request)
     }
     query.set('org_id', claims.org)
     const upstreamPage = await upstream.call(`/v1/audit/events?${query}`, { signal: request.signal })
-    const page = parseUpstream(upstreamPage.text) as { events?: unknown; next_cursor?: unknown }
+    const page = parseUpstreamJson(upstreamPage.text) as { events?: unknown; next_cursor?: unknown }
     if (!Array.isArray(page.events) || !(page.next_cursor === null || typeof page.next_cursor === 'string')) {
       throw new HttpError(502, 'bad_gateway', 'The audit API answered with an unexpected page.')
     }
@@ -182,109 +187,24 @@ export function createAuditProxy(options: AuditProxyOptions): (request: Request)
     } catch (error) {
       throw error instanceof HttpError && error.status === 404 ? missing() : error
     }
-    const event = parseUpstream(text) as Record<string, AuditJsonValue>
+    const event = parseUpstreamJson(text) as Record<string, AuditJsonValue>
     // Another org's event is "not found", exactly as an unknown id is: no hint that it exists.
     if (event?.org_id !== claims.org) throw missing()
     return json(text)
   }
 
-  async function exportJson(job: Record<string, AuditJsonValue>, handle: string, url: URL, keys: ProxyCrypto) {
-    const ready = job.status === 'ready'
-    const expires = Math.floor(now() / 1000) + LINK_TTL_SECONDS
-    const link = ready
-      ? `${url.origin}${basePath}/exports/${handle}/download?expires=${expires}&signature=${await keys.signLink(handle, expires)}`
-      : null
-    return {
-      id: handle,
-      format: job.format ?? null,
-      status: job.status ?? null,
-      row_count: job.row_count ?? 0,
-      error: job.error ?? null,
-      download_url: link,
-      expires_at: link ? new Date(expires * 1000).toISOString() : null,
-    }
-  }
-
-  async function upstreamJob(jobId: string, org: string, signal: AbortSignal, missing: () => HttpError) {
-    let text: string
-    try {
-      text = (await upstream.call(`/v1/audit/exports/${encodeURIComponent(jobId)}`, { signal })).text
-    } catch (error) {
-      throw error instanceof HttpError && error.status === 404 ? missing() : error
-    }
-    const job = parseUpstream(text) as Record<string, AuditJsonValue>
-    if (job?.org_id !== org) throw missing()
-    return job
-  }
-
-  async function createExport(request: Request, url: URL, keys: ProxyCrypto): Promise<Response> {
-    const claims = await bearer(request, keys, 'audit:export')
-    const body = await readJsonObject(request, 16 * 1024)
-    for (const key of Object.keys(body)) {
-      if (key === 'org_id' || key === 'organization_id')
-        throw badRequest('The org comes from your session; remove org_id.')
-      if (key !== 'format' && key !== 'filters')
-        throw badRequest(`${key} is not a field of an export; use format and filters.`)
-    }
-    if (body.format !== 'csv' && body.format !== 'ndjson') throw badRequest('format must be "csv" or "ndjson".')
-    const created = await upstream.call('/v1/audit/exports', {
-      method: 'POST',
-      json: {
-        org_id: claims.org,
-        format: body.format,
-        ...(body.filters === undefined ? {} : { filters: body.filters }),
-      },
-      signal: request.signal,
-    })
-    const job = parseUpstream(created.text) as Record<string, AuditJsonValue>
-    if (typeof job?.id !== 'string')
-      throw new HttpError(502, 'bad_gateway', 'The audit API answered without an export id.')
-    return json(await exportJson(job, await keys.seal('export', job.id, claims.org), url, keys), 202)
-  }
-
-  async function pollExport(request: Request, handle: string, url: URL, keys: ProxyCrypto): Promise<Response> {
-    const claims = await bearer(request, keys, 'audit:export')
-    const missing = () => notFound('No such export.')
-    const jobId = await keys.unseal('export', handle, claims.org)
-    if (jobId === null) throw missing()
-    return json(await exportJson(await upstreamJob(jobId, claims.org, request.signal, missing), handle, url, keys))
-  }
-
-  async function download(request: Request, handle: string, url: URL, keys: ProxyCrypto): Promise<Response> {
-    const expires = Number(url.searchParams.get('expires'))
-    const signature = url.searchParams.get('signature') ?? ''
-    if (!Number.isInteger(expires) || !(await keys.checkLink(handle, expires, signature))) {
-      throw new HttpError(403, 'forbidden', 'This download link is not valid.')
-    }
-    if (expires * 1000 <= now())
-      throw new HttpError(403, 'forbidden', 'This download link has expired; check the export again for a fresh one.')
-    const sealed = await keys.unsealAny('export', handle)
-    if (!sealed) throw new HttpError(403, 'forbidden', 'This download link is not valid.')
-    const job = await upstreamJob(sealed.value, sealed.org, request.signal, () => notFound('No such export.'))
-    if (job.status !== 'ready' || typeof job.download_url !== 'string') throw notFound('This export has no file yet.')
-    if (options.downloads === 'redirect') {
-      return new Response(null, { status: 302, headers: { location: job.download_url, 'cache-control': 'no-store' } })
-    }
-    const file = await upstream.download(job.download_url, request.signal)
-    const headers = new Headers({ 'cache-control': 'private, no-store' })
-    for (const name of ['content-type', 'content-length', 'content-disposition']) {
-      const value = file.headers.get(name)
-      if (value) headers.set(name, value)
-    }
-    return new Response(file.body, { status: 200, headers })
-  }
+  const exports = exportRoutes({ upstream, now, basePath, downloads: options.downloads ?? 'stream', bearer })
 
   async function trustedKeys(request: Request, keys: ProxyCrypto): Promise<Response> {
     await bearer(request, keys, 'audit:read')
     if (options.trustedKeys) return json({ keys: options.trustedKeys })
     const maxAge = (options.keysCacheSeconds ?? 300) * 1000
-    if (!keysCache || now() - keysCache.at > maxAge) {
-      const fetched = parseUpstream((await upstream.call('/v1/audit/keys', { signal: request.signal })).text) as {
-        keys?: unknown
-      }
-      if (!Array.isArray(fetched.keys))
-        throw new HttpError(502, 'bad_gateway', 'The audit API answered with no key list.')
-      keysCache = { at: now(), body: stringifyAuditJson({ keys: fetched.keys }) }
+    // A negative age means the clock stepped back since the keys were fetched: refetch rather
+    // than keep them for as long as the step.
+    const age = keysCache ? now() - keysCache.at : -1
+    if (!keysCache || age < 0 || age > maxAge) {
+      const fetched = parseUpstreamJson((await upstream.call('/v1/audit/keys', { signal: request.signal })).text)
+      keysCache = { at: now(), body: JSON.stringify({ keys: decodeKeyList(fetched) }) }
     }
     return json(keysCache.body)
   }
@@ -301,9 +221,10 @@ export function createAuditProxy(options: AuditProxyOptions): (request: Request)
       if (route('POST', /^\/token$/)) return await mint(request, keys)
       if (route('GET', /^\/events$/)) return await listEvents(request, url, keys)
       if ((match = route('GET', /^\/events\/([^/]+)$/))) return await oneEvent(request, decodeSegment(match[1]!), keys)
-      if (route('POST', /^\/exports$/)) return await createExport(request, url, keys)
-      if ((match = route('GET', /^\/exports\/([^/]+)$/))) return await pollExport(request, match[1]!, url, keys)
-      if ((match = route('GET', /^\/exports\/([^/]+)\/download$/))) return await download(request, match[1]!, url, keys)
+      if (route('POST', /^\/exports$/)) return await exports.create(request, url, keys)
+      if ((match = route('GET', /^\/exports\/([^/]+)$/))) return await exports.poll(request, match[1]!, url, keys)
+      if ((match = route('GET', /^\/exports\/([^/]+)\/download$/)))
+        return await exports.download(request, match[1]!, url, keys)
       if (route('GET', /^\/keys$/)) return await trustedKeys(request, keys)
       throw notFound(`There is no route ${method} ${url.pathname}.`)
     } catch (error) {
@@ -325,13 +246,5 @@ function decodeSegment(segment: string): string {
     return decodeURIComponent(segment)
   } catch {
     throw badRequest('The URL path is not validly percent-encoded.')
-  }
-}
-
-function parseUpstream(text: string): unknown {
-  try {
-    return parseAuditJson(text)
-  } catch {
-    throw new HttpError(502, 'bad_gateway', 'The audit API answered with something that is not JSON.')
   }
 }

@@ -27,7 +27,7 @@ export class RateLimiter {
   take(key: string): number {
     const now = this.now()
     const bucket = this.buckets.get(key) ?? { tokens: this.burst, at: now }
-    bucket.tokens = Math.min(this.burst, bucket.tokens + ((now - bucket.at) / 1000) * this.perSecond)
+    bucket.tokens = this.refilled(bucket, now)
     bucket.at = now
     if (bucket.tokens < 1) {
       this.buckets.set(key, bucket)
@@ -41,7 +41,17 @@ export class RateLimiter {
 
   private sweep(now: number): void {
     for (const [key, bucket] of this.buckets) {
-      if (bucket.tokens + ((now - bucket.at) / 1000) * this.perSecond >= this.burst) this.buckets.delete(key)
+      if (this.refilled(bucket, now) >= this.burst) this.buckets.delete(key)
     }
+  }
+
+  /**
+   * The bucket's tokens at `now`. Elapsed time is clamped at zero: when the wall clock steps
+   * back (NTP correction, VM restore), a negative refill would drain the bucket and lock the
+   * user out for as long as the step; standing still for the step is the safe reading.
+   */
+  private refilled(bucket: { tokens: number; at: number }, now: number): number {
+    const elapsed = Math.max(0, now - bucket.at)
+    return Math.min(this.burst, bucket.tokens + (elapsed / 1000) * this.perSecond)
   }
 }

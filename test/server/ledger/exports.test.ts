@@ -224,3 +224,60 @@ describe('exports', () => {
     }
   })
 })
+
+describe('export idempotency', () => {
+  const count = () => (t.ledger.db.prepare('SELECT COUNT(*) AS n FROM exports').get() as { n: number }).n
+  const post = (body: Record<string, unknown>, key: string, authorization?: string) =>
+    t.call('/v1/audit/exports', {
+      method: 'POST',
+      json: body,
+      headers: { 'idempotency-key': key, ...(authorization ? { authorization } : {}) },
+    })
+
+  it('gives back the same job for the same key and body (200, Idempotent-Replayed), creating one', async () => {
+    const before = count()
+    const body = { org_id: orgId, format: 'csv', filters: { actions: ['invoice.paid'] } }
+    const first = await post(body, 'export-key-1')
+    const again = await post({ filters: { actions: ['invoice.paid'] }, format: 'csv', org_id: orgId }, 'export-key-1')
+    expect([first.status, again.status]).toEqual([202, 200])
+    expect(first.headers.get('idempotent-replayed')).toBeNull()
+    expect(again.headers.get('idempotent-replayed')).toBe('true')
+    expect(((await again.json()) as Job).id).toBe(((await first.json()) as Job).id)
+    expect(count()).toBe(before + 1)
+    await t.ledger.exports.idle()
+  })
+
+  it('refuses the same key with a different body (409), creating nothing', async () => {
+    await post({ org_id: orgId, format: 'csv' }, 'export-key-2')
+    const before = count()
+    const response = await post({ org_id: orgId, format: 'ndjson' }, 'export-key-2')
+    expect(response.status).toBe(409)
+    expect(await response.json()).toEqual({ error: 'conflict', message: expect.stringMatching(/different body/) })
+    expect(count()).toBe(before)
+    await t.ledger.exports.idle()
+  })
+
+  it('keeps keys per API key, and apart from the keys of ingest', async () => {
+    const secret = t.ledger.apiKeys.create(['audit:read']).secret
+    const body = { org_id: orgId, format: 'csv' }
+    const mine = (await (await post(body, 'export-key-3')).json()) as Job
+    const theirs = await post(body, 'export-key-3', `Bearer ${secret}`)
+    expect(theirs.status).toBe(202)
+    expect(((await theirs.json()) as Job).id).not.toBe(mine.id)
+    const ingested = await t.call('/v1/audit/events', {
+      method: 'POST',
+      json: eventBody(),
+      headers: { 'idempotency-key': 'export-key-3' },
+    })
+    expect(ingested.status).toBe(409)
+    await t.ledger.exports.idle()
+  })
+
+  it('refuses an empty or over-long key', async () => {
+    for (const key of ['', 'k'.repeat(256)]) {
+      const response = await post({ org_id: orgId, format: 'csv' }, key)
+      expect(response.status).toBe(400)
+      expect(((await response.json()) as { message: string }).message).toMatch(/Idempotency-Key/)
+    }
+  })
+})
