@@ -4,7 +4,7 @@
  * between chunks. Progress (row_count) is visible while the job runs.
  */
 import { createWriteStream, mkdirSync, rmSync } from 'node:fs'
-import { join } from 'node:path'
+import { join, resolve } from 'node:path'
 import { once } from 'node:events'
 import { setImmediate as yieldToLoop } from 'node:timers/promises'
 import { CSV_HEADER, csvRow } from './csv.js'
@@ -72,6 +72,17 @@ export class Exports {
 
   get(id: string): ExportRow | undefined {
     return this.sql('SELECT * FROM exports WHERE id = ?').get(id) as ExportRow | undefined
+  }
+
+  /**
+   * The file a ready job's download serves: the one this class writes for its id and format in
+   * the export folder, and only if the stored file_path names exactly that. The path is not taken
+   * from the database alone, so an edited row cannot make a download serve another file.
+   */
+  fileOf(job: ExportRow): string | null {
+    if (!/^aexp_[0-9A-Z]{26}$/.test(job.id) || (job.format !== 'csv' && job.format !== 'ndjson')) return null
+    const path = join(this.directory, `${job.id}.${job.format}`)
+    return job.file_path !== null && resolve(job.file_path) === resolve(path) ? path : null
   }
 
   private start(id: string): void {
