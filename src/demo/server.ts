@@ -69,7 +69,10 @@ export async function startDemo(options: DemoOptions = {}) {
   const ledgerHandler = createLedgerHandler(ledger)
   // Learned once, server side, from the ledger as a host would from its audit API at deploy
   // time (decoded, not cast); a key added later is not trusted until the host restarts.
-  const pinned = await learnKeys(ledgerHandler)
+  const pinned = await learnKeys(ledgerHandler).catch(async (error: unknown) => {
+    await ledger.close()
+    throw error
+  })
   const proxy = createAuditProxy({
     // The ledger is in this process: the proxy calls its handler directly instead of looping
     // back over HTTP. A host would point baseUrl at Invoance or at `auditlens serve`.
