@@ -88,7 +88,7 @@ export default defineConfig({
         test: {
           name: 'node',
           environment: 'node',
-          include: ['test/core/**/*.test.ts', 'test/server/**/*.test.ts'],
+          include: ['test/core/**/*.test.ts', 'test/server/**/*.test.ts', 'test/demo/**/*.test.ts'],
           exclude: ['test/**/*.browser.test.ts'],
         },
       },

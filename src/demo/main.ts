@@ -12,7 +12,10 @@ const demo = await startDemo({
 console.log(`\nauditlens demo ready: ${demo.url}\n`)
 console.log(`  the SaaS host app:    ${demo.url}/`)
 console.log(`  token proxy:          ${demo.url}/api/audit`)
-console.log(`  reference ledger API: ${demo.url}/v1   (API key: ${demo.apiKey})`)
+// A key from AUDITLENS_API_KEY is the operator's secret: shown only when this run made it up.
+console.log(
+  `  reference ledger API: ${demo.url}/v1   (API key: ${demo.apiKeyGenerated ? demo.apiKey : 'the one in AUDITLENS_API_KEY'})`,
+)
 console.log('\nStop with Ctrl-C.')
 const stop = async () => {
   console.log('\nStopping…')

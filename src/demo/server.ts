@@ -3,12 +3,16 @@
  * host app would mount it (`/api/audit`), and a demo SaaS app (`/`) that embeds auditlens.
  * Sign-in is a demo: pick an org, get an HttpOnly session cookie; the proxy's `authorize`
  * reads it and grants audit:read and audit:export.
+ *
+ * The page pins the ledger's public keys the way README "Pinning keys" recommends: this host
+ * learns them once at startup, server side, and embeds them in the HTML it serves; the page
+ * passes them to the provider as `trustedKeys` and never fetches them over the token proxy.
  */
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto'
-import { createReadStream, existsSync, statSync } from 'node:fs'
+import { randomBytes } from 'node:crypto'
+import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs'
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { extname, join, normalize, resolve } from 'node:path'
+import { extname, join, normalize, resolve, sep } from 'node:path'
 import { Readable } from 'node:stream'
 import { fileURLToPath } from 'node:url'
 import { toNodeHandler } from '../server/http/node-adapter.js'
@@ -16,13 +20,16 @@ import { readJsonObject } from '../server/http/body.js'
 import { badRequest, errorResponse, json, notFound } from '../server/http/http-error.js'
 import { DEFAULT_DB, Ledger } from '../server/ledger/ledger.js'
 import { createLedgerHandler } from '../server/ledger/routes.js'
-import { createAuditProxy } from '../server/proxy/proxy.js'
+import { createAuditProxy, type AuditKeyInfo } from '../server/proxy/proxy.js'
 import { DEMO_ORGS } from '../server/ledger-commands.js'
+import { KeyRing, parseKeysDocument } from '../core/index.js'
 import { prepareDemo } from './demo-data.js'
+import { createDemoSessions } from './sessions.js'
 
 /** The Vite-built app beside the compiled server (dist/demo/app). */
 const APP_DIR = fileURLToPath(new URL('./app/', import.meta.url))
-const COOKIE = 'auditlens_demo'
+/** The id of the element the page reads its pinned keys from (see app/pinned-keys.ts). */
+export const PINNED_KEYS_ELEMENT = 'auditlens-pinned-keys'
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
@@ -47,29 +54,25 @@ export interface DemoOptions {
 
 export async function startDemo(options: DemoOptions = {}) {
   const log = options.log ?? ((line: string) => console.log(line))
-  const apiKey = process.env.AUDITLENS_API_KEY || `alk_demo_${randomBytes(18).toString('base64url')}`
-  const sessionSecret = randomBytes(32)
+  const givenApiKey = process.env.AUDITLENS_API_KEY || null
+  const apiKey = givenApiKey ?? `alk_demo_${randomBytes(18).toString('base64url')}`
   const started = Date.now()
-  const ledger = new Ledger({ db: options.db ?? DEFAULT_DB, devApiKey: apiKey })
+  const ledger = new Ledger({ db: options.db ?? DEFAULT_DB, devApiKey: apiKey, warn: log })
   const seeded = prepareDemo(ledger, options.seed ?? 100_000)
   if (seeded > 0)
     log(`Seeded ${seeded.toLocaleString('en-US')} events in ${((Date.now() - started) / 1000).toFixed(1)} s.`)
 
-  const sessionValue = (org: string) => `${org}.${createHmac('sha256', sessionSecret).update(org).digest('base64url')}`
-  const sessionOrg = (request: Request): string | null => {
-    const cookie = request.headers.get('cookie') ?? ''
-    const value = cookie
-      .split(/;\s*/)
-      .find((c) => c.startsWith(`${COOKIE}=`))
-      ?.slice(COOKIE.length + 1)
-    if (!value) return null
-    const org = decodeURIComponent(value).split('.')[0]!
-    const expected = Buffer.from(sessionValue(org))
-    const given = Buffer.from(decodeURIComponent(value))
-    return expected.length === given.length && timingSafeEqual(expected, given) ? org : null
-  }
+  const sessions = createDemoSessions()
+  const sessionOrg = (request: Request) => sessions.orgOf(request)
+  const logError = (error: unknown) => log(`Unexpected error: ${error instanceof Error ? error.stack : String(error)}`)
 
   const ledgerHandler = createLedgerHandler(ledger)
+  // Learned once, server side, from the ledger as a host would from its audit API at deploy
+  // time (decoded, not cast); a key added later is not trusted until the host restarts.
+  const pinned = await learnKeys(ledgerHandler).catch(async (error: unknown) => {
+    await ledger.close()
+    throw error
+  })
   const proxy = createAuditProxy({
     // The ledger is in this process: the proxy calls its handler directly instead of looping
     // back over HTTP. A host would point baseUrl at Invoance or at `auditlens serve`.
@@ -79,6 +82,7 @@ export async function startDemo(options: DemoOptions = {}) {
       fetch: async (input, init) => ledgerHandler(new Request(input, init)),
     },
     secret: randomBytes(48),
+    trustedKeys: pinned,
     tokenTtlSeconds: options.tokenTtlSeconds ?? 300,
     ...(options.now ? { now: options.now } : {}),
     rateLimit: { burst: 600, perSecond: 200 },
@@ -102,25 +106,40 @@ export async function startDemo(options: DemoOptions = {}) {
       const body = await readJsonObject(request, 1024)
       const org = DEMO_ORGS.find((o) => o.external_id === body.org)
       if (!org) throw badRequest(`org must be one of ${DEMO_ORGS.map((o) => o.external_id).join(', ')}.`)
-      return json({ org: org.external_id }, 200, {
-        'set-cookie': `${COOKIE}=${encodeURIComponent(sessionValue(org.external_id))}; Path=/; HttpOnly; SameSite=Lax`,
-      })
+      return json({ org: org.external_id }, 200, { 'set-cookie': sessions.signIn(request, org.external_id) })
     }
     if (url.pathname === '/demo/sign-out' && request.method === 'POST') {
-      return json({ ok: true }, 200, { 'set-cookie': `${COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0` })
+      return json({ ok: true }, 200, { 'set-cookie': sessions.signOut(request) })
     }
     throw notFound(`There is no route ${request.method} ${url.pathname}.`)
   }
 
   function staticFile(url: URL): Response {
     const root = resolve(options.appDir ?? APP_DIR)
-    let path = normalize(join(root, decodeURIComponent(url.pathname)))
-    if (!path.startsWith(root) || !existsSync(path) || statSync(path).isDirectory()) path = join(root, 'index.html')
+    let decoded: string
+    try {
+      decoded = decodeURIComponent(url.pathname)
+    } catch {
+      throw badRequest('The URL path is not validly percent-encoded.')
+    }
+    let path = normalize(join(root, decoded))
+    // With the separator: `startsWith(root)` alone lets `/app-private/...` past a root `/app`.
+    if (path !== root && !path.startsWith(root + sep)) throw notFound(`There is no file ${url.pathname}.`)
+    if (!existsSync(path) || statSync(path).isDirectory()) path = join(root, 'index.html')
     if (!existsSync(path)) {
       return new Response('The demo app is not built: run `npm start` (it builds it first).', { status: 500 })
     }
+    if (path === join(root, 'index.html')) return indexHtml(path)
     const body = Readable.toWeb(createReadStream(path)) as ReadableStream<Uint8Array>
     return new Response(body, { headers: { 'content-type': TYPES[extname(path)] ?? 'application/octet-stream' } })
+  }
+
+  /** The app's page with the pinned keys embedded, as inert JSON that no `</script>` in it can end. */
+  function indexHtml(path: string): Response {
+    const keys = JSON.stringify({ keys: pinned }).replaceAll('<', '\\u003c')
+    const tag = `<script id="${PINNED_KEYS_ELEMENT}" type="application/json">${keys}</script>`
+    const html = readFileSync(path, 'utf8').replace('</head>', `    ${tag}\n  </head>`)
+    return new Response(html, { headers: { 'content-type': TYPES['.html']!, 'cache-control': 'no-store' } })
   }
 
   const handler = async (request: Request): Promise<Response> => {
@@ -131,11 +150,11 @@ export async function startDemo(options: DemoOptions = {}) {
       if (url.pathname.startsWith('/demo/')) return await demoRoutes(request, url)
       return staticFile(url)
     } catch (error) {
-      return errorResponse(error)
+      return errorResponse(error, logError)
     }
   }
 
-  const server = createServer(toNodeHandler(handler))
+  const server = createServer(toNodeHandler(handler, { onError: logError }))
   server.keepAliveTimeout = 65_000
   await new Promise<void>((done, fail) => {
     server.once('error', fail)
@@ -146,6 +165,8 @@ export async function startDemo(options: DemoOptions = {}) {
   return {
     url,
     apiKey,
+    /** Whether this process made the API key up (only then may it be printed: it is the only copy). */
+    apiKeyGenerated: givenApiKey === null,
     ledger,
     async close() {
       server.closeAllConnections()
@@ -153,4 +174,28 @@ export async function startDemo(options: DemoOptions = {}) {
       await ledger.close()
     },
   }
+}
+
+const iso = (time: string | Date | null | undefined) => (time instanceof Date ? time.toISOString() : (time ?? null))
+
+/**
+ * The ledger's published keys, fetched through its API once and decoded (a KeyRing refuses
+ * anything that is not a usable Ed25519 key), in the keys document's wire shape.
+ */
+async function learnKeys(ledger: (request: Request) => Promise<Response>): Promise<AuditKeyInfo[]> {
+  const response = await ledger(new Request('http://ledger.internal/v1/audit/keys'))
+  if (!response.ok) throw new Error(`The demo could not learn the ledger's keys (HTTP ${response.status}).`)
+  const keys = parseKeysDocument(await response.json())
+  new KeyRing(keys)
+  return keys.map((key, i) =>
+    typeof key === 'string'
+      ? { key_id: `key-${i + 1}`, algorithm: 'Ed25519', public_key: key, not_before: null, not_after: null }
+      : {
+          key_id: key.keyId ?? `key-${i + 1}`,
+          algorithm: 'Ed25519',
+          public_key: key.publicKey,
+          not_before: iso(key.notBefore),
+          not_after: iso(key.notAfter),
+        },
+  )
 }

@@ -68,7 +68,8 @@ export async function runServe(argv: string[], io: CliIo): Promise<number> {
   })
   const port = integer(values.port, '--port', 0, 65535)!
   const seed = integer(values.seed, '--seed', 0, 10_000_000)!
-  const devApiKey = process.env.AUDITLENS_API_KEY || randomToken('alk_dev', 24)
+  const givenApiKey = process.env.AUDITLENS_API_KEY || null
+  const devApiKey = givenApiKey ?? randomToken('alk_dev', 24)
   const ledger = new Ledger({ db: values.db, devApiKey })
   const started = Date.now()
   const seeded = seedDemo(ledger, seed)
@@ -88,8 +89,13 @@ export async function runServe(argv: string[], io: CliIo): Promise<number> {
     io.stdout,
     `auditlens reference ledger listening on ${listening.url}/v1\n` +
       `  database:    ${values.db}\n` +
-      `  API key:     ${devApiKey}${process.env.AUDITLENS_API_KEY ? ' (from AUDITLENS_API_KEY)' : ' (for this run; set AUDITLENS_API_KEY to choose one)'}\n` +
-      `  try:         curl -H "Authorization: Bearer ${devApiKey}" ${listening.url}/v1/audit/orgs\n`,
+      // A key the operator chose is a secret they already hold: it never goes to the terminal
+      // or a log collector. Only a key this process made up is shown, as that is the only copy.
+      (givenApiKey
+        ? '  API key:     the one in AUDITLENS_API_KEY (not shown)\n' +
+          `  try:         curl -H "Authorization: Bearer $AUDITLENS_API_KEY" ${listening.url}/v1/audit/orgs\n`
+        : `  API key:     ${devApiKey} (for this run; set AUDITLENS_API_KEY to choose one)\n` +
+          `  try:         curl -H "Authorization: Bearer ${devApiKey}" ${listening.url}/v1/audit/orgs\n`),
   )
   await new Promise<void>((resolve) => {
     const stop = () => resolve()

@@ -68,6 +68,10 @@ describe('the demo, signed in as acme', () => {
     await expect.poll(() => row('demo.foreign_key_example').getByText('Untrusted key', { exact: true }).count()).toBe(1)
     await expect.poll(() => page.getByText(/2 events missing \(seq \d+–\d+\)/).count()).toBe(1)
     expect(await axeViolations(page)).toEqual([])
+    // Pinned from the page the host served, never fetched next to the events they vouch for.
+    const requested = await page.evaluate(() => performance.getEntriesByType('resource').map((e) => e.name))
+    expect(requested.some((url) => url.includes('/api/audit/events'))).toBe(true)
+    expect(requested.filter((url) => url.includes('/keys'))).toEqual([])
   })
 
   it('keeps at most 60 rows in the DOM after scrolling to row 5,000', async () => {
@@ -125,16 +129,13 @@ describe('the demo, signed in as acme', () => {
     await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('aria-rowindex'))).toBe('5')
   })
 
-  it('exports NDJSON that auditlens verify checks against /api/audit/keys: all verified but the two planted events', async () => {
+  it('exports NDJSON that auditlens verify checks against the page’s pinned keys: all verified but the two planted events', async () => {
     const { dir, file } = await exportThroughMenu(
       page,
       '/?actions=demo.tampered_example,demo.foreign_key_example,user.signed_in',
       'NDJSON (verifiable)',
     )
-    const keys = await page.evaluate(async () => {
-      const { token } = await (await fetch('/api/audit/token', { method: 'POST' })).json()
-      return (await fetch('/api/audit/keys', { headers: { authorization: `Bearer ${token}` } })).text()
-    })
+    const keys = await page.evaluate(() => document.getElementById('auditlens-pinned-keys')!.textContent!)
     writeFileSync(join(dir, 'keys.json'), keys)
     const result = await runCli(['verify', file, '--keys', join(dir, 'keys.json'), '--json'])
     const lines = result.stdout

@@ -18,6 +18,25 @@ const run = (args: string[]) => runCli(args, { env })
 let server: ChildProcessWithoutNullStreams | undefined
 afterAll(() => server?.kill('SIGKILL'))
 
+/** Start `auditlens serve` on a free port; resolves with its URL and what it printed up to its `try:` line. */
+function serve(serveEnv: NodeJS.ProcessEnv): Promise<{ url: string; printed: string }> {
+  server = spawn(process.execPath, [BIN, 'serve', '--db', db, '--port', '0'], { env: serveEnv })
+  return new Promise((resolve, reject) => {
+    let out = ''
+    server!.stdout.setEncoding('utf8').on('data', (d: string) => {
+      out += d
+      const match = /listening on (http:\/\/[\d.:]+)\/v1[\s\S]*try:.*\n/.exec(out)
+      if (match) resolve({ url: match[1]!, printed: out })
+    })
+    server!.on('close', (code) => reject(new Error(`serve exited ${code}: ${out}`)))
+  })
+}
+
+async function stopServe(): Promise<unknown> {
+  server!.kill('SIGINT')
+  return new Promise((resolve) => server!.on('close', resolve))
+}
+
 describe('auditlens serve, seed and keys', () => {
   let apiKey = ''
 
@@ -41,16 +60,7 @@ describe('auditlens serve, seed and keys', () => {
   })
 
   it('serve answers over HTTP, and its NDJSON export passes auditlens verify against /v1/audit/keys', async () => {
-    server = spawn(process.execPath, [BIN, 'serve', '--db', db, '--port', '0'], { env })
-    const url = await new Promise<string>((resolve, reject) => {
-      let out = ''
-      server!.stdout.setEncoding('utf8').on('data', (d: string) => {
-        out += d
-        const match = /listening on (http:\/\/[\d.:]+)\/v1/.exec(out)
-        if (match) resolve(match[1]!)
-      })
-      server!.on('close', (code) => reject(new Error(`serve exited ${code}: ${out}`)))
-    })
+    const { url } = await serve(env)
     const auth = { authorization: `Bearer ${apiKey}` }
     const { orgs } = (await (await fetch(`${url}/v1/audit/orgs`, { headers: auth })).json()) as {
       orgs: { id: string }[]
@@ -73,9 +83,22 @@ describe('auditlens serve, seed and keys', () => {
     const verified = await run(['verify', exported, '--keys', join(dir, 'keys.json')])
     expect(verified).toMatchObject({ code: 0, stdout: '300 events: 300 verified\n' })
 
-    server.kill('SIGINT')
-    const code = await new Promise((resolve) => server!.on('close', resolve))
-    expect(code).toBe(0)
+    expect(await stopServe()).toBe(0)
+  })
+
+  it('serve prints the API key it made up, but never one from AUDITLENS_API_KEY', async () => {
+    const made = await serve(env)
+    const key = /API key: +(alk_dev_[\w-]+)/.exec(made.printed)?.[1]
+    expect((await fetch(`${made.url}/v1/audit/orgs`, { headers: { authorization: `Bearer ${key}` } })).status).toBe(200)
+    expect(await stopServe()).toBe(0)
+
+    const secret = 'alk_operator_chosen_secret_4f9a1c'
+    const given = await serve({ ...process.env, AUDITLENS_API_KEY: secret })
+    expect(given.printed).not.toContain(secret)
+    expect(given.printed).toMatch(/API key: +the one in AUDITLENS_API_KEY \(not shown\)/)
+    const orgs = await fetch(`${given.url}/v1/audit/orgs`, { headers: { authorization: `Bearer ${secret}` } })
+    expect(orgs.status).toBe(200)
+    expect(await stopServe()).toBe(0)
   })
 
   it('keys rotate starts a new key and closes the old window, which keys list shows', async () => {

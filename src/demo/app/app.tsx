@@ -5,6 +5,10 @@
 import { useCallback, useEffect, useRef, useState } from 'react'
 import type { AuditEvent, AuditFilters } from '../../core/index.js'
 import { AuditLog, AuditLogProvider, VerifyBadge } from '../../react/index.js'
+import { readPinnedKeys } from './pinned-keys.js'
+
+/** Read once: the provider keys its verifier by these, and they never change while the page lives. */
+const PINNED = readPinnedKeys()
 
 interface Org {
   external_id: string
@@ -155,7 +159,7 @@ export function App() {
           Sign out
         </button>
       </header>
-      <AuditLogProvider baseUrl="/api/audit" key={signedIn}>
+      <AuditLogProvider baseUrl="/api/audit" trustedKeys={PINNED} key={signedIn}>
         <main className="demo-main">
           <h1 className="demo-title" tabIndex={-1}>
             {page === 'log' ? 'Audit log' : 'Verification'}

@@ -4,7 +4,7 @@
  * between chunks. Progress (row_count) is visible while the job runs.
  */
 import { createWriteStream, mkdirSync, rmSync } from 'node:fs'
-import { join } from 'node:path'
+import { join, resolve } from 'node:path'
 import { once } from 'node:events'
 import { setImmediate as yieldToLoop } from 'node:timers/promises'
 import { CSV_HEADER, csvRow } from './csv.js'
@@ -74,6 +74,22 @@ export class Exports {
     return this.sql('SELECT * FROM exports WHERE id = ?').get(id) as ExportRow | undefined
   }
 
+  /**
+   * The file a ready job's download serves: the one this class writes for its id and format in
+   * the export folder, and only if the stored file_path names exactly that. The path is not taken
+   * from the database alone, so an edited row cannot make a download serve another file.
+   */
+  fileOf(job: ExportRow): string | null {
+    const path = this.pathFor(job)
+    return path !== null && job.file_path !== null && resolve(job.file_path) === resolve(path) ? path : null
+  }
+
+  /** Where a job's file goes; null for an id or format this class never makes (a row edited in the database). */
+  private pathFor(job: ExportRow): string | null {
+    if (!/^aexp_[0-9A-Z]{26}$/.test(job.id) || (job.format !== 'csv' && job.format !== 'ndjson')) return null
+    return join(this.directory, `${job.id}.${job.format}`)
+  }
+
   private start(id: string): void {
     const job = this.run(id).finally(() => this.running.delete(job))
     this.running.add(job)
@@ -83,12 +99,14 @@ export class Exports {
     await yieldToLoop() // answer the POST before the first chunk
     const job = this.get(id)
     if (!job || this.closed) return
-    const filters = JSON.parse(job.filters) as EventFilters
-    const path = join(this.directory, `${id}.${job.format}`)
+    const path = this.pathFor(job)
     const update = this.sql('UPDATE exports SET status = ?, row_count = ?, file_path = ? WHERE id = ?')
     let count = 0
     let out: ReturnType<typeof createWriteStream> | null = null
     try {
+      // A row edited in the database must not choose where the ledger writes, nor crash it.
+      if (path === null) throw new Error('its id or format is not one this ledger makes')
+      const filters = JSON.parse(job.filters) as EventFilters
       mkdirSync(this.directory, { recursive: true })
       update.run('running', 0, null, id)
       const file = createWriteStream(path, { flags: 'w', mode: 0o600 })
@@ -128,7 +146,7 @@ export class Exports {
         await closed
       }
       try {
-        rmSync(path, { force: true })
+        if (path !== null) rmSync(path, { force: true })
       } catch {
         // The folder itself is unusable (the likely cause of the failure); nothing to remove.
       }

@@ -34,6 +34,8 @@ export interface LedgerOptions {
   downloadTtlSeconds?: number
   /** The current time in epoch milliseconds (default `Date.now`); tests step it by hand. */
   now?: () => number
+  /** Where warnings go, such as a signing key row without a matching key file (default `console.warn`). */
+  warn?: (line: string) => void
 }
 
 export interface Org {
@@ -66,7 +68,7 @@ export class Ledger {
     this.tempDir = dataDir === null && !options.exportDir ? mkdtempSync(join(tmpdir(), 'auditlens-')) : null
     this.db = openDatabase(dbPath)
     this.sql = statements(this.db)
-    this.keys = new SigningKeys(this.db, dataDir === null ? null : join(dataDir, 'keys'), this.now)
+    this.keys = new SigningKeys(this.db, dataDir === null ? null : join(dataDir, 'keys'), this.now, options.warn)
     this.apiKeys = new ApiKeys(this.db, options.devApiKey ?? null)
     this.events = new EventStore(this.db, this.keys)
     this.exports = new Exports(this.db, this.events, options.exportDir ?? join(dataDir ?? this.tempDir!, 'exports'))

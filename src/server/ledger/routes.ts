@@ -187,14 +187,15 @@ export function createLedgerHandler(ledger: Ledger): (request: Request) => Promi
         )
       }
       const job = ledger.exports.get(id!)
-      if (!job || job.status !== 'ready' || !job.file_path) throw notFound(`Export "${id}" has no file to download.`)
+      const file = job?.status === 'ready' ? ledger.exports.fileOf(job) : null
+      if (!job || !file) throw notFound(`Export "${id}" has no file to download.`)
       const org = ledger.orgById(job.org_id)
       const name = `audit-log-${(org?.external_id ?? job.org_id).replace(/[^\w.-]/g, '_')}-${job.id}.${job.format}`
-      const body = Readable.toWeb(createReadStream(job.file_path)) as ReadableStream<Uint8Array>
+      const body = Readable.toWeb(createReadStream(file)) as ReadableStream<Uint8Array>
       return new Response(body, {
         headers: {
           'content-type': job.format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson; charset=utf-8',
-          'content-length': String(statSync(job.file_path).size),
+          'content-length': String(statSync(file).size),
           'content-disposition': `attachment; filename="${name}"`,
           'cache-control': 'private, no-store',
         },

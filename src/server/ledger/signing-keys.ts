@@ -1,9 +1,11 @@
 /**
  * The ledger's Ed25519 signing keys. Private keys live in files under the data directory
  * (mode 0600), never in the database; the database holds each key's public half and validity
- * window, which `GET /v1/audit/keys` publishes for pinning.
+ * window. What `GET /v1/audit/keys` publishes (and what the ledger's own check trusts) is only
+ * a row whose public key is the one derived from its private key file: anyone who can write
+ * the database, but not the key folder, cannot add a key that would vouch for forged events.
  */
-import { createPrivateKey, generateKeyPairSync, type KeyObject } from 'node:crypto'
+import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto'
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { statements, type Db } from './database.js'
@@ -24,6 +26,15 @@ export interface ActiveKey {
   notBefore: string
 }
 
+/** The ids {@link newId} makes for keys; anything else in the table is never used as a file name. */
+const KEY_ID = /^akey_[0-9A-Z]{26}$/
+
+/** The raw 32-byte Ed25519 public key in hex: the last 32 bytes of its SPKI DER (RFC 8410). */
+function publicHex(key: KeyObject): string {
+  const publicKey = key.type === 'public' ? key : createPublicKey(key)
+  return (publicKey.export({ format: 'der', type: 'spki' }) as Buffer).subarray(-32).toString('hex')
+}
+
 interface KeyRow {
   key_id: string
   public_key: string
@@ -35,12 +46,17 @@ export class SigningKeys {
   /** Private keys by id. Without a key directory (an in-memory ledger) this is their only home. */
   private readonly privateKeys = new Map<string, KeyObject>()
   private readonly publicKeys = new Map<string, string>()
+  /** Public keys derived from the private key material (files, or memory), by key id. */
+  private readonly derived = new Map<string, string>()
+  /** Key ids already warned about, so a poisoned row is reported once, not on every request. */
+  private readonly warned = new Set<string>()
   private readonly sql: ReturnType<typeof statements>
 
   constructor(
     private readonly db: Db,
     private readonly keyDir: string | null,
     private readonly clock: () => number = Date.now,
+    private readonly warn: (line: string) => void = console.warn,
   ) {
     this.sql = statements(db)
     if (keyDir) mkdirSync(keyDir, { recursive: true, mode: 0o700 })
@@ -56,7 +72,7 @@ export class SigningKeys {
     const { publicKey, privateKey } = generateKeyPairSync('ed25519')
     const row: KeyRow = {
       key_id: newId('akey'),
-      public_key: (publicKey.export({ format: 'der', type: 'spki' }) as Buffer).subarray(-32).toString('hex'),
+      public_key: publicHex(publicKey),
       not_before: notBefore,
       not_after: null,
     }
@@ -76,6 +92,12 @@ export class SigningKeys {
   active(): ActiveKey {
     const row = this.currentRow()
     if (!row) throw new Error('The ledger has no active signing key; run `auditlens keys rotate`.')
+    if (this.keyMaterialOf(row.key_id) !== row.public_key) {
+      throw new Error(
+        `The active signing key ${row.key_id} in the database does not match a key file; ` +
+          'the database may have been edited. Run `auditlens keys rotate` once that is resolved.',
+      )
+    }
     return {
       keyId: row.key_id,
       publicKey: row.public_key,
@@ -87,7 +109,8 @@ export class SigningKeys {
   private privateKey(keyId: string): KeyObject {
     let key = this.privateKeys.get(keyId)
     if (!key) {
-      if (!this.keyDir) throw new Error(`The private key of ${keyId} is not available in this process.`)
+      if (!this.keyDir || !KEY_ID.test(keyId))
+        throw new Error(`The private key of ${keyId} is not available in this process.`)
       key = createPrivateKey(readFileSync(join(this.keyDir, `${keyId}.pem`)))
       this.privateKeys.set(keyId, key)
     }
@@ -107,9 +130,47 @@ export class SigningKeys {
     return hex
   }
 
+  /**
+   * The public key derived from `keyId`'s private key (its file, or memory for an in-memory
+   * ledger), or null when there is no usable Ed25519 key. Cached: key files are never rewritten.
+   */
+  private keyMaterialOf(keyId: string): string | null {
+    let hex = this.derived.get(keyId)
+    if (hex === undefined) {
+      let key: KeyObject
+      try {
+        key = this.privateKey(keyId)
+      } catch {
+        return null // not cached: a rotation in another process writes its file before its row
+      }
+      if (key.asymmetricKeyType !== 'ed25519') return null
+      hex = publicHex(key)
+      this.derived.set(keyId, hex)
+    }
+    return hex
+  }
+
+  /**
+   * The keys to publish and trust, oldest first: only rows whose public key equals the one
+   * derived from the key material on disk. A row without a matching key file is left out (and
+   * logged once), whoever wrote it into the database.
+   */
   list(): SigningKeyInfo[] {
     const rows = this.sql('SELECT * FROM signing_keys ORDER BY not_before').all() as KeyRow[]
-    return rows.map((row) => ({ ...row, algorithm: 'Ed25519' as const }))
+    return rows
+      .filter((row) => {
+        const material = this.keyMaterialOf(row.key_id)
+        if (material === row.public_key) return true
+        if (!this.warned.has(row.key_id)) {
+          this.warned.add(row.key_id)
+          this.warn(
+            `auditlens: signing key ${JSON.stringify(row.key_id)} is in the database but ` +
+              `${material === null ? 'has no key file' : 'does not match its key file'}; it is not published or trusted.`,
+          )
+        }
+        return false
+      })
+      .map((row) => ({ ...row, algorithm: 'Ed25519' as const }))
   }
 
   /**
