@@ -10,12 +10,11 @@
  */
 import { randomBytes } from 'node:crypto'
 import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs'
-import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { extname, join, normalize, resolve, sep } from 'node:path'
 import { Readable } from 'node:stream'
 import { fileURLToPath } from 'node:url'
-import { toNodeHandler } from '../server/http/node-adapter.js'
+import { createNodeServer } from '../server/http/node-server.js'
 import { readJsonObject } from '../server/http/body.js'
 import { badRequest, errorResponse, json, notFound } from '../server/http/http-error.js'
 import { DEFAULT_DB, Ledger } from '../server/ledger/ledger.js'
@@ -154,8 +153,7 @@ export async function startDemo(options: DemoOptions = {}) {
     }
   }
 
-  const server = createServer(toNodeHandler(handler, { onError: logError }))
-  server.keepAliveTimeout = 65_000
+  const server = createNodeServer(handler, { onError: logError })
   await new Promise<void>((done, fail) => {
     server.once('error', fail)
     server.listen(options.port ?? 8787, options.host ?? '127.0.0.1', () => done())

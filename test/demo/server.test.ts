@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startDemo } from '../../src/demo/server.js'
 import { Ledger } from '../../src/server/ledger/ledger.js'
+import { raw } from '../support/raw-http.js'
 import { createSigner, seedFrom } from '../support/signing.js'
 
 const MAIN = fileURLToPath(new URL('../../dist/demo/main.js', import.meta.url))
@@ -45,6 +46,15 @@ const signIn = async (org = 'acme') => {
   return response.headers.get('set-cookie')!.split(';')[0]!
 }
 const mintToken = (cookie: string) => fetch(`${demo.url}/api/audit/token`, { method: 'POST', headers: { cookie } })
+
+describe('requests Node refuses before the demo’s handler runs', () => {
+  it('get JSON {error, message} and a closed connection, not an empty reply', async () => {
+    const answer = await raw(demo.url, `GET /?q=${'a'.repeat(20_000)} HTTP/1.1\r\nhost: x\r\n\r\n`)
+    expect(answer.status).toBe(431)
+    expect(answer.head).toContain('connection: close')
+    expect(JSON.parse(answer.body)).toEqual({ error: 'headers_too_large', message: expect.any(String) })
+  })
+})
 
 describe('the demo’s static files', () => {
   it('serves the app’s files, but nothing from a sibling folder whose name shares the app folder’s prefix', async () => {

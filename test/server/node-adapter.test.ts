@@ -3,11 +3,12 @@
  * mounted the way Express mounts it, and behind a TLS-terminating proxy.
  */
 import { createServer, request as send, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
-import { connect, type AddressInfo } from 'node:net'
+import type { AddressInfo } from 'node:net'
 import { afterEach, describe, expect, it } from 'vitest'
 import { toNodeHandler, type NodeHandlerOptions } from '../../src/server/index.js'
 import { startLedger, type TestLedger } from '../support/ledger.js'
 import { serve, stop } from '../support/proxy.js'
+import { raw } from '../support/raw-http.js'
 
 const echoUrl = async (request: Request) => Response.json({ url: request.url })
 let server: Server | undefined
@@ -88,22 +89,6 @@ describe('toNodeHandler', () => {
     expect((await status({ host: `127.0.0.1:${port}` })).status).toBe(200)
   })
 })
-
-/** Send `text` as-is on a fresh TCP connection and read the whole answer until the server closes. */
-function raw(base: string, text: string): Promise<{ status: number; head: string; body: string }> {
-  const { hostname, port } = new URL(base)
-  return new Promise((resolve, reject) => {
-    const socket = connect(Number(port), hostname, () => socket.end(text))
-    let answer = ''
-    socket.setEncoding('utf8')
-    socket.on('data', (chunk: string) => (answer += chunk))
-    socket.on('error', reject)
-    socket.on('close', () => {
-      const [head = '', body = ''] = answer.split('\r\n\r\n')
-      resolve({ status: Number(/^HTTP\/1\.1 (\d{3}) /.exec(head)?.[1]), head: head.toLowerCase(), body })
-    })
-  })
-}
 
 describe('requests Node refuses before any handler runs', () => {
   let ledger: TestLedger | undefined
