@@ -48,7 +48,25 @@ const THEMED = '[data-theme="light"], [data-theme="dark"]'
 // so a page that only lists events never downloads it.
 const EventDialog = lazy(() => import('./event-dialog.js').then((module) => ({ default: module.EventDialog })))
 
+/** A number per client object, so a new client (an org switch) gives a new key below. */
+const clientIds = new WeakMap<object, number>()
+let lastClientId = 0
+const idOf = (client: object) => {
+  if (!clientIds.has(client)) clientIds.set(client, ++lastClientId)
+  return clientIds.get(client)!
+}
+
+/**
+ * The audit tab. A new client from the provider (the host switched orgs) or a new `pageSize`
+ * starts afresh: a new event store, and no selection, deep link, live-tail count or action
+ * suggestions carried over from the old one. Uncontrolled filters go back to `defaultFilters`.
+ */
 export function AuditLog(props: AuditLogProps) {
+  const { client } = useAuditLogContext('AuditLog')
+  return <AuditLogForClient key={`${idOf(client)}:${props.pageSize ?? ''}`} {...props} />
+}
+
+function AuditLogForClient(props: AuditLogProps) {
   const { client, messages } = useAuditLogContext('AuditLog')
   const density = props.density ?? 'comfortable'
   const rowHeight = density === 'compact' ? 36 : 52

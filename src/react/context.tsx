@@ -90,35 +90,43 @@ export function AuditLogProvider(props: AuditLogProviderProps) {
       )
     }
   }, [fetchToken])
-  const [ownClient] = useState(() =>
-    givenClient
-      ? null
-      : createAuditClient({
-          ...(baseUrl ? { baseUrl } : {}),
-          ...(fetchToken ? { fetchToken: (signal?: AbortSignal) => latestFetchToken.current!(signal) } : {}),
-        }),
+  // A new baseUrl, or going from a fetchToken to none, is a new client (a new org or proxy).
+  const wantsFetchToken = fetchToken !== undefined
+  const ownClient = useMemo(
+    () =>
+      givenClient
+        ? null
+        : createAuditClient({
+            ...(baseUrl ? { baseUrl } : {}),
+            ...(wantsFetchToken ? { fetchToken: (signal?: AbortSignal) => latestFetchToken.current!(signal) } : {}),
+          }),
+    [givenClient, baseUrl, wantsFetchToken],
   )
   const client = givenClient ?? ownClient!
 
-  const [fetchedKeys, setFetchedKeys] = useState<readonly TrustedKeyInput[] | null>(null)
+  // Remembered with the client they came from: after an org switch, the old org's keys must not
+  // judge the new org's events while the new keys are on their way.
+  const [fetched, setFetched] = useState<{ client: AuditClient; keys: readonly TrustedKeyInput[] } | null>(null)
   useEffect(() => {
     if (trustedKeys) return
     const controller = new AbortController()
     client.getKeys({ signal: controller.signal }).then(
-      (keys) => setFetchedKeys(keys),
+      (keys) => setFetched({ client, keys }),
       () => {
-        if (!controller.signal.aborted) setFetchedKeys([])
+        if (!controller.signal.aborted) setFetched({ client, keys: [] })
       },
     )
     return () => controller.abort()
   }, [client, trustedKeys])
+  const fetchedKeys = fetched?.client === client ? fetched.keys : null
 
   const keyInputs = trustedKeys ?? fetchedKeys
   // Keyed by content: an inline `trustedKeys={[KEY]}` is a new array on every render, and
   // must not throw away every verification already done.
   const keysKey = keyInputs ? JSON.stringify(keyInputs) : null
+  // A new client gets a new ring (and so a new verifier): no result is carried across orgs.
   // eslint-disable-next-line react-hooks/exhaustive-deps
-  const keyRing = useMemo(() => (keyInputs ? new KeyRing(keyInputs) : null), [keysKey])
+  const keyRing = useMemo(() => (keyInputs ? new KeyRing(keyInputs) : null), [keysKey, client])
   // Made and disposed in one effect, so React StrictMode's remount gets a live verifier.
   const [verifier, setVerifier] = useState<Verifier | null>(null)
   useEffect(() => {
