@@ -8,6 +8,7 @@ import * as Dialog from '@radix-ui/react-dialog'
 import { useMemo, useState } from 'react'
 import { canonicalize, stringifyAuditJson, type AuditEvent, type AuditJsonValue } from '../core/index.js'
 import { useAuditLogContext } from './context.js'
+import { displayString, EventText, JsonText } from './event-text.js'
 import { formatFullTime } from './format.js'
 import { useVerification } from './hooks.js'
 import { JsonTree } from './json-view.js'
@@ -52,7 +53,9 @@ function Field({ label, value }: { label: string; value: string }) {
       <div className="al-proof__label">
         {label} <CopyButton text={value} label={label} />
       </div>
-      <code className="al-mono al-break">{value}</code>
+      <code className="al-mono al-break">
+        <EventText value={value} />
+      </code>
     </div>
   )
 }
@@ -87,12 +90,14 @@ export function EventDialog({ event, onClose, onPrevious, onNext, onCloseAutoFoc
             <>
               <header className="al-dialog__header">
                 <div>
-                  <Dialog.Title className="al-dialog__title al-mono">{asText(e.action)}</Dialog.Title>
+                  <Dialog.Title className="al-dialog__title al-mono">
+                    <EventText value={asText(e.action)} />
+                  </Dialog.Title>
                   <p className="al-muted">
-                    <time dateTime={e.occurred_at} title={e.occurred_at}>
-                      {formatFullTime(e.occurred_at, locale, timeZone)}
+                    <time dateTime={asText(e.occurred_at)} title={displayString(asText(e.occurred_at))}>
+                      <EventText value={formatFullTime(asText(e.occurred_at), locale, timeZone)} />
                     </time>{' '}
-                    · {m.seq(String(e.seq))}
+                    · <EventText value={m.seq(asText(e.seq))} />
                   </p>
                 </div>
                 <div className="al-dialog__nav">
@@ -141,7 +146,11 @@ export function EventDialog({ event, onClose, onPrevious, onNext, onCloseAutoFoc
                     <VerifyBadgeView status={result?.status ?? 'checking'} />{' '}
                     <span>{messages.badge[result?.status ?? 'checking'].explanation}</span>
                   </p>
-                  {result?.message ? <p className="al-muted">{result.message}</p> : null}
+                  {result?.message ? (
+                    <p className="al-muted">
+                      <EventText value={result.message} />
+                    </p>
+                  ) : null}
                   {typeof e.payload_hash === 'string' ? <Field label={m.storedHash} value={e.payload_hash} /> : null}
                   {result?.payloadHash ? (
                     <>
@@ -167,7 +176,7 @@ export function EventDialog({ event, onClose, onPrevious, onNext, onCloseAutoFoc
                         {m.canonical} <CopyButton text={canonical.text} label={m.canonical} />
                       </div>
                       <pre className="al-code" tabIndex={0}>
-                        {canonical.text}
+                        <JsonText text={canonical.text} />
                       </pre>
                     </div>
                   ) : null}
@@ -177,7 +186,7 @@ export function EventDialog({ event, onClose, onPrevious, onNext, onCloseAutoFoc
                     {m.raw} <CopyButton text={raw} label={m.raw} />
                   </h3>
                   <pre className="al-code" tabIndex={0}>
-                    {raw}
+                    <JsonText text={raw} />
                   </pre>
                 </section>
               </div>
