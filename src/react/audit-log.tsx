@@ -6,13 +6,14 @@
  */
 import type { ColumnVisibilityState } from '@tanstack/react-table'
 import { lazy, Suspense, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react'
-import { createEventStore, type AuditEvent, type AuditFilters } from '../core/index.js'
+import { createEventStore, type AuditFilters } from '../core/index.js'
 import { useAuditLogContext } from './context.js'
 import type { AuditLogColumn } from './event-columns.js'
 import { EventTable, type GridItem } from './event-table.js'
 import { ExportButton } from './export-button.js'
 import { FilterBar } from './filter-bar.js'
 import { useControllableState, useStore } from './hooks.js'
+import { useDeepLinkedEvent, useLiveTail } from './log-hooks.js'
 
 export interface AuditLogProps {
   /** Controlled filters (keep them in your URL, say); pair with `onFiltersChange`. */
@@ -67,7 +68,7 @@ export function AuditLog(props: AuditLogProps) {
 }
 
 function AuditLogForClient(props: AuditLogProps) {
-  const { client, messages } = useAuditLogContext('AuditLog')
+  const { client, messages, keys, retryKeys, reportError } = useAuditLogContext('AuditLog')
   const density = props.density ?? 'comfortable'
   const rowHeight = density === 'compact' ? 36 : 52
   const [filters, setFilters] = useControllableState(
@@ -139,20 +140,15 @@ function AuditLogForClient(props: AuditLogProps) {
   useEffect(() => setLive(wantsLive), [wantsLive]) // the host can turn it on or off later
   const intervalMs = typeof props.liveTail === 'object' ? props.liveTail.intervalMs : 5000
   const [unseen, setUnseen] = useState(0)
-  useEffect(() => {
-    if (!live || state.status !== 'ready') return
-    const timer = setInterval(() => {
-      const element = scrollRef.current
-      const before = element?.scrollTop ?? 0
-      store.refreshHead().then(
-        (added) => {
-          if (added > 0 && element && before > 0) setUnseen((count) => count + added)
-        },
-        () => {},
-      )
-    }, intervalMs)
-    return () => clearInterval(timer)
-  }, [live, intervalMs, store, state.status, rowHeight])
+  const tailFailure = useLiveTail({
+    store,
+    live,
+    ready: state.status === 'ready',
+    intervalMs,
+    scrollRef,
+    onAdded: (added) => setUnseen((count) => count + added),
+    report: reportError,
+  })
 
   // Keep the row being read where it is when rows land above it (live tail): after React
   // commits the new list, find the event that was at the top of the view and scroll by however
@@ -175,14 +171,9 @@ function AuditLogForClient(props: AuditLogProps) {
   }, [items, rowHeight])
 
   const selectedIndex = selectedId === null ? -1 : events.findIndex((event) => event.id === selectedId)
-  const [deepLinked, setDeepLinked] = useState<AuditEvent | null>(null)
-  useEffect(() => {
-    if (selectedId === null || selectedIndex >= 0) return setDeepLinked(null)
-    const controller = new AbortController()
-    client.getEvent(selectedId, { signal: controller.signal }).then(setDeepLinked, () => {})
-    return () => controller.abort()
-  }, [client, selectedId, selectedIndex])
-  const selected = selectedIndex >= 0 ? events[selectedIndex]! : deepLinked
+  const deepLink = useDeepLinkedEvent(client, selectedId, selectedIndex < 0, reportError)
+  const selected =
+    selectedIndex >= 0 ? events[selectedIndex]! : deepLink.state.status === 'ready' ? deepLink.state.event : null
   // The dialog's close handler runs after the selection is cleared: remember what was open.
   const lastSelectedIndex = useRef(-1)
   if (selectedIndex >= 0) lastSelectedIndex.current = selectedIndex
@@ -296,6 +287,27 @@ function AuditLogForClient(props: AuditLogProps) {
           </button>
         ) : null}
         {state.status === 'ready' && state.loadingMore ? <div className="al-progress" aria-hidden="true" /> : null}
+        {keys.status === 'failed' ? (
+          <div className="al-page-error" role="alert">
+            {messages.states.keysFailed}{' '}
+            <button type="button" className="al-link" onClick={retryKeys}>
+              {messages.states.retry}
+            </button>
+          </div>
+        ) : null}
+        {deepLink.state.status === 'failed' ? (
+          <div className="al-page-error" role="alert">
+            {messages.states.eventFailed}{' '}
+            <button type="button" className="al-link" onClick={deepLink.retry}>
+              {messages.states.retry}
+            </button>
+          </div>
+        ) : null}
+        {tailFailure ? (
+          <div className="al-page-error al-page-error--calm" role="status">
+            {messages.live.failed}
+          </div>
+        ) : null}
         {state.status === 'ready' && state.pageError ? (
           <div className="al-page-error" role="alert">
             {messages.states.pageFailed}{' '}

@@ -5,11 +5,12 @@
  */
 import type { ReactNode } from 'react'
 import type { AuditEvent, Verifier } from '../core/index.js'
+import { useAuditLogContext } from './context.js'
 import { displayString, EventText } from './event-text.js'
 import { formatEventTime } from './format.js'
 import { useVerification } from './hooks.js'
 import type { AuditLogMessages } from './messages.js'
-import { VerifyBadgeView } from './verify-badge.js'
+import { badgeStatus, VerifyBadgeView } from './verify-badge.js'
 
 /** A column a host adds (or a built-in one it replaces, by id). */
 export interface AuditLogColumn {
@@ -25,8 +26,9 @@ export interface AuditLogColumn {
  * verified; the requests of one render are queued together and checked newest first.
  */
 function Badge({ event, verifier }: { event: AuditEvent; verifier: Verifier | null }) {
+  const { keys } = useAuditLogContext('AuditLog')
   const result = useVerification(verifier, event)
-  return <VerifyBadgeView status={result?.status ?? 'checking'} />
+  return <VerifyBadgeView status={badgeStatus(result, verifier, keys)} />
 }
 
 const asText = (value: unknown) => (typeof value === 'string' ? value : value == null ? '' : String(value))

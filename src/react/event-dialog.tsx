@@ -12,7 +12,7 @@ import { displayString, EventText, JsonText } from './event-text.js'
 import { formatFullTime } from './format.js'
 import { useVerification } from './hooks.js'
 import { JsonTree } from './json-view.js'
-import { VerifyBadgeView } from './verify-badge.js'
+import { badgeStatus, VerifyBadgeView } from './verify-badge.js'
 
 export interface EventDialogProps {
   event: AuditEvent | null
@@ -29,20 +29,30 @@ const asText = (value: unknown) => (typeof value === 'string' ? value : value ==
 
 function CopyButton({ text, label }: { text: string; label: string }) {
   const { messages } = useAuditLogContext('EventDialog')
-  const [copied, setCopied] = useState(false)
+  const [copied, setCopied] = useState<'copied' | 'failed' | null>(null)
+  const show = (outcome: 'copied' | 'failed') => {
+    setCopied(outcome)
+    setTimeout(() => setCopied(null), 1500)
+  }
   return (
     <button
       type="button"
       className="al-link al-copy"
       aria-label={`${messages.dialog.copy} ${label}`}
       onClick={() => {
-        void navigator.clipboard?.writeText(text).then(() => {
-          setCopied(true)
-          setTimeout(() => setCopied(false), 1500)
-        })
+        // No clipboard (an insecure origin) or a refused permission is said, not swallowed.
+        const writing = navigator.clipboard?.writeText(text) ?? Promise.reject(new Error('No clipboard'))
+        void writing.then(
+          () => show('copied'),
+          () => show('failed'),
+        )
       }}
     >
-      {copied ? messages.dialog.copied : messages.dialog.copy}
+      {copied === 'copied'
+        ? messages.dialog.copied
+        : copied === 'failed'
+          ? messages.dialog.copyFailed
+          : messages.dialog.copy}
     </button>
   )
 }
@@ -61,9 +71,10 @@ function Field({ label, value }: { label: string; value: string }) {
 }
 
 export function EventDialog({ event, onClose, onPrevious, onNext, onCloseAutoFocus, theme }: EventDialogProps) {
-  const { messages, verifier, keyRing, locale, timeZone } = useAuditLogContext('EventDialog')
+  const { messages, verifier, keyRing, keys, locale, timeZone } = useAuditLogContext('EventDialog')
   const m = messages.dialog
   const result = useVerification(verifier, event)
+  const status = badgeStatus(result, verifier, keys)
   const canonical = useMemo(() => (event ? canonicalize(event) : null), [event])
   const raw = useMemo(() => (event ? stringifyAuditJson(event, { indent: 2 }) : ''), [event])
   const e = event as (AuditEvent & Record<string, AuditJsonValue>) | null
@@ -143,8 +154,7 @@ export function EventDialog({ event, onClose, onPrevious, onNext, onCloseAutoFoc
                 <section aria-labelledby="al-proof" className="al-proof">
                   <h3 id="al-proof">{m.proof}</h3>
                   <p className="al-proof__verdict">
-                    <VerifyBadgeView status={result?.status ?? 'checking'} />{' '}
-                    <span>{messages.badge[result?.status ?? 'checking'].explanation}</span>
+                    <VerifyBadgeView status={status} /> <span>{messages.badge[status].explanation}</span>
                   </p>
                   {result?.message ? (
                     <p className="al-muted">

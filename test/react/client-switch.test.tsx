@@ -3,7 +3,7 @@ import { render, screen, waitFor, within } from '@testing-library/react'
 import { userEvent } from '@testing-library/user-event'
 import { describe, expect, it } from 'vitest'
 import type { AuditEvent } from '../../src/core/index.js'
-import { AuditLog, AuditLogProvider, VerifyBadge } from '../../src/react/index.js'
+import { AuditLog, AuditLogProvider, ExportButton, VerifyBadge } from '../../src/react/index.js'
 import { apiEvent, createSigner, seedFrom, VECTOR_SEED } from '../support/signing.js'
 import { fakeClient } from './fake-client.js'
 
@@ -113,4 +113,30 @@ it('loads with the new page size when the host changes pageSize', async () => {
   )
   await waitFor(() => expect(a.calls.at(-1)?.filters).toMatchObject({ limit: 25 }))
   expect(within(screen.getByRole('grid')).getByText('org_a.thing')).toBeInTheDocument()
+})
+
+it("drops a standalone export button's finished export when the client changes", async () => {
+  const ready = {
+    status: 'ready' as const,
+    rowCount: 1,
+    downloadUrl: 'https://dl/a',
+    expiresAt: '2999-01-01T00:00:00Z',
+  }
+  const a = fakeClient({ events: [], exports: [ready] })
+  const b = fakeClient({ events: [] })
+  const view = render(
+    <AuditLogProvider client={a.client} trustedKeys={[]}>
+      <ExportButton onDownload={() => {}} />
+    </AuditLogProvider>,
+  )
+  await userEvent.click(await screen.findByRole('button', { name: 'Export' }))
+  await userEvent.click(screen.getByRole('menuitem', { name: 'CSV' }))
+  expect(await screen.findByRole('button', { name: 'Download again' })).toBeInTheDocument()
+  view.rerender(
+    <AuditLogProvider client={b.client} trustedKeys={[]}>
+      <ExportButton onDownload={() => {}} />
+    </AuditLogProvider>,
+  )
+  expect(screen.queryByRole('button', { name: 'Download again' })).not.toBeInTheDocument()
+  expect(screen.queryByText('Your download has started.')).not.toBeInTheDocument()
 })
