@@ -5,10 +5,10 @@
  * next with the buttons or the arrow keys.
  */
 import * as Dialog from '@radix-ui/react-dialog'
-import { useMemo, useState } from 'react'
+import { useMemo, useState, type ReactNode } from 'react'
 import { canonicalize, stringifyAuditJson, type AuditEvent, type AuditJsonValue } from '../core/index.js'
 import { useAuditLogContext } from './context.js'
-import { displayString, EventText, JsonText } from './event-text.js'
+import { displayString, EventText, visibleText } from './event-text.js'
 import { formatFullTime } from './format.js'
 import { useVerification } from './hooks.js'
 import { JsonTree } from './json-view.js'
@@ -68,6 +68,23 @@ function Field({ label, value }: { label: string; value: string }) {
       </code>
     </div>
   )
+}
+
+/**
+ * JSON text (raw or canonical) for a `<pre>`: every string literal isolated, hidden characters
+ * marked. The JSON writer escapes only what JSON requires, so a U+202E inside a string would
+ * otherwise reorder the rest of the line, the following keys included.
+ */
+function JsonText({ text }: { text: string }) {
+  const parts: ReactNode[] = []
+  let last = 0
+  for (const match of text.matchAll(/"(?:[^"\\]|\\.)*"/g)) {
+    if (match.index > last) parts.push(text.slice(last, match.index))
+    parts.push(<bdi key={match.index}>{visibleText(match[0])}</bdi>)
+    last = match.index + match[0].length
+  }
+  if (last < text.length) parts.push(text.slice(last))
+  return <>{parts}</>
 }
 
 export function EventDialog({ event, onClose, onPrevious, onNext, onCloseAutoFocus, theme }: EventDialogProps) {

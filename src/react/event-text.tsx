@@ -23,26 +23,6 @@ import type { ReactNode } from 'react'
 const HIDDEN =
   /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u061C\u200B\u200E\u200F\u2028-\u202E\u2060\u2066-\u2069\uFEFF\u{E0000}-\u{E007F}]/gu
 
-const NAMES: Record<number, string> = {
-  0x061c: 'arabic letter mark',
-  0x200b: 'zero width space',
-  0x200e: 'left-to-right mark',
-  0x200f: 'right-to-left mark',
-  0x2028: 'line separator',
-  0x2029: 'paragraph separator',
-  0x202a: 'left-to-right embedding',
-  0x202b: 'right-to-left embedding',
-  0x202c: 'pop directional formatting',
-  0x202d: 'left-to-right override',
-  0x202e: 'right-to-left override',
-  0x2060: 'word joiner',
-  0x2066: 'left-to-right isolate',
-  0x2067: 'right-to-left isolate',
-  0x2068: 'first strong isolate',
-  0x2069: 'pop directional isolate',
-  0xfeff: 'zero width no-break space',
-}
-
 const codeOf = (char: string) => `U+${char.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`
 const markerOf = (char: string) => `⟨${codeOf(char)}⟩`
 
@@ -66,9 +46,8 @@ export function visibleText(text: string): ReactNode {
   for (const match of text.matchAll(HIDDEN)) {
     if (match.index > last) parts.push(text.slice(last, match.index))
     const char = match[0]
-    const name = NAMES[char.codePointAt(0)!]
     parts.push(
-      <span key={match.index} className="al-ctl" title={name ? `${codeOf(char)} ${name}` : codeOf(char)}>
+      <span key={match.index} className="al-ctl">
         {markerOf(char)}
       </span>,
     )
@@ -92,21 +71,4 @@ const asText = (value: unknown) => (typeof value === 'string' ? value : value ==
  */
 export function EventText({ value, className }: EventTextProps) {
   return <bdi className={className ? `al-text ${className}` : 'al-text'}>{visibleText(asText(value))}</bdi>
-}
-
-/**
- * JSON text (raw or canonical) for a `<pre>`: every string literal isolated, hidden characters
- * marked. The JSON writer escapes only what JSON requires, so a U+202E inside a string would
- * otherwise reorder the rest of the line, the following keys included.
- */
-export function JsonText({ text }: { text: string }) {
-  const parts: ReactNode[] = []
-  let last = 0
-  for (const match of text.matchAll(/"(?:[^"\\]|\\.)*"/g)) {
-    if (match.index > last) parts.push(text.slice(last, match.index))
-    parts.push(<bdi key={match.index}>{visibleText(match[0])}</bdi>)
-    last = match.index + match[0].length
-  }
-  if (last < text.length) parts.push(text.slice(last))
-  return <>{parts}</>
 }
