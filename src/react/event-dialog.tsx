@@ -192,7 +192,8 @@ export function EventDialog({ event, onClose, onPrevious, onNext, onCloseAutoFoc
                   {signingKey ? (
                     <>
                       <Field label={m.signingKey} value={signingKey} />
-                      <p className="al-muted">{pinned ? m.keyPinned : m.keyNotPinned}</p>
+                      {/* Without a key ring (keys still loading, or failed) pinning is unknown, not "no". */}
+                      {keyRing ? <p className="al-muted">{pinned ? m.keyPinned : m.keyNotPinned}</p> : null}
                     </>
                   ) : null}
                   {typeof e.key_id === 'string' ? <Field label={m.keyId} value={e.key_id} /> : null}

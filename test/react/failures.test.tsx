@@ -71,6 +71,19 @@ describe('the pinned keys', () => {
     expect(screen.queryByRole('alert')).not.toBeInTheDocument()
   })
 
+  it('that failed leave the dialog saying nothing about whether the signing key is pinned', async () => {
+    const fake = flakyKeys(KEY_RETRY.attempts)
+    render(
+      <AuditLogProvider client={fake.client}>
+        <AuditLog defaultSelectedEventId="aevt_2" />
+      </AuditLogProvider>,
+    )
+    const dialog = await screen.findByRole('dialog', {}, { timeout: 5000 })
+    await waitFor(() => expect(within(dialog).getAllByText('Keys unavailable').length).toBeGreaterThan(0))
+    expect(within(dialog).queryByText('This key is not pinned.')).not.toBeInTheDocument()
+    expect(within(dialog).queryByText('This key is pinned.')).not.toBeInTheDocument()
+  })
+
   it('are not retried when the answer will not change (forbidden)', async () => {
     const fake = fakeClient({ events, keys: [ledger.publicKey] })
     let calls = 0
