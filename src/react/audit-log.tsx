@@ -14,6 +14,7 @@ import { ExportButton } from './export-button.js'
 import { FilterBar } from './filter-bar.js'
 import { useControllableState, useStore } from './hooks.js'
 import { useDeepLinkedEvent, useLiveTail } from './log-hooks.js'
+import { Notice, stateView } from './log-states.js'
 
 export interface AuditLogProps {
   /** Controlled filters (keep them in your URL, say); pair with `onFiltersChange`. */
@@ -194,51 +195,17 @@ function AuditLogForClient(props: AuditLogProps) {
   const hasFilters = Object.keys(filters).length > 0
   const loadNext = useCallback(() => void store.loadNext(), [store])
 
-  let body
-  if (state.status === 'idle' || state.status === 'loading') {
-    body = (
-      <div className="al-state al-state--loading" role="status" aria-live="polite">
-        <span className="al-visually-hidden">{messages.states.loading}</span>
-        {Array.from({ length: 8 }, (_, i) => (
-          <div className="al-skeleton" key={i} style={{ height: rowHeight }} aria-hidden="true" />
-        ))}
-      </div>
-    )
-  } else if (state.status === 'error') {
-    body = (
-      <div className="al-state" role="alert">
-        <p>{messages.states.error}</p>
-        <p className="al-muted">{state.error.message}</p>
-        <button type="button" className="al-button" onClick={() => void store.retry()}>
-          {messages.states.retry}
-        </button>
-      </div>
-    )
-  } else if (state.status === 'session-expired') {
-    body = (
-      <div className="al-state" role="alert">
-        <p>{messages.states.sessionExpired}</p>
-        <button
-          type="button"
-          className="al-button"
-          onClick={() => (onSessionExpired.current ? onSessionExpired.current() : void store.retry())}
-        >
-          {messages.states.signIn}
-        </button>
-      </div>
-    )
-  } else if (events.length === 0) {
-    body = (
-      <div className="al-state" role="status">
-        <p>{hasFilters ? messages.states.emptyFiltered : messages.states.empty}</p>
-        {hasFilters ? (
-          <button type="button" className="al-button" onClick={() => setFilters({})}>
-            {messages.states.clearFilters}
-          </button>
-        ) : null}
-      </div>
-    )
-  } else {
+  let body = stateView({
+    state,
+    empty: events.length === 0,
+    hasFilters,
+    rowHeight,
+    messages,
+    onRetry: () => void store.retry(),
+    onSignIn: () => (onSessionExpired.current ? onSessionExpired.current() : void store.retry()),
+    onClearFilters: () => setFilters({}),
+  })
+  if (body === null && state.status === 'ready') {
     body = (
       <EventTable
         items={items}
@@ -287,35 +254,15 @@ function AuditLogForClient(props: AuditLogProps) {
           </button>
         ) : null}
         {state.status === 'ready' && state.loadingMore ? <div className="al-progress" aria-hidden="true" /> : null}
-        {keys.status === 'failed' ? (
-          <div className="al-page-error" role="alert">
-            {messages.states.keysFailed}{' '}
-            <button type="button" className="al-link" onClick={retryKeys}>
-              {messages.states.retry}
-            </button>
-          </div>
-        ) : null}
-        {deepLink.state.status === 'failed' ? (
-          <div className="al-page-error" role="alert">
-            {messages.states.eventFailed}{' '}
-            <button type="button" className="al-link" onClick={deepLink.retry}>
-              {messages.states.retry}
-            </button>
-          </div>
-        ) : null}
-        {tailFailure ? (
-          <div className="al-page-error al-page-error--calm" role="status">
-            {messages.live.failed}
-          </div>
-        ) : null}
-        {state.status === 'ready' && state.pageError ? (
-          <div className="al-page-error" role="alert">
-            {messages.states.pageFailed}{' '}
-            <button type="button" className="al-link" onClick={() => void store.retry()}>
-              {messages.states.retry}
-            </button>
-          </div>
-        ) : null}
+        <Notice show={keys.status === 'failed'} text={messages.states.keysFailed} retry={retryKeys} />
+        <Notice show={deepLink.state.status === 'failed'} text={messages.states.eventFailed} retry={deepLink.retry} />
+        {/* Live tail retries by itself: a status, not an alert. */}
+        <Notice show={tailFailure !== null} text={messages.live.failed} />
+        <Notice
+          show={state.status === 'ready' && state.pageError !== null}
+          text={messages.states.pageFailed}
+          retry={() => void store.retry()}
+        />
       </div>
       {dialogWanted ? (
         <Suspense fallback={null}>
