@@ -72,6 +72,19 @@ export const LoadFailed: Story = {
   },
 }
 
+/** The pinned keys cannot be fetched: badges say so (never "Unpinned key"), with a retry above the list. */
+export const KeysUnavailable: Story = {
+  beforeEach: using({ keysFailWith: 403 }),
+  play: async ({ canvasElement }) => {
+    const canvas = within(canvasElement)
+    await expect(
+      await canvas.findByText('The signing keys could not be loaded, so no event has been checked.'),
+    ).toBeVisible()
+    await waitFor(() => expect(canvas.getAllByText('Keys unavailable').length).toBeGreaterThan(3))
+    await expect(canvas.queryByText('Unpinned key')).toBeNull()
+  },
+}
+
 export const SessionExpired: Story = {
   beforeEach: using({ sessionExpired: true }),
   play: async ({ canvasElement }) => {
@@ -135,7 +148,8 @@ export const LongTextAndXss: Story = {
     const canvas = within(canvasElement)
     await expect(await canvas.findByText('<img src=x onerror="alert(1)"> <script>alert(2)</script>')).toBeVisible()
     await expect(canvasElement.querySelector('img, script')).toBeNull()
-    const long = await canvas.findByText(/Quarterly board deck — Quarterly board deck/)
+    // The text sits in an isolate (<bdi>) inside the line that truncates.
+    const long = (await canvas.findByText(/Quarterly board deck — Quarterly board deck/)).closest('.al-truncate')!
     await expect(long.scrollWidth).toBeGreaterThan(long.clientWidth)
   },
 }

@@ -20,6 +20,8 @@ export const UntrustedKey: Story = { args: { status: 'untrusted' } }
 export const Tampered: Story = { args: { status: 'tampered' } }
 export const Malformed: Story = { args: { status: 'malformed' } }
 export const Checking: Story = { args: { status: 'checking' } }
+export const CheckingKeys: Story = { args: { status: 'keys-loading' } }
+export const KeysUnavailable: Story = { args: { status: 'keys-unavailable' } }
 
 const ledger = new FixtureLedger({ count: 10 })
 

@@ -6,13 +6,15 @@
  */
 import type { ColumnVisibilityState } from '@tanstack/react-table'
 import { lazy, Suspense, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react'
-import { createEventStore, type AuditEvent, type AuditFilters } from '../core/index.js'
+import { createEventStore, type AuditFilters } from '../core/index.js'
 import { useAuditLogContext } from './context.js'
 import type { AuditLogColumn } from './event-columns.js'
 import { EventTable, type GridItem } from './event-table.js'
 import { ExportButton } from './export-button.js'
 import { FilterBar } from './filter-bar.js'
 import { useControllableState, useStore } from './hooks.js'
+import { useDeepLinkedEvent, useLiveTail } from './log-hooks.js'
+import { Notice, stateView } from './log-states.js'
 
 export interface AuditLogProps {
   /** Controlled filters (keep them in your URL, say); pair with `onFiltersChange`. */
@@ -48,8 +50,26 @@ const THEMED = '[data-theme="light"], [data-theme="dark"]'
 // so a page that only lists events never downloads it.
 const EventDialog = lazy(() => import('./event-dialog.js').then((module) => ({ default: module.EventDialog })))
 
+/** A number per client object, so a new client (an org switch) gives a new key below. */
+const clientIds = new WeakMap<object, number>()
+let lastClientId = 0
+const idOf = (client: object) => {
+  if (!clientIds.has(client)) clientIds.set(client, ++lastClientId)
+  return clientIds.get(client)!
+}
+
+/**
+ * The audit tab. A new client from the provider (the host switched orgs) or a new `pageSize`
+ * starts afresh: a new event store, and no selection, deep link, live-tail count or action
+ * suggestions carried over from the old one. Uncontrolled filters go back to `defaultFilters`.
+ */
 export function AuditLog(props: AuditLogProps) {
-  const { client, messages } = useAuditLogContext('AuditLog')
+  const { client } = useAuditLogContext('AuditLog')
+  return <AuditLogForClient key={`${idOf(client)}:${props.pageSize ?? ''}`} {...props} />
+}
+
+function AuditLogForClient(props: AuditLogProps) {
+  const { client, messages, keys, retryKeys, reportError } = useAuditLogContext('AuditLog')
   const density = props.density ?? 'comfortable'
   const rowHeight = density === 'compact' ? 36 : 52
   const [filters, setFilters] = useControllableState(
@@ -121,20 +141,15 @@ export function AuditLog(props: AuditLogProps) {
   useEffect(() => setLive(wantsLive), [wantsLive]) // the host can turn it on or off later
   const intervalMs = typeof props.liveTail === 'object' ? props.liveTail.intervalMs : 5000
   const [unseen, setUnseen] = useState(0)
-  useEffect(() => {
-    if (!live || state.status !== 'ready') return
-    const timer = setInterval(() => {
-      const element = scrollRef.current
-      const before = element?.scrollTop ?? 0
-      store.refreshHead().then(
-        (added) => {
-          if (added > 0 && element && before > 0) setUnseen((count) => count + added)
-        },
-        () => {},
-      )
-    }, intervalMs)
-    return () => clearInterval(timer)
-  }, [live, intervalMs, store, state.status, rowHeight])
+  const tailFailure = useLiveTail({
+    store,
+    live,
+    ready: state.status === 'ready',
+    intervalMs,
+    scrollRef,
+    onAdded: (added) => setUnseen((count) => count + added),
+    report: reportError,
+  })
 
   // Keep the row being read where it is when rows land above it (live tail): after React
   // commits the new list, find the event that was at the top of the view and scroll by however
@@ -157,14 +172,9 @@ export function AuditLog(props: AuditLogProps) {
   }, [items, rowHeight])
 
   const selectedIndex = selectedId === null ? -1 : events.findIndex((event) => event.id === selectedId)
-  const [deepLinked, setDeepLinked] = useState<AuditEvent | null>(null)
-  useEffect(() => {
-    if (selectedId === null || selectedIndex >= 0) return setDeepLinked(null)
-    const controller = new AbortController()
-    client.getEvent(selectedId, { signal: controller.signal }).then(setDeepLinked, () => {})
-    return () => controller.abort()
-  }, [client, selectedId, selectedIndex])
-  const selected = selectedIndex >= 0 ? events[selectedIndex]! : deepLinked
+  const deepLink = useDeepLinkedEvent(client, selectedId, selectedIndex < 0, reportError)
+  const selected =
+    selectedIndex >= 0 ? events[selectedIndex]! : deepLink.state.status === 'ready' ? deepLink.state.event : null
   // The dialog's close handler runs after the selection is cleared: remember what was open.
   const lastSelectedIndex = useRef(-1)
   if (selectedIndex >= 0) lastSelectedIndex.current = selectedIndex
@@ -185,51 +195,17 @@ export function AuditLog(props: AuditLogProps) {
   const hasFilters = Object.keys(filters).length > 0
   const loadNext = useCallback(() => void store.loadNext(), [store])
 
-  let body
-  if (state.status === 'idle' || state.status === 'loading') {
-    body = (
-      <div className="al-state al-state--loading" role="status" aria-live="polite">
-        <span className="al-visually-hidden">{messages.states.loading}</span>
-        {Array.from({ length: 8 }, (_, i) => (
-          <div className="al-skeleton" key={i} style={{ height: rowHeight }} aria-hidden="true" />
-        ))}
-      </div>
-    )
-  } else if (state.status === 'error') {
-    body = (
-      <div className="al-state" role="alert">
-        <p>{messages.states.error}</p>
-        <p className="al-muted">{state.error.message}</p>
-        <button type="button" className="al-button" onClick={() => void store.retry()}>
-          {messages.states.retry}
-        </button>
-      </div>
-    )
-  } else if (state.status === 'session-expired') {
-    body = (
-      <div className="al-state" role="alert">
-        <p>{messages.states.sessionExpired}</p>
-        <button
-          type="button"
-          className="al-button"
-          onClick={() => (onSessionExpired.current ? onSessionExpired.current() : void store.retry())}
-        >
-          {messages.states.signIn}
-        </button>
-      </div>
-    )
-  } else if (events.length === 0) {
-    body = (
-      <div className="al-state" role="status">
-        <p>{hasFilters ? messages.states.emptyFiltered : messages.states.empty}</p>
-        {hasFilters ? (
-          <button type="button" className="al-button" onClick={() => setFilters({})}>
-            {messages.states.clearFilters}
-          </button>
-        ) : null}
-      </div>
-    )
-  } else {
+  let body = stateView({
+    state,
+    empty: events.length === 0,
+    hasFilters,
+    rowHeight,
+    messages,
+    onRetry: () => void store.retry(),
+    onSignIn: () => (onSessionExpired.current ? onSessionExpired.current() : void store.retry()),
+    onClearFilters: () => setFilters({}),
+  })
+  if (body === null && state.status === 'ready') {
     body = (
       <EventTable
         items={items}
@@ -278,14 +254,15 @@ export function AuditLog(props: AuditLogProps) {
           </button>
         ) : null}
         {state.status === 'ready' && state.loadingMore ? <div className="al-progress" aria-hidden="true" /> : null}
-        {state.status === 'ready' && state.pageError ? (
-          <div className="al-page-error" role="alert">
-            {messages.states.pageFailed}{' '}
-            <button type="button" className="al-link" onClick={() => void store.retry()}>
-              {messages.states.retry}
-            </button>
-          </div>
-        ) : null}
+        <Notice show={keys.status === 'failed'} text={messages.states.keysFailed} retry={retryKeys} />
+        <Notice show={deepLink.state.status === 'failed'} text={messages.states.eventFailed} retry={deepLink.retry} />
+        {/* Live tail retries by itself: a status, not an alert. */}
+        <Notice show={tailFailure !== null} text={messages.live.failed} />
+        <Notice
+          show={state.status === 'ready' && state.pageError !== null}
+          text={messages.states.pageFailed}
+          retry={() => void store.retry()}
+        />
       </div>
       {dialogWanted ? (
         <Suspense fallback={null}>

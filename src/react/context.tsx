@@ -3,9 +3,10 @@
  * `<AuditLogProvider>`: the client, the verifier, the pinned keys and the messages every
  * auditlens component reads. Components used outside it throw an error that names the fix.
  */
-import { createContext, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react'
+import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react'
 import {
   createAuditClient,
+  type AuditError,
   createVerifier,
   KeyRing,
   type AuditClient,
@@ -14,6 +15,7 @@ import {
   type Verifier,
   type VerifierOptions,
 } from '../core/index.js'
+import { usePinnedKeys, type AuditLogErrorSource, type KeysState } from './use-pinned-keys.js'
 import { mergeMessages, type AuditLogMessages, type DeepPartial } from './messages.js'
 
 export interface AuditLogProviderProps {
@@ -24,8 +26,9 @@ export interface AuditLogProviderProps {
   /** How to get a short-lived token from your backend (default: `POST {baseUrl}/token`). */
   fetchToken?: FetchToken
   /**
-   * Keys to pin. If omitted, they are fetched once from the proxy's `/keys`; if that fails,
-   * nothing is pinned and badges honestly say "Unpinned key".
+   * Keys to pin. If omitted, they are fetched from the proxy's `/keys`, retried with backoff;
+   * until they arrive badges say "Checking keys", and if they cannot be had, "Keys unavailable"
+   * with a retry (never "Unpinned key", which means the proxy pins none).
    */
   trustedKeys?: readonly TrustedKeyInput[]
   /** BCP 47 locale for dates and numbers (default: the browser's). */
@@ -41,6 +44,13 @@ export interface AuditLogProviderProps {
    * and when the pinned keys change).
    */
   verification?: Pick<VerifierOptions, 'worker' | 'workerCount' | 'crypto' | 'onWorkerUnavailable'>
+  /**
+   * Called when something fails that the components show but cannot fix: the key fetch (after
+   * its retries), an event fetched by id (a deep link or `<VerifyBadge eventId>`), live tail
+   * (first failure of a run; it keeps retrying), an export's download. For logging and
+   * monitoring; the newest function is called. Session expiry goes to `onSessionExpired`.
+   */
+  onError?: (error: AuditError, source: AuditLogErrorSource) => void
   children?: ReactNode
 }
 
@@ -49,6 +59,11 @@ export interface AuditLogContextValue {
   /** `null` until the pinned keys are known. */
   verifier: Verifier | null
   keyRing: KeyRing | null
+  /** Where the pinned keys stand (fetching, failed...), and how to try the fetch again. */
+  keys: KeysState
+  retryKeys: () => void
+  /** Tell the host's `onError`. */
+  reportError: (error: AuditError, source: AuditLogErrorSource) => void
   messages: AuditLogMessages
   locale: string | undefined
   timeZone: string | undefined
@@ -90,35 +105,37 @@ export function AuditLogProvider(props: AuditLogProviderProps) {
       )
     }
   }, [fetchToken])
-  const [ownClient] = useState(() =>
-    givenClient
-      ? null
-      : createAuditClient({
-          ...(baseUrl ? { baseUrl } : {}),
-          ...(fetchToken ? { fetchToken: (signal?: AbortSignal) => latestFetchToken.current!(signal) } : {}),
-        }),
+  // A new baseUrl, or going from a fetchToken to none, is a new client (a new org or proxy).
+  const wantsFetchToken = fetchToken !== undefined
+  const ownClient = useMemo(
+    () =>
+      givenClient
+        ? null
+        : createAuditClient({
+            ...(baseUrl ? { baseUrl } : {}),
+            ...(wantsFetchToken ? { fetchToken: (signal?: AbortSignal) => latestFetchToken.current!(signal) } : {}),
+          }),
+    [givenClient, baseUrl, wantsFetchToken],
   )
   const client = givenClient ?? ownClient!
 
-  const [fetchedKeys, setFetchedKeys] = useState<readonly TrustedKeyInput[] | null>(null)
-  useEffect(() => {
-    if (trustedKeys) return
-    const controller = new AbortController()
-    client.getKeys({ signal: controller.signal }).then(
-      (keys) => setFetchedKeys(keys),
-      () => {
-        if (!controller.signal.aborted) setFetchedKeys([])
-      },
-    )
-    return () => controller.abort()
-  }, [client, trustedKeys])
+  const onError = useRef(props.onError)
+  onError.current = props.onError
+  const reportError = useCallback(
+    (error: AuditError, source: AuditLogErrorSource) => onError.current?.(error, source),
+    [],
+  )
+  const keysFailed = useCallback((error: AuditError) => reportError(error, 'keys'), [reportError])
+  const { state: keys, retry: retryKeys } = usePinnedKeys(client, trustedKeys, keysFailed)
+  const fetchedKeys = keys.status === 'ready' ? keys.keys : null
 
   const keyInputs = trustedKeys ?? fetchedKeys
   // Keyed by content: an inline `trustedKeys={[KEY]}` is a new array on every render, and
   // must not throw away every verification already done.
   const keysKey = keyInputs ? JSON.stringify(keyInputs) : null
+  // A new client gets a new ring (and so a new verifier): no result is carried across orgs.
   // eslint-disable-next-line react-hooks/exhaustive-deps
-  const keyRing = useMemo(() => (keyInputs ? new KeyRing(keyInputs) : null), [keysKey])
+  const keyRing = useMemo(() => (keyInputs ? new KeyRing(keyInputs) : null), [keysKey, client])
   // Made and disposed in one effect, so React StrictMode's remount gets a live verifier.
   const [verifier, setVerifier] = useState<Verifier | null>(null)
   useEffect(() => {
@@ -140,8 +157,8 @@ export function AuditLogProvider(props: AuditLogProviderProps) {
 
   const merged = useMemo(() => mergeMessages(messages), [messages])
   const value = useMemo<AuditLogContextValue>(
-    () => ({ client, verifier, keyRing, messages: merged, locale, timeZone }),
-    [client, verifier, keyRing, merged, locale, timeZone],
+    () => ({ client, verifier, keyRing, keys, retryKeys, reportError, messages: merged, locale, timeZone }),
+    [client, verifier, keyRing, keys, retryKeys, reportError, merged, locale, timeZone],
   )
   return <Context.Provider value={value}>{children}</Context.Provider>
 }

@@ -5,10 +5,12 @@
  */
 import type { ReactNode } from 'react'
 import type { AuditEvent, Verifier } from '../core/index.js'
+import { useAuditLogContext } from './context.js'
+import { displayString, EventText } from './event-text.js'
 import { formatEventTime } from './format.js'
 import { useVerification } from './hooks.js'
 import type { AuditLogMessages } from './messages.js'
-import { VerifyBadgeView } from './verify-badge.js'
+import { badgeStatus, VerifyBadgeView } from './verify-badge.js'
 
 /** A column a host adds (or a built-in one it replaces, by id). */
 export interface AuditLogColumn {
@@ -24,8 +26,9 @@ export interface AuditLogColumn {
  * verified; the requests of one render are queued together and checked newest first.
  */
 function Badge({ event, verifier }: { event: AuditEvent; verifier: Verifier | null }) {
+  const { keys } = useAuditLogContext('AuditLog')
   const result = useVerification(verifier, event)
-  return <VerifyBadgeView status={result?.status ?? 'checking'} />
+  return <VerifyBadgeView status={badgeStatus(result, verifier, keys)} />
 }
 
 const asText = (value: unknown) => (typeof value === 'string' ? value : value == null ? '' : String(value))
@@ -37,7 +40,7 @@ function exactInstant(value: unknown): string {
 }
 
 /** A cell's main line and its muted second line, each cut with an ellipsis (hidden in compact density). */
-function TwoLines({ main, sub, mono = false }: { main: string; sub: string; mono?: boolean }) {
+function TwoLines({ main, sub, mono = false }: { main: ReactNode; sub: ReactNode; mono?: boolean }) {
   return (
     <div className="al-stack">
       <span className={mono ? 'al-mono al-truncate' : 'al-truncate'}>{main}</span>
@@ -46,7 +49,17 @@ function TwoLines({ main, sub, mono = false }: { main: string; sub: string; mono
   )
 }
 
-/** The built-in columns, rendering every event string as text. */
+/** Event strings joined by a separator, each isolated from the others (see event-text.tsx). */
+function joined(values: readonly unknown[], separator: string): ReactNode {
+  return values.map((value, i) => (
+    <span key={i}>
+      {i > 0 ? separator : null}
+      <EventText value={value} />
+    </span>
+  ))
+}
+
+/** The built-in columns, rendering every event string as isolated, inert text. */
 export function builtInColumns(context: {
   messages: AuditLogMessages
   verifier: Verifier | null
@@ -61,8 +74,8 @@ export function builtInColumns(context: {
       header: messages.columns.time,
       width: 'minmax(7.5rem, 0.8fr)',
       cell: (event) => (
-        <time dateTime={asText(event.occurred_at)} title={exactInstant(event.occurred_at)}>
-          {formatEventTime(asText(event.occurred_at), now, locale, timeZone)}
+        <time dateTime={asText(event.occurred_at)} title={displayString(exactInstant(event.occurred_at))}>
+          <EventText value={formatEventTime(asText(event.occurred_at), now, locale, timeZone)} />
         </time>
       ),
     },
@@ -72,11 +85,14 @@ export function builtInColumns(context: {
       width: 'minmax(10rem, 1.2fr)',
       cell: (event) => (
         <TwoLines
-          main={asText(event.actor?.name) || asText(event.actor?.id)}
-          sub={
-            asText(event.actor?.id) +
-            (event.context && typeof event.context.location === 'string' ? ` · ${event.context.location}` : '')
-          }
+          main={<EventText value={asText(event.actor?.name) || asText(event.actor?.id)} />}
+          sub={joined(
+            [
+              asText(event.actor?.id),
+              ...(event.context && typeof event.context.location === 'string' ? [event.context.location] : []),
+            ],
+            ' · ',
+          )}
         />
       ),
     },
@@ -87,8 +103,11 @@ export function builtInColumns(context: {
       cell: (event) => (
         <TwoLines
           mono
-          main={asText(event.action)}
-          sub={(event.targets ?? []).map((t) => asText(t.name) || `${asText(t.type)}:${asText(t.id)}`).join(', ')}
+          main={<EventText value={event.action} />}
+          sub={joined(
+            (event.targets ?? []).map((t) => asText(t.name) || `${asText(t.type)}:${asText(t.id)}`),
+            ', ',
+          )}
         />
       ),
     },

@@ -5,13 +5,14 @@
  * next with the buttons or the arrow keys.
  */
 import * as Dialog from '@radix-ui/react-dialog'
-import { useMemo, useState } from 'react'
+import { useMemo, useState, type ReactNode } from 'react'
 import { canonicalize, stringifyAuditJson, type AuditEvent, type AuditJsonValue } from '../core/index.js'
 import { useAuditLogContext } from './context.js'
+import { displayString, EventText, visibleText } from './event-text.js'
 import { formatFullTime } from './format.js'
 import { useVerification } from './hooks.js'
 import { JsonTree } from './json-view.js'
-import { VerifyBadgeView } from './verify-badge.js'
+import { badgeStatus, VerifyBadgeView } from './verify-badge.js'
 
 export interface EventDialogProps {
   event: AuditEvent | null
@@ -28,20 +29,30 @@ const asText = (value: unknown) => (typeof value === 'string' ? value : value ==
 
 function CopyButton({ text, label }: { text: string; label: string }) {
   const { messages } = useAuditLogContext('EventDialog')
-  const [copied, setCopied] = useState(false)
+  const [copied, setCopied] = useState<'copied' | 'failed' | null>(null)
+  const show = (outcome: 'copied' | 'failed') => {
+    setCopied(outcome)
+    setTimeout(() => setCopied(null), 1500)
+  }
   return (
     <button
       type="button"
       className="al-link al-copy"
       aria-label={`${messages.dialog.copy} ${label}`}
       onClick={() => {
-        void navigator.clipboard?.writeText(text).then(() => {
-          setCopied(true)
-          setTimeout(() => setCopied(false), 1500)
-        })
+        // No clipboard (an insecure origin) or a refused permission is said, not swallowed.
+        const writing = navigator.clipboard?.writeText(text) ?? Promise.reject(new Error('No clipboard'))
+        void writing.then(
+          () => show('copied'),
+          () => show('failed'),
+        )
       }}
     >
-      {copied ? messages.dialog.copied : messages.dialog.copy}
+      {copied === 'copied'
+        ? messages.dialog.copied
+        : copied === 'failed'
+          ? messages.dialog.copyFailed
+          : messages.dialog.copy}
     </button>
   )
 }
@@ -52,15 +63,35 @@ function Field({ label, value }: { label: string; value: string }) {
       <div className="al-proof__label">
         {label} <CopyButton text={value} label={label} />
       </div>
-      <code className="al-mono al-break">{value}</code>
+      <code className="al-mono al-break">
+        <EventText value={value} />
+      </code>
     </div>
   )
 }
 
+/**
+ * JSON text (raw or canonical) for a `<pre>`: every string literal isolated, hidden characters
+ * marked. The JSON writer escapes only what JSON requires, so a U+202E inside a string would
+ * otherwise reorder the rest of the line, the following keys included.
+ */
+function JsonText({ text }: { text: string }) {
+  const parts: ReactNode[] = []
+  let last = 0
+  for (const match of text.matchAll(/"(?:[^"\\]|\\.)*"/g)) {
+    if (match.index > last) parts.push(text.slice(last, match.index))
+    parts.push(<bdi key={match.index}>{visibleText(match[0])}</bdi>)
+    last = match.index + match[0].length
+  }
+  if (last < text.length) parts.push(text.slice(last))
+  return <>{parts}</>
+}
+
 export function EventDialog({ event, onClose, onPrevious, onNext, onCloseAutoFocus, theme }: EventDialogProps) {
-  const { messages, verifier, keyRing, locale, timeZone } = useAuditLogContext('EventDialog')
+  const { messages, verifier, keyRing, keys, locale, timeZone } = useAuditLogContext('EventDialog')
   const m = messages.dialog
   const result = useVerification(verifier, event)
+  const status = badgeStatus(result, verifier, keys)
   const canonical = useMemo(() => (event ? canonicalize(event) : null), [event])
   const raw = useMemo(() => (event ? stringifyAuditJson(event, { indent: 2 }) : ''), [event])
   const e = event as (AuditEvent & Record<string, AuditJsonValue>) | null
@@ -87,12 +118,14 @@ export function EventDialog({ event, onClose, onPrevious, onNext, onCloseAutoFoc
             <>
               <header className="al-dialog__header">
                 <div>
-                  <Dialog.Title className="al-dialog__title al-mono">{asText(e.action)}</Dialog.Title>
+                  <Dialog.Title className="al-dialog__title al-mono">
+                    <EventText value={asText(e.action)} />
+                  </Dialog.Title>
                   <p className="al-muted">
-                    <time dateTime={e.occurred_at} title={e.occurred_at}>
-                      {formatFullTime(e.occurred_at, locale, timeZone)}
+                    <time dateTime={asText(e.occurred_at)} title={displayString(asText(e.occurred_at))}>
+                      <EventText value={formatFullTime(asText(e.occurred_at), locale, timeZone)} />
                     </time>{' '}
-                    · {m.seq(String(e.seq))}
+                    · <EventText value={m.seq(asText(e.seq))} />
                   </p>
                 </div>
                 <div className="al-dialog__nav">
@@ -138,10 +171,13 @@ export function EventDialog({ event, onClose, onPrevious, onNext, onCloseAutoFoc
                 <section aria-labelledby="al-proof" className="al-proof">
                   <h3 id="al-proof">{m.proof}</h3>
                   <p className="al-proof__verdict">
-                    <VerifyBadgeView status={result?.status ?? 'checking'} />{' '}
-                    <span>{messages.badge[result?.status ?? 'checking'].explanation}</span>
+                    <VerifyBadgeView status={status} /> <span>{messages.badge[status].explanation}</span>
                   </p>
-                  {result?.message ? <p className="al-muted">{result.message}</p> : null}
+                  {result?.message ? (
+                    <p className="al-muted">
+                      <EventText value={result.message} />
+                    </p>
+                  ) : null}
                   {typeof e.payload_hash === 'string' ? <Field label={m.storedHash} value={e.payload_hash} /> : null}
                   {result?.payloadHash ? (
                     <>
@@ -156,7 +192,8 @@ export function EventDialog({ event, onClose, onPrevious, onNext, onCloseAutoFoc
                   {signingKey ? (
                     <>
                       <Field label={m.signingKey} value={signingKey} />
-                      <p className="al-muted">{pinned ? m.keyPinned : m.keyNotPinned}</p>
+                      {/* Without a key ring (keys still loading, or failed) pinning is unknown, not "no". */}
+                      {keyRing ? <p className="al-muted">{pinned ? m.keyPinned : m.keyNotPinned}</p> : null}
                     </>
                   ) : null}
                   {typeof e.key_id === 'string' ? <Field label={m.keyId} value={e.key_id} /> : null}
@@ -167,7 +204,7 @@ export function EventDialog({ event, onClose, onPrevious, onNext, onCloseAutoFoc
                         {m.canonical} <CopyButton text={canonical.text} label={m.canonical} />
                       </div>
                       <pre className="al-code" tabIndex={0}>
-                        {canonical.text}
+                        <JsonText text={canonical.text} />
                       </pre>
                     </div>
                   ) : null}
@@ -177,7 +214,7 @@ export function EventDialog({ event, onClose, onPrevious, onNext, onCloseAutoFoc
                     {m.raw} <CopyButton text={raw} label={m.raw} />
                   </h3>
                   <pre className="al-code" tabIndex={0}>
-                    {raw}
+                    <JsonText text={raw} />
                   </pre>
                 </section>
               </div>

@@ -14,6 +14,7 @@ import {
 } from '../core/index.js'
 import { useAuditLogContext } from './context.js'
 import { useStore } from './hooks.js'
+import { toAuditError } from './use-pinned-keys.js'
 
 export interface ExportButtonProps {
   /** What to export (inside `<AuditLog>`, its current filters). */
@@ -37,7 +38,7 @@ function startDownload(url: string): void {
 }
 
 export function ExportButton({ filters = {}, className, onDownload = startDownload }: ExportButtonProps) {
-  const { client, messages } = useAuditLogContext('ExportButton')
+  const { client, messages, reportError } = useAuditLogContext('ExportButton')
   const m = messages.export
   const [job, setJob] = useState<ExportJob | null>(null)
   const [menuOpen, setMenuOpen] = useState(false)
@@ -57,9 +58,28 @@ export function ExportButton({ filters = {}, className, onDownload = startDownlo
   }, [client])
 
   useEffect(() => () => job?.cancel(), [job])
+  // Another client (an org switch) must not offer the old org's export.
+  const [jobClient, setJobClient] = useState(client)
+  if (jobClient !== client) {
+    setJobClient(client)
+    setJob(null)
+  }
 
+  // A ready export whose download could not start says so; "Download again" stays.
+  const [downloadFailed, setDownloadFailed] = useState(false)
+  const download = (ready: ExportJob) =>
+    ready
+      .downloadUrl()
+      .then((url) => {
+        setDownloadFailed(false)
+        onDownload(url)
+      })
+      .catch((error: unknown) => {
+        setDownloadFailed(true)
+        reportError(toAuditError(error, 'The download could not start.'), 'download')
+      })
   useEffect(() => {
-    if (state.status === 'ready' && job) void job.downloadUrl().then(onDownload, () => {})
+    if (state.status === 'ready' && job) void download(job)
     // Only when a job becomes ready: a second download is the user's click.
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [state.status === 'ready' ? state.jobId : null])
@@ -181,14 +201,21 @@ export function ExportButton({ filters = {}, className, onDownload = startDownlo
       <span
         role="status"
         aria-live="polite"
-        className={`al-export__status${state.status === 'failed' ? ' al-export__error' : ''}`}
+        className={`al-export__status${state.status === 'failed' || (state.status === 'ready' && downloadFailed) ? ' al-export__error' : ''}`}
       >
-        {state.status === 'ready' ? m.ready : state.status === 'failed' ? `${m.failed}: ${state.error.message}` : ''}
+        {state.status === 'ready'
+          ? downloadFailed
+            ? m.downloadFailed
+            : m.ready
+          : state.status === 'failed'
+            ? `${m.failed}: ${state.error.message}`
+            : ''}
       </span>
       {state.status === 'ready' ? (
         <button
           type="button"
           className="al-link"
+          // A link that expired meanwhile makes a fresh export (shown as it runs), not an error.
           onClick={() => job && void job.downloadUrl().then(onDownload, () => job.start())}
         >
           {m.downloadAgain}

@@ -8,6 +8,7 @@
 import { useEffect, useId, useRef, useState, type ReactNode } from 'react'
 import type { AuditFilters } from '../core/index.js'
 import { useAuditLogContext } from './context.js'
+import { displayString, EventText } from './event-text.js'
 import { fromZonedInput, toZonedInput } from './format.js'
 
 export interface FilterBarProps {
@@ -106,11 +107,11 @@ export function FilterBar({ filters, onChange, knownActions, now, children }: Fi
         <div className="al-chips">
           {selected.map((action) => (
             <span className="al-chip al-mono" key={action}>
-              {action}
+              <EventText value={action} />
               <button
                 type="button"
                 className="al-chip__remove"
-                aria-label={m.removeAction(action)}
+                aria-label={m.removeAction(displayString(action))}
                 onClick={() => {
                   update({ actions: selected.filter((a) => a !== action) })
                   actionsInput.current?.focus()

@@ -4,7 +4,11 @@
  */
 import type { VerificationStatus } from '../core/index.js'
 
-export type BadgeStatus = VerificationStatus | 'checking'
+/**
+ * A verification result, `checking` while it is computed, or why nothing can be checked yet:
+ * the pinned keys are still being fetched (`keys-loading`) or could not be (`keys-unavailable`).
+ */
+export type BadgeStatus = VerificationStatus | 'checking' | 'keys-loading' | 'keys-unavailable'
 
 export interface AuditLogMessages {
   badge: Record<BadgeStatus, { word: string; explanation: string }>
@@ -39,9 +43,14 @@ export interface AuditLogMessages {
     signIn: string
     loadingMore: string
     pageFailed: string
+    /** Above the log when the pinned keys could not be fetched (with a retry). */
+    keysFailed: string
+    /** When the event of a deep link (`selectedEventId`) could not be fetched (with a retry). */
+    eventFailed: string
   }
   gap: (count: number, from: number, to: number) => string
-  live: { label: string; newEvents: (count: number) => string }
+  /** `failed`: live tail could not reach the server; it keeps trying. */
+  live: { label: string; newEvents: (count: number) => string; failed: string }
   table: { label: string; openDetails: string }
   dialog: {
     previous: string
@@ -55,6 +64,7 @@ export interface AuditLogMessages {
     raw: string
     copy: string
     copied: string
+    copyFailed: string
     seq: (seq: string) => string
     noTargets: string
     nothing: string
@@ -81,6 +91,8 @@ export interface AuditLogMessages {
     failed: string
     retry: string
     noScope: string
+    /** The export is ready but its download could not be started ("Download again" stays). */
+    downloadFailed: string
   }
   time: { exact: (iso: string) => string }
 }
@@ -97,6 +109,11 @@ export const defaultMessages: AuditLogMessages = {
     tampered: { word: 'Tampered', explanation: 'The content no longer matches its signature.' },
     malformed: { word: 'Malformed', explanation: 'This event is missing data needed to check it.' },
     checking: { word: 'Checking', explanation: 'Verifying in your browser…' },
+    'keys-loading': { word: 'Checking keys', explanation: 'Loading the keys that signatures are checked against…' },
+    'keys-unavailable': {
+      word: 'Keys unavailable',
+      explanation: 'The signing keys could not be loaded, so this event has not been checked.',
+    },
   },
   badgeUnavailable: 'Not checked: the event could not be loaded',
   columns: { time: 'Time', actor: 'Actor', action: 'Action', targets: 'Targets', verification: 'Verification' },
@@ -133,10 +150,16 @@ export const defaultMessages: AuditLogMessages = {
     signIn: 'Sign in again',
     loadingMore: 'Loading more events…',
     pageFailed: 'More events could not be loaded.',
+    keysFailed: 'The signing keys could not be loaded, so no event has been checked.',
+    eventFailed: 'The linked event could not be loaded.',
   },
   gap: (count, from, to) =>
     count === 1 ? `1 event missing (seq ${from})` : `${count} events missing (seq ${from}–${to})`,
-  live: { label: 'Live', newEvents: (count) => (count === 1 ? '1 new event' : `${count} new events`) },
+  live: {
+    label: 'Live',
+    newEvents: (count) => (count === 1 ? '1 new event' : `${count} new events`),
+    failed: 'Live updates paused: the server could not be reached. Trying again…',
+  },
   table: { label: 'Audit log', openDetails: 'Open details' },
   dialog: {
     previous: 'Previous event',
@@ -150,6 +173,7 @@ export const defaultMessages: AuditLogMessages = {
     raw: 'Raw JSON',
     copy: 'Copy',
     copied: 'Copied',
+    copyFailed: 'Copy failed',
     seq: (seq) => `seq ${seq}`,
     noTargets: 'No targets',
     nothing: 'Nothing recorded',
@@ -176,6 +200,7 @@ export const defaultMessages: AuditLogMessages = {
     failed: 'Export failed',
     retry: 'Retry',
     noScope: 'Your account may not export the audit log.',
+    downloadFailed: 'The download could not start.',
   },
   time: { exact: (iso) => iso },
 }

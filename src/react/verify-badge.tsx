@@ -4,10 +4,11 @@
  * pill with its own icon and word (never colour alone) and an explanation on hover or focus.
  */
 import { useEffect, useState, type ReactElement } from 'react'
-import type { AuditEvent, VerificationResult } from '../core/index.js'
+import type { AuditEvent, VerificationResult, Verifier } from '../core/index.js'
 import { useAuditLogContext } from './context.js'
 import { useVerification } from './hooks.js'
 import type { BadgeStatus } from './messages.js'
+import { toAuditError, type KeysState } from './use-pinned-keys.js'
 
 const ICONS: Record<BadgeStatus, ReactElement> = {
   verified: <path d="M3.5 8.5l3 3 6-7" />,
@@ -36,6 +37,34 @@ const ICONS: Record<BadgeStatus, ReactElement> = {
     </>
   ),
   checking: <path d="M8 2a6 6 0 106 6" className="al-spin" />,
+  'keys-loading': (
+    <>
+      <circle cx="5.5" cy="8" r="2.5" />
+      <path d="M8 8h6" />
+      <path d="M12 2a4 4 0 014 4" className="al-spin" />
+    </>
+  ),
+  'keys-unavailable': (
+    <>
+      <circle cx="5.5" cy="8" r="2.5" />
+      <path d="M8 8h6M3 3l10 10" />
+    </>
+  ),
+}
+
+/**
+ * What a badge says: the result, or, with no verifier yet, whether the pinned keys are still
+ * being fetched or failed; never a status the events did not earn.
+ */
+export function badgeStatus(
+  result: VerificationResult | undefined,
+  verifier: Verifier | null,
+  keys: KeysState,
+): BadgeStatus {
+  if (result) return result.status
+  if (!verifier && keys.status === 'loading') return 'keys-loading'
+  if (!verifier && keys.status === 'failed') return 'keys-unavailable'
+  return 'checking'
 }
 
 export interface VerifyBadgeViewProps {
@@ -72,7 +101,7 @@ export interface VerifyBadgeProps {
 
 /** Verify an event in the browser against the pinned keys and show the result. */
 export function VerifyBadge({ event, eventId, className }: VerifyBadgeProps) {
-  const { client, verifier, messages } = useAuditLogContext('VerifyBadge')
+  const { client, verifier, keys, retryKeys, reportError, messages } = useAuditLogContext('VerifyBadge')
   const [fetched, setFetched] = useState<AuditEvent | null>(null)
   const [failed, setFailed] = useState(false)
   useEffect(() => {
@@ -80,11 +109,13 @@ export function VerifyBadge({ event, eventId, className }: VerifyBadgeProps) {
     const controller = new AbortController()
     setFetched(null)
     setFailed(false)
-    client.getEvent(eventId, { signal: controller.signal }).then(setFetched, () => {
-      if (!controller.signal.aborted) setFailed(true)
+    client.getEvent(eventId, { signal: controller.signal }).then(setFetched, (error: unknown) => {
+      if (controller.signal.aborted) return
+      setFailed(true)
+      reportError(toAuditError(error, 'The event could not be loaded.'), 'event')
     })
     return () => controller.abort()
-  }, [client, event, eventId])
+  }, [client, event, eventId, reportError])
   const target = event ?? fetched
   const result: VerificationResult | undefined = useVerification(verifier, target)
   if (failed) {
@@ -98,11 +129,16 @@ export function VerifyBadge({ event, eventId, className }: VerifyBadgeProps) {
       </span>
     )
   }
-  const status: BadgeStatus = result?.status ?? 'checking'
+  const status = badgeStatus(result, verifier, keys)
   // Standalone, the badge brings the theme variables with it (al-root), without a box.
   return (
     <span className="al-root al-inline">
       <VerifyBadgeView status={status} {...(className ? { className } : {})} />
+      {status === 'keys-unavailable' ? (
+        <button type="button" className="al-link" onClick={retryKeys}>
+          {messages.states.retry}
+        </button>
+      ) : null}
     </span>
   )
 }

@@ -133,7 +133,18 @@ describe('<AuditLog> in Chromium', () => {
     })
     const { container } = render(
       <AuditLogProvider client={client} trustedKeys={[]}>
-        {(['verified', 'unpinned', 'untrusted', 'tampered', 'malformed', 'checking'] as const).map((status) => (
+        {(
+          [
+            'verified',
+            'unpinned',
+            'untrusted',
+            'tampered',
+            'malformed',
+            'checking',
+            'keys-loading',
+            'keys-unavailable',
+          ] as const
+        ).map((status) => (
           <VerifyBadgeView key={status} status={status} />
         ))}
         <ExportButton onDownload={() => {}} />

@@ -1,0 +1,87 @@
+'use client'
+/**
+ * The keys the provider pins when the host gives none: fetched from the proxy's `/keys`,
+ * retried with capped exponential backoff and full jitter (AWS Architecture Blog,
+ * "Exponential Backoff and Jitter"), and on failure a state of its own. A failed fetch must
+ * never look like "the proxy pins no keys": badges would quietly say "Unpinned key" for the
+ * rest of the session, which reads as a property of the events rather than of the network.
+ */
+import { useCallback, useEffect, useState } from 'react'
+import { AuditError, type AuditClient, type TrustedKeyInput } from '../core/index.js'
+
+/** Where the pinned keys stand; `given` when the host passed `trustedKeys`. */
+export type KeysState =
+  | { status: 'given' }
+  | { status: 'loading'; attempt: number }
+  | { status: 'ready'; keys: readonly TrustedKeyInput[] }
+  | { status: 'failed'; error: AuditError }
+
+/** What failed, for `onError`: the key fetch, an event fetched by id, live tail, a download. */
+export type AuditLogErrorSource = 'keys' | 'event' | 'live-tail' | 'download'
+
+/** How often and how patiently the key fetch is retried (on top of the client's own retries). */
+export const KEY_RETRY = { attempts: 5, baseDelayMs: 1000, maxDelayMs: 30_000 } as const
+
+/** Any failure as the one error type the components report (a plain Error becomes `network`). */
+export function toAuditError(error: unknown, message: string): AuditError {
+  return error instanceof AuditError ? error : new AuditError('network', message, { cause: error })
+}
+
+/** The wait before retry number `attempt` (1-based): full jitter over a capped exponential. */
+export function keyRetryDelay(attempt: number, random: () => number): number {
+  return Math.min(KEY_RETRY.maxDelayMs, KEY_RETRY.baseDelayMs * 2 ** (attempt - 1)) * random()
+}
+
+/**
+ * Fetch the keys through `client` unless `given`; sleeps and jitter come from the client's
+ * platform, so tests step them by hand. `onFailed` hears the final failure once per run.
+ */
+export function usePinnedKeys(
+  client: AuditClient,
+  given: readonly TrustedKeyInput[] | undefined,
+  onFailed: (error: AuditError) => void,
+): { state: KeysState; retry: () => void } {
+  // Kept with the client it belongs to: an org switch must not show the old org's keys.
+  const [fetched, setFetched] = useState<{ client: AuditClient; state: KeysState } | null>(null)
+  const [run, setRun] = useState(0)
+  const wanted = given === undefined
+  useEffect(() => {
+    if (!wanted) return
+    const controller = new AbortController()
+    const { signal } = controller
+    const { sleep, random } = client.platform
+    const set = (state: KeysState) => !signal.aborted && setFetched({ client, state })
+    void (async () => {
+      for (let attempt = 1; ; attempt++) {
+        set({ status: 'loading', attempt })
+        try {
+          const keys = await client.getKeys({ signal })
+          return set({ status: 'ready', keys })
+        } catch (error) {
+          if (signal.aborted) return
+          const failure = toAuditError(error, 'The signing keys could not be loaded.')
+          if (!failure.retryable || attempt >= KEY_RETRY.attempts) {
+            set({ status: 'failed', error: failure })
+            return onFailed(failure)
+          }
+          // Rejects only when aborted (unmount or a new client), which ends this run.
+          const waited = await sleep(keyRetryDelay(attempt, random), signal).then(
+            () => true,
+            () => false,
+          )
+          if (!waited) return
+        }
+      }
+    })()
+    return () => controller.abort()
+    // onFailed is the provider's stable reporter; a new one must not refetch.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [client, wanted, run])
+  const retry = useCallback(() => setRun((count) => count + 1), [])
+  const state: KeysState = !wanted
+    ? { status: 'given' }
+    : fetched?.client === client
+      ? fetched.state
+      : { status: 'loading', attempt: 1 }
+  return { state, retry }
+}
