@@ -5,7 +5,6 @@
  * runtimes without Ed25519 in WebCrypto (older Safari and Firefox) or without `crypto.subtle`
  * at all (pages served over plain http). Both give the same answers; tests force each one.
  */
-import * as ed from '@noble/ed25519'
 import { hexToBytes } from './hex.js'
 
 /** SHA-256 and Ed25519 verification, injectable so tests and hosts can choose. */
@@ -21,27 +20,28 @@ export interface CryptoBackend {
 export type CryptoChoice = 'auto' | 'webcrypto' | 'noble' | CryptoBackend
 
 /**
- * The SHA-2 functions, loaded on first use: browsers with Ed25519 in WebCrypto (most of them)
- * never download them. noble's synchronous API gets its SHA-512 then, so importing auditlens
- * has no side effects.
+ * noble's Ed25519 and SHA-2, loaded on first use. Pages that render before they verify, and
+ * browsers with Ed25519 in WebCrypto, keep them out of their first download (about 5.5 kB
+ * gzip); noble's synchronous API gets its SHA-512 then, so importing auditlens has no side
+ * effects.
  */
-let sha2: Promise<typeof import('@noble/hashes/sha2.js')> | undefined
-function loadSha2() {
-  sha2 ??= import('@noble/hashes/sha2.js').then((module) => {
-    ed.hashes.sha512 = module.sha512
-    return module
+let noble: Promise<[typeof import('@noble/ed25519'), typeof import('@noble/hashes/sha2.js')]> | undefined
+function loadNoble() {
+  noble ??= Promise.all([import('@noble/ed25519'), import('@noble/hashes/sha2.js')]).then((modules) => {
+    modules[0].hashes.sha512 = modules[1].sha512
+    return modules
   })
-  return sha2
+  return noble
 }
 
 /** Pure-JavaScript backend. Works anywhere, including insecure contexts without `crypto.subtle`. */
 export const nobleBackend: CryptoBackend = {
   name: 'noble',
   async sha256(data) {
-    return (await loadSha2()).sha256(data)
+    return (await loadNoble())[1].sha256(data)
   },
   async verifyEd25519(signature, message, publicKey) {
-    await loadSha2()
+    const [ed] = await loadNoble()
     try {
       // WebCrypto (OpenSSL, BoringSSL) checks RFC 8032's cofactorless equation [S]B = R + [k]A;
       // noble checks the cofactored one, which also accepts an R with a small-order component.
@@ -138,14 +138,15 @@ const usableKeys = new Map<string, boolean>()
  * point in the prime-order subgroup, other than the identity. With a small-order key a crafted
  * signature verifies for any message (Node's WebCrypto accepts one), and a key with a
  * small-order component makes cofactored and cofactorless verifiers disagree, so neither kind
- * ever counts as a signer.
+ * ever counts as a signer. Asynchronous because the curve arithmetic is loaded on first use.
  */
-export function isUsablePublicKey(publicKey: Uint8Array): boolean {
+export async function isUsablePublicKey(publicKey: Uint8Array): Promise<boolean> {
   // Keyed by the bytes themselves: decoding a point costs about as much as a verification, and
   // the same few keys recur in every ring and event.
   const id = String.fromCharCode(...publicKey)
   let usable = usableKeys.get(id)
   if (usable === undefined) {
+    const [ed] = await loadNoble()
     try {
       const point = ed.Point.fromBytes(publicKey, false)
       usable = !point.isSmallOrder() && point.isTorsionFree()

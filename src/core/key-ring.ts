@@ -40,15 +40,37 @@ export class KeyRing {
   readonly keys: readonly TrustedKey[]
   private readonly byHex: ReadonlyMap<string, TrustedKey>
 
+  private checked: Promise<void> | undefined
+
   /**
-   * @throws {TypeError} naming the offending entry when a key is not 64 hex characters, is not a
-   * usable Ed25519 point, or has a window that is not an RFC 3339 instant. Pinned keys are
-   * configuration, so a mistake there is an error, never a silent "untrusted".
+   * @throws {TypeError} naming the offending entry when a key is not 64 hex characters or has a
+   * window that is not an RFC 3339 instant. Pinned keys are configuration, so a mistake there is
+   * an error, never a silent "untrusted". Whether each key is a usable Ed25519 point is
+   * checked by {@link KeyRing.usable}, which verification waits for.
    */
   constructor(inputs: readonly TrustedKeyInput[] = []) {
     const keys = inputs.map(toTrustedKey)
     this.keys = Object.freeze(keys)
     this.byHex = new Map(keys.map((key) => [key.publicKey, key]))
+  }
+
+  /**
+   * Resolves once every key is known to be a usable Ed25519 point, and rejects with a
+   * `TypeError` naming the first that is not (a small-order or non-canonical point, under which
+   * a forged signature can verify). It needs the curve arithmetic, which is loaded on first
+   * use so that pages pay for it only once they verify; `verifyEvent(s)` and `createVerifier`
+   * wait for it.
+   */
+  usable(): Promise<void> {
+    this.checked ??= (async () => {
+      for (const [index, key] of this.keys.entries()) {
+        if (!(await isUsablePublicKey(key.bytes)))
+          throw new TypeError(
+            `trustedKeys[${index}].publicKey is not a usable Ed25519 public key (non-canonical or small-order point)`,
+          )
+      }
+    })()
+    return this.checked
   }
 
   get size(): number {
@@ -75,13 +97,9 @@ function toTrustedKey(input: TrustedKeyInput, index: number): TrustedKey {
   if (!HEX_64.test(spec.publicKey)) {
     throw new TypeError(`${where}.publicKey must be 64 hex characters (a raw Ed25519 public key)`)
   }
-  const bytes = hexToBytes(spec.publicKey.toLowerCase())
-  if (!isUsablePublicKey(bytes)) {
-    throw new TypeError(`${where}.publicKey is not a usable Ed25519 public key (non-canonical or small-order point)`)
-  }
   return {
     publicKey: spec.publicKey.toLowerCase(),
-    bytes,
+    bytes: hexToBytes(spec.publicKey.toLowerCase()),
     ...(spec.keyId !== undefined ? { keyId: spec.keyId } : {}),
     notBefore: instant(spec.notBefore, `${where}.notBefore`),
     notAfter: instant(spec.notAfter, `${where}.notAfter`),

@@ -46,7 +46,9 @@ function toRing(keys: VerifyOptions['trustedKeys']): KeyRing {
 
 /** Verify one event. Resolves with a result for any input; rejects only for invalid options. */
 export async function verifyEvent(event: unknown, options: VerifyOptions = {}): Promise<VerificationResult> {
-  return check(event, toRing(options.trustedKeys), await resolveCrypto(options.crypto))
+  const ring = toRing(options.trustedKeys)
+  await ring.usable()
+  return check(event, ring, await resolveCrypto(options.crypto))
 }
 
 /**
@@ -57,6 +59,7 @@ export async function verifyEvents(
   options: VerifyEventsOptions = {},
 ): Promise<VerificationResult[]> {
   const ring = toRing(options.trustedKeys)
+  await ring.usable()
   const backend = await resolveCrypto(options.crypto)
   const { signal, onResult } = options
   const concurrency = positiveInteger(options.concurrency, 64, 'concurrency')
@@ -164,7 +167,7 @@ async function check(event: unknown, ring: KeyRing, backend: CryptoBackend): Pro
     }
     if (embeddedHex !== null && !ring.get(embeddedHex)) {
       const bytes = hexToBytes(embeddedHex)
-      if (isUsablePublicKey(bytes) && (await signedBy(bytes))) {
+      if ((await isUsablePublicKey(bytes)) && (await signedBy(bytes))) {
         return result(
           'untrusted',
           'key-not-pinned',
@@ -182,7 +185,7 @@ async function check(event: unknown, ring: KeyRing, backend: CryptoBackend): Pro
   }
 
   const bytes = hexToBytes(embeddedHex!)
-  if (isUsablePublicKey(bytes) && (await signedBy(bytes))) {
+  if ((await isUsablePublicKey(bytes)) && (await signedBy(bytes))) {
     return result(
       'unpinned',
       'no-pinned-keys',

@@ -184,7 +184,7 @@ async function learnKeys(ledger: (request: Request) => Promise<Response>): Promi
   const response = await ledger(new Request('http://ledger.internal/v1/audit/keys'))
   if (!response.ok) throw new Error(`The demo could not learn the ledger's keys (HTTP ${response.status}).`)
   const keys = parseKeysDocument(await response.json())
-  new KeyRing(keys)
+  await new KeyRing(keys).usable()
   return keys.map((key, i) =>
     typeof key === 'string'
       ? { key_id: `key-${i + 1}`, algorithm: 'Ed25519', public_key: key, not_before: null, not_after: null }

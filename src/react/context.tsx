@@ -136,6 +136,12 @@ export function AuditLogProvider(props: AuditLogProviderProps) {
   // A new client gets a new ring (and so a new verifier): no result is carried across orgs.
   // eslint-disable-next-line react-hooks/exhaustive-deps
   const keyRing = useMemo(() => (keyInputs ? new KeyRing(keyInputs) : null), [keysKey, client])
+  // Whether each key is a usable point is known only once the curve code has loaded; an
+  // unusable pinned key is a configuration error, raised in render like the ring's own.
+  const [unusable, setUnusable] = useState<{ ring: KeyRing; error: unknown } | null>(null)
+  useEffect(() => {
+    keyRing?.usable().catch((error: unknown) => setUnusable({ ring: keyRing, error }))
+  }, [keyRing])
   // Made and disposed in one effect, so React StrictMode's remount gets a live verifier.
   const [verifier, setVerifier] = useState<Verifier | null>(null)
   useEffect(() => {
@@ -160,5 +166,6 @@ export function AuditLogProvider(props: AuditLogProviderProps) {
     () => ({ client, verifier, keyRing, keys, retryKeys, reportError, messages: merged, locale, timeZone }),
     [client, verifier, keyRing, keys, retryKeys, reportError, merged, locale, timeZone],
   )
+  if (unusable && unusable.ring === keyRing) throw unusable.error
   return <Context.Provider value={value}>{children}</Context.Provider>
 }

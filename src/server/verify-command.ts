@@ -60,6 +60,7 @@ async function parseVerifyArgs(argv: string[]): Promise<VerifyArgs> {
   let keyRing: KeyRing
   try {
     keyRing = new KeyRing(keys)
+    await keyRing.usable()
   } catch (error) {
     throw new UsageError((error as Error).message.replace(/^trustedKeys/, 'pinned key'))
   }

@@ -250,7 +250,9 @@ describe('the two crypto paths', () => {
       expect(await verifyEvent(mixedA, { crypto })).toMatchObject({ status: 'tampered' })
     }
     // Such a key cannot be pinned either.
-    expect(() => new KeyRing([mixedA.signing_public_key as string])).toThrowError(/not a usable Ed25519 public key/)
+    await expect(new KeyRing([mixedA.signing_public_key as string]).usable()).rejects.toThrowError(
+      /not a usable Ed25519 public key/,
+    )
   })
 
   it('accept an injected backend, so a host can bring its own primitives', async () => {
@@ -366,9 +368,17 @@ describe('given a host removes a compromised key from its array of pinned keys',
 })
 
 describe('KeyRing', () => {
-  it('refuses pinned keys that are not usable, naming the entry', () => {
+  it('refuses pinned keys that are not usable, naming the entry', async () => {
     expect(() => new KeyRing(['abc'])).toThrowError(/trustedKeys\[0\]\.publicKey must be 64 hex/)
-    expect(() => new KeyRing([ledger.publicKey, '01' + '00'.repeat(31)])).toThrowError(/trustedKeys\[1\].*small-order/)
+    await expect(new KeyRing([ledger.publicKey, '01' + '00'.repeat(31)]).usable()).rejects.toThrowError(
+      /trustedKeys\[1\].*small-order/,
+    )
+    // Verification refuses such a ring as an invalid option, whichever form it is given in.
+    const smallOrder = ['01' + '00'.repeat(31)]
+    await expect(verifyEvent(ledger.sign(apiEvent()), { trustedKeys: smallOrder })).rejects.toThrowError(/small-order/)
+    await expect(verifyEvents([ledger.sign(apiEvent())], { trustedKeys: smallOrder })).rejects.toThrowError(
+      /small-order/,
+    )
     expect(() => new KeyRing([{ publicKey: ledger.publicKey, notAfter: 'soon' }])).toThrowError(/notAfter "soon"/)
     expect(() => new KeyRing([{ publicKey: ledger.publicKey, notBefore: new Date(Number.NaN) }])).toThrowError(
       /invalid Date/,
