@@ -14,23 +14,31 @@ const eventsA = [orgA.sign(apiEvent({ id: 'aevt_a1', seq: 1, action: 'org_a.thin
 const shows = (text: string) => waitFor(() => expect(screen.getByText(text)).toBeInTheDocument())
 const eventsB = [orgB.sign(apiEvent({ id: 'aevt_b1', seq: 1, action: 'org_b.thing' })) as unknown as AuditEvent]
 
+/**
+ * Render a log of org A, run `whileA` once its rows show, then hand the provider org B's client.
+ * Resolves once org B's rows show, with what `whileA` saw of org A gone or not.
+ */
+async function switchOrgs(whileA: () => Promise<void> = async () => {}) {
+  const a = fakeClient({ events: eventsA, keys: [orgA.publicKey] })
+  const b = fakeClient({ events: eventsB, keys: [orgB.publicKey] })
+  const log = (client: typeof a.client) => (
+    <AuditLogProvider client={client}>
+      <AuditLog />
+    </AuditLogProvider>
+  )
+  const view = render(log(a.client))
+  await shows('org_a.thing')
+  await whileA()
+  view.rerender(log(b.client))
+  const aGoneAtOnce = screen.queryByText('org_a.thing') === null
+  await shows('org_b.thing')
+  return { b, aGoneAtOnce }
+}
+
 describe('given a log showing org A, after the host switches to org B', () => {
   it('shows only org B events, loaded through the new client', async () => {
-    const a = fakeClient({ events: eventsA, keys: [orgA.publicKey] })
-    const b = fakeClient({ events: eventsB, keys: [orgB.publicKey] })
-    const view = render(
-      <AuditLogProvider client={a.client}>
-        <AuditLog />
-      </AuditLogProvider>,
-    )
-    await shows('org_a.thing')
-    view.rerender(
-      <AuditLogProvider client={b.client}>
-        <AuditLog />
-      </AuditLogProvider>,
-    )
-    expect(screen.queryByText('org_a.thing')).not.toBeInTheDocument()
-    await shows('org_b.thing')
+    const { b, aGoneAtOnce } = await switchOrgs()
+    expect(aGoneAtOnce).toBe(true)
     expect(b.calls).not.toHaveLength(0)
   })
 
@@ -59,40 +67,15 @@ describe('given a log showing org A, after the host switches to org B', () => {
   })
 
   it('closes the event that was open in org A', async () => {
-    const a = fakeClient({ events: eventsA, keys: [orgA.publicKey] })
-    const b = fakeClient({ events: eventsB, keys: [orgB.publicKey] })
-    const view = render(
-      <AuditLogProvider client={a.client}>
-        <AuditLog />
-      </AuditLogProvider>,
-    )
-    await shows('org_a.thing')
-    await userEvent.click(screen.getByText('org_a.thing'))
-    expect(await screen.findByRole('dialog')).toBeInTheDocument()
-    view.rerender(
-      <AuditLogProvider client={b.client}>
-        <AuditLog />
-      </AuditLogProvider>,
-    )
-    await shows('org_b.thing')
+    await switchOrgs(async () => {
+      await userEvent.click(screen.getByText('org_a.thing'))
+      expect(await screen.findByRole('dialog')).toBeInTheDocument()
+    })
     expect(screen.queryByRole('dialog')).not.toBeInTheDocument()
   })
 
   it('forgets the actions seen in org A when suggesting actions to filter by', async () => {
-    const a = fakeClient({ events: eventsA, keys: [orgA.publicKey] })
-    const b = fakeClient({ events: eventsB, keys: [orgB.publicKey] })
-    const view = render(
-      <AuditLogProvider client={a.client}>
-        <AuditLog />
-      </AuditLogProvider>,
-    )
-    await shows('org_a.thing')
-    view.rerender(
-      <AuditLogProvider client={b.client}>
-        <AuditLog />
-      </AuditLogProvider>,
-    )
-    await shows('org_b.thing')
+    await switchOrgs()
     const suggestions = [...document.querySelectorAll('datalist option')].map((option) => option.getAttribute('value'))
     expect(suggestions).not.toContain('org_a.thing')
   })

@@ -128,11 +128,8 @@ export function parseEventInput(body: AuditJsonObject): EventInput {
   return { org, orgId, action, occurredAt, actor, targets, context, metadata }
 }
 
-/**
- * Query parameters of an event list (the org aside), in both spellings Invoance's SDKs use.
- * Shared by the ledger and the proxy, so the two accept exactly the same queries.
- */
-export const LIST_QUERY_PARAMS: ReadonlySet<string> = new Set([
+/** The event filters, in both spellings Invoance's SDKs use. */
+const FILTER_NAMES = [
   'actions',
   'actor_id',
   'target_id',
@@ -140,9 +137,16 @@ export const LIST_QUERY_PARAMS: ReadonlySet<string> = new Set([
   'occurred_before',
   'range_start',
   'range_end',
-  'limit',
-  'cursor',
-])
+] as const
+
+/**
+ * Query parameters of an event list (the org aside), in both spellings Invoance's SDKs use.
+ * Shared by the ledger and the proxy, so the two accept exactly the same queries.
+ */
+export const LIST_QUERY_PARAMS: ReadonlySet<string> = new Set([...FILTER_NAMES, 'limit', 'cursor'])
+
+/** Filter names of an export body: the list's filters, without paging. */
+export const EXPORT_FILTER_NAMES: ReadonlySet<string> = new Set(FILTER_NAMES)
 
 /** Filters of a list or export, after validation. Timestamps are normalised. */
 export interface EventFilters {
@@ -191,17 +195,6 @@ export function parseFilters(get: (name: string) => string | null): EventFilters
   if (targetId !== null && targetId.length > 256) throw badRequest('target_id is longer than 256 characters.')
   return { actions: actions.sort(), actorId, targetId, from, to }
 }
-
-/** Filter names of an export body, in both spellings Invoance's SDKs use. */
-export const EXPORT_FILTER_NAMES: ReadonlySet<string> = new Set([
-  'actions',
-  'actor_id',
-  'target_id',
-  'occurred_after',
-  'occurred_before',
-  'range_start',
-  'range_end',
-])
 
 /**
  * Validate the `filters` object of an export body, as strictly as a list's query: known names
