@@ -51,11 +51,16 @@ async function parseVerifyArgs(argv: string[]): Promise<VerifyArgs> {
     } catch (error) {
       throw new UsageError(`cannot read keys file '${values.keys}': ${describe(error)}`)
     }
+    let pinned: TrustedKeyInput[]
     try {
-      keys.push(...parseKeysDocument(JSON.parse(text)))
+      pinned = parseKeysDocument(JSON.parse(text))
     } catch (error) {
       throw new UsageError(`keys file '${values.keys}' is not a keys document: ${(error as Error).message}`)
     }
+    // Asked for pinned verification, a document that pins nothing would quietly fall back to
+    // trusting whatever key each event carries (a database write alone can empty the ledger's list).
+    if (pinned.length === 0) throw new UsageError(`keys file '${values.keys}' pins no key`)
+    keys.push(...pinned)
   }
   let keyRing: KeyRing
   try {

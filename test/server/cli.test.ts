@@ -46,6 +46,15 @@ beforeAll(() => {
 })
 
 describe('auditlens verify', () => {
+  it('refuses a keys file that pins nothing (exit 2), instead of passing events under the keys they carry', async () => {
+    const empty = join(dir, 'no-keys.json')
+    writeFileSync(empty, JSON.stringify({ keys: [] }))
+    const resigned = file('resigned.ndjson', [stranger.sign(apiEvent({ id: 'aevt_forged' }))])
+    const result = await run(['verify', resigned, '--keys', empty])
+    expect(result.code).toBe(2)
+    expect(result.stderr).toMatch(/no-keys\.json' pins no key/)
+  })
+
   it('exits 0 and says how many events were verified against a pinned key', async () => {
     const result = await run(['verify', goodFile, '--trusted-key', ledger.publicKey])
     expect(result).toMatchObject({ code: 0, stderr: '' })
