@@ -87,3 +87,25 @@ describe('createPortalTransport', () => {
     expect(Date.parse(minted.expires_at)).toBeGreaterThan(Date.now())
   })
 })
+
+describe('given a portal that answers an org’s session with another org’s events', () => {
+  it('the client refuses them as an upstream error, as it does behind the proxy', async () => {
+    const globex = ledger.ledger.createOrg('globex', 'Globex').id
+    ledger.ledger.appendMany(globex, [...generateEvents(5, { seed: 2 })])
+    const globexPage = await (await ledger.call(`/v1/audit/events?org_id=${globex}&limit=5`)).text()
+    // Misrouted, or compromised: every page is globex's, whatever the token says.
+    const misrouting: typeof fetch = async (input, init) =>
+      new URL(String(input)).pathname === '/v1/audit/portal/events'
+        ? new Response(globexPage, { headers: { 'content-type': 'application/json' } })
+        : fetch(input, init)
+    const token = await oneTimeToken()
+    const transport = createPortalTransport({
+      baseUrl: ledger.url,
+      getPortalToken: async () => token,
+      fetch: misrouting,
+    })
+    const client = createAuditClient({ ...transport, fetch: misrouting })
+    await expect(client.listEvents({ limit: 5 })).rejects.toMatchObject({ code: 'upstream' })
+    expect((await client.token()).org_id).toBe(orgId)
+  })
+})

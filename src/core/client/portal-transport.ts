@@ -66,9 +66,12 @@ export function createPortalTransport(options: PortalTransportOptions): PortalTr
       if (!response.ok) throw AuditError.fromResponse(response.status, text)
       const body = JSON.parse(text) as { token?: unknown; expires_at?: unknown }
       if (typeof body.token !== 'string') throw new AuditError('upstream', 'The portal exchange returned no token.')
+      const claims = claimsOf(body.token)
       return {
         token: body.token,
-        expires_at: typeof body.expires_at === 'string' ? body.expires_at : expiryOf(body.token),
+        expires_at: typeof body.expires_at === 'string' ? body.expires_at : expiryOf(claims),
+        // With no proxy behind it, the client's one-org check is the only one: it needs the org.
+        ...(typeof claims.org === 'string' ? { org_id: claims.org } : {}),
       }
     }
   }
@@ -93,14 +96,18 @@ export function createPortalTransport(options: PortalTransportOptions): PortalTr
   }
 }
 
-/** The `exp` of a JWT as RFC 3339, for portals that return the token alone. */
-function expiryOf(jwt: string): string {
+/** The claims of a JWT, read (not verified: the portal checks its own tokens), or none. */
+function claimsOf(jwt: string): { exp?: unknown; org?: unknown } {
   try {
     const payload = jwt.split('.')[1]!.replaceAll('-', '+').replaceAll('_', '/')
-    const { exp } = JSON.parse(atob(payload)) as { exp?: unknown }
-    if (typeof exp === 'number') return new Date(exp * 1000).toISOString()
+    return JSON.parse(atob(payload)) as { exp?: unknown; org?: unknown }
   } catch {
-    // fall through
+    return {}
   }
+}
+
+/** The `exp` claim as RFC 3339, for portals that return the token alone. */
+function expiryOf({ exp }: { exp?: unknown }): string {
+  if (typeof exp === 'number') return new Date(exp * 1000).toISOString()
   throw new AuditError('upstream', 'The portal token carries no expiry.')
 }
