@@ -97,7 +97,7 @@ export default defineConfig({
         test: {
           name: 'dom',
           environment: 'jsdom',
-          include: ['test/react/**/*.test.tsx'],
+          include: ['test/react/**/*.test.tsx', 'test/demo/**/*.test.tsx'],
           exclude: ['test/**/*.browser.test.tsx'],
           setupFiles: ['test/react/setup.ts'],
         },

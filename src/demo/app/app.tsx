@@ -3,8 +3,8 @@
  * then an Audit log tab whose filters live in the URL, and a page of standalone badges.
  */
 import { useCallback, useEffect, useRef, useState } from 'react'
-import type { AuditEvent, AuditFilters } from '../../core/index.js'
-import { AuditLog, AuditLogProvider, VerifyBadge } from '../../react/index.js'
+import type { AuditError, AuditEvent, AuditFilters } from '../../core/index.js'
+import { AuditLog, AuditLogProvider, EventText, useAuditLogContext, VerifyBadge } from '../../react/index.js'
 import { readPinnedKeys } from './pinned-keys.js'
 
 /** Read once: the provider keys its verifier by these, and they never change while the page lives. */
@@ -69,25 +69,31 @@ function SignIn({ orgs, onSignedIn }: { orgs: Org[]; onSignedIn: (org: string) =
 }
 
 function BadgesPage() {
+  const { client } = useAuditLogContext('BadgesPage')
   const [events, setEvents] = useState<AuditEvent[]>([])
+  const [failure, setFailure] = useState<string | null>(null)
   useEffect(() => {
-    // The same proxy the log uses; the badges fetch and verify each event by id.
-    void (async () => {
-      const token = await (await fetch('/api/audit/token', { method: 'POST' })).json()
-      const page = await (
-        await fetch('/api/audit/events?limit=3', { headers: { authorization: `Bearer ${token.token}` } })
-      ).json()
-      setEvents(page.events)
-    })()
-  }, [])
+    // The provider's client: lossless parsing and the one-org check, like the log's own pages.
+    const controller = new AbortController()
+    client.listEvents({ limit: 3 }, { signal: controller.signal }).then(
+      (page) => setEvents(page.events),
+      (error: AuditError) => error.code !== 'aborted' && setFailure(error.message),
+    )
+    return () => controller.abort()
+  }, [client])
   return (
     <section className="demo-card">
       <h2>Standalone badges</h2>
       <p className="demo-muted">Each badge verifies one event in your browser against the pinned keys.</p>
+      {failure ? <p role="alert">{failure}</p> : null}
       <ul className="demo-badges">
         {events.map((event) => (
+          // The label and the badge come from one object: the one that is verified.
           <li key={event.id}>
-            <code>{event.action}</code> <VerifyBadge eventId={event.id} />
+            <code>
+              <EventText value={event.action} />
+            </code>{' '}
+            <VerifyBadge event={event} />
           </li>
         ))}
       </ul>
