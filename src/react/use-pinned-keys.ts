@@ -7,7 +7,7 @@
  * rest of the session, which reads as a property of the events rather than of the network.
  */
 import { useCallback, useEffect, useState } from 'react'
-import { AuditError, type AuditClient, type TrustedKeyInput } from '../core/index.js'
+import { AuditError, KeyRing, type AuditClient, type TrustedKeyInput } from '../core/index.js'
 
 /** Where the pinned keys stand; `given` when the host passed `trustedKeys`. */
 export type KeysState =
@@ -25,6 +25,22 @@ export const KEY_RETRY = { attempts: 5, baseDelayMs: 1000, maxDelayMs: 30_000 } 
 /** Any failure as the one error type the components report (a plain Error becomes `network`). */
 export function toAuditError(error: unknown, message: string): AuditError {
   return error instanceof AuditError ? error : new AuditError('network', message, { cause: error })
+}
+
+/**
+ * Fetched keys are data from the network: one that cannot be pinned (a malformed window, a
+ * small-order point) makes them unavailable, where the host's own `trustedKeys` would be a
+ * configuration error raised in render. A hostile key list must not take the host's page down.
+ */
+async function usableKeys(keys: readonly TrustedKeyInput[]): Promise<void> {
+  try {
+    await new KeyRing(keys).usable()
+  } catch (error) {
+    throw new AuditError('upstream', 'The audit service published signing keys that cannot be pinned.', {
+      cause: error,
+      retryable: false,
+    })
+  }
 }
 
 /** The wait before retry number `attempt` (1-based): full jitter over a capped exponential. */
@@ -56,6 +72,7 @@ export function usePinnedKeys(
         set({ status: 'loading', attempt })
         try {
           const keys = await client.getKeys({ signal })
+          await usableKeys(keys)
           return set({ status: 'ready', keys })
         } catch (error) {
           if (signal.aborted) return

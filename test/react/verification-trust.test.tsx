@@ -52,3 +52,24 @@ describe('given a pinned key that is a small-order point', () => {
     expect(screen.queryByText('Verified')).not.toBeInTheDocument()
   })
 })
+
+describe('given fetched keys that list a small-order point', () => {
+  it('they are unavailable and reported, and the host’s page stays up', async () => {
+    vi.spyOn(console, 'error').mockImplementation(() => {})
+    const onError = vi.fn()
+    const { client } = fakeClient({ events: [], keys: ['01' + '00'.repeat(31), ledger.publicKey] })
+    render(
+      <Boundary>
+        <p>The host’s own page</p>
+        <AuditLogProvider client={client} onError={onError}>
+          <VerifyBadge event={genuine} />
+        </AuditLogProvider>
+      </Boundary>,
+    )
+    await waitFor(() => expect(onError).toHaveBeenCalledWith(expect.objectContaining({ code: 'upstream' }), 'keys'))
+    expect(screen.queryByRole('alert')).not.toBeInTheDocument()
+    expect(screen.getByText('The host’s own page')).toBeInTheDocument()
+    expect(screen.getByText('Keys unavailable')).toBeInTheDocument()
+    expect(screen.queryByText('Verified')).not.toBeInTheDocument()
+  })
+})
