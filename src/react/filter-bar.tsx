@@ -8,7 +8,7 @@
 import { useEffect, useId, useRef, useState, type ReactNode } from 'react'
 import type { AuditFilters } from '../core/index.js'
 import { useAuditLogContext } from './context.js'
-import { displayString, EventText } from './event-text.js'
+import { displayString, EventText, hasHiddenCharacters } from './event-text.js'
 import { fromZonedInput, toZonedInput } from './format.js'
 
 export interface FilterBarProps {
@@ -138,8 +138,10 @@ export function FilterBar({ filters, onChange, knownActions, now, children }: Fi
             onBlur={addAction}
           />
           <datalist id={ids.list}>
+            {/* The browser draws suggestions itself, with bidi controls applied and no isolation:
+                an action holding hidden characters is typed, never suggested. */}
             {knownActions
-              .filter((a) => !selected.includes(a))
+              .filter((a) => !selected.includes(a) && !hasHiddenCharacters(a))
               .map((action) => (
                 <option key={action} value={action} />
               ))}

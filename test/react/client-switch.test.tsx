@@ -68,6 +68,7 @@ describe('given a log showing org A, after the host switches to org B', () => {
 
   it('closes the event that was open in org A', async () => {
     await switchOrgs(async () => {
+      await screen.findByText('Verified') // the cells are drawn anew when the keys arrive
       await userEvent.click(screen.getByText('org_a.thing'))
       expect(await screen.findByRole('dialog')).toBeInTheDocument()
     })

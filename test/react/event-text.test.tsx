@@ -72,7 +72,9 @@ describe('given an event whose strings carry bidi and invisible controls', () =>
         <AuditLog />
       </AuditLogProvider>,
     )
-    await waitFor(() => expect(screen.getAllByText(/invoice/).length).toBeGreaterThan(0))
+    // Click once the keys are in: the cells are drawn anew when they arrive, and a click whose
+    // target is replaced between its pointer-down and its click opens nothing.
+    await screen.findByText('Verified')
     await userEvent.click(screen.getAllByText(/invoice/)[0]!)
     const dialog = await screen.findByRole('dialog')
     const [canonical, raw] = [...dialog.querySelectorAll('pre')]
@@ -94,5 +96,21 @@ describe('displayString', () => {
     expect(displayString('👩\u200D💻 \u0645\u06CC\u200C\u062E\u0648\u0627\u0647\u0645\tline\n')).toBe(
       '👩\u200D💻 \u0645\u06CC\u200C\u062E\u0648\u0627\u0647\u0645\tline\n',
     )
+  })
+})
+
+describe('action suggestions', () => {
+  it('leave out actions holding hidden characters, which the browser would draw with bidi controls applied', async () => {
+    const tricky = ledger.sign(apiEvent({ id: 'aevt_s1', seq: 2, action: 'invoice.paid\u202Efdp.exe' }))
+    const plain = ledger.sign(apiEvent({ id: 'aevt_s2', seq: 1, action: 'invoice.sent' }))
+    const { client } = fakeClient({ events: [tricky, plain] as unknown as AuditEvent[] })
+    const { container } = render(
+      <AuditLogProvider client={client} trustedKeys={[ledger.publicKey]}>
+        <AuditLog />
+      </AuditLogProvider>,
+    )
+    await screen.findAllByText(/fdp\.exe/)
+    const offered = [...container.querySelectorAll('datalist option')].map((o) => (o as HTMLOptionElement).value)
+    expect(offered).toEqual(['invoice.sent'])
   })
 })
