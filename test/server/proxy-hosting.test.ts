@@ -6,7 +6,7 @@
  */
 import type { AddressInfo } from 'node:net'
 import { createServer, type ViteDevServer } from 'vite'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { generateEvents } from '../../src/server/ledger/seed.js'
 import { createAuditProxy, type AuditProxyOptions } from '../../src/server/proxy/proxy.js'
 import { DEV_KEY, startLedger, type TestLedger } from '../support/ledger.js'
@@ -217,6 +217,7 @@ describe('createAuditProxy(() => options), for builds without secrets', () => {
   })
 
   it('reads nothing until the first request, answers a missing secret as a 500 naming it, then recovers', async () => {
+    const logged = vi.spyOn(console, 'error').mockImplementation(() => {})
     const env: { secret?: string } = {}
     let reads = 0
     const handler = createAuditProxy(() => {
@@ -236,15 +237,16 @@ describe('createAuditProxy(() => options), for builds without secrets', () => {
       expect((await mint(url, {})).status).toBe(200)
       expect((await mint(url, {})).status).toBe(200)
       expect(reads).toBe(2)
+      expect(logged).toHaveBeenCalledOnce()
+      expect(String(logged.mock.calls[0]![0])).toMatch(/ProxyConfigError: secret must be at least 32 bytes/)
     } finally {
+      logged.mockRestore()
       await stop(server)
     }
   })
 
   it('never shows what the options function itself threw', async () => {
-    const logged: unknown[] = []
-    const original = console.error
-    console.error = (error: unknown) => logged.push(error)
+    const logged = vi.spyOn(console, 'error').mockImplementation(() => {})
     try {
       const handler = createAuditProxy(() => {
         throw new Error(`vault said no to ${DEV_KEY}`)
@@ -252,9 +254,9 @@ describe('createAuditProxy(() => options), for builds without secrets', () => {
       const response = await handler(new Request('http://127.0.0.1/api/audit/token', { method: 'POST' }))
       expect(response.status).toBe(500)
       expect(await response.text()).not.toContain(DEV_KEY)
-      expect(logged).toHaveLength(1)
+      expect(logged).toHaveBeenCalledOnce()
     } finally {
-      console.error = original
+      logged.mockRestore()
     }
   })
 

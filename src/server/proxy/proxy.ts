@@ -48,11 +48,9 @@ export function createAuditProxy(
     try {
       handler = await ready
     } catch (error) {
-      return errorResponse(
-        error instanceof ProxyConfigError
-          ? new HttpError(500, 'internal_error', `The audit proxy is not configured: ${error.message}.`)
-          : error,
-      )
+      if (!(error instanceof ProxyConfigError)) return errorResponse(error)
+      console.error(error)
+      return errorResponse(new HttpError(500, 'internal_error', `The audit proxy is not configured: ${error.message}.`))
     }
     return handler(request)
   }
