@@ -13,7 +13,7 @@ import { EventTable, type GridItem } from './event-table.js'
 import { ExportButton } from './export-button.js'
 import { FilterBar } from './filter-bar.js'
 import { useControllableState, useStore } from './hooks.js'
-import { useDeepLinkedEvent, useLiveTail } from './log-hooks.js'
+import { useDeepLinkedEvent, useLiveTail, useNow } from './log-hooks.js'
 import { Notice, stateView } from './log-states.js'
 
 export interface AuditLogProps {
@@ -129,11 +129,7 @@ function AuditLogForClient(props: AuditLogProps) {
   const [focusedIndex, setFocusedIndex] = useState(0)
   const [scrollRequest, setScrollRequest] = useState<{ index: number; focus: boolean } | null>(null)
   const scrollRef = useRef<HTMLDivElement | null>(null)
-  const [now, setNow] = useState(() => Date.now())
-  useEffect(() => {
-    const timer = setInterval(() => setNow(Date.now()), 30_000)
-    return () => clearInterval(timer)
-  }, [])
+  const now = useNow(client.platform.now)
 
   // Live tail.
   const [live, setLive] = useState(Boolean(props.liveTail))
@@ -231,7 +227,13 @@ function AuditLogForClient(props: AuditLogProps) {
 
   return (
     <div ref={rootRef} className={`al-root al-log al-log--${density}${props.className ? ` ${props.className}` : ''}`}>
-      <FilterBar filters={filters} onChange={setFilters} knownActions={knownActions} now={() => Date.now()}>
+      <FilterBar
+        filters={filters}
+        onChange={setFilters}
+        knownActions={knownActions}
+        now={now}
+        clock={client.platform.now}
+      >
         <label className="al-toggle">
           <input type="checkbox" checked={live} onChange={(event) => setLive(event.target.checked)} />
           <span className="al-toggle__dot" aria-hidden="true" />

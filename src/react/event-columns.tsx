@@ -63,7 +63,7 @@ function joined(values: readonly unknown[], separator: string): ReactNode {
 export function builtInColumns(context: {
   messages: AuditLogMessages
   verifier: Verifier | null
-  now: number
+  now: number | null
   locale: string | undefined
   timeZone: string | undefined
 }): AuditLogColumn[] {

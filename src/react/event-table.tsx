@@ -68,7 +68,7 @@ export interface EventTableProps {
   hasMore: boolean
   /** Whether reaching the loader row may load a page (not while one loads or after one failed). */
   canLoadMore: boolean
-  now: number
+  now: number | null
   loadingMore: boolean
   /** Expose the scroll element (for live tail: is the reader at the top?). */
   scrollRef: React.RefObject<HTMLDivElement | null>

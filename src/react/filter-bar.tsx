@@ -15,8 +15,10 @@ export interface FilterBarProps {
   filters: AuditFilters
   onChange: (filters: AuditFilters) => void
   knownActions: readonly string[]
-  /** Epoch ms "now", for presets. */
-  now: () => number
+  /** Epoch ms "now" for telling which preset the filters are, or `null` before mount (see `useNow`). */
+  now: number | null
+  /** The clock a chosen preset starts from (read when it is chosen, never while rendering). */
+  clock: () => number
   children?: ReactNode
 }
 
@@ -27,9 +29,9 @@ const PRESET_MS: Record<'day' | 'week' | 'month', number> = {
   month: 30 * 86_400_000,
 }
 
-function presetOf(filters: AuditFilters, now: number): Preset {
+function presetOf(filters: AuditFilters, now: number | null): Preset {
   if (!filters.from && !filters.to) return 'any'
-  if (filters.from && !filters.to) {
+  if (filters.from && !filters.to && now !== null) {
     const span = now - Date.parse(filters.from)
     for (const [preset, ms] of Object.entries(PRESET_MS)) if (Math.abs(span - ms) < 3_600_000) return preset as Preset
   }
@@ -75,7 +77,7 @@ function TextFilter(props: {
   )
 }
 
-export function FilterBar({ filters, onChange, knownActions, now, children }: FilterBarProps) {
+export function FilterBar({ filters, onChange, knownActions, now, clock, children }: FilterBarProps) {
   const { messages, timeZone } = useAuditLogContext('AuditLog')
   const m = messages.filters
   const ids = { actions: useId(), list: useId(), range: useId(), zone: useId() }
@@ -88,7 +90,7 @@ export function FilterBar({ filters, onChange, knownActions, now, children }: Fi
   useEffect(() => {
     if (!filters.from && !filters.to) setCustom(false)
   }, [filters.from, filters.to])
-  const preset = custom ? 'custom' : presetOf(filters, now())
+  const preset = custom ? 'custom' : presetOf(filters, now)
   const update = (patch: Partial<AuditFilters>) => onChange(clean({ ...filters, ...patch }))
   const selected = filters.actions ?? []
   const addAction = () => {
@@ -173,7 +175,7 @@ export function FilterBar({ filters, onChange, knownActions, now, children }: Fi
             setCustom(value === 'custom')
             if (value === 'any') update({ from: undefined, to: undefined })
             else if (value !== 'custom')
-              update({ from: new Date(now() - PRESET_MS[value]).toISOString(), to: undefined })
+              update({ from: new Date(clock() - PRESET_MS[value]).toISOString(), to: undefined })
           }}
         >
           {(['any', 'day', 'week', 'month', 'custom'] as const).map((p) => (

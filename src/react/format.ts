@@ -35,11 +35,14 @@ const dateFormat = (locale: string | undefined, timeZone: string | undefined) =>
 const relativeFormat = (locale: string | undefined) =>
   cached(`r|${locale}`, () => new Intl.RelativeTimeFormat(locale, { numeric: 'auto', style: 'short' }))
 
-/** The label for an event time: relative in the last 24 hours, absolute otherwise. */
-export function formatEventTime(iso: string, now: number, locale?: string, timeZone?: string): string {
+/**
+ * The label for an event time: relative in the last 24 hours, absolute otherwise, and absolute
+ * while `now` is unknown (`null`, before mount).
+ */
+export function formatEventTime(iso: string, now: number | null, locale?: string, timeZone?: string): string {
   const at = Date.parse(iso)
   if (Number.isNaN(at)) return iso
-  const seconds = Math.round((at - now) / 1000)
+  const seconds = now === null ? NaN : Math.round((at - now) / 1000)
   if (seconds <= 0 && seconds > -86_400) {
     const relative = relativeFormat(locale)
     if (seconds > -60) return relative.format(seconds, 'second')

@@ -10,6 +10,22 @@ import { toAuditError, type AuditLogErrorSource } from './use-pinned-keys.js'
 type Report = (error: AuditError, source: AuditLogErrorSource) => void
 
 /**
+ * "Now" for relative times, from `clock` (the client's platform clock): `null` until the
+ * component has mounted, then refreshed every `intervalMs`. Never read while rendering, so a
+ * server prerender (Next.js's `cacheComponents` refuses a render that reads the clock) and
+ * the first client render agree, and rendering stays pure as React asks.
+ */
+export function useNow(clock: () => number, intervalMs = 30_000): number | null {
+  const [now, setNow] = useState<number | null>(null)
+  useEffect(() => {
+    setNow(clock())
+    const timer = setInterval(() => setNow(clock()), intervalMs)
+    return () => clearInterval(timer)
+  }, [clock, intervalMs])
+  return now
+}
+
+/**
  * Poll for newer events every `intervalMs` while `live`. A failed poll shows a calm notice and
  * the next tick tries again; the host hears the first failure of a run of failures, not each.
  * `onAdded` hears how many arrived while the reader was scrolled down (for the "new" pill).

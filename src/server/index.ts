@@ -19,6 +19,6 @@ export { CSV_COLUMNS, csvCell } from './ledger/csv.js'
 export { listen as listenLedger, seedDemo, DEMO_ORGS } from './ledger-commands.js'
 
 export { createAuditProxy } from './proxy/proxy.js'
-export type { AuditProxyOptions, ProxyGrant, AuditKeyInfo } from './proxy/proxy.js'
+export type { AuditProxyHandler, AuditProxyOptions, ProxyGrant, AuditKeyInfo } from './proxy/proxy.js'
 export type { UpstreamOptions } from './proxy/upstream.js'
 export type { RateLimitOptions } from './proxy/rate-limit.js'

@@ -1,6 +1,7 @@
 /** `auditlens serve`, `auditlens seed` and `auditlens keys`: the reference ledger's commands. */
 import type { Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { dirname, join, resolve } from 'node:path'
 import { parseArgs, type ParseArgsConfig } from 'node:util'
 import { type CliIo, UsageError, writeOut } from './cli-io.js'
 import { createNodeServer } from './http/node-server.js'
@@ -48,6 +49,11 @@ export async function listen(ledger: Ledger, host: string, port: number): Promis
   return { server, url: `http://${shownHost}:${address.port}` }
 }
 
+function stopServer(server: Server): Promise<unknown> {
+  server.closeAllConnections()
+  return new Promise((resolve) => server.close(resolve))
+}
+
 /** Fill the demo orgs when the ledger holds no events yet. Returns how many were added. */
 export function seedDemo(ledger: Ledger, total: number): number {
   const existing = ledger.db.prepare('SELECT COUNT(*) AS n FROM events').get() as { n: number }
@@ -57,6 +63,14 @@ export function seedDemo(ledger: Ledger, total: number): number {
     seedOrg(ledger, org.id, Math.round(total * spec.share), { seed: i + 1 })
   })
   return total
+}
+
+/**
+ * Where the ledger keeps private signing keys for database `db`: `keys/` beside the database
+ * file, the one rule the help and the README state.
+ */
+export function keyDirOf(db: string): string {
+  return db === ':memory:' ? '(in memory)' : join(dirname(resolve(db)), 'keys')
 }
 
 export async function runServe(argv: string[], io: CliIo): Promise<number> {
@@ -71,13 +85,8 @@ export async function runServe(argv: string[], io: CliIo): Promise<number> {
   const givenApiKey = process.env.AUDITLENS_API_KEY || null
   const devApiKey = givenApiKey ?? randomToken('alk_dev', 24)
   const ledger = new Ledger({ db: values.db, devApiKey })
-  const started = Date.now()
-  const seeded = seedDemo(ledger, seed)
-  if (seeded > 0)
-    await writeOut(
-      io.stdout,
-      `Seeded ${seeded.toLocaleString('en-US')} events in ${((Date.now() - started) / 1000).toFixed(1)} s.\n`,
-    )
+  // Bind first: a busy port fails in a moment, before any seeding work. Seeding runs
+  // synchronously, so requests that arrive meanwhile wait for it rather than see half a seed.
   let listening
   try {
     listening = await listen(ledger, values.host, port)
@@ -85,10 +94,31 @@ export async function runServe(argv: string[], io: CliIo): Promise<number> {
     await ledger.close()
     throw new UsageError(`cannot listen on ${values.host}:${port}: ${(error as Error).message}`)
   }
+  const started = Date.now()
+  let seeded: number
+  try {
+    seeded = seedDemo(ledger, seed)
+  } catch (error) {
+    await stopServer(listening.server)
+    await ledger.close()
+    throw error
+  }
+  if (seeded > 0)
+    await writeOut(
+      io.stdout,
+      `Seeded ${seeded.toLocaleString('en-US')} events in ${((Date.now() - started) / 1000).toFixed(1)} s.\n`,
+    )
+  // Listening for Ctrl-C before saying we are up, so a signal sent on seeing the banner
+  // stops the ledger cleanly instead of killing it.
+  const stopped = new Promise<void>((resolve) => {
+    process.once('SIGINT', () => resolve())
+    process.once('SIGTERM', () => resolve())
+  })
   await writeOut(
     io.stdout,
     `auditlens reference ledger listening on ${listening.url}/v1\n` +
       `  database:    ${values.db}\n` +
+      `  signing key: ${keyDirOf(values.db)} (private, 0600; keep it with the database)\n` +
       // A key the operator chose is a secret they already hold: it never goes to the terminal
       // or a log collector. Only a key this process made up is shown, as that is the only copy.
       (givenApiKey
@@ -97,14 +127,9 @@ export async function runServe(argv: string[], io: CliIo): Promise<number> {
         : `  API key:     ${devApiKey} (for this run; set AUDITLENS_API_KEY to choose one)\n` +
           `  try:         curl -H "Authorization: Bearer ${devApiKey}" ${listening.url}/v1/audit/orgs\n`),
   )
-  await new Promise<void>((resolve) => {
-    const stop = () => resolve()
-    process.once('SIGINT', stop)
-    process.once('SIGTERM', stop)
-  })
+  await stopped
   await writeOut(io.stdout, 'Stopping…\n')
-  listening.server.closeAllConnections()
-  await new Promise((resolve) => listening.server.close(resolve))
+  await stopServer(listening.server)
   await ledger.close()
   return 0
 }
@@ -157,7 +182,8 @@ export async function runKeys(argv: string[], io: CliIo): Promise<number> {
       const key = ledger.keys.rotate()
       await writeOut(
         io.stdout,
-        `Now signing with ${key.key_id} (${key.public_key}); the previous key closed at ${key.not_before}.\n`,
+        `Now signing with ${key.key_id} (${key.public_key}); the previous key closed at ${key.not_before}.\n` +
+          `Its private key is in ${keyDirOf(values.db)}.\n`,
       )
     } else {
       for (const key of ledger.keys.list()) {

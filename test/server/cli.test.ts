@@ -156,6 +156,25 @@ describe('auditlens verify', () => {
     expect(result.stdout).toBe('')
   })
 
+  it.each(['verify', 'serve', 'seed', 'keys', 'keys create'])(
+    "'auditlens %s --help' prints that command’s options and exits 0, doing nothing else",
+    async (words) => {
+      const command = words.split(' ')
+      for (const flag of ['--help', '-h']) {
+        const result = await run([...command, flag])
+        expect(result).toMatchObject({ code: 0, stderr: '' })
+        expect(result.stdout).toContain(`Usage: auditlens ${command[0]}`)
+        expect(result.stdout).toMatch(/--db PATH|--trusted-key HEX/)
+      }
+    },
+  )
+
+  it("reads a file named --help after '--' as a file", async () => {
+    const result = await run(['verify', '--', '--help'])
+    expect(result.code).toBe(2)
+    expect(result.stderr).toMatch(/cannot read '--help'/)
+  })
+
   it('prints help and its version', async () => {
     expect(await run(['--help'])).toMatchObject({
       code: 0,

@@ -112,7 +112,8 @@ describe('client, store and export job against the proxy and ledger', () => {
     await job.start()
     const state = job.getSnapshot()
     expect(state).toMatchObject({ status: 'ready', rowCount: expect.any(Number) })
-    const text = await (await fetch(await job.downloadUrl())).text()
+    // A relative link, as the proxy hands out: the browser resolves it against the page, here the proxy.
+    const text = await (await fetch(new URL(await job.downloadUrl(), proxy.url))).text()
     const lines = text.trimEnd().split('\n')
     expect(lines).toHaveLength((state as { rowCount: number }).rowCount)
     const results = await verifyEvents(

@@ -4,9 +4,12 @@
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process'
 import { mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs'
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
+import { Ledger } from '../../src/server/ledger/ledger.js'
 import { BIN, runCli } from '../support/cli.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'auditlens-ledger-cli-'))
@@ -48,10 +51,24 @@ describe('auditlens serve, seed and keys', () => {
     expect(created.stderr).toMatch(/shown only once/)
   })
 
-  it('keeps the private signing key in a 0600 file beside the database', () => {
+  it('keeps the private signing key in a 0600 file in keys/ beside the database', () => {
     const keys = readdirSync(join(dir, 'keys'))
     expect(keys).toHaveLength(1)
     expect(statSync(join(dir, 'keys', keys[0]!)).mode & 0o777).toBe(0o600)
+  })
+
+  it('says where that is: serve prints it, and every command’s --help states the rule', async () => {
+    const { printed } = await serve(env)
+    expect(printed).toContain(`signing key: ${join(dir, 'keys')} (private, 0600`)
+    expect(await stopServe()).toBe(0)
+    for (const command of ['serve', 'seed', 'keys']) {
+      const help = await run([command, '--help'])
+      expect(help, command).toMatchObject({ code: 0, stderr: '' })
+      expect(help.stdout, command).toContain(`Usage: auditlens ${command}`)
+      expect(help.stdout.replace(/\s+/g, ' '), command).toContain(
+        'signing keys are 0600 files in keys/ beside it (--db /x/ledger.db keeps them in /x/keys/)',
+      )
+    }
   })
 
   it('seed adds realistic events to an org it creates', async () => {
@@ -112,6 +129,27 @@ describe('auditlens serve, seed and keys', () => {
     expect(lines).toHaveLength(2)
     expect(lines[0]).not.toMatch(/\.\. now$/)
     expect(lines[1]).toMatch(/\.\. now$/)
+  })
+
+  it('serve binds its port before seeding, so a busy port fails at once and seeds nothing', async () => {
+    const busy = createServer()
+    await new Promise<void>((resolve) => busy.listen(0, '127.0.0.1', resolve))
+    const port = (busy.address() as AddressInfo).port
+    const fresh = join(dir, 'busy', 'ledger.db')
+    try {
+      const result = await run(['serve', '--db', fresh, '--port', String(port), '--seed', '200000'])
+      expect(result.code).toBe(2)
+      expect(result.stderr).toMatch(new RegExp(`^auditlens: cannot listen on 127\\.0\\.0\\.1:${port}: .*EADDRINUSE`))
+      expect(result.stdout).not.toMatch(/Seeded/)
+    } finally {
+      await new Promise((resolve) => busy.close(resolve))
+    }
+    const ledger = new Ledger({ db: fresh })
+    try {
+      expect(ledger.db.prepare('SELECT COUNT(*) AS n FROM events').get()).toEqual({ n: 0 })
+    } finally {
+      await ledger.close()
+    }
   })
 
   it('refuses bad arguments with exit 2 and one line', async () => {

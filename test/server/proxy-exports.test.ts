@@ -94,7 +94,7 @@ describe('export downloads', () => {
     expect(created.format).toBe('ndjson')
     const job = (await (await api.poll(created.id)).json()) as { download_url: string; format: string }
     expect(job.format).toBe('ndjson')
-    const file = await fetch(job.download_url)
+    const file = await fetch(new URL(job.download_url, api.proxy.url))
     expect(file.status).toBe(200)
     expect(file.headers.get('content-type')).toBe('application/x-ndjson')
     expect(file.headers.get('content-disposition')).toBe(`attachment; filename="audit-log-${org}-2026-11-20.ndjson"`)
@@ -110,7 +110,7 @@ describe('export downloads', () => {
     const api = await fakeExportApi({}, () => new Response('a\r\n', { headers: { 'content-type': 'text/html' } }))
     const created = (await (await api.post({ format: 'csv' })).json()) as { id: string }
     const job = (await (await api.poll(created.id)).json()) as { download_url: string }
-    const file = await fetch(job.download_url)
+    const file = await fetch(new URL(job.download_url, api.proxy.url))
     expect(file.headers.get('content-type')).toBe('text/csv; charset=utf-8')
     expect(file.headers.get('content-disposition')).toMatch(/^attachment; filename="audit-log-[\w-]+\.csv"$/)
   })
@@ -119,7 +119,7 @@ describe('export downloads', () => {
     const api = await fakeExportApi({ download_url: 'https://evil.example/file' }, undefined, { downloads: 'redirect' })
     const created = (await (await api.post({ format: 'csv' })).json()) as { id: string }
     const job = (await (await api.poll(created.id)).json()) as { download_url: string }
-    const response = await fetch(job.download_url, { redirect: 'manual' })
+    const response = await fetch(new URL(job.download_url, api.proxy.url), { redirect: 'manual' })
     expect(response.status).toBe(502)
     expect(response.headers.get('location')).toBeNull()
     expect(await response.json()).toEqual({
@@ -130,7 +130,7 @@ describe('export downloads', () => {
     const good = await fakeExportApi({}, undefined, { downloads: 'redirect' })
     const createdGood = (await (await good.post({ format: 'csv' })).json()) as { id: string }
     const goodJob = (await (await good.poll(createdGood.id)).json()) as { download_url: string }
-    const redirect = await fetch(goodJob.download_url, { redirect: 'manual' })
+    const redirect = await fetch(new URL(goodJob.download_url, good.proxy.url), { redirect: 'manual' })
     expect(redirect.status).toBe(302)
     expect(redirect.headers.get('location')).toBe(`${good.upstreamUrl}/v1/file`)
     expect(redirect.headers.get('referrer-policy')).toBe('no-referrer')
@@ -145,11 +145,11 @@ describe('download links', () => {
     const start = now
     try {
       now -= 3_600_000
-      const late = await fetch(job.download_url)
+      const late = await fetch(new URL(job.download_url, api.proxy.url))
       expect(late.status).toBe(403)
       expect(((await late.json()) as { message: string }).message).toMatch(/expired/)
       now = start + 30_000
-      expect((await fetch(job.download_url)).status).toBe(200)
+      expect((await fetch(new URL(job.download_url, api.proxy.url))).status).toBe(200)
     } finally {
       now = start
     }

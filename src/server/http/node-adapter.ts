@@ -21,8 +21,8 @@ export interface NodeHandlerOptions {
    * `X-Forwarded-Proto` / `X-Forwarded-Host` headers (default `false`: from the socket and
    * `Host`). Turn it on only when such a proxy sets both (the last value of each is used, the
    * one the nearest proxy added), since a client can send them too.
-   * The token proxy builds download links from the request's origin, so an https page
-   * behind one needs this to get https links.
+   * The token proxy's Origin check then sees the host the browser used; its download links
+   * are relative, so they need nothing from here.
    */
   trustForwardedHeaders?: boolean
 }

@@ -16,7 +16,8 @@ export type ExportFormat = 'csv' | 'ndjson'
 export interface ExportRouteContext {
   upstream: Upstream
   now: () => number
-  basePath: string
+  /** What download links start with: the mount path, or `publicOrigin` and the mount path. */
+  linkBase: string
   downloads: 'redirect' | 'stream'
   bearer: (request: Request, keys: ProxyCrypto, scope: ProxyScope) => Promise<TokenClaims>
 }
@@ -68,13 +69,13 @@ function fileName(org: string, format: ExportFormat, nowMs: number): string {
 
 /** The export routes' handlers, sharing the proxy's upstream, clock and token check. */
 export function exportRoutes(context: ExportRouteContext) {
-  const { upstream, now, basePath } = context
+  const { upstream, now, linkBase } = context
 
-  async function exportJson(job: UpstreamJob, handle: string, format: ExportFormat, url: URL, keys: ProxyCrypto) {
+  async function exportJson(job: UpstreamJob, handle: string, format: ExportFormat, keys: ProxyCrypto) {
     const ready = job.status === 'ready'
     const expires = Math.floor(now() / 1000) + LINK_TTL_SECONDS
     const link = ready
-      ? `${url.origin}${basePath}/exports/${handle}/download?expires=${expires}&signature=${await keys.signLink(handle, expires)}`
+      ? `${linkBase}/exports/${handle}/download?expires=${expires}&signature=${await keys.signLink(handle, expires)}`
       : null
     return {
       id: handle,
@@ -100,7 +101,7 @@ export function exportRoutes(context: ExportRouteContext) {
     return decodeJob(value)
   }
 
-  async function create(request: Request, url: URL, keys: ProxyCrypto): Promise<Response> {
+  async function create(request: Request, keys: ProxyCrypto): Promise<Response> {
     const claims = await context.bearer(request, keys, 'audit:export')
     const clientKey = request.headers.get('idempotency-key')
     if (clientKey !== null && !IDEMPOTENCY_KEY.test(clientKey)) {
@@ -138,16 +139,16 @@ export function exportRoutes(context: ExportRouteContext) {
     }
     const job = decodeJob(parseUpstreamJson(text))
     const handle = await keys.seal('export', job.id, claims.org, format)
-    return json(await exportJson(job, handle, format, url, keys), 202)
+    return json(await exportJson(job, handle, format, keys), 202)
   }
 
-  async function poll(request: Request, handle: string, url: URL, keys: ProxyCrypto): Promise<Response> {
+  async function poll(request: Request, handle: string, keys: ProxyCrypto): Promise<Response> {
     const claims = await context.bearer(request, keys, 'audit:export')
     const missing = () => notFound('No such export.')
     const sealed = await keys.unsealAny('export', handle)
     if (sealed === null || sealed.org !== claims.org || !isFormat(sealed.format)) throw missing()
     const job = await upstreamJob(sealed.value, claims.org, request.signal, missing)
-    return json(await exportJson(job, handle, sealed.format, url, keys))
+    return json(await exportJson(job, handle, sealed.format, keys))
   }
 
   async function download(request: Request, handle: string, url: URL, keys: ProxyCrypto): Promise<Response> {

@@ -4,7 +4,7 @@
  * `auditlens/server`, which also carries the SQLite ledger and the CLI, cannot.
  */
 export { createAuditProxy } from './proxy.js'
-export type { AuditProxyOptions, ProxyGrant, AuditKeyInfo } from './proxy.js'
+export type { AuditProxyHandler, AuditProxyOptions, ProxyGrant, AuditKeyInfo } from './proxy.js'
 export type { UpstreamOptions } from './upstream.js'
 export type { RateLimitOptions } from './rate-limit.js'
 export { HttpError } from '../http/http-error.js'

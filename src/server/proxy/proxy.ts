@@ -6,88 +6,59 @@
  * The handler is `(Request) => Promise<Response>` and uses only Web APIs, so it mounts in
  * Next.js route handlers, Hono, Bun, Deno and Workers; `toNodeHandler` adapts it to node:http.
  */
-import { parseAuditJson, stringifyAuditJson, type AuditJsonValue } from '../../core/index.js'
+import { stringifyAuditJson, type AuditJsonValue } from '../../core/index.js'
 import { badRequest, errorResponse, HttpError, json, notFound } from '../http/http-error.js'
 import { LIST_QUERY_PARAMS, parseFilters } from '../ledger/validation.js'
+import { checkOptions, ProxyConfigError, type AuditProxyOptions } from './options.js'
+import { checkTokenOrigin } from './origin-check.js'
 import { PROXY_SCOPES, ProxyCrypto, type ProxyScope, type TokenClaims } from './proxy-crypto.js'
-import { RateLimiter, type RateLimitOptions } from './rate-limit.js'
+import { RateLimiter } from './rate-limit.js'
 import { exportRoutes } from './export-routes.js'
-import { decodeKeyList, parseUpstreamJson, Upstream, type UpstreamOptions } from './upstream.js'
+import { decodeKeyList, parseUpstreamJson, Upstream } from './upstream.js'
 
-/** What the host's `authorize` says about the signed-in user, or `null` when there is none. */
-export interface ProxyGrant {
-  /** The audit API's org id (`aorg_…`) this user may see. */
-  orgId: string
-  /** The user's id in the host app, recorded in the token as `sub`. */
-  subject: string
-  /** `audit:read` to browse and verify; `audit:export` to export too. Others are ignored. */
-  scopes: readonly string[]
-}
+export type { AuditKeyInfo, AuditProxyOptions, ProxyGrant } from './options.js'
 
-export interface AuditKeyInfo {
-  key_id: string
-  algorithm: 'Ed25519'
-  public_key: string
-  not_before: string | null
-  not_after: string | null
-}
+/** The proxy's fetch handler, as a route handler or `toNodeHandler` takes it. */
+export type AuditProxyHandler = (request: Request) => Promise<Response>
 
-export interface AuditProxyOptions {
-  upstream: UpstreamOptions
-  /** The host's own session check (its cookie, say). Return `null` when nobody is signed in. */
-  authorize: (request: Request) => ProxyGrant | null | Promise<ProxyGrant | null>
-  /** Signs tokens, seals export handles and download links: at least 32 bytes of secret. */
-  secret: string | Uint8Array
-  /** Where the proxy is mounted (default `/api/audit`). */
-  basePath?: string
-  /** Browser token lifetime in seconds (default 300, at most 900). */
-  tokenTtlSeconds?: number
-  /**
-   * Keys the browser pins. If omitted, the upstream's `GET /v1/audit/keys` is fetched and
-   * cached: convenient, but then a compromised upstream could hand out its own key. Pinning
-   * keys here (from config, out of band) is the stronger choice.
-   */
-  trustedKeys?: readonly AuditKeyInfo[]
-  /** How long fetched keys are cached (default 300 s). */
-  keysCacheSeconds?: number
-  /**
-   * `stream` (default) pipes export files through the proxy, served as an attachment of the
-   * export's own type with `nosniff` and a sandboxing CSP, whatever the upstream's file says.
-   * `redirect` sends the browser to the upstream's presigned URL (on the upstream's origin
-   * only): the browser then holds that URL, a credential for the file until it expires, and
-   * gets the file with the upstream's own headers, so the upstream must serve it safely.
-   */
-  downloads?: 'redirect' | 'stream'
-  /** Requests per signed-in user, token minting included (default burst 60, 20/s); `false` turns it off. */
-  rateLimit?: RateLimitOptions | false
-  /** Origins allowed to mint tokens besides the request's own (for hosts behind a rewriting proxy). */
-  allowedOrigins?: readonly string[]
-  /** The current time in epoch ms (default `Date.now`). */
-  now?: () => number
-}
-
-const LIST_PARAMS = LIST_QUERY_PARAMS
-
-function checkOptions(options: AuditProxyOptions): { secret: Uint8Array; ttl: number; basePath: string } {
-  const secret = typeof options.secret === 'string' ? new TextEncoder().encode(options.secret) : options.secret
-  if (!secret || secret.byteLength < 32) {
-    throw new TypeError(
-      'secret must be at least 32 bytes; generate one with `openssl rand -base64 48` and keep it in your secrets store',
-    )
+/**
+ * Create the proxy's fetch handler.
+ *
+ * Given options, it checks them at once and throws a `TypeError` for a bad one. Given a
+ * function, nothing is read until the first request: `createAuditProxy(() => ({ secret:
+ * process.env.AUDITLENS_SECRET!, … }))` lets a build (Next.js prerendering route modules, say)
+ * run without the runtime secrets. The function is called on each request until its options
+ * check out (a rejected call is not cached); a bad option is then a 500 `{error, message}`
+ * that names the option, never its value.
+ */
+export function createAuditProxy(
+  options: AuditProxyOptions | (() => AuditProxyOptions | Promise<AuditProxyOptions>),
+): AuditProxyHandler {
+  if (typeof options !== 'function') return buildHandler(options)
+  let ready: Promise<AuditProxyHandler> | null = null
+  return async (request) => {
+    ready ??= Promise.resolve()
+      .then(options)
+      .then(buildHandler)
+      .catch((error: unknown) => {
+        ready = null
+        throw error
+      })
+    let handler: AuditProxyHandler
+    try {
+      handler = await ready
+    } catch (error) {
+      if (!(error instanceof ProxyConfigError)) return errorResponse(error)
+      console.error(error)
+      return errorResponse(new HttpError(500, 'internal_error', `The audit proxy is not configured: ${error.message}.`))
+    }
+    return handler(request)
   }
-  const ttl = options.tokenTtlSeconds ?? 300
-  if (!Number.isInteger(ttl) || ttl < 30 || ttl > 900)
-    throw new TypeError('tokenTtlSeconds must be an integer from 30 to 900')
-  if (typeof options.authorize !== 'function')
-    throw new TypeError('authorize(request) is required: it is how the proxy knows who is signed in')
-  const basePath = (options.basePath ?? '/api/audit').replace(/\/+$/, '')
-  if (!basePath.startsWith('/')) throw new TypeError('basePath must start with /')
-  return { secret, ttl, basePath }
 }
 
-/** Create the proxy's fetch handler. Throws at once for invalid options. */
-export function createAuditProxy(options: AuditProxyOptions): (request: Request) => Promise<Response> {
-  const { secret, ttl, basePath } = checkOptions(options)
+function buildHandler(options: AuditProxyOptions): AuditProxyHandler {
+  const settings = checkOptions(options)
+  const { secret, ttl, basePath } = settings
   const now = options.now ?? Date.now
   const upstream = new Upstream(options.upstream)
   const limiter = options.rateLimit === false ? null : new RateLimiter(options.rateLimit ?? {}, now)
@@ -123,15 +94,7 @@ export function createAuditProxy(options: AuditProxyOptions): (request: Request)
   }
 
   async function mint(request: Request, keys: ProxyCrypto): Promise<Response> {
-    const origin = request.headers.get('origin')
-    const site = request.headers.get('sec-fetch-site')
-    // Compared by host: behind a TLS-terminating load balancer the request arrives as http
-    // while the page's Origin says https.
-    const own = new URL(request.url).host
-    const allowed = origin === null || hostOf(origin) === own || (options.allowedOrigins ?? []).includes(origin)
-    if (!allowed || (site !== null && site !== 'same-origin')) {
-      throw new HttpError(403, 'forbidden', 'Tokens are only issued to pages of this site.')
-    }
+    checkTokenOrigin(request, settings, options.trustForwardedHeaders === true)
     const grant = await options.authorize(request)
     if (!grant) throw new HttpError(401, 'unauthorized', 'Sign in to see the audit log.')
     limit(grant.orgId, grant.subject)
@@ -142,16 +105,24 @@ export function createAuditProxy(options: AuditProxyOptions): (request: Request)
     return json({ token, expires_at: new Date(exp * 1000).toISOString(), org_id: grant.orgId, scopes })
   }
 
-  async function listEvents(request: Request, url: URL, keys: ProxyCrypto): Promise<Response> {
+  async function listEvents(request: Request, url: URL, path: string, keys: ProxyCrypto): Promise<Response> {
     const claims = await bearer(request, keys, 'audit:read')
     const query = new URLSearchParams()
     for (const [name, value] of url.searchParams) {
       if (name === 'org_id' || name === 'organization_id') {
         throw badRequest('The org comes from your session; remove org_id from the query.')
       }
-      if (!LIST_PARAMS.has(name))
-        throw badRequest(`${name} is not a query parameter here; use ${[...LIST_PARAMS].join(', ')}.`)
-      if (name !== 'cursor') query.set(name, value)
+      if (LIST_QUERY_PARAMS.has(name)) {
+        if (name !== 'cursor') query.set(name, value)
+        continue
+      }
+      if (isCatchAll(url, path, name, settings.catchAllParam)) continue
+      throw badRequest(
+        `${name} is not a query parameter here; use ${[...LIST_QUERY_PARAMS].join(', ')}.` +
+          (isCatchAll(url, path, name, name)
+            ? ` If your framework adds the route's catch-all segment as ?${name}=, pass catchAllParam: '${name}' to the proxy.`
+            : ''),
+      )
     }
     parseFilters((name) => url.searchParams.get(name)) // validate here; the upstream need not
     const limit = url.searchParams.get('limit')
@@ -193,7 +164,15 @@ export function createAuditProxy(options: AuditProxyOptions): (request: Request)
     return json(text)
   }
 
-  const exports = exportRoutes({ upstream, now, basePath, downloads: options.downloads ?? 'stream', bearer })
+  const exports = exportRoutes({
+    upstream,
+    now,
+    // Relative to the mount unless a public origin is configured: a path always resolves
+    // against the origin the browser really used, whatever `request.url` says.
+    linkBase: `${settings.publicOrigin ?? ''}${basePath}`,
+    downloads: options.downloads ?? 'stream',
+    bearer,
+  })
 
   async function trustedKeys(request: Request, keys: ProxyCrypto): Promise<Response> {
     await bearer(request, keys, 'audit:read')
@@ -219,10 +198,10 @@ export function createAuditProxy(options: AuditProxyOptions): (request: Request)
       const route = (m: string, pattern: RegExp) => (method === m ? pattern.exec(path) : null)
       let match: RegExpExecArray | null
       if (route('POST', /^\/token$/)) return await mint(request, keys)
-      if (route('GET', /^\/events$/)) return await listEvents(request, url, keys)
+      if (route('GET', /^\/events$/)) return await listEvents(request, url, path, keys)
       if ((match = route('GET', /^\/events\/([^/]+)$/))) return await oneEvent(request, decodeSegment(match[1]!), keys)
-      if (route('POST', /^\/exports$/)) return await exports.create(request, url, keys)
-      if ((match = route('GET', /^\/exports\/([^/]+)$/))) return await exports.poll(request, match[1]!, url, keys)
+      if (route('POST', /^\/exports$/)) return await exports.create(request, keys)
+      if ((match = route('GET', /^\/exports\/([^/]+)$/))) return await exports.poll(request, match[1]!, keys)
       if ((match = route('GET', /^\/exports\/([^/]+)\/download$/)))
         return await exports.download(request, match[1]!, url, keys)
       if (route('GET', /^\/keys$/)) return await trustedKeys(request, keys)
@@ -233,18 +212,32 @@ export function createAuditProxy(options: AuditProxyOptions): (request: Request)
   }
 }
 
-function hostOf(origin: string): string | null {
-  try {
-    return new URL(origin).host
-  } catch {
-    return null
-  }
-}
-
 function decodeSegment(segment: string): string {
   try {
     return decodeURIComponent(segment)
   } catch {
     throw badRequest('The URL path is not validly percent-encoded.')
+  }
+}
+
+/**
+ * Whether query parameter `name` is the one a framework added for the route's catch-all
+ * segment: named `param` (or `nxtP<param>`, Next.js's internal prefix for route params), with
+ * every value made of segments of the request's own path. Next.js's edge runtime appends
+ * `?path=events` to `/api/audit/events`; ignoring exactly that keeps the rule that any other
+ * unknown parameter is a 400, which is what catches a mistyped filter before it silently
+ * widens a query.
+ */
+function isCatchAll(url: URL, path: string, name: string, param: string): boolean {
+  if (name !== param && name !== `nxtP${param}`) return false
+  const segments = new Set(path.split('/').filter(Boolean).map(safeDecode))
+  return url.searchParams.getAll(name).every((value) => value.split('/').every((part) => segments.has(part)))
+}
+
+function safeDecode(segment: string): string {
+  try {
+    return decodeURIComponent(segment)
+  } catch {
+    return segment
   }
 }

@@ -2,6 +2,8 @@
  * A token bucket per key (here: per proxy token), refilled continuously. Buckets that have
  * refilled completely are forgotten, so idle tokens cost no memory.
  */
+import { ProxyConfigError } from './options.js'
+
 export interface RateLimitOptions {
   /** Requests allowed in a burst (default 60). */
   burst?: number
@@ -20,7 +22,8 @@ export class RateLimiter {
   ) {
     this.burst = options.burst ?? 60
     this.perSecond = options.perSecond ?? 20
-    if (!(this.burst >= 1) || !(this.perSecond > 0)) throw new TypeError('rateLimit needs burst >= 1 and perSecond > 0')
+    if (!(this.burst >= 1) || !(this.perSecond > 0))
+      throw new ProxyConfigError('rateLimit needs burst >= 1 and perSecond > 0')
   }
 
   /** Take one request from `key`'s bucket: 0 when allowed, else the seconds until it would be. */

@@ -6,6 +6,7 @@
  */
 import { parseAuditJson, type AuditJsonValue } from '../../core/index.js'
 import { HttpError, type HttpErrorCode } from '../http/http-error.js'
+import { ProxyConfigError } from './options.js'
 
 export interface UpstreamOptions {
   /** The audit API's origin, e.g. `https://api.invoance.com` or `http://127.0.0.1:8787`. */
@@ -39,9 +40,11 @@ export class Upstream {
 
   constructor(private readonly options: UpstreamOptions) {
     if (!options?.baseUrl || !/^https?:\/\//.test(options.baseUrl)) {
-      throw new TypeError('upstream.baseUrl must be the audit API’s http(s) origin, e.g. https://api.invoance.com')
+      throw new ProxyConfigError(
+        'upstream.baseUrl must be the audit API’s http(s) origin, e.g. https://api.invoance.com',
+      )
     }
-    if (!options.apiKey) throw new TypeError('upstream.apiKey is required (an API key with audit:read)')
+    if (!options.apiKey) throw new ProxyConfigError('upstream.apiKey is required (an API key with audit:read)')
     this.baseUrl = options.baseUrl.replace(/\/+$/, '')
     this.fetch = options.fetch ?? globalThis.fetch.bind(globalThis)
     this.timeoutMs = options.timeoutMs ?? 10_000
@@ -105,7 +108,7 @@ export class Upstream {
       deadline.abort()
     }, this.timeoutMs)
     const done = () => clearTimeout(timer)
-    const signal = init.signal ? AbortSignal.any([init.signal, deadline.signal]) : deadline.signal
+    followAbort(init.signal, deadline)
     const headers: Record<string, string> = { ...init.headers, accept: 'application/json' }
     if (withKey) headers.authorization = `Bearer ${this.options.apiKey}`
     if (init.json !== undefined) headers['content-type'] = 'application/json'
@@ -114,7 +117,7 @@ export class Upstream {
         method: init.method ?? 'GET',
         headers,
         body: init.json === undefined ? undefined : JSON.stringify(init.json),
-        signal,
+        signal: deadline.signal,
         redirect: 'manual',
       })
       return { response, done, timedOut: () => timedOut }
@@ -161,6 +164,18 @@ export class Upstream {
     if (mapped) return new HttpError(status, mapped.code, mapped.message)
     return new HttpError(502, 'bad_gateway', `The audit API failed (HTTP ${status}); try again shortly.`)
   }
+}
+
+/**
+ * Abort `controller` when `signal` aborts: what `AbortSignal.any` does, which edge runtimes
+ * (Next.js's, Vercel's) lack. The listener stays for the signal's life, so a streamed download
+ * still stops when the browser goes away after the deadline timer was cleared; a request's
+ * signal lives as long as the request.
+ */
+function followAbort(signal: AbortSignal | undefined, controller: AbortController): void {
+  if (!signal) return
+  if (signal.aborted) controller.abort(signal.reason)
+  else signal.addEventListener('abort', () => controller.abort(signal.reason), { once: true })
 }
 
 /** Upstream 4xx answers the browser may act on, each with our own fixed message. */

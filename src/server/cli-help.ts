@@ -1,0 +1,92 @@
+/** The `auditlens` help texts: the overview, and one per command for `auditlens <command> --help`. */
+
+/** Where the ledger's files live, said once so every command's help agrees with the README. */
+const FILES = `Files: the database is --db (default .auditlens/ledger.db, or AUDITLENS_DB); the private
+signing keys are 0600 files in keys/ beside it (--db /x/ledger.db keeps them in /x/keys/), and
+export files in exports/ beside it.`
+
+export const USAGE = `Usage: auditlens <command> [options]
+
+Commands:
+  verify <file.ndjson | ->   Verify an exported NDJSON file offline.
+  serve                      Run the reference ledger (an Invoance-compatible audit API).
+  seed --org ID --count N    Add N realistic events to an org (created if missing).
+  keys create|rotate|list    Make API keys; rotate and list signing keys.
+
+Run 'auditlens <command> --help' for a command's options.
+
+Options:
+  -h, --help                 Show this help.
+  -v, --version              Show the version.
+
+${FILES}
+`
+
+export const COMMAND_HELP: Readonly<Record<string, string>> = {
+  verify: `Usage: auditlens verify <file.ndjson | -> [options]
+
+Verify an exported NDJSON file offline, as a stream, in constant memory.
+
+Options:
+  --trusted-key HEX      Pin a public key (repeatable).
+  --keys FILE            Pin the keys in a keys document (the /v1/audit/keys response).
+  --json                 One JSON result per input line instead of a report.
+  --allow-empty          Exit 0 for an input with no events (otherwise 1).
+  -h, --help             Show this help.
+
+Exit status: 0 when every event is verified (or unpinned), 1 when any event is tampered,
+untrusted or malformed (or there are none), 2 for a usage error, 141 when its output was
+closed (| head) before anything failed.
+`,
+  serve: `Usage: auditlens serve [options]
+
+Run the reference ledger, an Invoance-compatible audit API, until Ctrl-C. The port is bound
+before anything else is done, so a busy port fails at once.
+
+Options:
+  --port N               Port to listen on (default 8787, or PORT; 0 picks a free one).
+  --host ADDRESS         Address to listen on (default 127.0.0.1, or HOST).
+  --db PATH              The database file (default .auditlens/ledger.db, or AUDITLENS_DB).
+  --seed N               On a first run, add N demo events across acme, globex, initech.
+  -h, --help             Show this help.
+
+AUDITLENS_API_KEY sets a development API key with every scope; without it, serve makes one
+up for this run and prints it.
+
+${FILES}
+`,
+  seed: `Usage: auditlens seed --org ID [options]
+
+Add realistic events to an org, created if missing.
+
+Options:
+  --org ID               An org id (aorg_...) or external id (required).
+  --count N              How many events (default 1000).
+  --seed N               Seed of the generator, for repeatable data (default 1).
+  --db PATH              The database file (default .auditlens/ledger.db, or AUDITLENS_DB).
+  -h, --help             Show this help.
+
+${FILES}
+`,
+  keys: `Usage: auditlens keys <create | rotate | list> [options]
+
+  keys create --scopes audit:read,audit:write
+                         Print a new API key on stdout (shown once).
+  keys rotate            Start a new signing key, closing the current one's window.
+  keys list              List signing keys and their validity windows.
+
+Options:
+  --db PATH              The database file (default .auditlens/ledger.db, or AUDITLENS_DB).
+  -h, --help             Show this help.
+
+${FILES}
+`,
+}
+
+/**
+ * Whether `args` ask for help: `-h` or `--help` before any `--` (after it, they are file names).
+ */
+export function wantsHelp(args: readonly string[]): boolean {
+  const end = args.indexOf('--')
+  return (end === -1 ? args : args.slice(0, end)).some((arg) => arg === '-h' || arg === '--help')
+}
