@@ -88,7 +88,12 @@ export default defineConfig({
         test: {
           name: 'node',
           environment: 'node',
-          include: ['test/core/**/*.test.ts', 'test/server/**/*.test.ts', 'test/demo/**/*.test.ts'],
+          include: [
+            'test/core/**/*.test.ts',
+            'test/server/**/*.test.ts',
+            'test/demo/**/*.test.ts',
+            'test/package/**/*.test.ts',
+          ],
           exclude: ['test/**/*.browser.test.ts'],
         },
       },

@@ -6,6 +6,7 @@
  * at all (pages served over plain http). Both give the same answers; tests force each one.
  */
 import { hexToBytes } from './hex.js'
+import type { WebSubtleCrypto } from './web-types.js'
 
 /** SHA-256 and Ed25519 verification, injectable so tests and hosts can choose. */
 export interface CryptoBackend {
@@ -59,7 +60,7 @@ export const nobleBackend: CryptoBackend = {
 const MAX_CACHED_KEYS = 256
 
 /** Backend over `crypto.subtle`. Fails at use time if the runtime lacks Ed25519; prefer {@link resolveCrypto}. */
-export function createWebCryptoBackend(subtle: SubtleCrypto = globalThis.crypto.subtle): CryptoBackend {
+export function createWebCryptoBackend(subtle: WebSubtleCrypto = globalThis.crypto.subtle): CryptoBackend {
   const keys = new Map<string, Promise<CryptoKey>>()
   const importKey = (publicKey: Uint8Array): Promise<CryptoKey> => {
     const id = String.fromCharCode(...publicKey)

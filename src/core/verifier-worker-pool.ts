@@ -12,6 +12,7 @@
 import type { KeyRing, TrustedKeyInput } from './key-ring.js'
 import type { LosslessNumber } from './lossless-json.js'
 import type { VerificationResult } from './types.js'
+import type { WebWorker } from './web-types.js'
 
 export type WorkerCrypto = 'auto' | 'webcrypto' | 'noble'
 
@@ -60,7 +61,7 @@ export function defaultWorkerCount(): number {
 
 /** The verifier's way in: its options, with the defaults for the worker count and script. */
 export function startWorkerPool(
-  options: { worker?: boolean | (() => Worker); workerCount?: number; crypto?: unknown },
+  options: { worker?: boolean | (() => WebWorker); workerCount?: number; crypto?: unknown },
   trustedKeys: KeyRing,
   pieces: Pick<Parameters<typeof createWorkerPool>[0], 'json' | 'checkHere'>,
 ): WorkerPool {

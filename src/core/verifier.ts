@@ -24,6 +24,7 @@ import { verifyEvents } from './verify.js'
 // Loaded on the first batch, and only where workers can run: pages that never verify, and
 // Node, never download it.
 import type { WorkerPool } from './verifier-worker-pool.js'
+import type { WebWorker } from './web-types.js'
 
 export interface VerifierOptions {
   /** Pinned keys; without them the best outcome is `unpinned`. */
@@ -43,7 +44,7 @@ export interface VerifierOptions {
    * `() => new Worker('/static/auditlens-verify.js', { type: 'module' })`. `false` keeps
    * verification on the main thread. A custom `crypto` backend always runs on the main thread.
    */
-  worker?: boolean | (() => Worker)
+  worker?: boolean | (() => WebWorker)
   /** How many workers (default: one fewer than the cores, from 2 to 4; 1 on a single core). */
   workerCount?: number
   /** Told once when workers cannot be used and verification moves to the main thread (default: console.warn). */

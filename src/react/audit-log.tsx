@@ -4,11 +4,10 @@
  * the virtualized grid of events with a badge per row, states that replace the body (loading,
  * empty, error, session expired), seq-gap rows, live tail, and the detail dialog.
  */
-import type { ColumnVisibilityState } from '@tanstack/react-table'
 import { lazy, Suspense, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react'
 import { createEventStore, type AuditFilters } from '../core/index.js'
 import { useAuditLogContext } from './context.js'
-import type { AuditLogColumn } from './event-columns.js'
+import type { AuditLogColumn, ColumnVisibility } from './event-columns.js'
 import { EventTable, type GridItem } from './event-table.js'
 import { ExportButton } from './export-button.js'
 import { FilterBar } from './filter-bar.js'
@@ -35,7 +34,7 @@ export interface AuditLogProps {
   /** Extra columns, or built-in ones replaced by id (`time`, `actor`, `action`, `verification`). */
   columns?: readonly AuditLogColumn[]
   /** Hide columns by id: `{ actor: false }`. */
-  columnVisibility?: ColumnVisibilityState
+  columnVisibility?: ColumnVisibility
   /** Show the Export button (default true). */
   showExport?: boolean
   /** Called once when the session ends, e.g. to send the user to sign in. */

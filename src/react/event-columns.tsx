@@ -12,6 +12,9 @@ import { useVerification } from './hooks.js'
 import type { AuditLogMessages } from './messages.js'
 import { badgeStatus, VerifyBadgeView } from './verify-badge.js'
 
+/** Which columns show, by id (`{ actor: false }` hides the actor column); unlisted ids show. */
+export type ColumnVisibility = Record<string, boolean>
+
 /** A column a host adds (or a built-in one it replaces, by id). */
 export interface AuditLogColumn {
   id: string

@@ -4,7 +4,6 @@
  * non-cryptographer understands, with the raw JSON and the exact signed bytes. Previous and
  * next with the buttons or the arrow keys.
  */
-import * as Dialog from '@radix-ui/react-dialog'
 import { useMemo, useState, type ReactNode } from 'react'
 import { canonicalize, stringifyAuditJson, type AuditEvent, type AuditJsonValue } from '../core/index.js'
 import { useAuditLogContext } from './context.js'
@@ -12,6 +11,7 @@ import { displayString, EventText, visibleText } from './event-text.js'
 import { formatFullTime } from './format.js'
 import { useVerification } from './hooks.js'
 import { JsonTree } from './json-view.js'
+import * as Dialog from './vendor/dialog.js'
 import { badgeStatus, VerifyBadgeView } from './verify-badge.js'
 
 export interface EventDialogProps {

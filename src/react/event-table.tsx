@@ -7,27 +7,26 @@
  * loaded, -1 ("unknown", WAI-ARIA 1.2) while more pages exist. The keyboard moves a focused row:
  * Up/Down, PageUp/PageDown, Home/End, Enter to open.
  */
-import { useVirtualizer } from '@tanstack/react-virtual'
+import { memo, useCallback, useEffect, useMemo, useRef, type ReactNode } from 'react'
+import type { AuditEvent, SeqGap } from '../core/index.js'
+import { useAuditLogContext } from './context.js'
+import { builtInColumns, withHostColumns, type AuditLogColumn, type ColumnVisibility } from './event-columns.js'
 import {
   columnVisibilityFeature,
   createColumnHelper,
   FlexRender,
   tableFeatures,
   useTable,
-  type ColumnVisibilityState,
+  useVirtualizer,
   type Row,
-} from '@tanstack/react-table'
-import { memo, useCallback, useEffect, useMemo, useRef, type ReactNode } from 'react'
-import type { AuditEvent, SeqGap } from '../core/index.js'
-import { useAuditLogContext } from './context.js'
-import { builtInColumns, withHostColumns, type AuditLogColumn } from './event-columns.js'
+} from './vendor/table.js'
 
 export type GridItem =
   { kind: 'event'; event: AuditEvent; eventIndex: number } | { kind: 'gap'; gap: SeqGap } | { kind: 'loader' }
 
 const features = tableFeatures({ columnVisibilityFeature })
 /** One object, not a new `{}` each render, so the table's memoised column state holds across frames. */
-const ALL_VISIBLE: ColumnVisibilityState = {}
+const ALL_VISIBLE: ColumnVisibility = {}
 const helper = createColumnHelper<typeof features, AuditEvent>()
 
 /**
@@ -53,7 +52,7 @@ export interface EventTableProps {
   events: readonly AuditEvent[]
   density: 'comfortable' | 'compact'
   columns?: readonly AuditLogColumn[]
-  columnVisibility?: ColumnVisibilityState
+  columnVisibility?: ColumnVisibility
   /** Called when the loader row scrolls into view. */
   onNearEnd: () => void
   onOpen: (eventIndex: number) => void

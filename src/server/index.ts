@@ -1,6 +1,8 @@
 /**
  * `auditlens/server`: the token proxy (Web APIs only, so it runs in any fetch-based runtime),
  * the node:http adapter, the reference ledger and the CLI (Node). Imports core, never React.
+ * The ledger loads better-sqlite3 (an optional peer dependency) on first use, so the adapter
+ * and the proxy load without it.
  */
 export { main as runCli } from './cli-main.js'
 export type { CliIo } from './cli-io.js'
@@ -12,6 +14,7 @@ export { HttpError } from './http/http-error.js'
 export type { HttpErrorCode } from './http/http-error.js'
 
 export { Ledger, DEFAULT_DB } from './ledger/ledger.js'
+export { SqliteUnavailableError } from './ledger/database.js'
 export type { LedgerOptions, Org } from './ledger/ledger.js'
 export { createLedgerHandler } from './ledger/routes.js'
 export { generateEvents, seedOrg } from './ledger/seed.js'

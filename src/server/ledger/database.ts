@@ -5,9 +5,93 @@
  * change history. Every list filter has an index that ends in `seq`, so pages are read in
  * keyset order instead of being sorted or skipped through.
  */
-import Database from 'better-sqlite3'
+import { createRequire } from 'node:module'
+import type BetterSqlite3 from 'better-sqlite3'
 
-export type Db = Database.Database
+/** A prepared statement: the part of better-sqlite3's `Statement` the ledger uses. */
+export interface Statement {
+  run(...params: unknown[]): { changes: number; lastInsertRowid: number | bigint }
+  get(...params: unknown[]): unknown
+  all(...params: unknown[]): unknown[]
+  iterate(...params: unknown[]): IterableIterator<unknown>
+}
+
+/** A function wrapped in a transaction; `immediate()` takes the write lock up front. */
+export interface Transaction<T> {
+  (): T
+  immediate(): T
+}
+
+/**
+ * The ledger's database handle: the part of better-sqlite3's `Database` the ledger uses.
+ * Declared here, not taken from `@types/better-sqlite3`, so that the package's published
+ * declarations type-check (with `skipLibCheck: false`) in projects without better-sqlite3.
+ */
+export interface Db {
+  prepare(sql: string): Statement
+  exec(sql: string): unknown
+  pragma(source: string): unknown
+  transaction<T>(fn: () => T): Transaction<T>
+  close(): unknown
+}
+
+/**
+ * better-sqlite3 is an optional peer dependency (a native module, compiled or downloaded at
+ * install time): only the reference ledger needs it, so an app that only mounts the proxy or
+ * renders the components installs without it. This error says how to get it.
+ */
+export class SqliteUnavailableError extends Error {
+  override readonly name = 'SqliteUnavailableError'
+  readonly code = 'sqlite-unavailable'
+}
+
+const INSTALL_HINT =
+  'The reference ledger (auditlens serve, seed, keys, and the Ledger class) needs better-sqlite3, ' +
+  'an optional peer dependency of auditlens. Install it next to auditlens: npm install better-sqlite3 ' +
+  '(or, without a project: npx -p auditlens -p better-sqlite3 auditlens serve).'
+
+/** How modules are loaded: Node's `require` here, a stand-in in tests. */
+export type Load = (id: string) => unknown
+
+/**
+ * Load better-sqlite3 on first use rather than at import, so that `auditlens/server` (the
+ * node:http adapter) loads without it. A missing package and a native module that does not load
+ * (install scripts blocked, a Node ABI mismatch) both become a SqliteUnavailableError that names
+ * the command that fixes it.
+ */
+function loadSqlite(load: Load): typeof BetterSqlite3 {
+  try {
+    return load('better-sqlite3') as typeof BetterSqlite3
+  } catch (error) {
+    if (errorCode(error) === 'MODULE_NOT_FOUND' && String((error as Error).message).includes("'better-sqlite3'"))
+      throw new SqliteUnavailableError(INSTALL_HINT, { cause: error })
+    throw error
+  }
+}
+
+function errorCode(error: unknown): unknown {
+  return typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined
+}
+
+/** better-sqlite3 loads its native addon in the constructor; a failure there is an install problem too. */
+function openNative(Database: typeof BetterSqlite3, path: string): Db {
+  try {
+    return new Database(path)
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error)
+    if (
+      /bindings file|NODE_MODULE_VERSION|ERR_DLOPEN_FAILED|better_sqlite3\.node/.test(
+        `${message} ${String(errorCode(error))}`,
+      )
+    )
+      throw new SqliteUnavailableError(
+        `better-sqlite3 is installed but its native module did not load (${message.split('\n')[0]}). ` +
+          'Its install script must run: npm approve-scripts better-sqlite3 && npm rebuild better-sqlite3.',
+        { cause: error },
+      )
+    throw error
+  }
+}
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS meta (
@@ -109,8 +193,8 @@ CREATE TABLE IF NOT EXISTS portal_sessions (
 `
 
 /** Open (creating if needed) a ledger database. `path` may be `:memory:`. */
-export function openDatabase(path: string): Db {
-  const db = new Database(path)
+export function openDatabase(path: string, load: Load = createRequire(import.meta.url)): Db {
+  const db = openNative(loadSqlite(load), path)
   db.pragma('journal_mode = WAL')
   db.pragma('synchronous = NORMAL')
   db.pragma('foreign_keys = ON')
@@ -131,12 +215,12 @@ function migrate(db: Db): void {
  * Prepared statements by SQL text. better-sqlite3's prepare() costs about as much as running
  * a small query, so anything on a request path reuses its statement.
  */
-export function statements(db: Db): (sql: string) => Database.Statement<unknown[]> {
-  const cache = new Map<string, Database.Statement<unknown[]>>()
+export function statements(db: Db): (sql: string) => Statement {
+  const cache = new Map<string, Statement>()
   return (sql) => {
     let statement = cache.get(sql)
     if (!statement) {
-      statement = db.prepare<unknown[]>(sql)
+      statement = db.prepare(sql)
       cache.set(sql, statement)
     }
     return statement
