@@ -65,8 +65,15 @@ app.post('/session', express.urlencoded({ extended: false, limit: '1kb' }), (req
   res.set('set-cookie', newSessionCookie(tenant)).redirect(303, '/')
 })
 
-const page = await readFile(new URL('./dist/index.html', import.meta.url), 'utf8')
+// Missing before `npm run build`; under `npm run dev` Vite serves the page instead.
+const page = await readFile(new URL('./dist/index.html', import.meta.url), 'utf8').catch(() => null)
 app.get('/', (req, res) => {
+  if (page === null) {
+    res
+      .status(404)
+      .json({ error: 'not_found', message: 'The page is not built: run `npm run build`, or use `npm run dev`.' })
+    return
+  }
   const session = readSession(req.headers.cookie)
   const config = { tenant: session ? TENANTS[session.tenant] : null, keys: pinnedKeys }
   // Inert JSON that no `</script>` inside it can end (OWASP XSS Prevention, rule 3.1).
@@ -80,7 +87,7 @@ app.use(express.static(new URL('./dist', import.meta.url).pathname, { index: fal
 
 const port = Number(process.env.PORT ?? 3000)
 const host = process.env.HOST ?? '127.0.0.1'
-app.listen(port, host, (error) => {
+const server = app.listen(port, host, (error) => {
   if (error) throw error
-  console.log(`Listening on http://${host}:${port}`)
+  console.log(`Listening on http://${host}:${server.address().port}`)
 })

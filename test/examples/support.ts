@@ -48,7 +48,11 @@ export async function prepareExample(name: string, build: string[]): Promise<str
   await run('npm', ['install', '--ignore-scripts', '--no-audit', '--no-fund', inject('auditlensTarball')], {
     cwd: dir,
   })
-  await run(build[0]!, build.slice(1), { cwd: dir, env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' } })
+  // Built without the app's secrets in the environment, as a CI build step has none.
+  const buildEnv: NodeJS.ProcessEnv = { ...process.env, NEXT_TELEMETRY_DISABLED: '1' }
+  for (const name of ['AUDIT_API_URL', 'AUDIT_API_KEY', 'AUDITLENS_SECRET', 'SESSION_SECRET', 'APP_ORIGIN'])
+    delete buildEnv[name]
+  await run(build[0]!, build.slice(1), { cwd: dir, env: buildEnv })
   return dir
 }
 
