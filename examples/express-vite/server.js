@@ -4,6 +4,7 @@
  * `npm run build && npm start`; environment: see README.
  */
 import { readFile } from 'node:fs/promises'
+import { fileURLToPath } from 'node:url'
 import express from 'express'
 import { createAuditProxy, toNodeHandler } from 'auditlens/server'
 import { KeyRing, parseKeysDocument } from 'auditlens/core'
@@ -83,7 +84,7 @@ app.get('/', (req, res) => {
     .type('html')
     .send(page.replace('</head>', `${tag}</head>`))
 })
-app.use(express.static(new URL('./dist', import.meta.url).pathname, { index: false }))
+app.use(express.static(fileURLToPath(new URL('./dist', import.meta.url)), { index: false }))
 
 const port = Number(process.env.PORT ?? 3000)
 const host = process.env.HOST ?? '127.0.0.1'

@@ -1,7 +1,8 @@
 /**
  * A stand-in for your own sign-in: the tenant the user belongs to, in an HttpOnly cookie that
  * the server signs with HMAC-SHA256 so a browser cannot switch tenants by editing it. Replace it
- * with your real session lookup; the audit proxy only needs "which tenant, which user".
+ * with your real session lookup; the audit proxy only needs "which tenant, which user". Served
+ * over HTTPS, the cookie should also be `Secure`.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto'
 

@@ -62,6 +62,10 @@ export function hostAppChecks(prepare: () => Promise<HostAppSetup>) {
     await page.getByRole('grid', { name: 'Audit log' }).waitFor()
     await expect.poll(() => page.locator('.al-grid__body [role="row"][aria-rowindex]').count()).toBeGreaterThan(5)
     await expect.poll(() => page.getByText('Verified', { exact: true }).count()).toBeGreaterThan(0)
+    // The keys are pinned from what the server handed the page, never fetched next to the events.
+    const requested = await page.evaluate(() => performance.getEntriesByType('resource').map((e) => e.name))
+    expect(requested.some((url) => url.includes('/api/audit/events'))).toBe(true)
+    expect(requested.filter((url) => url.includes('/keys'))).toEqual([])
     // Any alert with text (Next.js keeps an empty one, its route announcer).
     expect(await page.getByRole('alert').filter({ hasText: /\S/ }).allTextContents()).toEqual([])
   })
