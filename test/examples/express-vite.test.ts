@@ -8,7 +8,7 @@ import { exampleEnv, freePort, prepareExample, startApp } from './support.js'
 
 describe('examples/express-vite (Express 5 + Vite)', () => {
   hostAppChecks(async () => {
-    const dir = await prepareExample('express-vite', ['node_modules/.bin/vite', 'build'])
+    const dir = await prepareExample('express-vite', ['npm', 'run', 'build'])
     return {
       dir,
       async start(ledger) {

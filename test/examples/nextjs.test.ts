@@ -8,7 +8,7 @@ import { exampleEnv, freePort, prepareExample, startApp } from './support.js'
 
 describe('examples/nextjs (App Router, node runtime)', () => {
   hostAppChecks(async () => {
-    const dir = await prepareExample('nextjs', ['node_modules/.bin/next', 'build'])
+    const dir = await prepareExample('nextjs', ['npm', 'run', 'build'])
     return {
       dir,
       async start(ledger) {
