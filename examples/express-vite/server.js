@@ -35,7 +35,7 @@ new KeyRing(pinnedKeys)
 
 // lead: workaround for authorize needing the audit API's `aorg_` ids (issue 11, item 2): each
 // tenant's external id is looked up in GET /v1/audit/orgs; drop this when the proxy accepts it.
-const { orgs } = await upstreamJson('/v1/audit/orgs')
+const orgs = (await upstreamJson('/v1/audit/orgs'))?.orgs
 /** @type {Map<string, string>} */
 const auditOrgIds = new Map(
   (Array.isArray(orgs) ? orgs : [])
