@@ -44,6 +44,19 @@ const browserProjects = [
     },
   },
   {
+    // examples/: each host app built from the packed tarball and driven in the same Chromium.
+    extends: true as const,
+    test: {
+      name: 'examples',
+      environment: 'node' as const,
+      include: ['test/examples/**/*.test.ts'],
+      globalSetup: ['test/examples/global-setup.ts'],
+      testTimeout: 60_000,
+      // A clean run installs each example from the registry and builds it in beforeAll.
+      hookTimeout: 300_000,
+    },
+  },
+  {
     extends: true as const,
     test: {
       name: 'browser',

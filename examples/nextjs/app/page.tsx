@@ -1,0 +1,41 @@
+import { Suspense } from 'react'
+import { cookies } from 'next/headers'
+import { pinnedKeys } from '@/lib/audit'
+import { readSession, SESSION_COOKIE, TENANTS } from '@/lib/session'
+import { signIn } from './actions'
+import { AuditTab } from './audit-tab'
+
+export default function AuditLogPage() {
+  return (
+    <main style={{ padding: '1rem 2rem' }}>
+      <Suspense fallback={<p>Loading…</p>}>
+        <SignedInView />
+      </Suspense>
+    </main>
+  )
+}
+
+/** The signed-in tenant's audit log, or the sign-in form; per request, as it reads the session cookie. */
+async function SignedInView() {
+  const session = readSession((await cookies()).get(SESSION_COOKIE)?.value)
+  if (!session) {
+    return (
+      <>
+        <h1>Sign in</h1>
+        <form action={signIn}>
+          {Object.entries(TENANTS).map(([id, name]) => (
+            <button key={id} name="tenant" value={id} style={{ marginRight: '1rem' }}>
+              Sign in as {name}
+            </button>
+          ))}
+        </form>
+      </>
+    )
+  }
+  return (
+    <>
+      <h1>{TENANTS[session.tenant]} · Audit log</h1>
+      <AuditTab trustedKeys={await pinnedKeys()} />
+    </>
+  )
+}
