@@ -31,10 +31,10 @@ async function upstreamJson(path) {
 // The keys to pin, learned once at startup (README "Pinning keys"); KeyRing refuses anything
 // that is not a usable Ed25519 key. A key the audit API adds later is trusted after a restart.
 const pinnedKeys = parseKeysDocument(await upstreamJson('/v1/audit/keys'))
-new KeyRing(pinnedKeys)
+await new KeyRing(pinnedKeys).usable()
 
-// lead: workaround for authorize needing the audit API's `aorg_` ids (issue 11, item 2): each
-// tenant's external id is looked up in GET /v1/audit/orgs; drop this when the proxy accepts it.
+// `authorize` answers with the audit API's org id (`aorg_…`); this app knows its tenants by its
+// own ids, which the audit API keeps as each org's `external_id`. Looked up once at startup.
 const orgs = (await upstreamJson('/v1/audit/orgs'))?.orgs
 /** @type {Map<string, string>} */
 const auditOrgIds = new Map(

@@ -116,7 +116,9 @@ export async function runServe(argv: string[], io: CliIo): Promise<number> {
   })
   await writeOut(
     io.stdout,
-    `auditlens reference ledger listening on ${listening.url}/v1\n` +
+    `auditlens reference ledger listening on ${listening.url} (the API is under /v1/audit)\n` +
+      // What a host sets as AUDIT_API_URL: the origin, to which the proxy adds /v1/audit/...
+      `  proxy URL:   ${listening.url} (AUDIT_API_URL, without /v1)\n` +
       `  database:    ${values.db}\n` +
       `  signing key: ${keyDirOf(values.db)} (private, 0600; keep it with the database)\n` +
       // A key the operator chose is a secret they already hold: it never goes to the terminal

@@ -14,7 +14,7 @@ describe('examples/express-vite (Express 5 + Vite)', () => {
       async start(ledger) {
         const port = await freePort()
         const origin = `http://127.0.0.1:${port}`
-        return startApp([process.execPath, 'server.js'], { cwd: dir, env: exampleEnv(ledger, origin, port), origin })
+        return startApp([process.execPath, 'server.js'], { cwd: dir, env: exampleEnv(ledger, port), origin })
       },
     }
   })

@@ -16,7 +16,7 @@ describe('examples/nextjs (App Router, node runtime)', () => {
         const origin = `http://127.0.0.1:${port}`
         return startApp(['node_modules/.bin/next', 'start', '-H', '127.0.0.1', '-p', String(port)], {
           cwd: dir,
-          env: exampleEnv(ledger, origin, port),
+          env: exampleEnv(ledger, port),
           origin,
         })
       },

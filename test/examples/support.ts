@@ -14,10 +14,19 @@ import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../support/chromium.js'
 import { DEV_KEY, startLedger, type TestLedger } from '../support/ledger.js'
 import { CACHE_DIR, REPO } from './paths.js'
 
+/**
+ * The environment of a developer's own shell: without the npm_* variables the running
+ * `npm test` sets, which would carry this repository's .npmrc (its allow-scripts list, say)
+ * into the example's npm and make it refuse to install.
+ */
+export function shellEnv(): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^npm_/i.test(name)))
+}
+
 /** Run a command to its end; its output is kept for the error when it fails. */
 export function run(command: string, args: string[], options: { cwd: string; env?: NodeJS.ProcessEnv }) {
   return new Promise<void>((resolve, reject) => {
-    const child = spawn(command, args, { ...options, stdio: ['ignore', 'pipe', 'pipe'] })
+    const child = spawn(command, args, { env: shellEnv(), ...options, stdio: ['ignore', 'pipe', 'pipe'] })
     let output = ''
     child.stdout.setEncoding('utf8').on('data', (d: string) => (output += d))
     child.stderr.setEncoding('utf8').on('data', (d: string) => (output += d))
@@ -42,16 +51,12 @@ export async function prepareExample(name: string, build: string[]): Promise<str
     recursive: true,
     filter: (source) => !/[\\/](node_modules|\.next|dist)$/.test(source),
   })
-  // --ignore-scripts: nothing here needs better-sqlite3 built (the ledger runs in this
-  // process), and compiling it from source would take most of a minute per example.
-  // lead: workaround for better-sqlite3 being a hard dependency (issue 11, item 3).
-  await run('npm', ['install', '--ignore-scripts', '--no-audit', '--no-fund', inject('auditlensTarball')], {
+  await run('npm', ['install', '--no-audit', '--no-fund', inject('auditlensTarball')], {
     cwd: dir,
   })
   // Built without the app's secrets in the environment, as a CI build step has none.
-  const buildEnv: NodeJS.ProcessEnv = { ...process.env, NEXT_TELEMETRY_DISABLED: '1' }
-  for (const name of ['AUDIT_API_URL', 'AUDIT_API_KEY', 'AUDITLENS_SECRET', 'SESSION_SECRET', 'APP_ORIGIN'])
-    delete buildEnv[name]
+  const buildEnv: NodeJS.ProcessEnv = { ...shellEnv(), NEXT_TELEMETRY_DISABLED: '1' }
+  for (const name of ['AUDIT_API_URL', 'AUDIT_API_KEY', 'AUDITLENS_SECRET', 'SESSION_SECRET']) delete buildEnv[name]
   await run(build[0]!, build.slice(1), { cwd: dir, env: buildEnv })
   return dir
 }
@@ -78,15 +83,14 @@ export async function startSeededLedger(): Promise<TestLedger> {
 }
 
 /** The environment an example reads (see its README), pointing at `ledger`. */
-export function exampleEnv(ledger: TestLedger, origin: string, port: number): NodeJS.ProcessEnv {
+export function exampleEnv(ledger: TestLedger, port: number): NodeJS.ProcessEnv {
   return {
-    ...process.env,
+    ...shellEnv(),
     NEXT_TELEMETRY_DISABLED: '1',
     AUDIT_API_URL: ledger.url,
     AUDIT_API_KEY: DEV_KEY,
     AUDITLENS_SECRET: 'example-secret-example-secret-example-secret-0123',
     SESSION_SECRET: 'example-session-secret-example-session-secret',
-    APP_ORIGIN: origin,
     HOST: '127.0.0.1',
     PORT: String(port),
   }

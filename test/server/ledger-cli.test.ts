@@ -28,7 +28,7 @@ function serve(serveEnv: NodeJS.ProcessEnv): Promise<{ url: string; printed: str
     let out = ''
     server!.stdout.setEncoding('utf8').on('data', (d: string) => {
       out += d
-      const match = /listening on (http:\/\/[\d.:]+)\/v1[\s\S]*try:.*\n/.exec(out)
+      const match = /listening on (http:\/\/[\d.:]+) [\s\S]*try:.*\n/.exec(out)
       if (match) resolve({ url: match[1]!, printed: out })
     })
     server!.on('close', (code) => reject(new Error(`serve exited ${code}: ${out}`)))
@@ -111,6 +111,8 @@ describe('auditlens serve, seed and keys', () => {
 
     const secret = 'alk_operator_chosen_secret_4f9a1c'
     const given = await serve({ ...process.env, AUDITLENS_API_KEY: secret })
+    // The URL it gives for the proxy is the origin, without /v1, as AUDIT_API_URL must be.
+    expect(given.printed).toContain(`proxy URL:   ${given.url} (AUDIT_API_URL, without /v1)`)
     expect(given.printed).not.toContain(secret)
     expect(given.printed).toMatch(/API key: +the one in AUDITLENS_API_KEY \(not shown\)/)
     const orgs = await fetch(`${given.url}/v1/audit/orgs`, { headers: { authorization: `Bearer ${secret}` } })

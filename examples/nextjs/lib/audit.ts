@@ -38,12 +38,12 @@ function once<T>(load: () => Promise<T>): () => Promise<T> {
  */
 export const pinnedKeys = once(async (): Promise<TrustedKeyInput[]> => {
   const keys = parseKeysDocument(await upstreamJson('/v1/audit/keys'))
-  new KeyRing(keys)
+  await new KeyRing(keys).usable() // refuses a malformed or small-order key
   return keys
 })
 
-// lead: workaround for authorize needing the audit API's `aorg_` ids (issue 11, item 2): the
-// tenant's external id is looked up in GET /v1/audit/orgs; drop this when the proxy accepts it.
+// `authorize` answers with the audit API's org id (`aorg_…`); this app knows its tenants by its
+// own ids, which the audit API keeps as each org's `external_id`. Looked up once.
 const orgIds = once(async (): Promise<Map<string, string>> => {
   const body = await upstreamJson('/v1/audit/orgs')
   const orgs = typeof body === 'object' && body !== null && 'orgs' in body && Array.isArray(body.orgs) ? body.orgs : []
