@@ -271,6 +271,14 @@ describe('tenant isolation: org A’s token never reaches org B', () => {
     expect((await get('/events?limit=500', a)).status).toBe(400)
     expect((await get('/events?actions=Not%20Valid', a)).status).toBe(400)
   })
+
+  it('refuses a repeated parameter, which the check could read one way and the upstream another', async () => {
+    for (const query of ['actions=invoice.paid&actions=', 'actor_id=u1&actor_id=u2', 'limit=1&limit=500']) {
+      const response = await get(`/events?${query}`, a)
+      expect(response.status, query).toBe(400)
+      expect(((await response.json()) as { message: string }).message).toMatch(/given more than once/)
+    }
+  })
 })
 
 describe('exports through the proxy', () => {

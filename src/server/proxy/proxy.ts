@@ -113,6 +113,10 @@ function buildHandler(options: AuditProxyOptions): AuditProxyHandler {
         throw badRequest('The org comes from your session; remove org_id from the query.')
       }
       if (LIST_QUERY_PARAMS.has(name)) {
+        // Validated once and sent once: with two values the check could read one and the
+        // upstream another (`actions=invoice.paid&actions=` reached it as no filter at all).
+        if (url.searchParams.getAll(name).length > 1)
+          throw badRequest(`${name} is given more than once; give it once (actions takes a comma-separated list).`)
         if (name !== 'cursor') query.set(name, value)
         continue
       }
