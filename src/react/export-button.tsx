@@ -6,6 +6,7 @@
  */
 import { useEffect, useRef, useState } from 'react'
 import {
+  AuditError,
   createExportJob,
   type AuditFilters,
   type ExportFormat,
@@ -67,7 +68,9 @@ export function ExportButton({ filters = {}, className, onDownload = startDownlo
 
   // A ready export whose download could not start says so; "Download again" stays.
   const [downloadFailed, setDownloadFailed] = useState(false)
-  const download = (ready: ExportJob) =>
+  // `renew`: an export that is gone (its file expired) is made again, shown as it runs; any other
+  // failure (the network, say) is shown and reported, and starts nothing upstream.
+  const download = (ready: ExportJob, renew = false) =>
     ready
       .downloadUrl()
       .then((url) => {
@@ -75,6 +78,7 @@ export function ExportButton({ filters = {}, className, onDownload = startDownlo
         onDownload(url)
       })
       .catch((error: unknown) => {
+        if (renew && error instanceof AuditError && error.code === 'not-found') return void ready.start()
         setDownloadFailed(true)
         reportError(toAuditError(error, 'The download could not start.'), 'download')
       })
@@ -212,12 +216,7 @@ export function ExportButton({ filters = {}, className, onDownload = startDownlo
             : ''}
       </span>
       {state.status === 'ready' ? (
-        <button
-          type="button"
-          className="al-link"
-          // A link that expired meanwhile makes a fresh export (shown as it runs), not an error.
-          onClick={() => job && void job.downloadUrl().then(onDownload, () => job.start())}
-        >
+        <button type="button" className="al-link" onClick={() => job && void download(job, true)}>
           {m.downloadAgain}
         </button>
       ) : state.status === 'failed' ? (

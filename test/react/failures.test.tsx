@@ -2,9 +2,10 @@
 import { render, screen, waitFor, within } from '@testing-library/react'
 import { userEvent } from '@testing-library/user-event'
 import { describe, expect, it, vi } from 'vitest'
-import { AuditError, type AuditEvent } from '../../src/core/index.js'
+import { AuditError, type AuditEvent, type ExportInfo } from '../../src/core/index.js'
 import { AuditLog, AuditLogProvider, ExportButton, VerifyBadge } from '../../src/react/index.js'
 import { KEY_RETRY } from '../../src/react/use-pinned-keys.js'
+import { exportInfo } from '../support/export-info.js'
 import { apiEvent, createSigner, VECTOR_SEED } from '../support/signing.js'
 import { fakeClient } from './fake-client.js'
 
@@ -169,6 +170,57 @@ it('says so in the export UI when the automatic download cannot start, and repor
   expect(screen.getByRole('button', { name: 'Download again' })).toBeInTheDocument()
   expect(onDownload).not.toHaveBeenCalled()
   expect(onError).toHaveBeenCalledWith(expect.objectContaining({ code: 'network' }), 'download')
+})
+
+describe('"Download again" after the link has expired', () => {
+  /** A ready export with an expired link, whose fresh link comes from `getExport`. */
+  async function readyThenAgain(getExport: () => Promise<ExportInfo>) {
+    const onError = vi.fn()
+    const onDownload = vi.fn()
+    const { client } = fakeClient({
+      events: [],
+      exports: [{ status: 'ready', rowCount: 3, downloadUrl: 'https://dl/old', expiresAt: '2000-01-01T00:00:00Z' }],
+    })
+    let creations = 0
+    const create = client.createExport.bind(client)
+    // The export made again comes with a fresh link.
+    const fresh = exportInfo({
+      status: 'ready',
+      rowCount: 3,
+      downloadUrl: 'https://dl/new',
+      expiresAt: '2999-01-01T00:00:00Z',
+    })
+    client.createExport = async (...args) => (++creations === 1 ? create(...args) : fresh)
+    render(
+      <AuditLogProvider client={client} trustedKeys={[]} onError={onError}>
+        <ExportButton onDownload={onDownload} />
+      </AuditLogProvider>,
+    )
+    await userEvent.click(await screen.findByRole('button', { name: 'Export' }))
+    await userEvent.click(screen.getByRole('menuitem', { name: 'CSV' }))
+    await screen.findByRole('button', { name: 'Download again' })
+    client.getExport = getExport
+    onError.mockClear()
+    await userEvent.click(screen.getByRole('button', { name: 'Download again' }))
+    return { onError, onDownload, creations: () => creations }
+  }
+
+  it('reports a network failure and starts no second export upstream', async () => {
+    const { onError, creations } = await readyThenAgain(async () => {
+      throw down()
+    })
+    await waitFor(() => expect(onError).toHaveBeenCalledWith(expect.objectContaining({ code: 'network' }), 'download'))
+    expect(creations()).toBe(1)
+  })
+
+  it('makes the export again when it is gone, without calling it an error', async () => {
+    const { onError, onDownload, creations } = await readyThenAgain(async () =>
+      exportInfo({ status: 'failed', error: 'expired' }),
+    )
+    await waitFor(() => expect(onDownload).toHaveBeenCalledWith('https://dl/new'))
+    expect(creations()).toBe(2)
+    expect(onError).not.toHaveBeenCalled()
+  })
 })
 
 it('says "Copy failed" when the clipboard refuses', async () => {

@@ -112,7 +112,7 @@ export function createExportJob(client: AuditClient, options: ExportJobOptions):
       if (Date.parse(state.expiresAt) - EXPIRY_MARGIN_MS > now()) return state.url
       const fresh = readyOrNull(await client.getExport(state.jobId, signal ? { signal } : {}))
       if (!fresh || fresh.status !== 'ready')
-        throw new AuditError('upstream', 'The export is no longer available; export again.')
+        throw new AuditError('not-found', 'The export is no longer available; export again.', { retryable: false })
       set(fresh)
       return fresh.url
     },
