@@ -2,11 +2,13 @@
  * The ledger's Ed25519 signing keys. Private keys live in files under the data directory
  * (mode 0600), never in the database; the database holds each key's public half and validity
  * window. What `GET /v1/audit/keys` publishes (and what the ledger's own check trusts) is only
- * a row whose public key is the one derived from its private key file: anyone who can write
- * the database, but not the key folder, cannot add a key that would vouch for forged events.
+ * a row whose public key is the one derived from its private key file, and whose window is
+ * the one recorded next to that file when the key was made or rotated: anyone who can write
+ * the database, but not the key folder, can neither add a key that would vouch for forged
+ * events nor reopen a retired key's window (rotation is how a leaked key is retired).
  */
 import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto'
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { statements, type Db } from './database.js'
 import { newId } from './ids.js'
@@ -42,12 +44,16 @@ interface KeyRow {
   not_after: string | null
 }
 
+type Window = Pick<KeyRow, 'not_before' | 'not_after'>
+
 export class SigningKeys {
   /** Private keys by id. Without a key directory (an in-memory ledger) this is their only home. */
   private readonly privateKeys = new Map<string, KeyObject>()
   private readonly publicKeys = new Map<string, string>()
   /** Public keys derived from the private key material (files, or memory), by key id. */
   private readonly derived = new Map<string, string>()
+  /** Windows by key id, for a ledger without a key directory (files are the record otherwise). */
+  private readonly windows = new Map<string, Window>()
   /** Key ids already warned about, so a poisoned row is reported once, not on every request. */
   private readonly warned = new Set<string>()
   private readonly sql: ReturnType<typeof statements>
@@ -84,17 +90,62 @@ export class SigningKeys {
       })
     }
     this.privateKeys.set(row.key_id, privateKey)
+    this.recordWindow(row)
     this.sql('INSERT INTO signing_keys VALUES (@key_id, @public_key, @not_before, @not_after)').run(row)
     return row
+  }
+
+  private windowFile(keyId: string): string | null {
+    return this.keyDir && KEY_ID.test(keyId) ? join(this.keyDir, `${keyId}.window.json`) : null
+  }
+
+  /** Record a key's window beside its key file (0600, rewritten only when the key is made or rotated). */
+  private recordWindow(row: KeyRow): void {
+    const window: Window = { not_before: row.not_before, not_after: row.not_after }
+    const file = this.windowFile(row.key_id)
+    if (file) writeFileSync(file, JSON.stringify(window) + '\n', { mode: 0o600 })
+    else this.windows.set(row.key_id, window)
+  }
+
+  /**
+   * The window recorded for a key, read afresh each time (another process may have rotated it),
+   * or null when the record cannot be read. A key from a ledger older than these records has
+   * none: its database window is adopted once (trust on first use) and recorded from then on.
+   */
+  private recordedWindow(row: KeyRow): Window | null {
+    const file = this.windowFile(row.key_id)
+    if (!file) return this.windows.get(row.key_id) ?? null
+    if (!existsSync(file)) {
+      this.warn(`auditlens: signing key ${row.key_id} has no recorded window; adopting the database's.`)
+      this.recordWindow(row)
+    }
+    try {
+      const { not_before, not_after } = JSON.parse(readFileSync(file, 'utf8')) as Window
+      return { not_before, not_after }
+    } catch {
+      return null
+    }
+  }
+
+  /** What is wrong with a row against the key material and the recorded window, or null. */
+  private problemWith(row: KeyRow): string | null {
+    const material = this.keyMaterialOf(row.key_id)
+    if (material === null) return 'has no key file'
+    if (material !== row.public_key) return 'does not match its key file'
+    const window = this.recordedWindow(row)
+    if (window?.not_before !== row.not_before || window.not_after !== row.not_after)
+      return 'has a validity window other than the one recorded with its key file'
+    return null
   }
 
   /** The key new events are signed with. Read per call so a rotation by another process is seen. */
   active(): ActiveKey {
     const row = this.currentRow()
     if (!row) throw new Error('The ledger has no active signing key; run `auditlens keys rotate`.')
-    if (this.keyMaterialOf(row.key_id) !== row.public_key) {
+    const problem = this.problemWith(row)
+    if (problem) {
       throw new Error(
-        `The active signing key ${row.key_id} in the database does not match a key file; ` +
+        `The active signing key ${row.key_id} in the database ${problem}; ` +
           'the database may have been edited. Run `auditlens keys rotate` once that is resolved.',
       )
     }
@@ -159,13 +210,13 @@ export class SigningKeys {
     const rows = this.sql('SELECT * FROM signing_keys ORDER BY not_before').all() as KeyRow[]
     return rows
       .filter((row) => {
-        const material = this.keyMaterialOf(row.key_id)
-        if (material === row.public_key) return true
+        const problem = this.problemWith(row)
+        if (problem === null) return true
         if (!this.warned.has(row.key_id)) {
           this.warned.add(row.key_id)
           this.warn(
-            `auditlens: signing key ${JSON.stringify(row.key_id)} is in the database but ` +
-              `${material === null ? 'has no key file' : 'does not match its key file'}; it is not published or trusted.`,
+            `auditlens: signing key ${JSON.stringify(row.key_id)} is in the database but ${problem}; ` +
+              'it is not published or trusted.',
           )
         }
         return false
@@ -189,10 +240,9 @@ export class SigningKeys {
         }
         const floor = Math.max(Date.parse(current.not_before), last.at ? Date.parse(last.at) : 0) + 1
         at = Math.max(at, floor)
-        this.sql('UPDATE signing_keys SET not_after = ? WHERE key_id = ?').run(
-          new Date(at).toISOString(),
-          current.key_id,
-        )
+        const closed = { ...current, not_after: new Date(at).toISOString() }
+        this.sql('UPDATE signing_keys SET not_after = ? WHERE key_id = ?').run(closed.not_after, closed.key_id)
+        this.recordWindow(closed)
       }
       return this.create(new Date(at).toISOString())
     })

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { newId } from '../../../src/server/ledger/ids.js'
+import { Ledger } from '../../../src/server/ledger/ledger.js'
 import { eventBody, startLedger, type TestLedger } from '../../support/ledger.js'
 import { createSigner, seedFrom } from '../../support/signing.js'
 
@@ -28,7 +29,7 @@ const rogue = createSigner(seedFrom(7), newId('akey'))
 async function fileLedger(warnings: string[]) {
   const db = join(mkdtempSync(join(tmpdir(), 'auditlens-keys-')), 'ledger.db')
   t = await startLedger({ db, warn: (line) => warnings.push(line) })
-  return { ledger: t, attacker: new Database(db) }
+  return { ledger: t, attacker: new Database(db), db }
 }
 
 const publishedKeys = async (ledger: TestLedger) =>
@@ -64,6 +65,50 @@ describe('GET /v1/audit/keys', () => {
       headers: { 'idempotency-key': 'after-the-swap' },
     })
     expect(ingest.status).toBe(500) // the ledger refuses to sign under a key the database misstates
+  })
+
+  it('does not publish a retired key whose window a database write reopened, and warns about it', async () => {
+    const warnings: string[] = []
+    const { ledger, attacker } = await fileLedger(warnings)
+    const [retired] = ledger.ledger.keys.list()
+    const current = ledger.ledger.keys.rotate() // how an operator retires a leaked key
+    const closed = (await publishedKeys(ledger)).find((k) => k.key_id === retired!.key_id)
+    expect(closed).toMatchObject({ not_after: expect.any(String) })
+    attacker
+      .prepare('UPDATE signing_keys SET not_after = ? WHERE key_id = ?')
+      .run('2999-01-01T00:00:00.000Z', retired!.key_id)
+    attacker.close()
+
+    expect((await publishedKeys(ledger)).map((k) => k.key_id)).toEqual([current.key_id])
+    expect(warnings).toEqual([expect.stringContaining('validity window other than the one recorded')])
+  })
+
+  it('refuses to sign with a retired key that a database write made current again', async () => {
+    const { ledger, attacker } = await fileLedger([])
+    const [retired] = ledger.ledger.keys.list()
+    const current = ledger.ledger.keys.rotate()
+    attacker
+      .prepare('UPDATE signing_keys SET not_after = NULL, not_before = ? WHERE key_id = ?')
+      .run('2999-01-01T00:00:00.000Z', retired!.key_id)
+    attacker.close()
+    const ingest = await ledger.call('/v1/audit/events', {
+      method: 'POST',
+      json: eventBody(),
+      headers: { 'idempotency-key': 'after-the-reopening' },
+    })
+    expect(ingest.status).toBe(500)
+    expect(ledger.ledger.keys.list().map((k) => k.key_id)).toEqual([current.key_id])
+  })
+
+  it('keeps publishing a key rotated by another process (the window record is read afresh)', async () => {
+    const { ledger, attacker, db } = await fileLedger([])
+    attacker.close()
+    const [first] = await publishedKeys(ledger)
+    // Another process (auditlens keys rotate) on the same database and key folder.
+    const other = new Ledger({ db, warn: () => {} })
+    const second = other.keys.rotate()
+    await other.close()
+    expect((await publishedKeys(ledger)).map((k) => k.key_id)).toEqual([first!.key_id, second.key_id])
   })
 
   it('does not publish a row whose key_id would name a file outside the key folder', async () => {
