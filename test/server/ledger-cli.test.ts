@@ -52,9 +52,12 @@ describe('auditlens serve, seed and keys', () => {
   })
 
   it('keeps the private signing key in a 0600 file in keys/ beside the database', () => {
-    const keys = readdirSync(join(dir, 'keys'))
+    const files = readdirSync(join(dir, 'keys'))
+    const keys = files.filter((file) => file.endsWith('.pem'))
     expect(keys).toHaveLength(1)
-    expect(statSync(join(dir, 'keys', keys[0]!)).mode & 0o777).toBe(0o600)
+    // Beside it, the validity window it was made with: the record a database write cannot change.
+    expect(files.sort()).toEqual([keys[0], keys[0]!.replace('.pem', '.window.json')])
+    for (const file of files) expect(statSync(join(dir, 'keys', file)).mode & 0o777, file).toBe(0o600)
   })
 
   it('says where that is: serve prints it, and every command’s --help states the rule', async () => {
