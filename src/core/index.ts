@@ -33,11 +33,12 @@ export type {
 export { splitLines, verifyNdjson } from './ndjson.js'
 export type { NdjsonLine, NdjsonLineResult, SplitLinesOptions, VerifyNdjsonOptions } from './ndjson.js'
 
-export { createAuditClient, filtersToQuery } from './client/client.js'
+export { createAuditClient } from './client/client.js'
+export { filtersToQuery } from '../protocol/filters.js'
+export type { AuditFilters } from '../protocol/filters.js'
 export type {
   AuditClient,
   AuditClientOptions,
-  AuditFilters,
   CallOptions,
   EventPage,
   ExportFormat,

@@ -41,7 +41,8 @@ describe('the tarball', () => {
   it('holds the built entries, the README and the licence, and no source maps', () => {
     expect(packed.files.filter((path) => path.endsWith('.map'))).toEqual([])
     const outside = packed.files.filter(
-      (path) => !/^dist\/(core|react|server)\//.test(path) && !['README.md', 'LICENSE', 'package.json'].includes(path),
+      (path) =>
+        !/^dist\/(core|protocol|react|server)\//.test(path) && !['README.md', 'LICENSE', 'package.json'].includes(path),
     )
     expect(outside).toEqual([])
     for (const entry of [
@@ -50,6 +51,7 @@ describe('the tarball', () => {
       'dist/react/styles.css.d.ts',
       'dist/react/vendor/THIRD-PARTY-LICENSES.txt',
       'dist/core/verify-worker.js',
+      'dist/protocol/filters.js',
       'dist/server/cli.js',
       'dist/server/proxy/index.d.ts',
       'LICENSE',

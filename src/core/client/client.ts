@@ -7,21 +7,11 @@
 import { parseAuditJson, type AuditJsonValue } from '../lossless-json.js'
 import { parseKeysDocument, type TrustedKeyInput } from '../key-ring.js'
 import type { AuditEvent } from '../types.js'
+import { filtersToBody, filtersToQuery, type AuditFilters } from '../../protocol/filters.js'
 import { bytesToHex } from '../hex.js'
 import { abortError, AuditError, isAbort } from './audit-error.js'
 import { platform, type Platform } from './platform.js'
 import { TokenManager, type AuditToken, type FetchToken } from './token-manager.js'
-
-/** Filters of the event list, as the UI holds them. Timestamps are RFC 3339. */
-export interface AuditFilters {
-  actions?: readonly string[]
-  actorId?: string
-  targetId?: string
-  /** Inclusive lower bound on occurred_at. */
-  from?: string
-  /** Exclusive upper bound on occurred_at. */
-  to?: string
-}
 
 export interface EventPage {
   events: AuditEvent[]
@@ -76,27 +66,6 @@ export interface AuditClient {
   token(options?: CallOptions): Promise<AuditToken>
   /** Time source shared with stores built on this client. */
   readonly platform: Platform
-}
-
-/** Query parameters for filters, in the proxy's (and Invoance's) names. */
-export function filtersToQuery(filters: AuditFilters): URLSearchParams {
-  const query = new URLSearchParams()
-  if (filters.actions && filters.actions.length > 0) query.set('actions', filters.actions.join(','))
-  if (filters.actorId) query.set('actor_id', filters.actorId)
-  if (filters.targetId) query.set('target_id', filters.targetId)
-  if (filters.from) query.set('occurred_after', filters.from)
-  if (filters.to) query.set('occurred_before', filters.to)
-  return query
-}
-
-function filtersToBody(filters: AuditFilters): Record<string, unknown> {
-  return {
-    ...(filters.actions && filters.actions.length > 0 ? { actions: [...filters.actions] } : {}),
-    ...(filters.actorId ? { actor_id: filters.actorId } : {}),
-    ...(filters.targetId ? { target_id: filters.targetId } : {}),
-    ...(filters.from ? { range_start: filters.from } : {}),
-    ...(filters.to ? { range_end: filters.to } : {}),
-  }
 }
 
 const STATUSES: readonly string[] = ['queued', 'running', 'ready', 'failed']

@@ -6,7 +6,8 @@
  */
 import type { AuditEvent } from '../types.js'
 import { AuditError, isAbort } from './audit-error.js'
-import type { AuditClient, AuditFilters } from './client.js'
+import type { AuditFilters } from '../../protocol/filters.js'
+import type { AuditClient } from './client.js'
 
 /** A run of seqs missing between two loaded events (or below the oldest one). */
 export interface SeqGap {

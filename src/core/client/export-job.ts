@@ -5,7 +5,8 @@
  * for a fresh one when it has expired by the time the user clicks.
  */
 import { AuditError, isAbort } from './audit-error.js'
-import type { AuditClient, AuditFilters, ExportFormat, ExportInfo } from './client.js'
+import type { AuditFilters } from '../../protocol/filters.js'
+import type { AuditClient, ExportFormat, ExportInfo } from './client.js'
 
 export type ExportJobState =
   | { status: 'idle' }

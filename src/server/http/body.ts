@@ -1,5 +1,5 @@
 import { AuditJsonSyntaxError, parseAuditJson, type AuditJsonValue } from '../../core/index.js'
-import { badRequest, HttpError } from './http-error.js'
+import { badRequest, HttpError } from '../../protocol/errors.js'
 
 /**
  * Read a request body as UTF-8 text, refusing (413) as soon as it passes `limit` bytes, so a

@@ -6,7 +6,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
-import { badRequest, errorResponse, HttpError } from './http-error.js'
+import { badRequest, HttpError } from '../../protocol/errors.js'
+import { errorResponse } from './http-error.js'
 
 /** A fetch-style handler: the shape Next.js route handlers, Hono, Bun and Deno use. */
 export type FetchHandler = (request: Request) => Response | Promise<Response>

@@ -7,7 +7,7 @@
  */
 import { createServer, STATUS_CODES, type Server } from 'node:http'
 import type { Duplex } from 'node:stream'
-import type { HttpErrorCode } from './http-error.js'
+import type { HttpErrorCode } from '../../protocol/errors.js'
 import { toNodeHandler, type FetchHandler, type NodeHandlerOptions } from './node-adapter.js'
 
 /**

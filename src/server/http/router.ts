@@ -2,7 +2,8 @@
  * A small method + path router for fetch-style handlers. Unknown paths are a JSON 404 and a
  * known path with the wrong method is a JSON 405 with `Allow`, never an HTML page.
  */
-import { errorResponse, HttpError } from './http-error.js'
+import { HttpError } from '../../protocol/errors.js'
+import { errorResponse } from './http-error.js'
 
 export type RouteHandler = (request: Request, params: string[], url: URL) => Response | Promise<Response>
 

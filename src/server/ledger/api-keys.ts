@@ -4,7 +4,7 @@
  * development and tests.
  */
 import { createHash, timingSafeEqual } from 'node:crypto'
-import { HttpError } from '../http/http-error.js'
+import { HttpError } from '../../protocol/errors.js'
 import { statements, type Db } from './database.js'
 import { newId, randomToken } from './ids.js'
 

@@ -6,7 +6,7 @@ import { canonicalBytes, stringifyAuditJson, type AuditJsonObject } from '../../
 import { statements, type Db } from './database.js'
 import { newId } from './ids.js'
 import type { SigningKeys } from './signing-keys.js'
-import type { EventFilters } from './validation.js'
+import type { EventFilters } from '../../protocol/filters.js'
 
 /** What a caller supplies for one event; the ledger adds id, seq, ingested_at and the proof. */
 export interface NewEvent {

@@ -11,7 +11,7 @@ import { CSV_HEADER, csvRow } from './csv.js'
 import { statements, type Db } from './database.js'
 import type { EventStore } from './event-store.js'
 import { newId } from './ids.js'
-import type { EventFilters } from './validation.js'
+import type { EventFilters } from '../../protocol/filters.js'
 
 export type ExportFormat = 'csv' | 'ndjson'
 export type ExportStatus = 'queued' | 'running' | 'ready' | 'failed'

@@ -4,9 +4,9 @@
  * kept in the database, compared in constant time.
  */
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto'
-import { badRequest } from '../http/http-error.js'
+import { badRequest } from '../../protocol/errors.js'
 import type { Db } from './database.js'
-import type { EventFilters } from './validation.js'
+import type { EventFilters } from '../../protocol/filters.js'
 
 /** A named secret, created on first use and kept in the ledger's `meta` table. */
 export function ledgerSecret(db: Db, name: string): Buffer {

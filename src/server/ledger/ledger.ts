@@ -7,7 +7,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { stringifyAuditJson, type AuditJsonValue } from '../../core/index.js'
-import { HttpError, notFound } from '../http/http-error.js'
+import { HttpError, notFound } from '../../protocol/errors.js'
 import { ApiKeys, type Caller } from './api-keys.js'
 import { openDatabase, statements, type Db } from './database.js'
 import { EventStore, type EventRow, type NewEvent } from './event-store.js'
@@ -16,7 +16,8 @@ import { Cursors, DownloadSigner, ledgerSecret } from './hmac.js'
 import { newId } from './ids.js'
 import { PortalSessions } from './portal.js'
 import { SigningKeys } from './signing-keys.js'
-import type { EventFilters, EventInput } from './validation.js'
+import type { EventFilters } from '../../protocol/filters.js'
+import type { EventInput } from './validation.js'
 
 export interface LedgerOptions {
   /** Database file, or `:memory:`. Default `.auditlens/ledger.db`. */

@@ -4,7 +4,7 @@
  */
 import { createHash } from 'node:crypto'
 import { jwtVerify, SignJWT } from 'jose'
-import { HttpError } from '../http/http-error.js'
+import { HttpError } from '../../protocol/errors.js'
 import { statements, type Db } from './database.js'
 import { randomToken } from './ids.js'
 

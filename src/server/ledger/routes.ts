@@ -6,11 +6,13 @@ import { createReadStream, statSync } from 'node:fs'
 import { Readable } from 'node:stream'
 import { parseAuditJson, verifyEvent, type AuditJsonValue } from '../../core/index.js'
 import { readJsonObject } from '../http/body.js'
-import { badRequest, HttpError, json, notFound } from '../http/http-error.js'
+import { badRequest, HttpError, notFound } from '../../protocol/errors.js'
+import { json } from '../http/http-error.js'
 import { Router } from '../http/router.js'
 import type { ExportFormat, ExportRow } from './exports.js'
 import type { Ledger, Org } from './ledger.js'
-import { LIST_QUERY_PARAMS, parseEventInput, parseExportFilters, parseFilters } from './validation.js'
+import { LIST_QUERY_PARAMS, parseExportFilters, parseFilters } from '../../protocol/filters.js'
+import { parseEventInput } from './validation.js'
 
 const EVENT_BODY_LIMIT = 64 * 1024
 const SMALL_BODY_LIMIT = 16 * 1024

@@ -6,8 +6,9 @@
  */
 import type { AuditJsonValue } from '../../core/index.js'
 import { readJsonObject } from '../http/body.js'
-import { badRequest, HttpError, json, notFound } from '../http/http-error.js'
-import { parseExportFilters } from '../ledger/validation.js'
+import { badRequest, HttpError, notFound } from '../../protocol/errors.js'
+import { json } from '../http/http-error.js'
+import { parseExportFilters } from '../../protocol/filters.js'
 import type { ProxyCrypto, ProxyScope, TokenClaims } from './proxy-crypto.js'
 import { parseUpstreamJson, type Upstream } from './upstream.js'
 

@@ -19,7 +19,7 @@
  * Anything else is a 403 that names the Origin seen, the hosts compared, and the options
  * that fix it.
  */
-import { HttpError } from '../http/http-error.js'
+import { HttpError } from '../../protocol/errors.js'
 import { originOf, type ProxySettings } from './options.js'
 
 /** A host name, IPv4 or bracketed IPv6 address, with an optional port: nothing else is echoed. */

@@ -7,8 +7,9 @@
  * Next.js route handlers, Hono, Bun, Deno and Workers; `toNodeHandler` adapts it to node:http.
  */
 import { stringifyAuditJson, type AuditJsonValue } from '../../core/index.js'
-import { badRequest, errorResponse, HttpError, json, notFound } from '../http/http-error.js'
-import { LIST_QUERY_PARAMS, parseFilters } from '../ledger/validation.js'
+import { badRequest, HttpError, notFound } from '../../protocol/errors.js'
+import { errorResponse, json } from '../http/http-error.js'
+import { LIST_QUERY_PARAMS, parseFilters } from '../../protocol/filters.js'
 import { checkOptions, ProxyConfigError, type AuditProxyOptions } from './options.js'
 import { checkTokenOrigin } from './origin-check.js'
 import { PROXY_SCOPES, ProxyCrypto, type ProxyScope, type TokenClaims } from './proxy-crypto.js'

@@ -5,7 +5,7 @@
  * echoes the key cannot leak it either.
  */
 import { parseAuditJson, type AuditJsonValue } from '../../core/index.js'
-import { HttpError, type HttpErrorCode } from '../http/http-error.js'
+import { HttpError, type HttpErrorCode } from '../../protocol/errors.js'
 import { ProxyConfigError } from './options.js'
 
 export interface UpstreamOptions {

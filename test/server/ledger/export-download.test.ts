@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Ledger } from '../../../src/server/ledger/ledger.js'
-import { parseFilters } from '../../../src/server/ledger/validation.js'
+import { parseFilters } from '../../../src/protocol/filters.js'
 import { eventBody, startLedger, type TestLedger } from '../../support/ledger.js'
 
 let t: TestLedger
