@@ -103,7 +103,11 @@ export default defineConfig({
           environment: 'node',
           include: [
             'test/core/**/*.test.ts',
-            'test/server/**/*.test.ts',
+            'test/protocol/**/*.test.ts',
+            'test/http/**/*.test.ts',
+            'test/proxy/**/*.test.ts',
+            'test/ledger/**/*.test.ts',
+            'test/cli/**/*.test.ts',
             'test/demo/**/*.test.ts',
             'test/package/**/*.test.ts',
           ],

@@ -1,24 +1,24 @@
 /**
  * `auditlens/core`: framework-free building blocks. No React, no DOM access at import time.
  */
-export { parseAuditJson, LosslessNumber, AuditJsonSyntaxError } from './lossless-json.js'
-export type { AuditJsonValue, ParseAuditJsonOptions } from './lossless-json.js'
-export { stringifyAuditJson, compareCodePoints } from './json-writer.js'
-export type { StringifyAuditJsonOptions } from './json-writer.js'
+export { parseAuditJson, LosslessNumber, AuditJsonSyntaxError } from './json/lossless-json.js'
+export type { AuditJsonValue, ParseAuditJsonOptions } from './json/lossless-json.js'
+export { stringifyAuditJson, compareCodePoints } from './json/json-writer.js'
+export type { StringifyAuditJsonOptions } from './json/json-writer.js'
 
-export { canonicalBytes, canonicalJson, canonicalize, MalformedEventError, SCHEMA_ID } from './canonical.js'
-export type { CanonicalResult } from './canonical.js'
+export { canonicalBytes, canonicalJson, canonicalize, MalformedEventError, SCHEMA_ID } from './json/canonical.js'
+export type { CanonicalResult } from './json/canonical.js'
 
-export { normalizeTimestamp } from './timestamp.js'
+export { normalizeTimestamp } from './json/timestamp.js'
 
-export { verifyEvent, verifyEvents } from './verify.js'
-export type { VerifyOptions, VerifyEventsOptions } from './verify.js'
+export { verifyEvent, verifyEvents } from './verify/verify.js'
+export type { VerifyOptions, VerifyEventsOptions } from './verify/verify.js'
 
-export { KeyRing, parseKeysDocument } from './key-ring.js'
-export type { TrustedKey, TrustedKeyInput } from './key-ring.js'
+export { KeyRing, parseKeysDocument } from './verify/key-ring.js'
+export type { TrustedKey, TrustedKeyInput } from './verify/key-ring.js'
 
-export { resolveCrypto, createWebCryptoBackend, nobleBackend, isUsablePublicKey } from './crypto.js'
-export type { CryptoBackend, CryptoChoice } from './crypto.js'
+export { resolveCrypto, createWebCryptoBackend, nobleBackend, isUsablePublicKey } from './verify/crypto.js'
+export type { CryptoBackend, CryptoChoice } from './verify/crypto.js'
 
 export type {
   AuditEvent,
@@ -30,10 +30,10 @@ export type {
   VerificationResult,
 } from './types.js'
 
-export { splitLines, verifyNdjson } from './ndjson.js'
-export type { NdjsonLine, NdjsonLineResult, SplitLinesOptions, VerifyNdjsonOptions } from './ndjson.js'
+export { splitLines, verifyNdjson } from './verify/ndjson.js'
+export type { NdjsonLine, NdjsonLineResult, SplitLinesOptions, VerifyNdjsonOptions } from './verify/ndjson.js'
 
-export { createAuditClient } from './client/client.js'
+export { createAuditClient } from './log/client.js'
 export { filtersToQuery } from '../protocol/filters.js'
 export type { AuditFilters } from '../protocol/filters.js'
 export type {
@@ -44,22 +44,16 @@ export type {
   ExportFormat,
   ExportInfo,
   RetryOptions,
-} from './client/client.js'
-export { AuditError } from './client/audit-error.js'
-export type { AuditErrorCode } from './client/audit-error.js'
-export type { AuditToken, FetchToken } from './client/token-manager.js'
-export type { Platform } from './client/platform.js'
-export { createEventStore, findGaps } from './client/event-store.js'
-export type {
-  EventStore,
-  EventStoreOptions,
-  EventStoreSnapshot,
-  EventStoreState,
-  SeqGap,
-} from './client/event-store.js'
-export { createExportJob } from './client/export-job.js'
-export type { ExportJob, ExportJobOptions, ExportJobState } from './client/export-job.js'
-export { createPortalTransport } from './client/portal-transport.js'
-export type { PortalTransport, PortalTransportOptions } from './client/portal-transport.js'
-export { createVerifier } from './verifier.js'
-export type { Verifier, VerifierOptions, VerifiableEvent } from './verifier.js'
+} from './log/client.js'
+export { AuditError } from './log/audit-error.js'
+export type { AuditErrorCode } from './log/audit-error.js'
+export type { AuditToken, FetchToken } from './log/token-manager.js'
+export type { Platform } from './log/platform.js'
+export { createEventStore, findGaps } from './log/event-store.js'
+export type { EventStore, EventStoreOptions, EventStoreSnapshot, EventStoreState, SeqGap } from './log/event-store.js'
+export { createExportJob } from './log/export-job.js'
+export type { ExportJob, ExportJobOptions, ExportJobState } from './log/export-job.js'
+export { createPortalTransport } from './log/portal-transport.js'
+export type { PortalTransport, PortalTransportOptions } from './log/portal-transport.js'
+export { createVerifier } from './verify/verifier.js'
+export type { Verifier, VerifierOptions, VerifiableEvent } from './verify/verifier.js'

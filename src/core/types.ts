@@ -1,4 +1,4 @@
-import type { AuditJsonValue, LosslessNumber } from './lossless-json.js'
+import type { AuditJsonValue, LosslessNumber } from './json/lossless-json.js'
 
 /** A JSON object as {@link parseAuditJson} returns it. */
 export type AuditJsonObject = { [key: string]: AuditJsonValue }

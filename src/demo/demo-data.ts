@@ -6,8 +6,8 @@
  */
 import { createHash, generateKeyPairSync, sign } from 'node:crypto'
 import { canonicalBytes, parseAuditJson, stringifyAuditJson } from '../core/index.js'
-import type { Ledger } from '../server/ledger/ledger.js'
-import { seedDemo } from '../server/ledger-commands.js'
+import type { Ledger } from '../ledger/ledger.js'
+import { seedDemo } from '../ledger/seed.js'
 
 const TRIGGERS = `
 CREATE TRIGGER IF NOT EXISTS events_no_update BEFORE UPDATE ON events

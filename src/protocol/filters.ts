@@ -4,8 +4,8 @@
  * as either. One module for the ledger, the proxy and the browser client, so the three accept
  * and send exactly the same filters.
  */
-import { LosslessNumber, type AuditJsonValue } from '../core/lossless-json.js'
-import { normalizeTimestamp } from '../core/timestamp.js'
+import { LosslessNumber, type AuditJsonValue } from '../core/json/lossless-json.js'
+import { normalizeTimestamp } from '../core/json/timestamp.js'
 import type { AuditJsonObject } from '../core/types.js'
 import { badRequest } from './errors.js'
 

@@ -11,10 +11,10 @@
  */
 import { existsSync, rmSync, statSync } from 'node:fs'
 import { parseArgs } from 'node:util'
-import { listen } from '../../src/server/ledger-commands.js'
-import { Ledger } from '../../src/server/ledger/ledger.js'
-import { seedOrg } from '../../src/server/ledger/seed.js'
-import type { EventRow } from '../../src/server/ledger/event-store.js'
+import { listen } from '../../src/ledger/listen.js'
+import { Ledger } from '../../src/ledger/ledger.js'
+import { seedOrg } from '../../src/ledger/seed.js'
+import type { EventRow } from '../../src/ledger/event-store.js'
 
 const { values } = parseArgs({
   options: {

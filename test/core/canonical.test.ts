@@ -8,7 +8,7 @@ import {
   MalformedEventError,
   parseAuditJson,
 } from '../../src/core/index.js'
-import { hasLoneSurrogate } from '../../src/core/canonical.js'
+import { hasLoneSurrogate } from '../../src/core/json/canonical.js'
 import { apiEvent } from '../support/signing.js'
 
 describe('canonicalJson', () => {
@@ -163,7 +163,7 @@ describe('canonicalJson', () => {
 
 describe('hex', () => {
   it('round-trips bytes and refuses odd or non-hex text', async () => {
-    const { bytesToHex, hexToBytes } = await import('../../src/core/hex.js')
+    const { bytesToHex, hexToBytes } = await import('../../src/core/verify/hex.js')
     const bytes = Uint8Array.from({ length: 256 }, (_, i) => i)
     expect(hexToBytes(bytesToHex(bytes))).toEqual(bytes)
     expect(bytesToHex(hexToBytes('00FFab'))).toBe('00ffab')

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest'
 import { createVerifier, parseAuditJson, verifyEvents, type VerificationResult } from '../../src/core/index.js'
-import { defaultCreateWorker } from '../../src/core/verifier-worker-pool.js'
+import { defaultCreateWorker } from '../../src/core/verify/verifier-worker-pool.js'
 import { apiEvent, createSigner, seedFrom, VECTOR_SEED } from '../support/signing.js'
 
 const ledger = createSigner(VECTOR_SEED)

@@ -10,7 +10,7 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startDemo } from '../../src/demo/server.js'
-import { Ledger } from '../../src/server/ledger/ledger.js'
+import { Ledger } from '../../src/ledger/ledger.js'
 import { raw } from '../support/raw-http.js'
 import { createSigner, seedFrom } from '../support/signing.js'
 

@@ -17,7 +17,7 @@ declare module 'vitest' {
 }
 
 export default function setup(project: TestProject) {
-  if (!existsSync(join(REPO, 'dist/server/cli.js'))) {
+  if (!existsSync(join(REPO, 'dist/cli/cli.js'))) {
     throw new Error("dist/ is missing: run 'npm run build' first (npm test does it for you).")
   }
   mkdirSync(CACHE_DIR, { recursive: true })

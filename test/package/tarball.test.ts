@@ -42,7 +42,8 @@ describe('the tarball', () => {
     expect(packed.files.filter((path) => path.endsWith('.map'))).toEqual([])
     const outside = packed.files.filter(
       (path) =>
-        !/^dist\/(core|protocol|react|server)\//.test(path) && !['README.md', 'LICENSE', 'package.json'].includes(path),
+        !/^dist\/(cli|core|http|ledger|protocol|proxy|react|server)\//.test(path) &&
+        !['README.md', 'LICENSE', 'package.json'].includes(path),
     )
     expect(outside).toEqual([])
     for (const entry of [
@@ -50,10 +51,10 @@ describe('the tarball', () => {
       'dist/react/styles.css',
       'dist/react/styles.css.d.ts',
       'dist/react/vendor/THIRD-PARTY-LICENSES.txt',
-      'dist/core/verify-worker.js',
+      'dist/core/verify/verify-worker.js',
       'dist/protocol/filters.js',
-      'dist/server/cli.js',
-      'dist/server/proxy/index.d.ts',
+      'dist/cli/cli.js',
+      'dist/proxy/index.d.ts',
       'LICENSE',
     ]) {
       expect(packed.files).toContain(entry)
@@ -139,7 +140,7 @@ describe('a project without better-sqlite3', () => {
   })
 
   it('runs `auditlens verify`, and `auditlens serve` fails with the command that installs the ledger', async () => {
-    const bin = join(project, 'node_modules/auditlens/dist/server/cli.js')
+    const bin = join(project, 'node_modules/auditlens/dist/cli/cli.js')
     const empty = join(mkdtempSync(join(tmpdir(), 'auditlens-empty-')), 'empty.ndjson')
     writeFileSync(empty, '')
     await expect(run(process.execPath, [bin, 'verify', empty, '--allow-empty'], { cwd: project })).resolves.toBeTruthy()

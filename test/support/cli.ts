@@ -5,7 +5,7 @@
 import { spawn } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 
-export const BIN = fileURLToPath(new URL('../../dist/server/cli.js', import.meta.url))
+export const BIN = fileURLToPath(new URL('../../dist/cli/cli.js', import.meta.url))
 
 export interface CliRun {
   code: number | null

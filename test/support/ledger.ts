@@ -2,8 +2,8 @@
  * A real reference ledger for tests: SQLite in memory, served over real HTTP on 127.0.0.1.
  */
 import type { Server } from 'node:http'
-import { Ledger, type LedgerOptions } from '../../src/server/ledger/ledger.js'
-import { listen } from '../../src/server/ledger-commands.js'
+import { Ledger, type LedgerOptions } from '../../src/ledger/ledger.js'
+import { listen } from '../../src/ledger/listen.js'
 
 export const DEV_KEY = 'alk_test_dev_key'
 

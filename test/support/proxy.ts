@@ -4,8 +4,8 @@
  */
 import type { Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { createNodeServer } from '../../src/server/http/node-server.js'
-import { createAuditProxy, type AuditProxyOptions } from '../../src/server/proxy/proxy.js'
+import { createNodeServer } from '../../src/http/node-server.js'
+import { createAuditProxy, type AuditProxyOptions } from '../../src/proxy/proxy.js'
 import { startLedger, type TestLedger } from './ledger.js'
 
 export const PROXY_SECRET = 'test-secret-that-is-at-least-32-bytes-long!'

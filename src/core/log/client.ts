@@ -1,0 +1,274 @@
+/**
+ * `createAuditClient`: the browser's way to the audit log, through the host's token proxy.
+ * Retries what can succeed on a second try (network errors, 429, 5xx) with exponential
+ * backoff and jitter, honours Retry-After, refreshes the token once on a 401, and parses
+ * every response losslessly so verification sees exact numbers.
+ */
+import { parseAuditJson, type AuditJsonValue } from '../json/lossless-json.js'
+import { parseKeysDocument, type TrustedKeyInput } from '../verify/key-ring.js'
+import type { AuditEvent } from '../types.js'
+import { filtersToBody, filtersToQuery, type AuditFilters } from '../../protocol/filters.js'
+import { bytesToHex } from '../verify/hex.js'
+import { abortError, AuditError, isAbort } from './audit-error.js'
+import { platform, type Platform } from './platform.js'
+import { TokenManager, type AuditToken, type FetchToken } from './token-manager.js'
+
+export interface EventPage {
+  events: AuditEvent[]
+  nextCursor: string | null
+}
+
+export type ExportFormat = 'csv' | 'ndjson'
+
+/** An export job as the proxy reports it. */
+export interface ExportInfo {
+  id: string
+  format: ExportFormat
+  status: 'queued' | 'running' | 'ready' | 'failed'
+  rowCount: number
+  error: string | null
+  downloadUrl: string | null
+  expiresAt: string | null
+}
+
+export interface RetryOptions {
+  /** Tries in all, the first included (default 4). */
+  attempts?: number
+  /** First backoff step (default 300 ms), doubled per try, with full jitter. */
+  baseDelayMs?: number
+  /** Longest single wait, Retry-After included (default 10 s); a longer Retry-After fails at once. */
+  maxDelayMs?: number
+}
+
+export interface AuditClientOptions extends Partial<Platform> {
+  /** Where the token proxy is mounted (default `/api/audit`). */
+  baseUrl?: string
+  /** Get a token from the host's backend (default: `POST {baseUrl}/token` with the page's cookies). */
+  fetchToken?: FetchToken
+  retry?: RetryOptions
+}
+
+export interface CallOptions {
+  signal?: AbortSignal
+}
+
+export interface AuditClient {
+  listEvents(
+    query: AuditFilters & { limit?: number; cursor?: string | null },
+    options?: CallOptions,
+  ): Promise<EventPage>
+  getEvent(id: string, options?: CallOptions): Promise<AuditEvent>
+  createExport(request: { format: ExportFormat; filters?: AuditFilters }, options?: CallOptions): Promise<ExportInfo>
+  getExport(id: string, options?: CallOptions): Promise<ExportInfo>
+  /** The keys to pin, as the proxy publishes them. */
+  getKeys(options?: CallOptions): Promise<TrustedKeyInput[]>
+  /** The current token (fetching one if needed): its `scopes` tell whether export is allowed. */
+  token(options?: CallOptions): Promise<AuditToken>
+  /** Time source shared with stores built on this client. */
+  readonly platform: Platform
+}
+
+const STATUSES: readonly string[] = ['queued', 'running', 'ready', 'failed']
+
+function onOrigin(url: string, origin: string): boolean {
+  try {
+    return new URL(url, origin).origin === origin
+  } catch {
+    return false
+  }
+}
+
+/**
+ * Decode an export job. The download link is followed by the page (an `<a download>` click), so
+ * it must be an http(s) URL on the proxy's own origin: a `javascript:` or `data:` link from a
+ * compromised upstream would otherwise run script on the host's origin, and a foreign one
+ * would send the user to another site.
+ */
+function toExportInfo(value: AuditJsonValue, proxyOrigin: string): ExportInfo {
+  const job = value as Record<string, unknown>
+  const text = (v: unknown) => (typeof v === 'string' ? v : null)
+  const url = text(job?.download_url)
+  if (
+    typeof job?.id !== 'string' ||
+    (job.format !== 'csv' && job.format !== 'ndjson') ||
+    !STATUSES.includes(job.status as string) ||
+    (url !== null && !onOrigin(url, proxyOrigin))
+  )
+    throw new AuditError('upstream', 'The audit service answered with an export it could not describe.', {
+      retryable: false,
+    })
+  return {
+    id: job.id,
+    format: job.format,
+    status: job.status as ExportInfo['status'],
+    rowCount: Number(job.row_count ?? 0),
+    error: text(job.error),
+    downloadUrl: url,
+    expiresAt: text(job.expires_at),
+  }
+}
+
+/** Retry-After as milliseconds: delta-seconds or an HTTP date (RFC 9110 section 10.2.3). */
+function retryAfterMs(header: string | null, now: number): number | undefined {
+  if (!header) return undefined
+  if (/^\d+$/.test(header.trim())) return Number(header) * 1000
+  const date = Date.parse(header)
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now)
+}
+
+export function createAuditClient(options: AuditClientOptions = {}): AuditClient {
+  const env = platform(options)
+  const baseUrl = (options.baseUrl ?? '/api/audit').replace(/\/+$/, '')
+  const attempts = Math.max(1, options.retry?.attempts ?? 4)
+  const baseDelay = options.retry?.baseDelayMs ?? 300
+  const maxDelay = options.retry?.maxDelayMs ?? 10_000
+  /** Where the proxy answers: download links must stay on it. */
+  const proxyOrigin = new URL(baseUrl, globalThis.location?.href ?? 'http://localhost').origin
+
+  const defaultFetchToken: FetchToken = async (signal) => {
+    let response: Response
+    try {
+      response = await env.fetch(`${baseUrl}/token`, {
+        method: 'POST',
+        credentials: 'same-origin',
+        headers: { accept: 'application/json' },
+        ...(signal ? { signal } : {}),
+      })
+    } catch (error) {
+      throw new AuditError('network', 'Could not reach the audit service for a token.', { cause: error })
+    }
+    const text = await response.text()
+    if (response.status === 401) {
+      throw new AuditError('session-expired', 'Your session has ended; sign in again to see the audit log.', {
+        status: 401,
+      })
+    }
+    if (!response.ok) throw AuditError.fromResponse(response.status, text)
+    return JSON.parse(text) as AuditToken
+  }
+  const tokens = new TokenManager(options.fetchToken ?? defaultFetchToken, env.now)
+
+  /**
+   * Events must belong to the org of the token they were fetched with (the `org_id` the token
+   * endpoint returned). The proxy already scopes every call to that org; this is the check
+   * behind it, so a misrouted or compromised upstream cannot put another org's events on screen.
+   * A mismatch is an error, never rows.
+   */
+  function ownEvent(event: unknown, token: AuditToken): AuditEvent {
+    const org = (event as { org_id?: unknown } | null)?.org_id
+    if (token.org_id !== undefined && org !== token.org_id)
+      throw new AuditError('upstream', 'The audit service answered with an event of another organization.', {
+        retryable: false,
+      })
+    return event as AuditEvent
+  }
+
+  /** The parsed answer to a call, and the token it was made with. */
+  async function request(
+    path: string,
+    init: { method?: string; json?: unknown; signal?: AbortSignal; headers?: Record<string, string> } = {},
+  ): Promise<[AuditJsonValue, AuditToken]> {
+    const { signal } = init
+    let refreshed = false
+    for (let attempt = 1; ; attempt++) {
+      if (signal?.aborted) throw abortError(signal)
+      let failure: AuditError
+      let token = ''
+      try {
+        const held = await tokens.get(signal)
+        token = held.token
+        const response = await env.fetch(baseUrl + path, {
+          method: init.method ?? 'GET',
+          headers: {
+            ...init.headers,
+            authorization: `Bearer ${token}`,
+            accept: 'application/json',
+            ...(init.json === undefined ? {} : { 'content-type': 'application/json' }),
+          },
+          ...(init.json === undefined ? {} : { body: JSON.stringify(init.json) }),
+          ...(signal ? { signal } : {}),
+        })
+        const text = await response.text()
+        if (response.ok) {
+          try {
+            return [parseAuditJson(text), held]
+          } catch (error) {
+            throw new AuditError('upstream', 'The audit service answered with something that is not JSON.', {
+              cause: error,
+              retryable: false,
+            })
+          }
+        }
+        if (response.status === 401) {
+          tokens.invalidate(token)
+          if (refreshed)
+            throw new AuditError('session-expired', 'Your session has ended; sign in again to see the audit log.', {
+              status: 401,
+            })
+          refreshed = true
+          attempt-- // a token refresh is not a retry
+          continue
+        }
+        failure = AuditError.fromResponse(
+          response.status,
+          text,
+          retryAfterMs(response.headers.get('retry-after'), env.now()),
+        )
+      } catch (error) {
+        if (signal?.aborted || isAbort(error)) throw abortError(signal)
+        // Our own verdicts (session expired, not JSON) stand; whatever may pass on a second try,
+        // a token endpoint's 503 or 429 included, is retried like any other call.
+        if (error instanceof AuditError && !error.retryable) throw error
+        failure =
+          error instanceof AuditError
+            ? error
+            : new AuditError('network', 'Could not reach the audit service; check your connection.', { cause: error })
+      }
+      if (!failure.retryable || attempt >= attempts) throw failure
+      const backoff = Math.min(maxDelay, baseDelay * 2 ** (attempt - 1)) * env.random()
+      const wait = failure.retryAfterMs ?? backoff
+      if (wait > maxDelay) throw failure
+      await env.sleep(wait, signal)
+    }
+  }
+
+  return {
+    platform: env,
+    async listEvents(query, { signal } = {}) {
+      const params = filtersToQuery(query)
+      if (query.limit !== undefined) params.set('limit', String(query.limit))
+      if (query.cursor) params.set('cursor', query.cursor)
+      const [body, token] = await request(`/events?${params}`, { signal })
+      const page = body as { events?: unknown; next_cursor?: unknown }
+      if (!Array.isArray(page?.events)) throw new AuditError('upstream', 'The event page had no events list.')
+      return {
+        events: page.events.map((event) => ownEvent(event, token)),
+        nextCursor: typeof page.next_cursor === 'string' ? page.next_cursor : null,
+      }
+    },
+    async getEvent(id, { signal } = {}) {
+      const event = ownEvent(...(await request(`/events/${encodeURIComponent(id)}`, { signal })))
+      // A deep link names one event; another one shown in its place would mislead as much.
+      if (event.id !== id)
+        throw new AuditError('upstream', 'The audit service answered with another event.', { retryable: false })
+      return event
+    },
+    async createExport({ format, filters = {} }, { signal } = {}) {
+      // One key for every try of this creation, so a retry after a lost answer (a 504, a
+      // dropped connection) finds the job the first try made instead of starting another.
+      const key = bytesToHex(crypto.getRandomValues(new Uint8Array(16)))
+      const json = { format, filters: filtersToBody(filters) }
+      const [body] = await request('/exports', { method: 'POST', json, signal, headers: { 'idempotency-key': key } })
+      return toExportInfo(body, proxyOrigin)
+    },
+    async getExport(id, { signal } = {}) {
+      return toExportInfo((await request(`/exports/${encodeURIComponent(id)}`, { signal }))[0], proxyOrigin)
+    },
+    async getKeys({ signal } = {}) {
+      return parseKeysDocument((await request('/keys', { signal }))[0])
+    },
+    token({ signal } = {}) {
+      return tokens.get(signal)
+    },
+  }
+}

@@ -1,0 +1,175 @@
+/**
+ * Streaming verification of NDJSON exports (one API event per line), in constant memory:
+ * lines are split from raw byte chunks, a line longer than the limit is skipped rather than
+ * buffered, and only a bounded window of verifications is in flight at once.
+ */
+import { AuditJsonSyntaxError, parseAuditJson } from '../json/lossless-json.js'
+import { resolveCrypto } from './crypto.js'
+import { KeyRing } from './key-ring.js'
+import type { VerificationResult } from '../types.js'
+import { positiveInteger, verifyEvent, type VerifyOptions } from './verify.js'
+
+/** One line of input, as split by {@link splitLines}. */
+export type NdjsonLine =
+  /** `bytes`: the line's size before decoding. */
+  { line: number; text: string; bytes: number } | { line: number; text: null; problem: 'too-long' | 'invalid-utf8' }
+
+export interface SplitLinesOptions {
+  /** Lines longer than this many bytes are reported, not buffered (default 16 MiB). */
+  maxLineBytes?: number
+}
+
+/**
+ * Split a byte stream into non-blank lines (LF or CRLF), numbered from 1 as an editor would
+ * number them. A UTF-8 byte order mark at the very start is ignored.
+ */
+export async function* splitLines(
+  chunks: AsyncIterable<Uint8Array>,
+  options: SplitLinesOptions = {},
+): AsyncGenerator<NdjsonLine> {
+  const maxLineBytes = options.maxLineBytes ?? 16 * 1024 * 1024
+  const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false })
+  let parts: Uint8Array[] = []
+  let size = 0
+  let overflow = false
+  let lineNumber = 0
+
+  const finish = (): NdjsonLine | null => {
+    lineNumber++
+    const tooLong = overflow
+    const joined = concat(parts, size)
+    parts = []
+    size = 0
+    overflow = false
+    if (tooLong) return { line: lineNumber, text: null, problem: 'too-long' }
+    let end = joined.length
+    if (end > 0 && joined[end - 1] === 0x0d) end--
+    let text: string
+    try {
+      // Each call decodes a whole line as its own input, so a BOM opening line 1 is dropped
+      // (as it is at the start of any line, where it could only be noise).
+      text = decoder.decode(joined.subarray(0, end))
+    } catch {
+      return { line: lineNumber, text: null, problem: 'invalid-utf8' }
+    }
+    return /^[ \t]*$/.test(text) ? null : { line: lineNumber, text, bytes: end }
+  }
+
+  const append = (piece: Uint8Array) => {
+    if (overflow) return
+    if (size + piece.length > maxLineBytes) {
+      overflow = true
+      parts = []
+      size = 0
+      return
+    }
+    parts.push(piece)
+    size += piece.length
+  }
+
+  for await (const chunk of chunks) {
+    let start = 0
+    for (;;) {
+      const newline = chunk.indexOf(0x0a, start)
+      if (newline === -1) {
+        if (start < chunk.length) append(chunk.subarray(start))
+        break
+      }
+      append(chunk.subarray(start, newline))
+      const line = finish()
+      if (line) yield line
+      start = newline + 1
+    }
+  }
+  if (size > 0 || overflow) {
+    const line = finish()
+    if (line) yield line
+  }
+}
+
+function concat(parts: Uint8Array[], size: number): Uint8Array {
+  if (parts.length === 1) return parts[0]!
+  const out = new Uint8Array(size)
+  let offset = 0
+  for (const part of parts) {
+    out.set(part, offset)
+    offset += part.length
+  }
+  return out
+}
+
+/** The verification of one NDJSON line. */
+export interface NdjsonLineResult extends VerificationResult {
+  /** 1-based line number in the input. */
+  line: number
+  /** The event's `id` (or `event_id`) when the line had one. */
+  id: string | null
+}
+
+export interface VerifyNdjsonOptions extends VerifyOptions, SplitLinesOptions {
+  /** Verifications in flight at once; results still come out in input order (default 64). */
+  window?: number
+  /**
+   * Bytes of line text in flight at once (default 8 MiB). With the line limit this bounds
+   * memory: at most this much plus one line is held, however large the input.
+   */
+  windowBytes?: number
+}
+
+/**
+ * Verify an NDJSON stream line by line. Yields one result per non-blank line, in input order.
+ * A line that is not a JSON object is `malformed` with reason `not-json`; nothing throws on data.
+ */
+export async function* verifyNdjson(
+  chunks: AsyncIterable<Uint8Array>,
+  options: VerifyNdjsonOptions = {},
+): AsyncGenerator<NdjsonLineResult> {
+  const window = positiveInteger(options.window, 64, 'window')
+  const windowBytes = positiveInteger(options.windowBytes, 8 * 1024 * 1024, 'windowBytes')
+  // Settle the options once, so a bad pinned key fails here instead of in every line.
+  const trustedKeys = options.trustedKeys instanceof KeyRing ? options.trustedKeys : new KeyRing(options.trustedKeys)
+  await trustedKeys.usable()
+  const verifyOptions: VerifyOptions = { trustedKeys, crypto: await resolveCrypto(options.crypto) }
+  const pending: { result: Promise<NdjsonLineResult>; size: number }[] = []
+  let pendingBytes = 0
+  const next = async () => {
+    const head = pending.shift()!
+    pendingBytes -= head.size
+    return head.result
+  }
+  for await (const line of splitLines(chunks, options)) {
+    const size = line.text === null ? 0 : line.bytes
+    // Make room first, so the new line joins a window that is within both bounds.
+    while (pending.length > 0 && (pending.length >= window || pendingBytes + size > windowBytes)) yield await next()
+    pending.push({ result: verifyLine(line, verifyOptions), size })
+    pendingBytes += size
+  }
+  while (pending.length > 0) yield await next()
+}
+
+async function verifyLine(line: NdjsonLine, options: VerifyOptions): Promise<NdjsonLineResult> {
+  if (line.text === null) {
+    const message =
+      line.problem === 'too-long' ? 'the line is longer than the line limit' : 'the line is not valid UTF-8'
+    return notJson(line.line, message)
+  }
+  let event: unknown
+  try {
+    event = parseAuditJson(line.text)
+  } catch (error) {
+    if (error instanceof AuditJsonSyntaxError) return notJson(line.line, `the line is not JSON: ${error.message}`)
+    throw error
+  }
+  const result = await verifyEvent(event, options)
+  return { line: line.line, id: eventId(event), ...result }
+}
+
+function notJson(line: number, message: string): NdjsonLineResult {
+  return { line, id: null, status: 'malformed', reason: 'not-json', message, payloadHash: null }
+}
+
+function eventId(event: unknown): string | null {
+  if (typeof event !== 'object' || event === null) return null
+  const { id, event_id } = event as { id?: unknown; event_id?: unknown }
+  return typeof id === 'string' ? id : typeof event_id === 'string' ? event_id : null
+}

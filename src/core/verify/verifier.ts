@@ -1,0 +1,275 @@
+/**
+ * A shared, cached verification queue for a UI: rows ask for their events to be checked, the
+ * queue verifies them in small batches (newest requests first, so what is on screen now wins
+ * over what scrolled past), and subscribers hear when results land. A result belongs to the exact
+ * content that was checked: it is kept for the object itself and, for plain JSON data, under a key
+ * spelling out every member of the event, so a refetched copy with the same content is not checked
+ * again. Nothing the event merely claims about itself (its id or stored `payload_hash`) selects a
+ * result: keyed that way, a forged event served later under a genuine event's id and hash would
+ * inherit its Verified.
+ *
+ * Where `Worker` exists (browsers), batches go to dedicated Web Workers: canonical bytes cost
+ * about 25 µs an event and WebCrypto's Ed25519 runs on the calling thread in Chromium, so on
+ * the main thread verification competes with scrolling. Without workers (Node, jsdom, a
+ * Content-Security-Policy that forbids them, a custom crypto backend) batches run here and
+ * yield to the host between them, so verification is interleaved with rendering rather than
+ * holding it.
+ */
+import { stringifyAuditJson } from '../json/json-writer.js'
+import { KeyRing, type TrustedKeyInput } from './key-ring.js'
+import { LosslessNumber } from '../json/lossless-json.js'
+import type { CryptoChoice } from './crypto.js'
+import type { VerificationResult } from '../types.js'
+import { verifyEvents } from './verify.js'
+// Loaded on the first batch, and only where workers can run: pages that never verify, and
+// Node, never download it.
+import type { WorkerPool } from './verifier-worker-pool.js'
+import type { WebWorker } from './web-types.js'
+
+export interface VerifierOptions {
+  /** Pinned keys; without them the best outcome is `unpinned`. */
+  trustedKeys?: KeyRing | readonly TrustedKeyInput[]
+  crypto?: CryptoChoice
+  /** Events verified per batch before yielding (default 64). */
+  batchSize?: number
+  /** Requests kept waiting at most; the oldest are dropped (default 256, several screens of rows). */
+  maxQueued?: number
+  /** Results kept for copies of already-checked content, least recently used dropped first (default 4096). */
+  maxCached?: number
+  /** How to yield between batches on the main thread (default: a macrotask). */
+  yieldToHost?: () => Promise<void>
+  /**
+   * Verify in Web Workers (default `true` where `Worker` exists), or give a function that
+   * starts one, e.g. from a URL your Content-Security-Policy allows:
+   * `() => new Worker('/static/auditlens-verify.js', { type: 'module' })`. `false` keeps
+   * verification on the main thread. A custom `crypto` backend always runs on the main thread.
+   */
+  worker?: boolean | (() => WebWorker)
+  /** How many workers (default: one fewer than the cores, from 2 to 4; 1 on a single core). */
+  workerCount?: number
+  /** Told once when workers cannot be used and verification moves to the main thread (default: console.warn). */
+  onWorkerUnavailable?: (error: Error) => void
+}
+
+export interface Verifier {
+  /** The cached result for `event`, or `undefined` while it is unchecked or being checked. */
+  get(event: VerifiableEvent): VerificationResult | undefined
+  /** Ask for these events to be checked; those already known or queued are skipped. */
+  request(events: readonly VerifiableEvent[]): void
+  subscribe(listener: () => void): () => void
+  /** Resolves when the queue is empty (tests, benchmarks). */
+  idle(): Promise<void>
+  /** Where batches are verified: in Web Workers, or on the calling thread (before the first batch: where it will try first). */
+  readonly runsOn: 'worker' | 'main-thread'
+  /** Stop; pending work is dropped. */
+  dispose(): void
+}
+
+/** An event as it arrived; every member is read by verification and none is trusted. */
+export interface VerifiableEvent {
+  id?: unknown
+  payload_hash?: unknown
+}
+
+const isObject = (value: unknown): value is object => typeof value === 'object' && value !== null
+
+/**
+ * Every member of a plain-JSON value, spelled so that two values with the same key verify
+ * alike: numbers keep `-0`, lossless numbers keep their text apart from plain numbers (a plain
+ * 2^60 is malformed where its lossless spelling may verify), and `undefined` members are
+ * written. Anything else (Dates, class instances, cycles) has no key and is cached only as
+ * the object itself.
+ */
+function contentKey(value: unknown): string | undefined {
+  const write = (v: unknown): string => {
+    if (typeof v === 'string') return JSON.stringify(v)
+    if (typeof v === 'number') return Object.is(v, -0) ? '-0' : String(v)
+    if (typeof v !== 'object' || v === null) return typeof v === 'bigint' ? v + 'n' : String(v)
+    if (v instanceof LosslessNumber) return '#' + v.text
+    if (Array.isArray(v)) return '[' + v.map(write).join() + ']'
+    const proto = Object.getPrototypeOf(v)
+    if (proto !== Object.prototype && proto !== null) throw 0
+    const record = v as Record<string, unknown>
+    return '{' + Object.keys(record).map((k) => JSON.stringify(k) + ':' + write(record[k])) + '}'
+  }
+  try {
+    return write(value)
+  } catch {
+    return undefined // not plain data, or too deep to spell: checked afresh for each object
+  }
+}
+/**
+ * Yield to the host for one task. A MessageChannel message is not clamped to 4 ms the way a
+ * nested setTimeout is, which made the queue spend most of its time waiting (measured: 3,500
+ * events/s with setTimeout against 9,700 for a plain loop).
+ */
+function macrotask(): Promise<void> {
+  return new Promise((resolve) => {
+    const channel = new MessageChannel()
+    channel.port1.onmessage = () => resolve()
+    channel.port2.postMessage(0)
+  })
+}
+
+export function createVerifier(options: VerifierOptions = {}): Verifier {
+  const ring = options.trustedKeys instanceof KeyRing ? options.trustedKeys : new KeyRing(options.trustedKeys ?? [])
+  const batchSize = options.batchSize ?? 64
+  const maxQueued = options.maxQueued ?? 256
+  const yieldToHost = options.yieldToHost ?? macrotask
+  const maxCached = options.maxCached ?? 4096
+  const localOptions = { trustedKeys: ring, crypto: options.crypto }
+  /** The result for each object checked, and the content key each object was given. */
+  const byObject = new WeakMap<VerifiableEvent, VerificationResult>()
+  const keys = new WeakMap<VerifiableEvent, string | VerifiableEvent>()
+  /** Results by content key, least recently used first. */
+  const byContent = new Map<string, VerificationResult>()
+  /** Insertion order = request order; the newest are taken first. */
+  const queue = new Map<string | VerifiableEvent, VerifiableEvent>()
+  const inflight = new Set<string | VerifiableEvent>()
+
+  /** The event's content key, or the event itself when its content cannot be spelled. */
+  function keyOf(event: VerifiableEvent): string | VerifiableEvent {
+    if (!isObject(event)) return contentKey(event)!
+    let key = keys.get(event)
+    if (key === undefined) keys.set(event, (key = contentKey(event) ?? event))
+    return key
+  }
+  function get(event: VerifiableEvent): VerificationResult | undefined {
+    let result = isObject(event) ? byObject.get(event) : undefined
+    if (result) return result
+    const key = keyOf(event)
+    if (typeof key === 'string' && (result = byContent.get(key))) {
+      byContent.delete(key) // most recently used goes last
+      byContent.set(key, result)
+      if (isObject(event)) byObject.set(event, result)
+    }
+    return result
+  }
+  function remember(event: VerifiableEvent, key: string | VerifiableEvent, result: VerificationResult) {
+    if (isObject(event)) byObject.set(event, result)
+    if (typeof key !== 'string') return
+    byContent.set(key, result)
+    if (byContent.size > maxCached) byContent.delete(byContent.keys().next().value!)
+  }
+  const listeners = new Set<() => void>()
+  /** The lanes verifying now: each takes a batch at a time until the queue is empty. */
+  const lanes = new Set<Promise<void>>()
+  let disposed = false
+
+  /** `undefined` until the first batch; `null` once workers are off or unusable. */
+  let pool: WorkerPool | null | undefined =
+    options.worker === false || typeof Worker === 'undefined' || typeof options.crypto === 'object' ? null : undefined
+  const giveUpOnWorkers = (error: Error) => {
+    pool?.dispose()
+    pool = null
+    try {
+      if (options.onWorkerUnavailable) options.onWorkerUnavailable(error)
+      else console.warn(`auditlens: verifying on the main thread: ${error.message}`)
+    } catch (thrown) {
+      console.error(thrown) // the host's callback failed; verification goes on regardless
+    }
+  }
+  let starting: Promise<WorkerPool | null> | undefined
+  function currentPool(): Promise<WorkerPool | null> {
+    if (pool !== undefined) return Promise.resolve(pool)
+    starting ??= import('./verifier-worker-pool.js')
+      .then(({ startWorkerPool }) => {
+        pool = disposed
+          ? null
+          : startWorkerPool(options, ring, {
+              json: { LosslessNumber, stringify: stringifyAuditJson },
+              checkHere: (events) => verifyEvents(events, localOptions),
+            })
+        pump() // room for a lane per batch the workers can take
+        return pool
+      })
+      .catch((error: Error) => {
+        giveUpOnWorkers(error)
+        return null
+      })
+    return starting
+  }
+
+  async function verifyBatch(events: VerifiableEvent[]): Promise<VerificationResult[]> {
+    const workers = await currentPool()
+    if (workers) {
+      try {
+        return await workers.verify(events)
+      } catch (error) {
+        if (pool === workers) giveUpOnWorkers(error as Error)
+      }
+    }
+    const checked = await verifyEvents(events, localOptions)
+    // On this thread, let the page render between batches.
+    await yieldToHost()
+    return checked
+  }
+
+  /** Workers are kept busy with a couple of batches each; the main thread takes one at a time. */
+  const laneLimit = () => (pool ? pool.capacity : 1)
+
+  async function lane(): Promise<void> {
+    // Start after this task, so the requests of one render are ordered together first.
+    await Promise.resolve()
+    while (queue.size > 0 && !disposed && lanes.size <= laneLimit()) {
+      const batch = [...queue].slice(-batchSize)
+      for (const [key] of batch) {
+        queue.delete(key)
+        inflight.add(key)
+      }
+      try {
+        const checked = await verifyBatch(batch.map(([, event]) => event))
+        batch.forEach(([key, event], i) => remember(event, key, checked[i]!)) // after dispose() nobody listens
+      } finally {
+        for (const [key] of batch) inflight.delete(key)
+      }
+      for (const listener of [...listeners]) listener()
+      pump() // the workers may be up now, with room for more lanes
+    }
+  }
+
+  function pump(): void {
+    while (!disposed && queue.size > 0 && lanes.size < laneLimit()) {
+      const running: Promise<void> = lane()
+        .catch((error: unknown) => console.error(error))
+        .finally(() => {
+          lanes.delete(running)
+          pump()
+        })
+      lanes.add(running)
+    }
+  }
+
+  return {
+    get,
+    request(events) {
+      for (const event of events) {
+        if (get(event)) continue
+        const key = keyOf(event)
+        if (inflight.has(key)) continue
+        queue.delete(key) // re-queue at the end: asked again means wanted now
+        queue.set(key, event)
+      }
+      // Rows flung past long ago are not worth checking before they are seen again.
+      while (queue.size > maxQueued) queue.delete(queue.keys().next().value!)
+      pump()
+    },
+    subscribe(listener) {
+      listeners.add(listener)
+      return () => listeners.delete(listener)
+    },
+    async idle() {
+      while (lanes.size > 0) await Promise.all(lanes)
+    },
+    get runsOn() {
+      return pool === null ? 'main-thread' : 'worker'
+    },
+    dispose() {
+      disposed = true
+      pool?.dispose()
+      pool = null
+      queue.clear()
+      listeners.clear()
+    },
+  }
+}

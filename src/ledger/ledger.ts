@@ -1,0 +1,234 @@
+/**
+ * The reference ledger: an Invoance-compatible audit store on SQLite. This file wires the
+ * parts together and owns the operations that span them (orgs, idempotent ingest).
+ */
+import { createHash } from 'node:crypto'
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { dirname, join, resolve } from 'node:path'
+import { stringifyAuditJson, type AuditJsonValue } from '../core/index.js'
+import { HttpError, notFound } from '../protocol/errors.js'
+import { ApiKeys, type Caller } from './api-keys.js'
+import { openDatabase, statements, type Db } from './database.js'
+import { EventStore, type EventRow, type NewEvent } from './event-store.js'
+import { Exports, type ExportFormat, type ExportRow } from './exports.js'
+import { Cursors, DownloadSigner, ledgerSecret } from './hmac.js'
+import { newId } from './ids.js'
+import { PortalSessions } from './portal.js'
+import { SigningKeys } from './signing-keys.js'
+import type { EventFilters } from '../protocol/filters.js'
+import type { EventInput } from './validation.js'
+
+export interface LedgerOptions {
+  /** Database file, or `:memory:`. Default `.auditlens/ledger.db`. */
+  db?: string
+  /**
+   * Where private signing keys (`keys/`) and export files (`exports/`) live. Default: the
+   * database file's folder; for `:memory:`, keys stay in memory and exports go to a temp folder.
+   */
+  dataDir?: string | null
+  /** Accepted as an API key with every scope (the `AUDITLENS_API_KEY` of development and tests). */
+  devApiKey?: string | null
+  /** Where export files are written (default `<dataDir>/exports`, or a temp folder). */
+  exportDir?: string
+  /** How long a presigned download URL stays valid (default 600 s). */
+  downloadTtlSeconds?: number
+  /** The current time in epoch milliseconds (default `Date.now`); tests step it by hand. */
+  now?: () => number
+  /** Where warnings go, such as a signing key row without a matching key file (default `console.warn`). */
+  warn?: (line: string) => void
+}
+
+export interface Org {
+  id: string
+  external_id: string
+  name: string | null
+}
+
+export const DEFAULT_DB = '.auditlens/ledger.db'
+
+export class Ledger {
+  readonly db: Db
+  readonly keys: SigningKeys
+  readonly apiKeys: ApiKeys
+  readonly events: EventStore
+  readonly exports: Exports
+  readonly cursors: Cursors
+  readonly downloads: DownloadSigner
+  readonly portal: PortalSessions
+  readonly now: () => number
+  private readonly sql: ReturnType<typeof statements>
+  private readonly tempDir: string | null
+
+  constructor(options: LedgerOptions = {}) {
+    this.now = options.now ?? Date.now
+    const dbPath = options.db ?? DEFAULT_DB
+    const inMemory = dbPath === ':memory:'
+    if (!inMemory) mkdirSync(dirname(resolve(dbPath)), { recursive: true })
+    const dataDir = options.dataDir !== undefined ? options.dataDir : inMemory ? null : dirname(resolve(dbPath))
+    this.tempDir = dataDir === null && !options.exportDir ? mkdtempSync(join(tmpdir(), 'auditlens-')) : null
+    this.db = openDatabase(dbPath)
+    this.sql = statements(this.db)
+    this.keys = new SigningKeys(this.db, dataDir === null ? null : join(dataDir, 'keys'), this.now, options.warn)
+    this.apiKeys = new ApiKeys(this.db, options.devApiKey ?? null)
+    this.events = new EventStore(this.db, this.keys)
+    this.exports = new Exports(this.db, this.events, options.exportDir ?? join(dataDir ?? this.tempDir!, 'exports'))
+    this.cursors = new Cursors(ledgerSecret(this.db, 'cursor_secret'))
+    this.downloads = new DownloadSigner(
+      ledgerSecret(this.db, 'download_secret'),
+      options.downloadTtlSeconds ?? 600,
+      this.now,
+    )
+    this.portal = new PortalSessions(this.db, ledgerSecret(this.db, 'portal_secret'), this.now)
+  }
+
+  createOrg(externalId: string, name: string | null): Org {
+    if (this.orgByExternalId(externalId)) {
+      throw new HttpError(409, 'conflict', `An org with external_id "${externalId}" already exists.`)
+    }
+    const org: Org = { id: newId('aorg'), external_id: externalId, name }
+    this.sql('INSERT INTO orgs (id, external_id, name, created_at) VALUES (?, ?, ?, ?)').run(
+      org.id,
+      org.external_id,
+      org.name,
+      new Date().toISOString(),
+    )
+    return org
+  }
+
+  listOrgs(): Org[] {
+    return this.sql('SELECT id, external_id, name FROM orgs ORDER BY created_at, id').all() as Org[]
+  }
+
+  orgById(id: string): Org | undefined {
+    return this.sql('SELECT id, external_id, name FROM orgs WHERE id = ?').get(id) as Org | undefined
+  }
+
+  orgByExternalId(externalId: string): Org | undefined {
+    return this.sql('SELECT id, external_id, name FROM orgs WHERE external_id = ?').get(externalId) as Org | undefined
+  }
+
+  /** The org with this id, or a 404 that says how to find ids. */
+  requireOrg(id: string): Org {
+    const org = this.orgById(id)
+    if (!org) throw notFound(`No org has id "${id}"; GET /v1/audit/orgs lists them.`)
+    return org
+  }
+
+  /**
+   * Ingest one event under an idempotency key (scoped to the API key): the same key and body
+   * return the stored event, the same key with another body is a 409.
+   */
+  ingest(
+    caller: Caller,
+    idempotencyKey: string,
+    input: EventInput,
+    body: Record<string, AuditJsonValue>,
+  ): {
+    event: EventRow
+    replayed: boolean
+  } {
+    const { value, replayed } = this.once(
+      caller,
+      idempotencyKey,
+      '',
+      body,
+      (id) => this.events.byId(id)!,
+      () => {
+        const org =
+          input.orgId !== null
+            ? this.requireOrg(input.orgId)
+            : (this.orgByExternalId(input.org!) ?? this.createOrg(input.org!, null))
+        const [event] = this.events.appendInTransaction(org.id, [input], new Date(this.now()))
+        return { value: event!, id: event!.id }
+      },
+    )
+    return { event: value, replayed }
+  }
+
+  /**
+   * Create an export job, under an idempotency key when the caller sends one, exactly as
+   * {@link ingest} does: the same key and body give back the same job (a retried POST after a
+   * timeout creates no second job), the same key with another body is a 409.
+   */
+  createExport(
+    caller: Caller,
+    idempotencyKey: string | null,
+    orgId: string,
+    format: ExportFormat,
+    filters: EventFilters,
+    body: Record<string, AuditJsonValue>,
+  ): { job: ExportRow; replayed: boolean } {
+    const create = () => {
+      const job = this.exports.create(this.requireOrg(orgId).id, format, filters)
+      return { value: job, id: job.id }
+    }
+    if (idempotencyKey === null) return { job: create().value, replayed: false }
+    const { value, replayed } = this.once(
+      caller,
+      idempotencyKey,
+      'exports',
+      body,
+      (id) => this.exports.get(id)!,
+      create,
+    )
+    return { job: value, replayed }
+  }
+
+  /**
+   * Run `create` at most once per API key and Idempotency-Key, in one IMMEDIATE transaction
+   * (the write lock is taken first, so two concurrent tries, even from two processes on the
+   * same file, cannot both create). `scope` goes into the request hash, so a key used for
+   * one kind of request is a 409 for another; ingest's scope is empty, which keeps the hashes
+   * stored by earlier versions valid. The stored id is the event's or the export's.
+   */
+  private once<T>(
+    caller: Caller,
+    idempotencyKey: string,
+    scope: string,
+    body: Record<string, AuditJsonValue>,
+    replay: (id: string) => T,
+    create: () => { value: T; id: string },
+  ): { value: T; replayed: boolean } {
+    const requestHash = createHash('sha256')
+      .update(scope ? `${scope}\n` : '')
+      .update(stringifyAuditJson(body, { sortKeys: true }))
+      .digest('hex')
+    const run = this.db.transaction(() => {
+      const previous = this.sql(
+        'SELECT request_hash, event_id FROM idempotency_keys WHERE api_key_id = ? AND key = ?',
+      ).get(caller.keyId, idempotencyKey) as { request_hash: string; event_id: string } | undefined
+      if (previous) {
+        if (previous.request_hash !== requestHash) {
+          throw new HttpError(
+            409,
+            'conflict',
+            'This Idempotency-Key was already used with a different body; use a new key.',
+          )
+        }
+        return { value: replay(previous.event_id), replayed: true }
+      }
+      const { value, id } = create()
+      this.sql('INSERT INTO idempotency_keys VALUES (?, ?, ?, ?, ?)').run(
+        caller.keyId,
+        idempotencyKey,
+        requestHash,
+        id,
+        new Date().toISOString(),
+      )
+      return { value, replayed: false }
+    })
+    return run.immediate()
+  }
+
+  /** Append many events to one org in a single transaction (seeding, benchmarks). */
+  appendMany(orgId: string, events: readonly NewEvent[]): EventRow[] {
+    return this.db.transaction(() => this.events.appendInTransaction(orgId, events, new Date(this.now()))).immediate()
+  }
+
+  async close(): Promise<void> {
+    await this.exports.close()
+    this.db.close()
+    if (this.tempDir) rmSync(this.tempDir, { recursive: true, force: true })
+  }
+}

@@ -1,0 +1,123 @@
+/**
+ * Validation of what callers send the ledger, with the field path in every message.
+ */
+import { canonicalize, LosslessNumber, normalizeTimestamp, type AuditJsonObject } from '../core/index.js'
+import { badRequest } from '../protocol/errors.js'
+import { ACTION_PATTERN } from '../protocol/filters.js'
+
+export interface EventInput {
+  org: string | null
+  orgId: string | null
+  action: string
+  occurredAt: string | null
+  actor: AuditJsonObject
+  targets: AuditJsonObject[]
+  context: AuditJsonObject | null
+  metadata: AuditJsonObject | null
+}
+
+const EVENT_FIELDS = new Set([
+  'org',
+  'org_id',
+  'organization_id',
+  'action',
+  'occurred_at',
+  'actor',
+  'targets',
+  'context',
+  'metadata',
+])
+
+const isObject = (value: unknown): value is AuditJsonObject =>
+  typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof LosslessNumber)
+
+function string(value: unknown, path: string, max: number, { required = true } = {}): string | null {
+  if (value === undefined || value === null) {
+    if (required) throw badRequest(`${path} is required.`)
+    return null
+  }
+  if (typeof value !== 'string' || value.length === 0 || value.length > max) {
+    throw badRequest(`${path} must be a string of 1 to ${max} characters.`)
+  }
+  return value
+}
+
+function party(value: unknown, path: string): AuditJsonObject {
+  if (!isObject(value)) throw badRequest(`${path} must be an object with type and id.`)
+  string(value.type, `${path}.type`, 64)
+  string(value.id, `${path}.id`, 256)
+  string(value.name, `${path}.name`, 256, { required: false })
+  return value
+}
+
+/** Validate a `POST /v1/audit/events` body. */
+export function parseEventInput(body: AuditJsonObject): EventInput {
+  for (const key of Object.keys(body)) {
+    if (!EVENT_FIELDS.has(key)) throw badRequest(`${key} is not a field of an event; remove it or put it in metadata.`)
+  }
+  const org = string(body.org, 'org', 128, { required: false })
+  const orgId = string(body.org_id ?? body.organization_id, body.org_id ? 'org_id' : 'organization_id', 64, {
+    required: false,
+  })
+  if (org === null && orgId === null) throw badRequest('org (the organisation’s external id) is required.')
+  if (org !== null && orgId !== null) throw badRequest('Send either org or org_id, not both.')
+
+  const action = body.action
+  if (typeof action !== 'string' || !ACTION_PATTERN.test(action)) {
+    throw badRequest('action must be 1 to 128 characters of a-z, 0-9 and _ . : - (for example "invoice.paid").')
+  }
+
+  let occurredAt: string | null = null
+  if (body.occurred_at !== undefined && body.occurred_at !== null) {
+    const result = typeof body.occurred_at === 'string' ? normalizeTimestamp(body.occurred_at) : null
+    if (!result?.ok) throw badRequest('occurred_at must be an RFC 3339 timestamp such as 2026-11-20T10:15:30.123Z.')
+    occurredAt = result.value
+  }
+
+  const actor = party(body.actor, 'actor')
+  let targets: AuditJsonObject[] = []
+  if (body.targets !== undefined && body.targets !== null) {
+    if (!Array.isArray(body.targets)) throw badRequest('targets must be an array of { type, id, name? }.')
+    if (body.targets.length > 100) throw badRequest('targets may hold at most 100 entries.')
+    targets = body.targets.map((t, i) => party(t, `targets[${i}]`))
+  }
+
+  let context: AuditJsonObject | null = null
+  if (body.context !== undefined && body.context !== null) {
+    if (!isObject(body.context)) throw badRequest('context must be an object.')
+    context = body.context
+  }
+
+  let metadata: AuditJsonObject | null = null
+  if (body.metadata !== undefined && body.metadata !== null) {
+    if (!isObject(body.metadata)) throw badRequest('metadata must be an object.')
+    const keys = Object.keys(body.metadata)
+    if (keys.length > 50) throw badRequest(`metadata has ${keys.length} keys; at most 50 are allowed.`)
+    for (const key of keys) {
+      if (key.length > 40) throw badRequest(`metadata.${key.slice(0, 40)}… is a key longer than 40 characters.`)
+      const value = body.metadata[key]
+      if (typeof value === 'string' && value.length > 500) {
+        throw badRequest(`metadata.${key} is longer than 500 characters.`)
+      }
+    }
+    metadata = body.metadata
+  }
+
+  // Anything the signer could not encode (a lone surrogate, say) is refused here, with its path,
+  // rather than stored as an event nobody can ever verify.
+  const probe = canonicalize({
+    id: 'probe',
+    org_id: 'probe',
+    seq: 1,
+    occurred_at: '2000-01-01T00:00:00Z',
+    ingested_at: '2000-01-01T00:00:00Z',
+    action,
+    actor,
+    targets,
+    context,
+    metadata,
+  })
+  if (!probe.ok) throw badRequest(`${probe.error.path}: ${probe.error.message}.`)
+
+  return { org, orgId, action, occurredAt, actor, targets, context, metadata }
+}
