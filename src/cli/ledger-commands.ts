@@ -6,7 +6,8 @@ import { type CliIo, UsageError, writeOut } from './io.js'
 import { randomToken } from '../ledger/ids.js'
 import { DEFAULT_DB, Ledger } from '../ledger/ledger.js'
 import { listen } from '../ledger/listen.js'
-import { seedDemo, seedOrg } from '../ledger/seed.js'
+import { seedDemo } from '../ledger/demo-orgs.js'
+import { seedOrg } from '../ledger/seed.js'
 import { SCOPES, type Scope } from '../ledger/api-keys.js'
 
 function parse<T extends NonNullable<ParseArgsConfig['options']>>(argv: string[], options: T, positionals = 0) {

@@ -7,7 +7,7 @@
 import { createHash, generateKeyPairSync, sign } from 'node:crypto'
 import { canonicalBytes, parseAuditJson, stringifyAuditJson } from '../core/index.js'
 import type { Ledger } from '../ledger/ledger.js'
-import { seedDemo } from '../ledger/seed.js'
+import { seedDemo } from '../ledger/demo-orgs.js'
 
 const TRIGGERS = `
 CREATE TRIGGER IF NOT EXISTS events_no_update BEFORE UPDATE ON events
