@@ -20,7 +20,8 @@ import { badRequest, notFound } from '../protocol/errors.js'
 import { errorResponse, json } from '../http/http-error.js'
 import { DEFAULT_DB, Ledger } from '../ledger/ledger.js'
 import { createLedgerHandler } from '../ledger/routes.js'
-import { createAuditProxy, type AuditKeyInfo } from '../proxy/proxy.js'
+import { decodeKeysDocument, type KeyInfo } from '../protocol/keys.js'
+import { createAuditProxy } from '../proxy/proxy.js'
 import { DEMO_ORGS } from '../ledger/demo-orgs.js'
 import { KeyRing, parseKeysDocument } from '../core/index.js'
 import { prepareDemo } from './demo-data.js'
@@ -175,26 +176,15 @@ export async function startDemo(options: DemoOptions = {}) {
   }
 }
 
-const iso = (time: string | Date | null | undefined) => (time instanceof Date ? time.toISOString() : (time ?? null))
-
 /**
- * The ledger's published keys, fetched through its API once and decoded (a KeyRing refuses
- * anything that is not a usable Ed25519 key), in the keys document's wire shape.
+ * The ledger's published keys, fetched through its API once and decoded into the keys
+ * document's shape; a KeyRing refuses anything that is not a usable Ed25519 key.
  */
-async function learnKeys(ledger: (request: Request) => Promise<Response>): Promise<AuditKeyInfo[]> {
+async function learnKeys(ledger: (request: Request) => Promise<Response>): Promise<KeyInfo[]> {
   const response = await ledger(new Request('http://ledger.internal/v1/audit/keys'))
   if (!response.ok) throw new Error(`The demo could not learn the ledger's keys (HTTP ${response.status}).`)
-  const keys = parseKeysDocument(await response.json())
-  await new KeyRing(keys).usable()
-  return keys.map((key, i) =>
-    typeof key === 'string'
-      ? { key_id: `key-${i + 1}`, algorithm: 'Ed25519', public_key: key, not_before: null, not_after: null }
-      : {
-          key_id: key.keyId ?? `key-${i + 1}`,
-          algorithm: 'Ed25519',
-          public_key: key.publicKey,
-          not_before: iso(key.notBefore),
-          not_after: iso(key.notAfter),
-        },
-  )
+  const keys = decodeKeysDocument(await response.json())
+  if (!keys) throw new Error("The ledger's keys document makes no sense.")
+  await new KeyRing(parseKeysDocument({ keys })).usable()
+  return keys
 }

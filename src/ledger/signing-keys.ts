@@ -10,16 +10,12 @@
 import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto'
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import type { KeyInfo } from '../protocol/keys.js'
 import { statements, type Db } from './database.js'
 import { newId } from './ids.js'
 
-export interface SigningKeyInfo {
-  key_id: string
-  algorithm: 'Ed25519'
-  public_key: string
-  not_before: string
-  not_after: string | null
-}
+/** A key as the ledger publishes it: the keys document's entry, always with its start. */
+export type SigningKeyInfo = KeyInfo & { not_before: string }
 
 export interface ActiveKey {
   keyId: string

@@ -2,6 +2,7 @@
  * The token proxy's options, and their check: everything the host configures is validated
  * here, once, into the settings the handler runs on.
  */
+import type { KeyInfo } from '../protocol/keys.js'
 import type { RateLimitOptions } from './rate-limit.js'
 import type { UpstreamOptions } from './upstream.js'
 
@@ -15,13 +16,8 @@ export interface ProxyGrant {
   scopes: readonly string[]
 }
 
-export interface AuditKeyInfo {
-  key_id: string
-  algorithm: 'Ed25519'
-  public_key: string
-  not_before: string | null
-  not_after: string | null
-}
+/** A key the proxy serves from `GET /keys`: the keys document's entry (src/protocol/keys.ts). */
+export type AuditKeyInfo = KeyInfo
 
 export interface AuditProxyOptions {
   upstream: UpstreamOptions

@@ -6,6 +6,7 @@
  */
 import { parseAuditJson, type AuditJsonValue } from '../core/index.js'
 import { HttpError, type HttpErrorCode } from '../protocol/errors.js'
+import { decodeKeysDocument, type KeyInfo } from '../protocol/keys.js'
 import { ProxyConfigError } from './options.js'
 
 export interface UpstreamOptions {
@@ -209,47 +210,13 @@ export function parseUpstreamJson(text: string): AuditJsonValue {
   }
 }
 
-/** One signing key as the proxy serves it; the same shape as {@link AuditKeyInfo}. */
-interface KeyInfo {
-  key_id: string
-  algorithm: 'Ed25519'
-  public_key: string
-  not_before: string | null
-  not_after: string | null
-}
-
 /**
- * The upstream's `{ keys: [...] }`, each key reduced to its five known fields and checked, or
- * a 502: the browser pins what this serves, so nothing else of the upstream's answer is kept.
+ * The upstream's keys document, decoded, or a 502: the browser pins what this serves, so
+ * nothing else of the upstream's answer is kept.
  */
 export function decodeKeyList(value: AuditJsonValue): KeyInfo[] {
-  const bad = () => new HttpError(502, 'bad_gateway', 'The audit API answered with a key list that makes no sense.')
-  const list = typeof value === 'object' && value !== null ? (value as Record<string, unknown>).keys : undefined
-  if (!Array.isArray(list)) throw bad()
-  const optional = (v: unknown) => (v === undefined || v === null ? null : typeof v === 'string' ? v : undefined)
-  return list.map((entry) => {
-    const e = (typeof entry === 'object' && entry !== null && !Array.isArray(entry) ? entry : {}) as Record<
-      string,
-      unknown
-    >
-    const key = {
-      key_id: e.key_id,
-      algorithm: e.algorithm ?? 'Ed25519',
-      public_key: e.public_key,
-      not_before: optional(e.not_before),
-      not_after: optional(e.not_after),
-    }
-    if (
-      typeof key.key_id !== 'string' ||
-      !/^[\w.:-]{1,128}$/.test(key.key_id) ||
-      key.algorithm !== 'Ed25519' ||
-      typeof key.public_key !== 'string' ||
-      !/^[0-9a-fA-F]{64}$/.test(key.public_key) ||
-      key.not_before === undefined ||
-      key.not_after === undefined
-    ) {
-      throw bad()
-    }
-    return key as KeyInfo
-  })
+  const keys = decodeKeysDocument(value)
+  if (keys === null)
+    throw new HttpError(502, 'bad_gateway', 'The audit API answered with a key list that makes no sense.')
+  return keys
 }
