@@ -7,7 +7,7 @@
  * loaded, -1 ("unknown", WAI-ARIA 1.2) while more pages exist. The keyboard moves a focused row:
  * Up/Down, PageUp/PageDown, Home/End, Enter to open.
  */
-import { memo, useCallback, useEffect, useMemo, useRef, type ReactNode } from 'react'
+import { memo, useCallback, useEffect, useMemo, useRef } from 'react'
 import type { AuditEvent, SeqGap } from '../core/index.js'
 import { useAuditLogContext } from './context.js'
 import { builtInColumns, withHostColumns, type AuditLogColumn, type ColumnVisibility } from './event-columns.js'
