@@ -88,12 +88,15 @@ function AuditLogForClient(props: AuditLogProps) {
   const { state, events, gaps } = snapshot
 
   // Filters drive the store (controlled or not). Loading and stopping live in one effect, so
-  // a remount (React StrictMode runs effects twice in development) starts cleanly again.
+  // a remount (React StrictMode runs effects twice in development) starts cleanly again. They
+  // are compared by content (an inline `filters={{...}}` is a new object every render); the
+  // effect reads the newest object.
   const filtersKey = JSON.stringify(filters)
+  const latestFilters = useRef(filters)
+  latestFilters.current = filters
   useEffect(() => {
-    void store.setFilters(filters)
+    void store.setFilters(latestFilters.current)
     return () => store.destroy()
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [filtersKey, store])
 
   const sessionExpired = state.status === 'session-expired'

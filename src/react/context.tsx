@@ -134,7 +134,7 @@ export function AuditLogProvider(props: AuditLogProviderProps) {
   // must not throw away every verification already done.
   const keysKey = keyInputs ? JSON.stringify(keyInputs) : null
   // A new client gets a new ring (and so a new verifier): no result is carried across orgs.
-  // eslint-disable-next-line react-hooks/exhaustive-deps
+  // eslint-disable-next-line react-hooks/exhaustive-deps -- keyInputs is compared by content (keysKey); client is a reset key
   const keyRing = useMemo(() => (keyInputs ? new KeyRing(keyInputs) : null), [keysKey, client])
   // Whether each key is a usable point is known only once the curve code has loaded; an
   // unusable pinned key is a configuration error, raised in render like the ring's own.

@@ -7,7 +7,7 @@
  * loaded, -1 ("unknown", WAI-ARIA 1.2) while more pages exist. The keyboard moves a focused row:
  * Up/Down, PageUp/PageDown, Home/End, Enter to open.
  */
-import { memo, useCallback, useEffect, useMemo, useRef, type ReactNode } from 'react'
+import { memo, useCallback, useEffect, useMemo, useRef } from 'react'
 import type { AuditEvent, SeqGap } from '../core/index.js'
 import { useAuditLogContext } from './context.js'
 import { builtInColumns, withHostColumns, type AuditLogColumn, type ColumnVisibility } from './event-columns.js'
@@ -155,22 +155,24 @@ export function EventTable(props: EventTableProps) {
   // (the virtualizer renders it when the scroll lands), so one animation frame is not enough
   // on a busy page; every commit checks until it is there.
   const pendingFocus = useRef<number | null>(null)
-  const focusRow = (index: number) => {
+  const focusRow = useCallback((index: number) => {
     const row = gridRef.current?.querySelector<HTMLElement>(`[data-item-index="${index}"]`)
     pendingFocus.current = row ? null : index
     row?.focus({ preventScroll: true }) // the virtualizer does the scrolling
-  }
+  }, [])
   useEffect(() => {
     if (pendingFocus.current !== null) focusRow(pendingFocus.current)
   })
+  // A request is handled once: a new onScrollRequestHandled must not scroll again.
+  const onScrollRequestHandled = useRef(props.onScrollRequestHandled)
+  onScrollRequestHandled.current = props.onScrollRequestHandled
   useEffect(() => {
     const request = props.scrollRequest
     if (!request) return
     virtualizer.scrollToIndex(request.index, { align: 'auto' })
     if (request.focus) focusRow(request.index)
-    props.onScrollRequestHandled?.()
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [props.scrollRequest, virtualizer])
+    onScrollRequestHandled.current?.()
+  }, [props.scrollRequest, virtualizer, focusRow])
 
   // The loader row is not a place to rest: when its page lands it moves away and would take
   // keyboard focus with it. End and the arrows stop at the last loaded row, which brings the

@@ -21,6 +21,7 @@ import type { ReactNode } from 'react'
  * need to render correctly, and which reorder nothing.
  */
 const HIDDEN =
+  // eslint-disable-next-line no-control-regex -- matching C0/C1 controls is this pattern's purpose (see above)
   /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u061C\u200B\u200E\u200F\u2028-\u202E\u2060\u2066-\u2069\uFEFF\u{E0000}-\u{E007F}]/gu
 
 const codeOf = (char: string) => `U+${char.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`

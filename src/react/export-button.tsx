@@ -82,11 +82,16 @@ export function ExportButton({ filters = {}, className, onDownload = startDownlo
         setDownloadFailed(true)
         reportError(toAuditError(error, 'The download could not start.'), 'download')
       })
-  useEffect(() => {
+  // Only when a job becomes ready: a second download is the user's click. The effect runs on
+  // that change alone and reads this render's job and callbacks.
+  const readyJobId = state.status === 'ready' ? state.jobId : null
+  const downloadReady = useRef(() => {})
+  downloadReady.current = () => {
     if (state.status === 'ready' && job) void download(job)
-    // Only when a job becomes ready: a second download is the user's click.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [state.status === 'ready' ? state.jobId : null])
+  }
+  useEffect(() => {
+    downloadReady.current()
+  }, [readyJobId])
 
   const start = (format: ExportFormat) => {
     lastFormat.current = format

@@ -6,7 +6,7 @@
  * never look like "the proxy pins no keys": badges would quietly say "Unpinned key" for the
  * rest of the session, which reads as a property of the events rather than of the network.
  */
-import { useCallback, useEffect, useState } from 'react'
+import { useCallback, useEffect, useRef, useState } from 'react'
 import { AuditError, KeyRing, type AuditClient, type TrustedKeyInput } from '../core/index.js'
 
 /** Where the pinned keys stand; `given` when the host passed `trustedKeys`. */
@@ -61,6 +61,9 @@ export function usePinnedKeys(
   const [fetched, setFetched] = useState<{ client: AuditClient; state: KeysState } | null>(null)
   const [run, setRun] = useState(0)
   const wanted = given === undefined
+  // The newest reporter, read when a run fails: a new onFailed must not refetch.
+  const latestOnFailed = useRef(onFailed)
+  latestOnFailed.current = onFailed
   useEffect(() => {
     if (!wanted) return
     const controller = new AbortController()
@@ -79,7 +82,7 @@ export function usePinnedKeys(
           const failure = toAuditError(error, 'The signing keys could not be loaded.')
           if (!failure.retryable || attempt >= KEY_RETRY.attempts) {
             set({ status: 'failed', error: failure })
-            return onFailed(failure)
+            return latestOnFailed.current(failure)
           }
           // Rejects only when aborted (unmount or a new client), which ends this run.
           const waited = await sleep(keyRetryDelay(attempt, random), signal).then(
@@ -91,8 +94,6 @@ export function usePinnedKeys(
       }
     })()
     return () => controller.abort()
-    // onFailed is the provider's stable reporter; a new one must not refetch.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [client, wanted, run])
   const retry = useCallback(() => setRun((count) => count + 1), [])
   const state: KeysState = !wanted

@@ -38,6 +38,7 @@ function fields(text: string, delimiter: string): string[] {
 }
 
 /** What a spreadsheet may skip before it looks for `=`: whitespace (Unicode too), control characters, quotes. */
+// eslint-disable-next-line no-control-regex -- control characters are among what a spreadsheet skips
 const LEADING = /^[\s\x00-\x1f\x7f"]*/
 const NUMBER = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/
 
