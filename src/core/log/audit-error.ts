@@ -10,6 +10,7 @@ export type AuditErrorCode =
   | 'invalid-request'
   | 'rate-limited'
   | 'upstream'
+  | 'timeout'
   | 'session-expired'
   | 'aborted'
 
@@ -29,34 +30,58 @@ export class AuditError extends Error {
     super(message, options.cause === undefined ? undefined : { cause: options.cause })
     this.code = code
     if (options.status !== undefined) this.status = options.status
-    this.retryable = options.retryable ?? (code === 'network' || code === 'rate-limited' || code === 'upstream')
+    this.retryable =
+      options.retryable ?? (code === 'network' || code === 'rate-limited' || code === 'upstream' || code === 'timeout')
     if (options.retryAfterMs !== undefined) this.retryAfterMs = options.retryAfterMs
   }
 
-  /** Build the error for an HTTP answer, using the server's `{error, message}` when it sent one. */
+  /**
+   * Build the error for an HTTP answer from the server's `{ error, message }` envelope
+   * (src/protocol/errors.ts): its code says what happened, so a proxy's `gateway_timeout`
+   * arrives as `timeout`, not as a generic upstream failure. Without a known code (a proxy's
+   * HTML error page, say), the status decides.
+   */
   static fromResponse(status: number, bodyText: string, retryAfterMs?: number): AuditError {
     let message = `The audit service answered HTTP ${status}.`
+    let wire: unknown
     try {
-      const body = JSON.parse(bodyText) as { message?: unknown }
+      const body = JSON.parse(bodyText) as { error?: unknown; message?: unknown }
       if (typeof body.message === 'string' && body.message) message = body.message
+      wire = body.error
     } catch {
-      // Not JSON (a proxy's HTML error page, say): keep the generic message.
+      // Not JSON: keep the generic message.
     }
-    // Any 4xx without a code of its own is a request the server will keep refusing: never retried.
-    const code: AuditErrorCode =
-      status >= 400 && status < 500 && ![401, 403, 404, 429].includes(status)
-        ? 'invalid-request'
-        : status === 401
-          ? 'unauthorized'
-          : status === 403
-            ? 'forbidden'
-            : status === 404
-              ? 'not-found'
-              : status === 429
-                ? 'rate-limited'
-                : 'upstream'
+    const code = (typeof wire === 'string' && WIRE_CODES[wire]) || codeOfStatus(status)
     return new AuditError(code, message, { status, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) })
   }
+}
+
+/** The envelope's codes (src/protocol/errors.ts) as the client's. */
+const WIRE_CODES: Partial<Record<string, AuditErrorCode>> = {
+  invalid_request: 'invalid-request',
+  method_not_allowed: 'invalid-request',
+  conflict: 'invalid-request',
+  payload_too_large: 'invalid-request',
+  unsupported_media_type: 'invalid-request',
+  headers_too_large: 'invalid-request',
+  unauthorized: 'unauthorized',
+  forbidden: 'forbidden',
+  not_found: 'not-found',
+  rate_limited: 'rate-limited',
+  request_timeout: 'timeout',
+  gateway_timeout: 'timeout',
+  bad_gateway: 'upstream',
+  internal_error: 'upstream',
+}
+
+/** Any 4xx without a code of its own is a request the server will keep refusing: never retried. */
+function codeOfStatus(status: number): AuditErrorCode {
+  if (status === 401) return 'unauthorized'
+  if (status === 403) return 'forbidden'
+  if (status === 404) return 'not-found'
+  if (status === 429) return 'rate-limited'
+  if (status === 408 || status === 504) return 'timeout'
+  return status >= 400 && status < 500 ? 'invalid-request' : 'upstream'
 }
 
 /** Whether `error` is the rejection of an aborted operation (ours or the platform's). */

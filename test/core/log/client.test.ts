@@ -162,6 +162,35 @@ describe('retries', () => {
   })
 })
 
+describe('the server’s error envelope', () => {
+  const envelope = (status: number, code: string) =>
+    new Response(JSON.stringify({ error: code, message: `it was ${code}` }), { status })
+
+  it.each([
+    [504, 'gateway_timeout', 'timeout', true],
+    [408, 'request_timeout', 'timeout', true],
+    [502, 'bad_gateway', 'upstream', true],
+    [409, 'conflict', 'invalid-request', false],
+    [413, 'payload_too_large', 'invalid-request', false],
+    [429, 'rate_limited', 'rate-limited', true],
+  ] as const)('a %i with code %s is the client’s %s', async (status, code, expected, retryable) => {
+    const env = environment(() => envelope(status, code))
+    await expect(env.client.getEvent('aevt_1')).rejects.toMatchObject({
+      code: expected,
+      status,
+      retryable,
+      message: `it was ${code}`,
+    })
+  })
+
+  it('decides by status when the code is unknown or the body is not JSON', async () => {
+    const env = environment((_call, n) =>
+      n === 1 ? envelope(504, 'something_new') : new Response('<html>', { status: 504 }),
+    )
+    await expect(env.client.getEvent('aevt_1')).rejects.toMatchObject({ code: 'timeout', status: 504 })
+  })
+})
+
 describe('requests and responses', () => {
   it('sends filters in the proxy’s names and parses numbers losslessly', async () => {
     const env = environment(
