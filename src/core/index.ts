@@ -3,7 +3,7 @@
  */
 export { parseAuditJson, LosslessNumber, AuditJsonSyntaxError } from './json/lossless-json.js'
 export type { AuditJsonValue, ParseAuditJsonOptions } from './json/lossless-json.js'
-export { stringifyAuditJson, compareCodePoints } from './json/json-writer.js'
+export { stringifyAuditJson } from './json/json-writer.js'
 export type { StringifyAuditJsonOptions } from './json/json-writer.js'
 
 export { canonicalBytes, canonicalJson, canonicalize, MalformedEventError, SCHEMA_ID } from './json/canonical.js'
@@ -17,7 +17,7 @@ export type { VerifyOptions, VerifyEventsOptions } from './verify/verify.js'
 export { KeyRing, parseKeysDocument } from './verify/key-ring.js'
 export type { TrustedKey, TrustedKeyInput } from './verify/key-ring.js'
 
-export { resolveCrypto, createWebCryptoBackend, nobleBackend, isUsablePublicKey } from './verify/crypto.js'
+export { resolveCrypto, createWebCryptoBackend, nobleBackend } from './verify/crypto.js'
 export type { CryptoBackend, CryptoChoice } from './verify/crypto.js'
 
 export type {
@@ -30,11 +30,10 @@ export type {
   VerificationResult,
 } from './types.js'
 
-export { splitLines, verifyNdjson } from './verify/ndjson.js'
-export type { NdjsonLine, NdjsonLineResult, SplitLinesOptions, VerifyNdjsonOptions } from './verify/ndjson.js'
+export { verifyNdjson } from './verify/ndjson.js'
+export type { NdjsonLine, NdjsonLineResult, VerifyNdjsonOptions } from './verify/ndjson.js'
 
 export { createAuditClient } from './log/client.js'
-export { filtersToQuery } from '../protocol/filters.js'
 export type { AuditFilters } from '../protocol/filters.js'
 export type {
   AuditClient,
@@ -49,7 +48,7 @@ export { AuditError } from './log/audit-error.js'
 export type { AuditErrorCode } from './log/audit-error.js'
 export type { AuditToken, FetchToken } from './log/token-manager.js'
 export type { Platform } from './log/platform.js'
-export { createEventStore, findGaps } from './log/event-store.js'
+export { createEventStore } from './log/event-store.js'
 export type { EventStore, EventStoreOptions, EventStoreSnapshot, EventStoreState, SeqGap } from './log/event-store.js'
 export { createExportJob } from './log/export-job.js'
 export type { ExportJob, ExportJobOptions, ExportJobState } from './log/export-job.js'

@@ -3,12 +3,12 @@ import {
   canonicalBytes,
   canonicalJson,
   canonicalize,
-  compareCodePoints,
   LosslessNumber,
   MalformedEventError,
   parseAuditJson,
 } from '../../src/core/index.js'
 import { hasLoneSurrogate } from '../../src/core/json/canonical.js'
+import { compareCodePoints } from '../../src/core/json/json-writer.js'
 import { apiEvent } from '../support/signing.js'
 
 describe('canonicalJson', () => {
