@@ -73,6 +73,14 @@ export class KeyRing {
     return this.checked
   }
 
+  /**
+   * `keys` as a ring: a ring as it is, an array read afresh (a host that removes a key from its
+   * array must not see it vouch again), nothing as no pinned keys.
+   */
+  static from(keys: KeyRing | readonly TrustedKeyInput[] | undefined): KeyRing {
+    return keys instanceof KeyRing ? keys : new KeyRing(keys ?? [])
+  }
+
   get size(): number {
     return this.keys.length
   }

@@ -127,7 +127,7 @@ export async function* verifyNdjson(
   const window = positiveInteger(options.window, 64, 'window')
   const windowBytes = positiveInteger(options.windowBytes, 8 * 1024 * 1024, 'windowBytes')
   // Settle the options once, so a bad pinned key fails here instead of in every line.
-  const trustedKeys = options.trustedKeys instanceof KeyRing ? options.trustedKeys : new KeyRing(options.trustedKeys)
+  const trustedKeys = KeyRing.from(options.trustedKeys)
   await trustedKeys.usable()
   const verifyOptions: VerifyOptions = { trustedKeys, crypto: await resolveCrypto(options.crypto) }
   const pending: { result: Promise<NdjsonLineResult>; size: number }[] = []

@@ -112,7 +112,7 @@ function macrotask(): Promise<void> {
 }
 
 export function createVerifier(options: VerifierOptions = {}): Verifier {
-  const ring = options.trustedKeys instanceof KeyRing ? options.trustedKeys : new KeyRing(options.trustedKeys ?? [])
+  const ring = KeyRing.from(options.trustedKeys)
   const batchSize = options.batchSize ?? 64
   const maxQueued = options.maxQueued ?? 256
   const yieldToHost = options.yieldToHost ?? macrotask

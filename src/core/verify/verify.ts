@@ -32,21 +32,9 @@ export interface VerifyEventsOptions extends VerifyOptions {
 
 const HEX_128 = /^[0-9a-fA-F]{128}$/
 
-const EMPTY_RING = new KeyRing()
-
-/**
- * A ring for this call. Arrays are read afresh every time rather than cached by identity: a
- * host that removes a compromised key from its array must not see it vouch for events again.
- * Building a ring is cheap because the costly point check is cached by key content.
- */
-function toRing(keys: VerifyOptions['trustedKeys']): KeyRing {
-  if (keys === undefined) return EMPTY_RING
-  return keys instanceof KeyRing ? keys : new KeyRing(keys)
-}
-
 /** Verify one event. Resolves with a result for any input; rejects only for invalid options. */
 export async function verifyEvent(event: unknown, options: VerifyOptions = {}): Promise<VerificationResult> {
-  const ring = toRing(options.trustedKeys)
+  const ring = KeyRing.from(options.trustedKeys)
   await ring.usable()
   return check(event, ring, await resolveCrypto(options.crypto))
 }
@@ -58,7 +46,7 @@ export async function verifyEvents(
   events: readonly unknown[],
   options: VerifyEventsOptions = {},
 ): Promise<VerificationResult[]> {
-  const ring = toRing(options.trustedKeys)
+  const ring = KeyRing.from(options.trustedKeys)
   await ring.usable()
   const backend = await resolveCrypto(options.crypto)
   const { signal, onResult } = options
