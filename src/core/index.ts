@@ -57,6 +57,18 @@ export type {
   EventStoreState,
   SeqGap,
 } from './client/event-store.js'
+export { createLogModel } from './log/log-model.js'
+export type {
+  DeepLinkState,
+  IntervalTimers,
+  LiveTailState,
+  LogModel,
+  LogModelErrorSource,
+  LogModelOptions,
+  LogModelSnapshot,
+  LogSelection,
+} from './log/log-model.js'
+export type { LogRow } from './log/log-rows.js'
 export { createExportJob } from './client/export-job.js'
 export type { ExportJob, ExportJobOptions, ExportJobState } from './client/export-job.js'
 export { createPortalTransport } from './client/portal-transport.js'
