@@ -7,8 +7,8 @@
  * loaded, -1 ("unknown", WAI-ARIA 1.2) while more pages exist. The keyboard moves a focused row:
  * Up/Down, PageUp/PageDown, Home/End, Enter to open.
  */
-import { memo, useCallback, useEffect, useMemo, useRef, type ReactNode } from 'react'
-import type { AuditEvent, SeqGap } from '../core/index.js'
+import { memo, useCallback, useEffect, useImperativeHandle, useMemo, useRef, type Ref } from 'react'
+import type { AuditEvent, LogRow } from '../core/index.js'
 import { useAuditLogContext } from './context.js'
 import { builtInColumns, withHostColumns, type AuditLogColumn, type ColumnVisibility } from './event-columns.js'
 import {
@@ -20,9 +20,6 @@ import {
   useVirtualizer,
   type Row,
 } from './vendor/table.js'
-
-export type GridItem =
-  { kind: 'event'; event: AuditEvent; eventIndex: number } | { kind: 'gap'; gap: SeqGap } | { kind: 'loader' }
 
 const features = tableFeatures({ columnVisibilityFeature })
 /** One object, not a new `{}` each render, so the table's memoised column state holds across frames. */
@@ -47,30 +44,44 @@ const RowCells = memo(function RowCells(props: {
   ))
 })
 
+/** What the table does on request (TanStack Virtual's `scrollToIndex`, reached through a ref). */
+export interface EventTableHandle {
+  /** Scroll row `index` (in `items`) into view, and focus it once it is rendered if `focus`. */
+  scrollToIndex(index: number, options?: { focus?: boolean }): void
+}
+
 export interface EventTableProps {
-  items: readonly GridItem[]
+  /** The rows to draw: events, gap markers and the loader row (the log model's `rows`). */
+  items: readonly LogRow[]
+  /** The loaded events, newest first (the table's data). */
   events: readonly AuditEvent[]
+  /** Row height: comfortable (52 px) or compact (36 px). */
   density: 'comfortable' | 'compact'
+  /** Extra columns, or built-in ones replaced by id. */
   columns?: readonly AuditLogColumn[]
+  /** Hide columns by id. */
   columnVisibility?: ColumnVisibility
   /** Called when the loader row scrolls into view. */
   onNearEnd: () => void
+  /** Open the event at this index in `events` (click or Enter). */
   onOpen: (eventIndex: number) => void
   /** Index (in `items`) of the row that has focus; moved by the keyboard. */
   focusedIndex: number
+  /** The keyboard or a click moved focus to this row index. */
   onFocusedIndexChange: (index: number) => void
-  /** Scroll so that this item index is visible (set by the parent, e.g. after the dialog closes). */
-  scrollRequest: { index: number; focus: boolean } | null
-  /** Called once the scroll request was carried out, so it is not repeated on a remount. */
-  onScrollRequestHandled?: () => void
+  /** Commands for the parent: scroll to a row (and focus it), e.g. after the dialog closes. */
+  ref?: Ref<EventTableHandle>
   /** Whether more pages exist, so the total number of rows is not known yet. */
   hasMore: boolean
   /** Whether reaching the loader row may load a page (not while one loads or after one failed). */
   canLoadMore: boolean
+  /** "Now" for relative times; `null` until mounted. */
   now: number | null
+  /** A page is loading (the loader row says so). */
   loadingMore: boolean
   /** Expose the scroll element (for live tail: is the reader at the top?). */
   scrollRef: React.RefObject<HTMLDivElement | null>
+  /** The body scrolled (for live tail's "new events" pill). */
   onScroll?: () => void
 }
 
@@ -155,22 +166,24 @@ export function EventTable(props: EventTableProps) {
   // (the virtualizer renders it when the scroll lands), so one animation frame is not enough
   // on a busy page; every commit checks until it is there.
   const pendingFocus = useRef<number | null>(null)
-  const focusRow = (index: number) => {
+  const focusRow = useCallback((index: number) => {
     const row = gridRef.current?.querySelector<HTMLElement>(`[data-item-index="${index}"]`)
     pendingFocus.current = row ? null : index
     row?.focus({ preventScroll: true }) // the virtualizer does the scrolling
-  }
+  }, [])
   useEffect(() => {
     if (pendingFocus.current !== null) focusRow(pendingFocus.current)
   })
-  useEffect(() => {
-    const request = props.scrollRequest
-    if (!request) return
-    virtualizer.scrollToIndex(request.index, { align: 'auto' })
-    if (request.focus) focusRow(request.index)
-    props.onScrollRequestHandled?.()
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [props.scrollRequest, virtualizer])
+  useImperativeHandle(
+    props.ref,
+    () => ({
+      scrollToIndex(index, options = {}) {
+        virtualizer.scrollToIndex(index, { align: 'auto' })
+        if (options.focus) focusRow(index)
+      },
+    }),
+    [virtualizer, focusRow],
+  )
 
   // The loader row is not a place to rest: when its page lands it moves away and would take
   // keyboard focus with it. End and the arrows stop at the last loaded row, which brings the

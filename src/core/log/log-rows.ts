@@ -23,8 +23,3 @@ export function rowsOf(events: readonly AuditEvent[], gaps: readonly SeqGap[], l
   if (loader) rows.push({ kind: 'loader' })
   return rows
 }
-
-/** A stable key per row (TanStack Virtual's getItemKey). */
-export function rowKey(row: LogRow): string {
-  return row.kind === 'event' ? row.event.id : row.kind === 'gap' ? `gap-${row.gap.from}` : 'loader'
-}
