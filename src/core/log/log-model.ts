@@ -110,8 +110,9 @@ export function createLogModel(client: AuditClient, initial: LogModelOptions = {
   let running = false
   let liveTail: LiveTailState = { on: Boolean(options.liveTail), failure: null, unseen: 0 }
   const deepLink = createDeepLink(client, publish, (error) => options.onError?.(error, 'event'))
-  let tail: { handle: unknown; intervalMs: number; run: number } | null = null
+  let tail: { handle: unknown; timers: IntervalTimers; intervalMs: number } | null = null
   let tailRun = 0
+  let startRun = 0
   let snapshot = derive(null)
 
   function newStore() {
@@ -186,10 +187,7 @@ export function createLogModel(client: AuditClient, initial: LogModelOptions = {
   function syncTail(): void {
     const intervalMs = options.liveTailIntervalMs ?? 5000
     const wanted = running && liveTail.on && store.getSnapshot().state.status === 'ready'
-    if (tail && (!wanted || tail.intervalMs !== intervalMs)) {
-      ;(options.timers ?? globalTimers).clearInterval(tail.handle)
-      tail = null
-    }
+    if (tail && (!wanted || tail.intervalMs !== intervalMs)) stopTail()
     if (!wanted) setLiveTail({ failure: null })
     if (!wanted || tail) return
     const run = ++tailRun
@@ -213,11 +211,12 @@ export function createLogModel(client: AuditClient, initial: LogModelOptions = {
         },
       )
     }
-    tail = { handle: (options.timers ?? globalTimers).setInterval(tick, intervalMs), intervalMs, run }
+    const timers = options.timers ?? globalTimers
+    tail = { handle: timers.setInterval(tick, intervalMs), timers, intervalMs }
   }
 
   function stopTail(): void {
-    if (tail) (options.timers ?? globalTimers).clearInterval(tail.handle)
+    tail?.timers.clearInterval(tail.handle)
     tail = null
     tailRun++
   }
@@ -269,10 +268,14 @@ export function createLogModel(client: AuditClient, initial: LogModelOptions = {
     start() {
       if (!running) {
         running = true
+        startRun++
         void store.setFilters(filtersOf())
         changed()
       }
-      return stop
+      const mine = startRun
+      return () => {
+        if (mine === startRun && running) stop()
+      }
     },
     loadNext: () => store.loadNext(),
     retry: () => store.retry(),

@@ -230,6 +230,7 @@ describe('createLogModel', () => {
     stop()
     expect(env.pages[0]!.signal!.aborted).toBe(true)
     model.start()
+    stop() // a stale stop leaves the new run alone
     env.answer(1, [event(1)], null)
     await flush()
     expect(model.getSnapshot().state.status).toBe('ready')
