@@ -7,42 +7,12 @@
  * loaded, -1 ("unknown", WAI-ARIA 1.2) while more pages exist. The keyboard moves a focused row:
  * Up/Down, PageUp/PageDown, Home/End, Enter to open.
  */
-import { memo, useCallback, useEffect, useImperativeHandle, useMemo, useRef, type Ref } from 'react'
+import { useCallback, useEffect, useImperativeHandle, useRef, type Ref } from 'react'
 import type { AuditEvent, LogRow } from '../core/index.js'
 import { useAuditLogContext } from './context.js'
-import { builtInColumns, withHostColumns, type AuditLogColumn, type ColumnVisibility } from './event-columns.js'
-import {
-  columnVisibilityFeature,
-  createColumnHelper,
-  FlexRender,
-  tableFeatures,
-  useTable,
-  useVirtualizer,
-  type Row,
-} from './vendor/table.js'
-
-const features = tableFeatures({ columnVisibilityFeature })
-/** One object, not a new `{}` each render, so the table's memoised column state holds across frames. */
-const ALL_VISIBLE: ColumnVisibility = {}
-const helper = createColumnHelper<typeof features, AuditEvent>()
-
-/**
- * A row's cells, re-rendered only when the row, the columns or their visibility change: every
- * scroll frame re-renders the grid, and the rows still on screen need not follow. (Badges
- * subscribe to the verifier themselves.)
- */
-const RowCells = memo(function RowCells(props: {
-  row: Row<typeof features, AuditEvent>
-  /** Not read: a change of columns or of their visibility must render the cells again. */
-  columns: unknown
-  visible: string
-}) {
-  return props.row.getVisibleCells().map((cell) => (
-    <div className="al-cell" role="gridcell" key={cell.id}>
-      <FlexRender cell={cell} />
-    </div>
-  ))
-})
+import type { AuditLogColumn, ColumnVisibility } from './event-columns.js'
+import { gridRow, useEventGrid } from './event-grid.js'
+import { useVirtualizer } from './vendor/table.js'
 
 /** What the table does on request (TanStack Virtual's `scrollToIndex`, reached through a ref). */
 export interface EventTableHandle {
@@ -85,41 +55,30 @@ export interface EventTableProps {
   onScroll?: () => void
 }
 
+/** Where a navigation key moves the focused row, or `undefined` for other keys. */
+function keyTarget(key: string, focused: number, pageRows: number, lastRow: number): number | undefined {
+  const targets: Record<string, number> = {
+    ArrowDown: focused + 1,
+    ArrowUp: focused - 1,
+    PageDown: focused + pageRows,
+    PageUp: focused - pageRows,
+    Home: 0,
+    End: lastRow,
+  }
+  return Object.hasOwn(targets, key) ? targets[key] : undefined
+}
+
 export function EventTable(props: EventTableProps) {
   const { items, events, density, onNearEnd, onOpen, focusedIndex, onFocusedIndexChange, now } = props
-  const { messages, verifier, locale, timeZone } = useAuditLogContext('AuditLog')
+  const { messages } = useAuditLogContext('AuditLog')
   const rowHeight = density === 'compact' ? 36 : 52
 
-  const columns = useMemo(
-    () => withHostColumns(builtInColumns({ messages, verifier, now, locale, timeZone }), props.columns),
-    [messages, verifier, now, locale, timeZone, props.columns],
+  const { table, rows, columns, visibleIds, visibleKey, template } = useEventGrid(
+    events,
+    props.columns,
+    props.columnVisibility,
+    now,
   )
-
-  const tableColumns = useMemo(
-    () =>
-      helper.columns(
-        columns.map((column) =>
-          helper.display({
-            id: column.id,
-            header: () => column.header,
-            cell: (context) => column.cell(context.row.original),
-          }),
-        ),
-      ),
-    [columns],
-  )
-  const data = events as AuditEvent[]
-  const table = useTable({
-    features,
-    columns: tableColumns,
-    data,
-    getRowId: (event) => event.id,
-    state: { columnVisibility: props.columnVisibility ?? ALL_VISIBLE },
-  })
-  const rows = table.getRowModel().rows
-  const visibleIds = table.getVisibleLeafColumns().map((c) => c.id)
-  const visibleKey = visibleIds.join()
-  const template = visibleIds.map((id) => columns.find((c) => c.id === id)?.width ?? 'minmax(8rem, 1fr)').join(' ')
 
   // Stable callbacks: TanStack Virtual recomputes every row's offset (O(rows), 100,000 at a
   // time) whenever getItemKey changes identity, which an inline function did on every frame.
@@ -208,17 +167,10 @@ export function EventTable(props: EventTableProps) {
       data-loaded-rows={events.length}
       aria-colcount={visibleIds.length}
       onKeyDown={(event) => {
-        const keys: Record<string, number> = {
-          ArrowDown: focusedIndex + 1,
-          ArrowUp: focusedIndex - 1,
-          PageDown: focusedIndex + pageRows,
-          PageUp: focusedIndex - pageRows,
-          Home: 0,
-          End: lastRow,
-        }
-        if (event.key in keys) {
+        const to = keyTarget(event.key, focusedIndex, pageRows, lastRow)
+        if (to !== undefined) {
           event.preventDefault()
-          move(keys[event.key]!)
+          move(to)
         } else if (event.key === 'Enter') {
           const item = items[focusedIndex]
           if (item?.kind === 'event') {
@@ -255,43 +207,16 @@ export function EventTable(props: EventTableProps) {
               tabIndex: virtual.index === tabStop ? 0 : -1,
               onFocus: () => virtual.index !== focusedIndex && onFocusedIndexChange(virtual.index),
             }
-            if (item.kind === 'gap') {
-              const count = item.gap.to - item.gap.from + 1
-              return (
-                <div key={virtual.key} className="al-row al-row--gap" {...rowProps}>
-                  <div className="al-cell al-cell--full" role="gridcell" aria-colspan={visibleIds.length}>
-                    <svg className="al-gap__icon" viewBox="0 0 16 16" aria-hidden="true">
-                      <path d="M8 2.5l6 11H2z" />
-                      <path d="M8 7v3M8 11.5v.5" />
-                    </svg>
-                    {messages.gap(count, item.gap.from, item.gap.to)}
-                  </div>
-                </div>
-              )
-            }
-            if (item.kind === 'loader') {
-              return (
-                <div key={virtual.key} className="al-row al-row--loader" {...rowProps}>
-                  <div className="al-cell al-cell--full al-muted" role="gridcell" aria-colspan={visibleIds.length}>
-                    {props.loadingMore ? messages.states.loadingMore : ''}
-                  </div>
-                </div>
-              )
-            }
-            const row = rows[item.eventIndex]
-            if (!row) return null
-            if (passing) {
-              return (
-                <div key={virtual.key} className="al-row al-row--passing" {...rowProps}>
-                  <div className="al-cell al-cell--full" role="gridcell" aria-colspan={visibleIds.length} />
-                </div>
-              )
-            }
-            return (
-              <div key={virtual.key} className="al-row" onClick={() => onOpen(item.eventIndex)} {...rowProps}>
-                <RowCells row={row} columns={columns} visible={visibleKey} />
-              </div>
-            )
+            return gridRow(virtual.key, item, rowProps, {
+              messages,
+              rows,
+              columns,
+              visibleKey,
+              span: visibleIds.length,
+              passing,
+              loadingMore: props.loadingMore,
+              onOpen,
+            })
           })}
         </div>
       </div>
