@@ -7,7 +7,7 @@
  * loaded, -1 ("unknown", WAI-ARIA 1.2) while more pages exist. The keyboard moves a focused row:
  * Up/Down, PageUp/PageDown, Home/End, Enter to open.
  */
-import { useCallback, useEffect, useImperativeHandle, useRef, type Ref } from 'react'
+import { useCallback, useEffect, useImperativeHandle, useRef, type Ref, type RefObject } from 'react'
 import type { AuditEvent, LogRow } from '../core/index.js'
 import { useAuditLogContext } from './context.js'
 import type { AuditLogColumn, ColumnVisibility } from './event-columns.js'
@@ -68,6 +68,41 @@ function keyTarget(key: string, focused: number, pageRows: number, lastRow: numb
   return Object.hasOwn(targets, key) ? targets[key] : undefined
 }
 
+/**
+ * Whether this frame draws rows as placeholders. A fling moves the list more than a screen
+ * between frames: every row would be new every frame, and nobody can read them. Until it slows
+ * down, or stops for 150 ms, such frames draw each row as a light placeholder (same element,
+ * so focus stays), which keeps frames short.
+ */
+function usePassing(isScrolling: boolean, firstIndex: number, lastIndex: number): boolean {
+  const shown = useRef({ first: firstIndex, last: lastIndex })
+  useEffect(() => {
+    shown.current = { first: firstIndex, last: lastIndex }
+  })
+  return isScrolling && (firstIndex > shown.current.last || lastIndex < shown.current.first)
+}
+
+/**
+ * Focus the row at an index once it is rendered: a row scrolled to may appear a render or more
+ * later (the virtualizer renders it when the scroll lands), so one animation frame is not
+ * enough on a busy page; every commit checks until it is there.
+ */
+function useRowFocus(gridRef: RefObject<HTMLDivElement | null>): (index: number) => void {
+  const pendingFocus = useRef<number | null>(null)
+  const focusRow = useCallback(
+    (index: number) => {
+      const row = gridRef.current?.querySelector<HTMLElement>(`[data-item-index="${index}"]`)
+      pendingFocus.current = row ? null : index
+      row?.focus({ preventScroll: true }) // the virtualizer does the scrolling
+    },
+    [gridRef],
+  )
+  useEffect(() => {
+    if (pendingFocus.current !== null) focusRow(pendingFocus.current)
+  })
+  return focusRow
+}
+
 export function EventTable(props: EventTableProps) {
   const { items, events, density, onNearEnd, onOpen, focusedIndex, onFocusedIndexChange, now } = props
   const { messages } = useAuditLogContext('AuditLog')
@@ -99,16 +134,7 @@ export function EventTable(props: EventTableProps) {
     getItemKey,
   })
   const virtualItems = virtualizer.getVirtualItems()
-  // A fling moves the list more than a screen between frames: every row would be new every
-  // frame, and nobody can read them. Until it slows down, or stops for 150 ms, such frames draw
-  // each row as a light placeholder (same element, so focus stays), which keeps frames short.
-  const firstIndex = virtualItems[0]?.index ?? 0
-  const lastIndex = virtualItems.at(-1)?.index ?? 0
-  const shown = useRef({ first: firstIndex, last: lastIndex })
-  const passing = virtualizer.isScrolling && (firstIndex > shown.current.last || lastIndex < shown.current.first)
-  useEffect(() => {
-    shown.current = { first: firstIndex, last: lastIndex }
-  })
+  const passing = usePassing(virtualizer.isScrolling, virtualItems[0]?.index ?? 0, virtualItems.at(-1)?.index ?? 0)
   // One tab stop: the focused row, or the first rendered row when that one scrolled away.
   const tabStop = virtualItems.some((v) => v.index === focusedIndex) ? focusedIndex : (virtualItems[0]?.index ?? 0)
 
@@ -121,18 +147,7 @@ export function EventTable(props: EventTableProps) {
   }, [loaderInView, props.canLoadMore, events.length, onNearEnd])
 
   const gridRef = useRef<HTMLDivElement>(null)
-  // The row to focus once it is rendered: a row scrolled to may appear a render or more later
-  // (the virtualizer renders it when the scroll lands), so one animation frame is not enough
-  // on a busy page; every commit checks until it is there.
-  const pendingFocus = useRef<number | null>(null)
-  const focusRow = useCallback((index: number) => {
-    const row = gridRef.current?.querySelector<HTMLElement>(`[data-item-index="${index}"]`)
-    pendingFocus.current = row ? null : index
-    row?.focus({ preventScroll: true }) // the virtualizer does the scrolling
-  }, [])
-  useEffect(() => {
-    if (pendingFocus.current !== null) focusRow(pendingFocus.current)
-  })
+  const focusRow = useRowFocus(gridRef)
   useImperativeHandle(
     props.ref,
     () => ({
