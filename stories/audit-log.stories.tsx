@@ -113,7 +113,7 @@ export const SeqGap: Story = {
 
 const live = new FixtureLedger({ count: 40, specials: false })
 export const LiveTail: Story = {
-  args: { liveTail: { intervalMs: 1000 } },
+  args: { defaultLiveTail: { intervalMs: 1000 } },
   beforeEach: function ({ msw }) {
     msw.use(...auditHandlers({ ledger: live }))
     const timer = setInterval(() => live.append(), 1500)

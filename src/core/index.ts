@@ -50,6 +50,18 @@ export type { AuditToken, FetchToken } from './log/token-manager.js'
 export type { Platform } from './log/platform.js'
 export { createEventStore } from './log/event-store.js'
 export type { EventStore, EventStoreOptions, EventStoreSnapshot, EventStoreState, SeqGap } from './log/event-store.js'
+export { createLogModel } from './log/log-model.js'
+export type {
+  DeepLinkState,
+  IntervalTimers,
+  LiveTailState,
+  LogModel,
+  LogModelErrorSource,
+  LogModelOptions,
+  LogModelSnapshot,
+  LogSelection,
+} from './log/log-model.js'
+export type { LogRow } from './log/log-rows.js'
 export { createExportJob } from './log/export-job.js'
 export type { ExportJob, ExportJobOptions, ExportJobState } from './log/export-job.js'
 export { createPortalTransport } from './log/portal-transport.js'

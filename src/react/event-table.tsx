@@ -7,108 +7,113 @@
  * loaded, -1 ("unknown", WAI-ARIA 1.2) while more pages exist. The keyboard moves a focused row:
  * Up/Down, PageUp/PageDown, Home/End, Enter to open.
  */
-import { memo, useCallback, useEffect, useMemo, useRef } from 'react'
-import type { AuditEvent, SeqGap } from '../core/index.js'
+import { useCallback, useEffect, useImperativeHandle, useRef, type Ref, type RefObject } from 'react'
+import type { AuditEvent, LogRow } from '../core/index.js'
 import { useAuditLogContext } from './context.js'
-import { builtInColumns, withHostColumns, type AuditLogColumn, type ColumnVisibility } from './event-columns.js'
-import {
-  columnVisibilityFeature,
-  createColumnHelper,
-  FlexRender,
-  tableFeatures,
-  useTable,
-  useVirtualizer,
-  type Row,
-} from './vendor/table.js'
+import type { AuditLogColumn, ColumnVisibility } from './event-columns.js'
+import { gridRow, useEventGrid } from './event-grid.js'
+import { useVirtualizer } from './vendor/table.js'
 
-export type GridItem =
-  { kind: 'event'; event: AuditEvent; eventIndex: number } | { kind: 'gap'; gap: SeqGap } | { kind: 'loader' }
-
-const features = tableFeatures({ columnVisibilityFeature })
-/** One object, not a new `{}` each render, so the table's memoised column state holds across frames. */
-const ALL_VISIBLE: ColumnVisibility = {}
-const helper = createColumnHelper<typeof features, AuditEvent>()
-
-/**
- * A row's cells, re-rendered only when the row, the columns or their visibility change: every
- * scroll frame re-renders the grid, and the rows still on screen need not follow. (Badges
- * subscribe to the verifier themselves.)
- */
-const RowCells = memo(function RowCells(props: {
-  row: Row<typeof features, AuditEvent>
-  /** Not read: a change of columns or of their visibility must render the cells again. */
-  columns: unknown
-  visible: string
-}) {
-  return props.row.getVisibleCells().map((cell) => (
-    <div className="al-cell" role="gridcell" key={cell.id}>
-      <FlexRender cell={cell} />
-    </div>
-  ))
-})
+/** What the table does on request (TanStack Virtual's `scrollToIndex`, reached through a ref). */
+export interface EventTableHandle {
+  /** Scroll row `index` (in `items`) into view, and focus it once it is rendered if `focus`. */
+  scrollToIndex(index: number, options?: { focus?: boolean }): void
+}
 
 export interface EventTableProps {
-  items: readonly GridItem[]
+  /** The rows to draw: events, gap markers and the loader row (the log model's `rows`). */
+  items: readonly LogRow[]
+  /** The loaded events, newest first (the table's data). */
   events: readonly AuditEvent[]
+  /** Row height: comfortable (52 px) or compact (36 px). */
   density: 'comfortable' | 'compact'
+  /** Extra columns, or built-in ones replaced by id. */
   columns?: readonly AuditLogColumn[]
+  /** Hide columns by id. */
   columnVisibility?: ColumnVisibility
   /** Called when the loader row scrolls into view. */
   onNearEnd: () => void
+  /** Open the event at this index in `events` (click or Enter). */
   onOpen: (eventIndex: number) => void
   /** Index (in `items`) of the row that has focus; moved by the keyboard. */
   focusedIndex: number
+  /** The keyboard or a click moved focus to this row index. */
   onFocusedIndexChange: (index: number) => void
-  /** Scroll so that this item index is visible (set by the parent, e.g. after the dialog closes). */
-  scrollRequest: { index: number; focus: boolean } | null
-  /** Called once the scroll request was carried out, so it is not repeated on a remount. */
-  onScrollRequestHandled?: () => void
+  /** Commands for the parent: scroll to a row (and focus it), e.g. after the dialog closes. */
+  ref?: Ref<EventTableHandle>
   /** Whether more pages exist, so the total number of rows is not known yet. */
   hasMore: boolean
   /** Whether reaching the loader row may load a page (not while one loads or after one failed). */
   canLoadMore: boolean
+  /** "Now" for relative times; `null` until mounted. */
   now: number | null
+  /** A page is loading (the loader row says so). */
   loadingMore: boolean
   /** Expose the scroll element (for live tail: is the reader at the top?). */
   scrollRef: React.RefObject<HTMLDivElement | null>
+  /** The body scrolled (for live tail's "new events" pill). */
   onScroll?: () => void
+}
+
+/** Where a navigation key moves the focused row, or `undefined` for other keys. */
+function keyTarget(key: string, focused: number, pageRows: number, lastRow: number): number | undefined {
+  const targets: Record<string, number> = {
+    ArrowDown: focused + 1,
+    ArrowUp: focused - 1,
+    PageDown: focused + pageRows,
+    PageUp: focused - pageRows,
+    Home: 0,
+    End: lastRow,
+  }
+  return Object.hasOwn(targets, key) ? targets[key] : undefined
+}
+
+/**
+ * Whether this frame draws rows as placeholders. A fling moves the list more than a screen
+ * between frames: every row would be new every frame, and nobody can read them. Until it slows
+ * down, or stops for 150 ms, such frames draw each row as a light placeholder (same element,
+ * so focus stays), which keeps frames short.
+ */
+function usePassing(isScrolling: boolean, firstIndex: number, lastIndex: number): boolean {
+  const shown = useRef({ first: firstIndex, last: lastIndex })
+  useEffect(() => {
+    shown.current = { first: firstIndex, last: lastIndex }
+  })
+  return isScrolling && (firstIndex > shown.current.last || lastIndex < shown.current.first)
+}
+
+/**
+ * Focus the row at an index once it is rendered: a row scrolled to may appear a render or more
+ * later (the virtualizer renders it when the scroll lands), so one animation frame is not
+ * enough on a busy page; every commit checks until it is there.
+ */
+function useRowFocus(gridRef: RefObject<HTMLDivElement | null>): (index: number) => void {
+  const pendingFocus = useRef<number | null>(null)
+  const focusRow = useCallback(
+    (index: number) => {
+      const row = gridRef.current?.querySelector<HTMLElement>(`[data-item-index="${index}"]`)
+      pendingFocus.current = row ? null : index
+      row?.focus({ preventScroll: true }) // the virtualizer does the scrolling
+    },
+    [gridRef],
+  )
+  useEffect(() => {
+    if (pendingFocus.current !== null) focusRow(pendingFocus.current)
+  })
+  return focusRow
 }
 
 export function EventTable(props: EventTableProps) {
   const { items, events, density, onNearEnd, onOpen, focusedIndex, onFocusedIndexChange, now } = props
-  const { messages, verifier, locale, timeZone } = useAuditLogContext('AuditLog')
+  const { messages } = useAuditLogContext('AuditLog')
   const rowHeight = density === 'compact' ? 36 : 52
 
-  const columns = useMemo(
-    () => withHostColumns(builtInColumns({ messages, verifier, now, locale, timeZone }), props.columns),
-    [messages, verifier, now, locale, timeZone, props.columns],
+  const { table, rows, columns, visibleIds, visibleKey, template } = useEventGrid(
+    events,
+    props.columns,
+    props.columnVisibility,
+    now,
   )
-
-  const tableColumns = useMemo(
-    () =>
-      helper.columns(
-        columns.map((column) =>
-          helper.display({
-            id: column.id,
-            header: () => column.header,
-            cell: (context) => column.cell(context.row.original),
-          }),
-        ),
-      ),
-    [columns],
-  )
-  const data = events as AuditEvent[]
-  const table = useTable({
-    features,
-    columns: tableColumns,
-    data,
-    getRowId: (event) => event.id,
-    state: { columnVisibility: props.columnVisibility ?? ALL_VISIBLE },
-  })
-  const rows = table.getRowModel().rows
-  const visibleIds = table.getVisibleLeafColumns().map((c) => c.id)
-  const visibleKey = visibleIds.join()
-  const template = visibleIds.map((id) => columns.find((c) => c.id === id)?.width ?? 'minmax(8rem, 1fr)').join(' ')
 
   // Stable callbacks: TanStack Virtual recomputes every row's offset (O(rows), 100,000 at a
   // time) whenever getItemKey changes identity, which an inline function did on every frame.
@@ -129,16 +134,7 @@ export function EventTable(props: EventTableProps) {
     getItemKey,
   })
   const virtualItems = virtualizer.getVirtualItems()
-  // A fling moves the list more than a screen between frames: every row would be new every
-  // frame, and nobody can read them. Until it slows down, or stops for 150 ms, such frames draw
-  // each row as a light placeholder (same element, so focus stays), which keeps frames short.
-  const firstIndex = virtualItems[0]?.index ?? 0
-  const lastIndex = virtualItems.at(-1)?.index ?? 0
-  const shown = useRef({ first: firstIndex, last: lastIndex })
-  const passing = virtualizer.isScrolling && (firstIndex > shown.current.last || lastIndex < shown.current.first)
-  useEffect(() => {
-    shown.current = { first: firstIndex, last: lastIndex }
-  })
+  const passing = usePassing(virtualizer.isScrolling, virtualItems[0]?.index ?? 0, virtualItems.at(-1)?.index ?? 0)
   // One tab stop: the focused row, or the first rendered row when that one scrolled away.
   const tabStop = virtualItems.some((v) => v.index === focusedIndex) ? focusedIndex : (virtualItems[0]?.index ?? 0)
 
@@ -151,28 +147,17 @@ export function EventTable(props: EventTableProps) {
   }, [loaderInView, props.canLoadMore, events.length, onNearEnd])
 
   const gridRef = useRef<HTMLDivElement>(null)
-  // The row to focus once it is rendered: a row scrolled to may appear a render or more later
-  // (the virtualizer renders it when the scroll lands), so one animation frame is not enough
-  // on a busy page; every commit checks until it is there.
-  const pendingFocus = useRef<number | null>(null)
-  const focusRow = useCallback((index: number) => {
-    const row = gridRef.current?.querySelector<HTMLElement>(`[data-item-index="${index}"]`)
-    pendingFocus.current = row ? null : index
-    row?.focus({ preventScroll: true }) // the virtualizer does the scrolling
-  }, [])
-  useEffect(() => {
-    if (pendingFocus.current !== null) focusRow(pendingFocus.current)
-  })
-  // A request is handled once: a new onScrollRequestHandled must not scroll again.
-  const onScrollRequestHandled = useRef(props.onScrollRequestHandled)
-  onScrollRequestHandled.current = props.onScrollRequestHandled
-  useEffect(() => {
-    const request = props.scrollRequest
-    if (!request) return
-    virtualizer.scrollToIndex(request.index, { align: 'auto' })
-    if (request.focus) focusRow(request.index)
-    onScrollRequestHandled.current?.()
-  }, [props.scrollRequest, virtualizer, focusRow])
+  const focusRow = useRowFocus(gridRef)
+  useImperativeHandle(
+    props.ref,
+    () => ({
+      scrollToIndex(index, options = {}) {
+        virtualizer.scrollToIndex(index, { align: 'auto' })
+        if (options.focus) focusRow(index)
+      },
+    }),
+    [virtualizer, focusRow],
+  )
 
   // The loader row is not a place to rest: when its page lands it moves away and would take
   // keyboard focus with it. End and the arrows stop at the last loaded row, which brings the
@@ -197,17 +182,10 @@ export function EventTable(props: EventTableProps) {
       data-loaded-rows={events.length}
       aria-colcount={visibleIds.length}
       onKeyDown={(event) => {
-        const keys: Record<string, number> = {
-          ArrowDown: focusedIndex + 1,
-          ArrowUp: focusedIndex - 1,
-          PageDown: focusedIndex + pageRows,
-          PageUp: focusedIndex - pageRows,
-          Home: 0,
-          End: lastRow,
-        }
-        if (event.key in keys) {
+        const to = keyTarget(event.key, focusedIndex, pageRows, lastRow)
+        if (to !== undefined) {
           event.preventDefault()
-          move(keys[event.key]!)
+          move(to)
         } else if (event.key === 'Enter') {
           const item = items[focusedIndex]
           if (item?.kind === 'event') {
@@ -244,43 +222,16 @@ export function EventTable(props: EventTableProps) {
               tabIndex: virtual.index === tabStop ? 0 : -1,
               onFocus: () => virtual.index !== focusedIndex && onFocusedIndexChange(virtual.index),
             }
-            if (item.kind === 'gap') {
-              const count = item.gap.to - item.gap.from + 1
-              return (
-                <div key={virtual.key} className="al-row al-row--gap" {...rowProps}>
-                  <div className="al-cell al-cell--full" role="gridcell" aria-colspan={visibleIds.length}>
-                    <svg className="al-gap__icon" viewBox="0 0 16 16" aria-hidden="true">
-                      <path d="M8 2.5l6 11H2z" />
-                      <path d="M8 7v3M8 11.5v.5" />
-                    </svg>
-                    {messages.gap(count, item.gap.from, item.gap.to)}
-                  </div>
-                </div>
-              )
-            }
-            if (item.kind === 'loader') {
-              return (
-                <div key={virtual.key} className="al-row al-row--loader" {...rowProps}>
-                  <div className="al-cell al-cell--full al-muted" role="gridcell" aria-colspan={visibleIds.length}>
-                    {props.loadingMore ? messages.states.loadingMore : ''}
-                  </div>
-                </div>
-              )
-            }
-            const row = rows[item.eventIndex]
-            if (!row) return null
-            if (passing) {
-              return (
-                <div key={virtual.key} className="al-row al-row--passing" {...rowProps}>
-                  <div className="al-cell al-cell--full" role="gridcell" aria-colspan={visibleIds.length} />
-                </div>
-              )
-            }
-            return (
-              <div key={virtual.key} className="al-row" onClick={() => onOpen(item.eventIndex)} {...rowProps}>
-                <RowCells row={row} columns={columns} visible={visibleKey} />
-              </div>
-            )
+            return gridRow(virtual.key, item, rowProps, {
+              messages,
+              rows,
+              columns,
+              visibleKey,
+              span: visibleIds.length,
+              passing,
+              loadingMore: props.loadingMore,
+              onOpen,
+            })
           })}
         </div>
       </div>

@@ -59,6 +59,19 @@ export interface EventStoreOptions {
 }
 
 const seqOf = (event: AuditEvent) => Number(event.seq)
+const bySeqDesc = (a: AuditEvent, b: AuditEvent) => seqOf(b) - seqOf(a)
+
+/** Two seq-descending lists as one: a copy joined end to end when they do not overlap (the usual case). */
+function join(rows: readonly AuditEvent[], page: readonly AuditEvent[]): AuditEvent[] {
+  if (rows.length === 0) return [...page]
+  if (seqOf(rows.at(-1)!) >= seqOf(page[0]!)) return rows.concat(page)
+  if (seqOf(page.at(-1)!) >= seqOf(rows[0]!)) return page.concat(rows)
+  const out: AuditEvent[] = []
+  let i = 0
+  let j = 0
+  while (i < rows.length && j < page.length) out.push(seqOf(rows[i]!) >= seqOf(page[j]!) ? rows[i++]! : page[j++]!)
+  return out.concat(rows.slice(i), page.slice(j))
+}
 const hasFilters = (f: AuditFilters) => Boolean(f.actions?.length || f.actorId || f.targetId || f.from || f.to)
 
 export function createEventStore(client: AuditClient, options: EventStoreOptions = {}): EventStore {
@@ -67,6 +80,8 @@ export function createEventStore(client: AuditClient, options: EventStoreOptions
   const listeners = new Set<() => void>()
   let snapshot: EventStoreSnapshot = { state: { status: 'idle' }, events: [], filters: options.filters ?? {}, gaps: [] }
   let byId = new Map<string, AuditEvent>()
+  /** `byId`'s values, newest first: the published `events`. */
+  let sorted: AuditEvent[] = []
   let cursor: string | null = null
   let hasMore = true
   /** Bumped on every filter change; a response from an older generation is dropped. */
@@ -78,11 +93,31 @@ export function createEventStore(client: AuditClient, options: EventStoreOptions
   function publish(state: EventStoreState, changedEvents = false): void {
     let { events, gaps } = snapshot
     if (changedEvents) {
-      events = [...byId.values()].sort((a, b) => seqOf(b) - seqOf(a))
+      events = sorted
       gaps = hasFilters(snapshot.filters) ? [] : findGaps(events, hasMore)
     }
     snapshot = { state, events, filters: snapshot.filters, gaps }
     for (const listener of [...listeners]) listener()
+  }
+
+  /**
+   * Add a page to the seq-descending list. A page lands below the rows (paging) or above them
+   * (live tail), so it is sorted alone (page size, not rows) and joined on; only an overlap or
+   * a changed copy of a loaded event costs a full sort.
+   */
+  function add(page: readonly AuditEvent[]): number {
+    const fresh: AuditEvent[] = []
+    let replaced = false
+    for (const event of page) {
+      const known = byId.get(event.id)
+      if (known === event) continue
+      if (known) replaced = true
+      else fresh.push(event)
+      byId.set(event.id, event)
+    }
+    if (replaced) sorted = [...byId.values()].sort(bySeqDesc)
+    else if (fresh.length > 0) sorted = join(sorted, fresh.sort(bySeqDesc))
+    return fresh.length
   }
 
   function failed(error: unknown): EventStoreState {
@@ -116,7 +151,7 @@ export function createEventStore(client: AuditClient, options: EventStoreOptions
           { signal: controller.signal },
         )
         if (mine !== generation) return
-        for (const event of page.events) byId.set(event.id, event)
+        add(page.events)
         cursor = page.nextCursor
         hasMore = page.nextCursor !== null
         publish(ready(), true)
@@ -149,17 +184,9 @@ export function createEventStore(client: AuditClient, options: EventStoreOptions
             { signal: controller.signal },
           )
           if (mine !== generation) return 0
-          let reachedHead = false
-          for (const event of result.events) {
-            if (seqOf(event) <= head) {
-              reachedHead = true
-              break
-            }
-            if (!byId.has(event.id)) {
-              byId.set(event.id, event)
-              added++
-            }
-          }
+          const above = result.events.filter((event) => seqOf(event) > head)
+          const reachedHead = above.length < result.events.length
+          added += add(above.filter((event) => !byId.has(event.id)))
           if (reachedHead || result.nextCursor === null) {
             if (added > 0) publish(currentReady(), true)
             return added
@@ -171,6 +198,7 @@ export function createEventStore(client: AuditClient, options: EventStoreOptions
         // the newest rows and continues downwards from here.
         const fresh = [...byId.values()].filter((event) => seqOf(event) > head)
         byId = new Map(fresh.map((event) => [event.id, event]))
+        sorted = fresh.sort(bySeqDesc)
         cursor = tailCursor
         hasMore = true
         publish(currentReady(), true)
@@ -194,6 +222,7 @@ export function createEventStore(client: AuditClient, options: EventStoreOptions
     loading = null
     tailing = null
     byId = new Map()
+    sorted = []
     cursor = null
     hasMore = true
     snapshot = { ...snapshot, filters, events: [], gaps: [] }

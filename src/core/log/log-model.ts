@@ -1,0 +1,298 @@
+/**
+ * `createLogModel`: everything the audit log shows, without a framework (zustand's vanilla
+ * store, TanStack's virtual-core). It holds the event store (pages, filters, seq gaps), the
+ * rows a view draws, live tail with its timer and its count of rows that arrived out of
+ * view, and the selection, fetching an event a deep link names that is not loaded. A view
+ * subscribes, reads `getSnapshot()` (one new object per publish, unchanged parts kept), and
+ * pushes its current options in with `setOptions` on every render; unchanged options cost
+ * nothing. Nothing runs until `start()`, so building one while rendering on a server is pure.
+ */
+import type { AuditFilters } from '../../protocol/filters.js'
+import type { AuditEvent } from '../types.js'
+import { AuditError } from './audit-error.js'
+import type { AuditClient } from './client.js'
+import { createEventStore, type EventStore, type EventStoreSnapshot } from './event-store.js'
+import { createDeepLink, type DeepLinkState } from './deep-link.js'
+import { rowsOf, type LogRow } from './log-rows.js'
+
+export type { DeepLinkState }
+
+export interface LiveTailState {
+  /** Whether the log polls for newer events (as last set through `setOptions`). */
+  on: boolean
+  /** The last poll failed; the next one tries again. */
+  failure: AuditError | null
+  /** Events that arrived while the reader was away from the head (for a "new events" pill). */
+  unseen: number
+}
+
+export interface LogSelection {
+  /** The selected event's id, loaded or not; `null` for none. */
+  eventId: string | null
+  /** Its index in `events`, or -1 when it is not loaded. */
+  index: number
+  /** The event itself, from the rows or from the deep-link fetch; `null` while unknown. */
+  event: AuditEvent | null
+  deepLink: DeepLinkState
+}
+
+export interface LogModelSnapshot extends EventStoreSnapshot {
+  /** What a view draws: events, gap markers, and a loader row while more pages exist. */
+  rows: readonly LogRow[]
+  /** Every action seen since the model was made (filter suggestions), sorted. */
+  knownActions: readonly string[]
+  liveTail: LiveTailState
+  selection: LogSelection
+}
+
+/** A `setInterval` / `clearInterval` pair: the global one by default, a hand-stepped one in tests. */
+export interface IntervalTimers {
+  setInterval(callback: () => void, ms: number): unknown
+  clearInterval(handle: unknown): void
+}
+
+export type LogModelErrorSource = 'live-tail' | 'event'
+
+export interface LogModelOptions {
+  /** The filters the rows match; a changed value (compared by content) loads afresh. */
+  filters?: AuditFilters
+  /** Events per page (default 50, at most 200); a change loads afresh. */
+  pageSize?: number
+  /** Pages one live-tail poll reads at most (default 10). */
+  maxTailPages?: number
+  /** Poll for newer events while the rows are shown (default false). */
+  liveTail?: boolean
+  /** Time between polls (default 5000 ms). */
+  liveTailIntervalMs?: number
+  /** The selected event; one that is not loaded is fetched by id. */
+  selectedEventId?: string | null
+  /** Whether the reader is at the head of the list: rows that arrive otherwise count as unseen. */
+  isAtHead?: () => boolean
+  /** Hears the first failure of a run of live-tail failures, and each failed deep-link fetch. */
+  onError?: (error: AuditError, source: LogModelErrorSource) => void
+  timers?: IntervalTimers
+}
+
+export interface LogModel {
+  subscribe(listener: () => void): () => void
+  getSnapshot(): LogModelSnapshot
+  /** Merge in options; only what changed takes effect. */
+  setOptions(options: LogModelOptions): void
+  /** Load the first page and start live tail and deep links; returns the matching stop. Restartable. */
+  start(): () => void
+  loadNext(): Promise<void>
+  /** Try the failed page load again. */
+  retry(): Promise<void>
+  /** Fetch the deep-linked event again after a failure. */
+  retryDeepLink(): void
+  /** The reader is back at the head: nothing is unseen. */
+  markSeen(): void
+  /** Stop everything and drop the listeners. */
+  dispose(): void
+}
+
+const NO_FILTERS: AuditFilters = {}
+const globalTimers: IntervalTimers = {
+  setInterval: (callback, ms) => globalThis.setInterval(callback, ms),
+  clearInterval: (handle) => globalThis.clearInterval(handle as ReturnType<typeof setInterval>),
+}
+const asAuditError = (error: unknown, message: string) =>
+  error instanceof AuditError ? error : new AuditError('network', message, { cause: error })
+
+export function createLogModel(client: AuditClient, initial: LogModelOptions = {}): LogModel {
+  let options: LogModelOptions = { ...initial }
+  const filtersOf = () => options.filters ?? NO_FILTERS
+  let filtersKey = JSON.stringify(filtersOf())
+  const listeners = new Set<() => void>()
+  const seenActions = new Set<string>()
+  let store: EventStore = newStore()
+  let unsubscribeStore = store.subscribe(changed)
+  let running = false
+  let liveTail: LiveTailState = { on: Boolean(options.liveTail), failure: null, unseen: 0 }
+  const deepLink = createDeepLink(client, publish, (error) => options.onError?.(error, 'event'))
+  let tail: { handle: unknown; timers: IntervalTimers; intervalMs: number } | null = null
+  let tailRun = 0
+  let startRun = 0
+  let snapshot = derive(null)
+
+  function newStore() {
+    const { pageSize, maxTailPages } = options
+    return createEventStore(client, {
+      filters: filtersOf(),
+      ...(pageSize ? { pageSize } : {}),
+      ...(maxTailPages ? { maxTailPages } : {}),
+    })
+  }
+
+  /** The snapshot for the current parts, reusing those of `previous` that did not change. */
+  function derive(previous: LogModelSnapshot | null): LogModelSnapshot {
+    const { state, events, gaps, filters } = store.getSnapshot()
+    const loader = state.status === 'ready' && (state.hasMore || state.loadingMore)
+    const hadLoader = previous?.rows.at(-1)?.kind === 'loader'
+    const sameRows = previous && previous.events === events && previous.gaps === gaps && hadLoader === loader
+    let knownActions = previous?.knownActions ?? []
+    if (!previous || previous.events !== events) {
+      const before = seenActions.size
+      for (const event of events) if (typeof event.action === 'string') seenActions.add(event.action)
+      if (!previous || seenActions.size !== before) knownActions = [...seenActions].sort()
+    }
+    const eventId = options.selectedEventId ?? null
+    const index = eventId === null ? -1 : events.findIndex((event) => event.id === eventId)
+    const link = deepLink.state
+    const event = index >= 0 ? events[index]! : link.status === 'ready' ? link.event : null
+    const was = previous?.selection
+    const selection =
+      was && was.eventId === eventId && was.index === index && was.event === event && was.deepLink === link
+        ? was
+        : { eventId, index, event, deepLink: link }
+    return {
+      state,
+      events,
+      gaps,
+      filters,
+      rows: sameRows ? previous.rows : rowsOf(events, gaps, loader),
+      knownActions,
+      liveTail,
+      selection,
+    }
+  }
+
+  function replaceStore(): void {
+    unsubscribeStore()
+    store.destroy()
+    store = newStore()
+    unsubscribeStore = store.subscribe(changed)
+    if (running) void store.loadNext()
+  }
+
+  function publish(): void {
+    snapshot = derive(snapshot)
+    for (const listener of [...listeners]) listener()
+  }
+
+  function changed(): void {
+    syncDeepLink()
+    syncTail()
+    publish()
+  }
+
+  function setLiveTail(next: Partial<LiveTailState>): void {
+    const merged = { ...liveTail, ...next }
+    if (merged.on !== liveTail.on || merged.failure !== liveTail.failure || merged.unseen !== liveTail.unseen) {
+      liveTail = merged
+    }
+  }
+
+  /** The poll runs while started, switched on and showing rows; a new run forgets old failures. */
+  function syncTail(): void {
+    const intervalMs = options.liveTailIntervalMs ?? 5000
+    const wanted = running && liveTail.on && store.getSnapshot().state.status === 'ready'
+    if (tail && (!wanted || tail.intervalMs !== intervalMs)) stopTail()
+    if (!wanted) setLiveTail({ failure: null })
+    if (!wanted || tail) return
+    const run = ++tailRun
+    let failing = false
+    const tick = () => {
+      const away = !(options.isAtHead?.() ?? true)
+      store.refreshHead().then(
+        (added) => {
+          if (run !== tailRun) return
+          failing = false
+          setLiveTail({ failure: null, ...(added > 0 && away ? { unseen: liveTail.unseen + added } : {}) })
+          publish()
+        },
+        (error: unknown) => {
+          if (run !== tailRun) return
+          const failure = asAuditError(error, 'Live updates failed.')
+          setLiveTail({ failure })
+          if (!failing) options.onError?.(failure, 'live-tail')
+          failing = true
+          publish()
+        },
+      )
+    }
+    const timers = options.timers ?? globalTimers
+    tail = { handle: timers.setInterval(tick, intervalMs), timers, intervalMs }
+  }
+
+  function stopTail(): void {
+    tail?.timers.clearInterval(tail.handle)
+    tail = null
+    tailRun++
+  }
+
+  /** Fetch the selected event while started and it is not among the rows; forget it once it is. */
+  function syncDeepLink(force = false): void {
+    const id = options.selectedEventId ?? null
+    const missing = running && id !== null && !store.getSnapshot().events.some((event) => event.id === id)
+    deepLink.sync(missing ? id : null, force)
+  }
+
+  function stop(): void {
+    running = false
+    stopTail()
+    store.destroy()
+    syncDeepLink()
+    setLiveTail({ failure: null })
+  }
+
+  return {
+    subscribe(listener) {
+      listeners.add(listener)
+      return () => listeners.delete(listener)
+    },
+    getSnapshot: () => snapshot,
+    setOptions(next) {
+      const before = options
+      options = { ...options, ...next }
+      const key = JSON.stringify(filtersOf())
+      let dirty = (options.selectedEventId ?? null) !== (before.selectedEventId ?? null)
+      if (options.pageSize !== before.pageSize || options.maxTailPages !== before.maxTailPages || key !== filtersKey) {
+        filtersKey = key
+        // Paging options are the store's own; filters reload in place while running.
+        if (running && options.pageSize === before.pageSize && options.maxTailPages === before.maxTailPages) {
+          void store.setFilters(filtersOf())
+        } else replaceStore()
+        dirty = true
+      }
+      if (options.timers !== before.timers || options.liveTailIntervalMs !== before.liveTailIntervalMs) {
+        stopTail()
+        dirty = true
+      }
+      if (Boolean(options.liveTail) !== liveTail.on) {
+        setLiveTail({ on: Boolean(options.liveTail) })
+        dirty = true
+      }
+      if (dirty) changed()
+    },
+    start() {
+      if (!running) {
+        running = true
+        startRun++
+        void store.setFilters(filtersOf())
+        changed()
+      }
+      const mine = startRun
+      return () => {
+        if (mine === startRun && running) stop()
+      }
+    },
+    loadNext: () => store.loadNext(),
+    retry: () => store.retry(),
+    retryDeepLink() {
+      if (deepLink.state.status !== 'failed') return
+      syncDeepLink(true)
+      publish()
+    },
+    markSeen() {
+      if (liveTail.unseen === 0) return
+      setLiveTail({ unseen: 0 })
+      publish()
+    },
+    dispose() {
+      stop()
+      unsubscribeStore()
+      listeners.clear()
+    },
+  }
+}

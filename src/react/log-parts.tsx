@@ -1,0 +1,171 @@
+'use client'
+/**
+ * The parts `<AuditLog>` is composed of. Each reads its own slice of the log model through a
+ * selector, so a live-tail count or a page error re-renders the pill or the notice, not the grid.
+ */
+import { lazy, Suspense, useCallback, useEffect, useRef, useState, type RefObject } from 'react'
+import type { LogModel, LogModelSnapshot } from '../core/index.js'
+import { useAuditLogContext } from './context.js'
+import type { AuditLogColumn, ColumnVisibility } from './event-columns.js'
+import { EventTable, type EventTableHandle } from './event-table.js'
+import { useScrollAnchor } from './log-hooks.js'
+import { Notice, stateView } from './log-states.js'
+import { shallowEqual, useLogModel } from './use-log-model.js'
+
+// The dialog (Radix, scroll locking, focus trapping) loads when an event is first opened,
+// so a page that only lists events never downloads it.
+const EventDialog = lazy(() => import('./event-dialog.js').then((module) => ({ default: module.EventDialog })))
+
+const THEMED = '[data-theme="light"], [data-theme="dark"]'
+
+const selectBody = ({ state, rows, events }: LogModelSnapshot) => ({ state, rows, events })
+const selectUnseen = (snapshot: LogModelSnapshot) => snapshot.liveTail.unseen
+const selectNotices = ({ state, selection, liveTail }: LogModelSnapshot) => ({
+  deepLinkFailed: selection.deepLink.status === 'failed',
+  tailFailed: liveTail.failure !== null,
+  pageFailed: state.status === 'ready' && state.pageError !== null,
+  loadingMore: state.status === 'ready' && state.loadingMore,
+})
+const selectDialog = ({ selection, events }: LogModelSnapshot) => ({
+  event: selection.event,
+  index: selection.index,
+  previousId: selection.index > 0 ? events[selection.index - 1]!.id : null,
+  nextId: selection.index >= 0 ? (events[selection.index + 1]?.id ?? null) : null,
+})
+
+/** The grid, or the state view that replaces it (loading, error, session expired, empty). */
+export function LogBody(props: {
+  model: LogModel
+  density: 'comfortable' | 'compact'
+  columns: readonly AuditLogColumn[] | undefined
+  columnVisibility: ColumnVisibility | undefined
+  hasFilters: boolean
+  now: number | null
+  scrollRef: RefObject<HTMLDivElement | null>
+  tableRef: RefObject<EventTableHandle | null>
+  onOpen: (eventId: string | null) => void
+  onSignIn: () => void
+  onClearFilters: () => void
+}) {
+  const { model, density, scrollRef, onOpen } = props
+  const { messages } = useAuditLogContext('AuditLog')
+  const { state, rows, events } = useLogModel(model, selectBody, shallowEqual)
+  const rowHeight = density === 'compact' ? 36 : 52
+  const [focusedIndex, setFocusedIndex] = useState(0)
+  const shift = useCallback((by: number) => setFocusedIndex((focused) => focused + by), [])
+  useScrollAnchor(rows, scrollRef, rowHeight, shift)
+  const loadNext = useCallback(() => void model.loadNext(), [model])
+  const open = useCallback((eventIndex: number) => onOpen(events[eventIndex]?.id ?? null), [events, onOpen])
+
+  const view = stateView({
+    state,
+    empty: events.length === 0,
+    hasFilters: props.hasFilters,
+    rowHeight,
+    messages,
+    onRetry: () => void model.retry(),
+    onSignIn: props.onSignIn,
+    onClearFilters: props.onClearFilters,
+  })
+  if (view !== null || state.status !== 'ready') return view
+  return (
+    <EventTable
+      ref={props.tableRef}
+      items={rows}
+      events={events}
+      density={density}
+      {...(props.columns ? { columns: props.columns } : {})}
+      {...(props.columnVisibility ? { columnVisibility: props.columnVisibility } : {})}
+      onNearEnd={loadNext}
+      onOpen={open}
+      focusedIndex={focusedIndex}
+      onFocusedIndexChange={setFocusedIndex}
+      now={props.now}
+      loadingMore={state.loadingMore}
+      hasMore={state.hasMore}
+      canLoadMore={state.hasMore && !state.loadingMore && state.pageError === null}
+      scrollRef={scrollRef}
+      onScroll={() => (scrollRef.current?.scrollTop ?? 0) < rowHeight && model.markSeen()}
+    />
+  )
+}
+
+/** "3 new events": live tail added rows while the reader was scrolled down; a click goes back up. */
+export function LivePill({ model, scrollRef }: { model: LogModel; scrollRef: RefObject<HTMLDivElement | null> }) {
+  const { messages } = useAuditLogContext('AuditLog')
+  const unseen = useLogModel(model, selectUnseen)
+  if (unseen === 0) return null
+  return (
+    <button
+      type="button"
+      className="al-pill"
+      onClick={() => {
+        model.markSeen()
+        scrollRef.current?.scrollTo({ top: 0 })
+      }}
+    >
+      {messages.live.newEvents(unseen)}
+    </button>
+  )
+}
+
+/** What went wrong under the rows, each with its own way back; and the page-load progress bar. */
+export function LogNotices({ model }: { model: LogModel }) {
+  const { messages, keys, retryKeys } = useAuditLogContext('AuditLog')
+  const notices = useLogModel(model, selectNotices, shallowEqual)
+  return (
+    <>
+      {notices.loadingMore ? <div className="al-progress" aria-hidden="true" /> : null}
+      <Notice show={keys.status === 'failed'} text={messages.states.keysFailed} retry={retryKeys} />
+      <Notice show={notices.deepLinkFailed} text={messages.states.eventFailed} retry={model.retryDeepLink} />
+      {/* Live tail retries by itself: a status, not an alert. */}
+      <Notice show={notices.tailFailed} text={messages.live.failed} />
+      <Notice show={notices.pageFailed} text={messages.states.pageFailed} retry={() => void model.retry()} />
+    </>
+  )
+}
+
+/**
+ * The detail dialog for the selected event, loaded once an event is first opened and mounted
+ * from then on so it can close (and return focus) properly. Closing returns focus to the row of
+ * the event that was open last, through the table's imperative handle.
+ */
+export function LogDialog(props: {
+  model: LogModel
+  rootRef: RefObject<HTMLDivElement | null>
+  tableRef: RefObject<EventTableHandle | null>
+  onSelect: (eventId: string | null) => void
+}) {
+  const { model, onSelect } = props
+  const { event, index, previousId, nextId } = useLogModel(model, selectDialog, shallowEqual)
+  // The close handler runs after the selection is cleared: remember what was open.
+  const lastIndex = useRef(-1)
+  useEffect(() => {
+    if (index >= 0) lastIndex.current = index
+  }, [index])
+  const [wanted, setWanted] = useState(false)
+  if (event && !wanted) setWanted(true)
+  if (!wanted) return null
+  // The dialog renders in a portal at the end of <body>: hand it the theme the log is in, that
+  // of the nearest data-theme="light" | "dark" (other values are the host's, not ours).
+  const theme = event ? (props.rootRef.current?.closest(THEMED)?.getAttribute('data-theme') ?? undefined) : undefined
+  return (
+    <Suspense fallback={null}>
+      <EventDialog
+        event={event}
+        {...(theme ? { theme } : {})}
+        onClose={() => onSelect(null)}
+        onPrevious={previousId === null ? undefined : () => onSelect(previousId)}
+        onNext={nextId === null ? undefined : () => onSelect(nextId)}
+        onCloseAutoFocus={(closing) => {
+          closing.preventDefault()
+          if (lastIndex.current < 0) return
+          const row = model
+            .getSnapshot()
+            .rows.findIndex((item) => item.kind === 'event' && item.eventIndex === lastIndex.current)
+          props.tableRef.current?.scrollToIndex(row, { focus: true })
+        }}
+      />
+    </Suspense>
+  )
+}
