@@ -40,7 +40,9 @@ const result = await build({
   target: 'es2022',
   external: REACT,
   plugins: [requireReactAsImport],
-  legalComments: 'inline',
+  // The licences are in THIRD-PARTY-LICENSES.txt beside the bundles; inline copies would survive
+  // every consumer's minifier and ship in each page (0.2 kB gzip of the page's first download).
+  legalComments: 'none',
   metafile: true,
   logLevel: 'warning',
 })
