@@ -26,6 +26,7 @@ export class ApiKeys {
   constructor(
     private readonly db: Db,
     devKey: string | null,
+    private readonly clock: () => number,
   ) {
     this.sql = statements(db)
     this.devKeyHash = devKey ? Buffer.from(hash(devKey), 'hex') : null
@@ -37,14 +38,15 @@ export class ApiKeys {
     if (unknown.length > 0 || scopes.length === 0) {
       throw new Error(`scopes must be a non-empty list of ${SCOPES.join(', ')}; got ${scopes.join(',') || 'none'}`)
     }
-    const id = newId('alkid')
+    const now = this.clock()
+    const id = newId('alkid', now)
     const secret = randomToken('alk', 32)
     const unique = [...new Set(scopes)]
     this.sql('INSERT INTO api_keys (id, secret_hash, scopes, created_at) VALUES (?, ?, ?, ?)').run(
       id,
       hash(secret),
       unique.join(','),
-      new Date().toISOString(),
+      new Date(now).toISOString(),
     )
     return { id, secret, scopes: unique }
   }

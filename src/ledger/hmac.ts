@@ -66,7 +66,7 @@ export class DownloadSigner {
   constructor(
     private readonly secret: Buffer,
     private readonly ttlSeconds: number,
-    private readonly clock: () => number = Date.now,
+    private readonly clock: () => number,
   ) {}
 
   /** A fresh presigned path and its expiry. */

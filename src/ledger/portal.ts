@@ -18,7 +18,7 @@ export class PortalSessions {
   constructor(
     private readonly db: Db,
     private readonly secret: Uint8Array,
-    private readonly clock: () => number = Date.now,
+    private readonly clock: () => number,
   ) {
     this.sql = statements(db)
   }
