@@ -4,6 +4,7 @@
  * development and tests.
  */
 import { createHash, timingSafeEqual } from 'node:crypto'
+import { bearerToken } from '../http/bearer.js'
 import { HttpError } from '../protocol/errors.js'
 import { statements, type Db } from './database.js'
 import { newId, randomToken } from './ids.js'
@@ -53,13 +54,12 @@ export class ApiKeys {
 
   /** The caller behind a request's bearer token, or a 401/403 naming what is missing. */
   authenticate(request: Request, scope: Scope): Caller {
-    const header = request.headers.get('authorization') ?? ''
-    const match = /^Bearer\s+(\S+)\s*$/i.exec(header)
+    const token = bearerToken(request)
     const challenge = { 'www-authenticate': 'Bearer realm="auditlens"' }
-    if (!match) {
+    if (token === null) {
       throw new HttpError(401, 'unauthorized', 'Send an API key as "Authorization: Bearer <key>".', challenge)
     }
-    const caller = this.lookup(match[1]!)
+    const caller = this.lookup(token)
     if (!caller) throw new HttpError(401, 'unauthorized', 'The API key is not valid.', challenge)
     if (!caller.scopes.has(scope)) {
       throw new HttpError(403, 'forbidden', `This API key lacks the ${scope} scope needed here.`)

@@ -8,6 +8,7 @@
  */
 import { stringifyAuditJson, type AuditJsonValue } from '../core/index.js'
 import { badRequest, HttpError, notFound } from '../protocol/errors.js'
+import { bearerToken } from '../http/bearer.js'
 import { errorResponse, json } from '../http/http-error.js'
 import { LIST_QUERY_PARAMS, parseFilters } from '../protocol/filters.js'
 import { checkOptions, ProxyConfigError, type AuditProxyOptions } from './options.js'
@@ -77,8 +78,8 @@ function buildHandler(options: AuditProxyOptions): AuditProxyHandler {
   }
 
   async function bearer(request: Request, keys: ProxyCrypto, scope: ProxyScope): Promise<TokenClaims> {
-    const match = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.get('authorization') ?? '')
-    const claims = match ? await keys.verifyToken(match[1]!, now()) : null
+    const token = bearerToken(request)
+    const claims = token !== null ? await keys.verifyToken(token, now()) : null
     if (!claims) {
       throw new HttpError(
         401,
