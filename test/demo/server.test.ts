@@ -89,6 +89,16 @@ describe('the demo’s routes, one router for the ledger, the proxy, its API and
     expect(await response.json()).toEqual({ error: 'method_not_allowed', message: expect.any(String) })
   })
 
+  it('refuses a sign-in body over its 1 KiB limit with a JSON 413', async () => {
+    const response = await fetch(`${demo.url}/demo/sign-in`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ org: 'x'.repeat(2048) }),
+    })
+    expect(response.status).toBe(413)
+    expect(await response.json()).toEqual({ error: 'payload_too_large', message: expect.any(String) })
+  })
+
   it.each(['/demo/nothing', '/api/audit/nothing', '/v1/nothing'])('answer GET %s with a JSON 404', async (path) => {
     const response = await fetch(`${demo.url}${path}`)
     expect(response.status).toBe(404)

@@ -47,3 +47,40 @@ describe('the proxy’s routes, as the ledger’s router answers them', () => {
     expect((await call(dotted, 'GET', '/audit.v1/keys')).status).toBe(401)
   })
 })
+
+describe('the proxy’s body limit, with no node:http adapter in front of it', () => {
+  it('answers an export request over 16 KiB with a JSON 413, declared or streamed', async () => {
+    const handler = createAuditProxy({
+      upstream: {
+        baseUrl: 'http://ledger.internal',
+        apiKey: 'alk_unused',
+        fetch: () => Promise.reject(new Error('unused')),
+      },
+      secret: PROXY_SECRET,
+      authorize: () => ({ orgId: 'aorg_1', subject: 'u', scopes: ['audit:read', 'audit:export'] }),
+    })
+    const minted = await call(handler, 'POST', '/api/audit/token')
+    const { token } = (await minted.json()) as { token: string }
+    const big = JSON.stringify({ format: 'csv', filters: { actions: 'x'.repeat(17 * 1024) } })
+    const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' }
+    const declared = new Request('http://host/api/audit/exports', {
+      method: 'POST',
+      body: big,
+      headers: { ...headers, 'content-length': String(big.length) },
+    })
+    const streamed = new Request('http://host/api/audit/exports', {
+      method: 'POST',
+      body: new Blob([big]).stream(),
+      headers,
+      duplex: 'half',
+    } as RequestInit)
+    for (const request of [declared, streamed]) {
+      const response = await handler(request)
+      expect(response.status).toBe(413)
+      expect(await response.json()).toEqual({
+        error: 'payload_too_large',
+        message: 'The request body is larger than 16 KiB.',
+      })
+    }
+  })
+})
