@@ -17,7 +17,8 @@ import { fileURLToPath } from 'node:url'
 import { createNodeServer } from '../http/node-server.js'
 import { readJsonObject } from '../http/body.js'
 import { badRequest, notFound } from '../protocol/errors.js'
-import { errorResponse, json } from '../http/http-error.js'
+import { json } from '../http/http-error.js'
+import { Router } from '../http/router.js'
 import { DEFAULT_DB, Ledger } from '../ledger/ledger.js'
 import { createLedgerHandler } from '../ledger/routes.js'
 import { decodeKeysDocument, type KeyInfo } from '../protocol/keys.js'
@@ -96,33 +97,25 @@ export async function startDemo(options: DemoOptions = {}) {
     },
   })
 
-  async function demoRoutes(request: Request, url: URL): Promise<Response> {
-    if (url.pathname === '/demo/orgs' && request.method === 'GET') {
-      return json({
+  /** The demo's own API: its orgs and a pretend sign-in. */
+  const demoRoutes = new Router({ log: logError })
+    .on('GET', '/demo/orgs', (request) =>
+      json({
         orgs: DEMO_ORGS.map(({ external_id, name }) => ({ external_id, name })),
         signed_in: sessionOrg(request),
-      })
-    }
-    if (url.pathname === '/demo/sign-in' && request.method === 'POST') {
+      }),
+    )
+    .on('POST', '/demo/sign-in', async (request) => {
       const body = await readJsonObject(request, 1024)
       const org = DEMO_ORGS.find((o) => o.external_id === body.org)
       if (!org) throw badRequest(`org must be one of ${DEMO_ORGS.map((o) => o.external_id).join(', ')}.`)
       return json({ org: org.external_id }, 200, { 'set-cookie': sessions.signIn(request, org.external_id) })
-    }
-    if (url.pathname === '/demo/sign-out' && request.method === 'POST') {
-      return json({ ok: true }, 200, { 'set-cookie': sessions.signOut(request) })
-    }
-    throw notFound(`There is no route ${request.method} ${url.pathname}.`)
-  }
+    })
+    .on('POST', '/demo/sign-out', (request) => json({ ok: true }, 200, { 'set-cookie': sessions.signOut(request) }))
 
-  function staticFile(url: URL): Response {
+  /** The app's file at `decoded` (the path, percent-decoded by the router), or its index page. */
+  function staticFile(decoded: string, url: URL): Response {
     const root = resolve(options.appDir ?? APP_DIR)
-    let decoded: string
-    try {
-      decoded = decodeURIComponent(url.pathname)
-    } catch {
-      throw badRequest('The URL path is not validly percent-encoded.')
-    }
     let path = normalize(join(root, decoded))
     // With the separator: `startsWith(root)` alone lets `/app-private/...` past a root `/app`.
     if (path !== root && !path.startsWith(root + sep)) throw notFound(`There is no file ${url.pathname}.`)
@@ -143,17 +136,14 @@ export async function startDemo(options: DemoOptions = {}) {
     return new Response(html, { headers: { 'content-type': TYPES['.html']!, 'cache-control': 'no-store' } })
   }
 
-  const handler = async (request: Request): Promise<Response> => {
-    try {
-      const url = new URL(request.url)
-      if (url.pathname.startsWith('/v1/')) return await ledgerHandler(request)
-      if (url.pathname.startsWith('/api/audit/')) return await proxy(request)
-      if (url.pathname.startsWith('/demo/')) return await demoRoutes(request, url)
-      return staticFile(url)
-    } catch (error) {
-      return errorResponse(error, logError)
-    }
-  }
+  // The ledger, the proxy and the demo's API answer their own 404s and 405s; any other GET is
+  // the app (its files, or index.html for the app's own routes).
+  const handler = new Router({ log: logError })
+    .mount('/v1/', ledgerHandler)
+    .mount('/api/audit/', proxy)
+    .mount('/demo/', demoRoutes.handle)
+    .on('GET', '/*', (_request, [rest], url) => staticFile(`/${rest}`, url))
+    .on('HEAD', '/*', (_request, [rest], url) => staticFile(`/${rest}`, url)).handle
 
   const server = createNodeServer(handler, { onError: logError })
   await new Promise<void>((done, fail) => {

@@ -1,3 +1,11 @@
+/**
+ * Request bodies, read within a limit. This is the one place body limits live: each route passes
+ * its own (64 KiB for an event, 16 KiB for the ledger's other bodies and the proxy's export
+ * request, 1 KiB for the demo's sign-in), because only the route knows what size is sane, and
+ * because the handler runs unchanged in Next.js, edge runtimes and Node, where no node:http
+ * adapter sits in front of it. A declared Content-Length over the limit is refused before a byte
+ * is read, and a streamed body stops being read at the limit, so nothing large is buffered.
+ */
 import { AuditJsonSyntaxError, parseAuditJson, type AuditJsonValue } from '../core/index.js'
 import { badRequest, HttpError } from '../protocol/errors.js'
 

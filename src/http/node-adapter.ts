@@ -1,20 +1,20 @@
 /**
  * Mount a Web-standard `(request) => Response` handler on node:http, Express or Connect.
- * The adapter enforces a body size limit before the handler reads anything, aborts the
- * request's signal when the client disconnects, and streams the response with backpressure.
+ * The adapter aborts the request's signal when the client disconnects and streams the response
+ * with backpressure. Body limits are not its job: each route reads its body through
+ * `readJsonObject(request, limit)` (./body.ts) with its own limit, which holds in every
+ * runtime the handler mounts in, not only behind this adapter.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
-import { badRequest, HttpError } from '../protocol/errors.js'
+import { badRequest } from '../protocol/errors.js'
 import { errorResponse } from './http-error.js'
 
 /** A fetch-style handler: the shape Next.js route handlers, Hono, Bun and Deno use. */
 export type FetchHandler = (request: Request) => Response | Promise<Response>
 
 export interface NodeHandlerOptions {
-  /** Largest request body accepted, in bytes (default 1 MiB). Larger bodies get 413. */
-  bodyLimit?: number
   /** Log unexpected errors (default `console.error`). */
   onError?: (error: unknown) => void
   /**
@@ -35,7 +35,6 @@ export interface NodeHandlerOptions {
  * JSON too.
  */
 export function toNodeHandler(handler: FetchHandler, options: NodeHandlerOptions = {}) {
-  const bodyLimit = options.bodyLimit ?? 1024 * 1024
   const log = options.onError ?? console.error
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const controller = new AbortController()
@@ -44,7 +43,7 @@ export function toNodeHandler(handler: FetchHandler, options: NodeHandlerOptions
     })
     let response: Response
     try {
-      response = await handler(toRequest(req, controller.signal, bodyLimit, options.trustForwardedHeaders ?? false))
+      response = await handler(toRequest(req, controller.signal, options.trustForwardedHeaders ?? false))
     } catch (error) {
       response = errorResponse(error, log)
     }
@@ -64,7 +63,7 @@ function lastValue(header: string | string[] | undefined): string | undefined {
 /** A host name, IPv4 or bracketed IPv6 address, with an optional port: nothing that could reshape the URL. */
 const HOST = /^(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+)(?::\d{1,5})?$/
 
-function toRequest(req: IncomingMessage, signal: AbortSignal, bodyLimit: number, trustForwarded: boolean): Request {
+function toRequest(req: IncomingMessage, signal: AbortSignal, trustForwarded: boolean): Request {
   const forwardedProto = trustForwarded ? lastValue(req.headers['x-forwarded-proto'])?.toLowerCase() : undefined
   const host =
     (trustForwarded ? lastValue(req.headers['x-forwarded-host']) : undefined) ?? req.headers.host ?? 'localhost'
@@ -83,12 +82,7 @@ function toRequest(req: IncomingMessage, signal: AbortSignal, bodyLimit: number,
   const method = req.method ?? 'GET'
   const init: RequestInit & { duplex?: 'half' } = { method, headers, signal }
   if (method !== 'GET' && method !== 'HEAD') {
-    const declared = Number(req.headers['content-length'] ?? NaN)
-    if (declared > bodyLimit) {
-      init.body = errorStream(tooLarge(bodyLimit))
-    } else {
-      init.body = limited(req, bodyLimit)
-    }
+    init.body = Readable.toWeb(req) as ReadableStream<Uint8Array>
     init.duplex = 'half'
   }
   // Express and Connect strip the mount path from req.url (app.use('/api/audit', ...) sees
@@ -104,33 +98,6 @@ function toRequest(req: IncomingMessage, signal: AbortSignal, bodyLimit: number,
 function requestUrl(protocol: string, host: string, path: string): URL {
   const parsed = new URL(`http://placeholder${path.startsWith('/') ? path : `/${path}`}`)
   return new URL(`${protocol}://${host}${parsed.pathname}${parsed.search}`)
-}
-
-function tooLarge(limit: number): HttpError {
-  return new HttpError(413, 'payload_too_large', `The request body is larger than ${Math.round(limit / 1024)} KiB.`)
-}
-
-function errorStream(error: Error): ReadableStream<Uint8Array> {
-  return new ReadableStream({ start: (controller) => controller.error(error) })
-}
-
-/** The request body as a web stream that errors with 413 once it passes `limit` bytes. */
-function limited(req: IncomingMessage, limit: number): ReadableStream<Uint8Array> {
-  let size = 0
-  const source = Readable.toWeb(req) as ReadableStream<Uint8Array>
-  return source.pipeThrough(
-    new TransformStream<Uint8Array, Uint8Array>({
-      transform(chunk, controller) {
-        size += chunk.byteLength
-        if (size > limit) {
-          controller.error(tooLarge(limit))
-          req.destroy()
-          return
-        }
-        controller.enqueue(chunk)
-      },
-    }),
-  )
 }
 
 async function writeResponse(response: Response, res: ServerResponse, signal: AbortSignal): Promise<void> {

@@ -30,8 +30,7 @@ export const SERVER_LIMITS = {
 } as const
 
 /**
- * A node:http server for `handler`, with {@link toNodeHandler}'s body limit and abort
- * handling, the limits in {@link SERVER_LIMITS} and JSON answers for requests Node itself
+ * A node:http server for `handler`, with {@link toNodeHandler}'s abort handling, the limits in {@link SERVER_LIMITS} and JSON answers for requests Node itself
  * refuses. Call `listen` on it as on any node:http server.
  */
 export function createNodeServer(handler: FetchHandler, options: NodeHandlerOptions = {}): Server {

@@ -4,6 +4,7 @@
  * development and tests.
  */
 import { createHash, timingSafeEqual } from 'node:crypto'
+import { bearerToken } from '../http/bearer.js'
 import { HttpError } from '../protocol/errors.js'
 import { statements, type Db } from './database.js'
 import { newId, randomToken } from './ids.js'
@@ -26,6 +27,7 @@ export class ApiKeys {
   constructor(
     private readonly db: Db,
     devKey: string | null,
+    private readonly clock: () => number,
   ) {
     this.sql = statements(db)
     this.devKeyHash = devKey ? Buffer.from(hash(devKey), 'hex') : null
@@ -37,27 +39,27 @@ export class ApiKeys {
     if (unknown.length > 0 || scopes.length === 0) {
       throw new Error(`scopes must be a non-empty list of ${SCOPES.join(', ')}; got ${scopes.join(',') || 'none'}`)
     }
-    const id = newId('alkid')
+    const now = this.clock()
+    const id = newId('alkid', now)
     const secret = randomToken('alk', 32)
     const unique = [...new Set(scopes)]
     this.sql('INSERT INTO api_keys (id, secret_hash, scopes, created_at) VALUES (?, ?, ?, ?)').run(
       id,
       hash(secret),
       unique.join(','),
-      new Date().toISOString(),
+      new Date(now).toISOString(),
     )
     return { id, secret, scopes: unique }
   }
 
   /** The caller behind a request's bearer token, or a 401/403 naming what is missing. */
   authenticate(request: Request, scope: Scope): Caller {
-    const header = request.headers.get('authorization') ?? ''
-    const match = /^Bearer\s+(\S+)\s*$/i.exec(header)
+    const token = bearerToken(request)
     const challenge = { 'www-authenticate': 'Bearer realm="auditlens"' }
-    if (!match) {
+    if (token === null) {
       throw new HttpError(401, 'unauthorized', 'Send an API key as "Authorization: Bearer <key>".', challenge)
     }
-    const caller = this.lookup(match[1]!)
+    const caller = this.lookup(token)
     if (!caller) throw new HttpError(401, 'unauthorized', 'The API key is not valid.', challenge)
     if (!caller.scopes.has(scope)) {
       throw new HttpError(403, 'forbidden', `This API key lacks the ${scope} scope needed here.`)

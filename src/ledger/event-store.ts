@@ -42,6 +42,7 @@ export class EventStore {
   constructor(
     db: Db,
     private readonly keys: SigningKeys,
+    private readonly clock: () => number,
   ) {
     this.stmt = statements(db)
   }
@@ -50,7 +51,8 @@ export class EventStore {
    * Append events to an org, signing each over its `invoance.audit/1` canonical bytes. Must run
    * inside a write transaction (see {@link Ledger.ingest}): seq is read and used in the same one.
    */
-  appendInTransaction(orgId: string, events: readonly NewEvent[], now = new Date()): EventRow[] {
+  appendInTransaction(orgId: string, events: readonly NewEvent[]): EventRow[] {
+    const now = new Date(this.clock())
     const key = this.keys.active()
     const last = this.stmt('SELECT MAX(seq) AS seq FROM events WHERE org_id = ?').get(orgId) as { seq: number | null }
     let seq = last.seq ?? 0

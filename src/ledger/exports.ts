@@ -40,6 +40,7 @@ export class Exports {
     private readonly db: Db,
     private readonly events: EventStore,
     private readonly directory: string,
+    private readonly clock: () => number,
   ) {
     this.sql = statements(db)
     // Jobs a previous process left unfinished start over rather than staying "running" forever.
@@ -50,8 +51,9 @@ export class Exports {
   }
 
   create(orgId: string, format: ExportFormat, filters: EventFilters): ExportRow {
+    const now = this.clock()
     const row: ExportRow = {
-      id: newId('aexp'),
+      id: newId('aexp', now),
       org_id: orgId,
       format,
       filters: JSON.stringify(filters),
@@ -59,7 +61,7 @@ export class Exports {
       row_count: 0,
       error: null,
       file_path: null,
-      created_at: new Date().toISOString(),
+      created_at: new Date(now).toISOString(),
       finished_at: null,
     }
     this.sql(
@@ -135,7 +137,7 @@ export class Exports {
       this.sql("UPDATE exports SET status = 'ready', row_count = ?, file_path = ?, finished_at = ? WHERE id = ?").run(
         count,
         path,
-        new Date().toISOString(),
+        new Date(this.clock()).toISOString(),
         id,
       )
     } catch (error) {
@@ -153,7 +155,7 @@ export class Exports {
       const message = error instanceof Error ? error.message : String(error)
       this.sql("UPDATE exports SET status = 'failed', error = ?, finished_at = ? WHERE id = ?").run(
         `The export could not be written: ${message}`,
-        new Date().toISOString(),
+        new Date(this.clock()).toISOString(),
         id,
       )
     }

@@ -1,9 +1,11 @@
 /**
  * Opaque, tamper-evident tokens for the ledger: pagination cursors bound to their query, and
- * presigned download URLs bound to an export and an expiry. Both are HMAC-SHA256 with a secret
- * kept in the database, compared in constant time.
+ * presigned download URLs bound to an export and an expiry (on src/http/signed-link.ts, the
+ * proxy's links too). Both are HMAC-SHA256 with a secret kept in the database, compared in
+ * constant time.
  */
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto'
+import { LinkSigner } from '../http/signed-link.js'
 import { badRequest } from '../protocol/errors.js'
 import type { Db } from './database.js'
 import type { EventFilters } from '../protocol/filters.js'
@@ -62,17 +64,25 @@ export class Cursors {
   }
 }
 
+/**
+ * Presigned download URLs: `?expires=<epoch seconds>&signature=<base64url HMAC-SHA256 over
+ * "<export id>\n<expires>">`, made and checked by the signed links the proxy uses too.
+ */
 export class DownloadSigner {
+  private readonly links: Promise<LinkSigner>
+
   constructor(
-    private readonly secret: Buffer,
+    secret: Uint8Array,
     private readonly ttlSeconds: number,
-    private readonly clock: () => number = Date.now,
-  ) {}
+    private readonly clock: () => number,
+  ) {
+    this.links = LinkSigner.create(secret)
+  }
 
   /** A fresh presigned path and its expiry. */
-  sign(exportId: string, now = this.clock()): { path: string; expiresAt: string } {
+  async sign(exportId: string, now = this.clock()): Promise<{ path: string; expiresAt: string }> {
     const expires = Math.floor(now / 1000) + this.ttlSeconds
-    const signature = mac(this.secret, `${exportId}\n${expires}`).toString('hex')
+    const signature = await (await this.links).sign(exportId, expires)
     return {
       path: `/v1/audit/exports/${encodeURIComponent(exportId)}/download?expires=${expires}&signature=${signature}`,
       expiresAt: new Date(expires * 1000).toISOString(),
@@ -80,14 +90,14 @@ export class DownloadSigner {
   }
 
   /** Whether a download request's `expires` and `signature` are genuine and still valid. */
-  check(
+  async check(
     exportId: string,
     expires: string | null,
     signature: string | null,
     now = this.clock(),
-  ): 'ok' | 'expired' | 'invalid' {
-    if (!expires || !signature || !/^\d{1,12}$/.test(expires) || !/^[0-9a-f]{64}$/.test(signature)) return 'invalid'
-    if (!equal(mac(this.secret, `${exportId}\n${expires}`), Buffer.from(signature, 'hex'))) return 'invalid'
+  ): Promise<'ok' | 'expired' | 'invalid'> {
+    if (!expires || !signature || !/^\d{1,12}$/.test(expires) || !/^[\w-]{43}$/.test(signature)) return 'invalid'
+    if (!(await (await this.links).verify(exportId, Number(expires), signature))) return 'invalid'
     return Number(expires) * 1000 <= now ? 'expired' : 'ok'
   }
 }

@@ -5,9 +5,10 @@ const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ'
 
 /**
  * A ULID-shaped id with a prefix (`aevt_01J...`): 48 bits of milliseconds then 80 random bits,
- * so ids sort roughly by creation time and never collide in practice.
+ * so ids sort roughly by creation time and never collide in practice. `now` (epoch ms) comes from
+ * the ledger's clock, so a test that steps time sees it in the ids too.
  */
-export function newId(prefix: string, now = Date.now()): string {
+export function newId(prefix: string, now: number): string {
   let time = ''
   let t = now
   for (let i = 0; i < 10; i++) {

@@ -70,9 +70,14 @@ export class Ledger {
     this.db = openDatabase(dbPath)
     this.sql = statements(this.db)
     this.keys = new SigningKeys(this.db, dataDir === null ? null : join(dataDir, 'keys'), this.now, options.warn)
-    this.apiKeys = new ApiKeys(this.db, options.devApiKey ?? null)
-    this.events = new EventStore(this.db, this.keys)
-    this.exports = new Exports(this.db, this.events, options.exportDir ?? join(dataDir ?? this.tempDir!, 'exports'))
+    this.apiKeys = new ApiKeys(this.db, options.devApiKey ?? null, this.now)
+    this.events = new EventStore(this.db, this.keys, this.now)
+    this.exports = new Exports(
+      this.db,
+      this.events,
+      options.exportDir ?? join(dataDir ?? this.tempDir!, 'exports'),
+      this.now,
+    )
     this.cursors = new Cursors(ledgerSecret(this.db, 'cursor_secret'))
     this.downloads = new DownloadSigner(
       ledgerSecret(this.db, 'download_secret'),
@@ -86,12 +91,13 @@ export class Ledger {
     if (this.orgByExternalId(externalId)) {
       throw new HttpError(409, 'conflict', `An org with external_id "${externalId}" already exists.`)
     }
-    const org: Org = { id: newId('aorg'), external_id: externalId, name }
+    const now = this.now()
+    const org: Org = { id: newId('aorg', now), external_id: externalId, name }
     this.sql('INSERT INTO orgs (id, external_id, name, created_at) VALUES (?, ?, ?, ?)').run(
       org.id,
       org.external_id,
       org.name,
-      new Date().toISOString(),
+      new Date(now).toISOString(),
     )
     return org
   }
@@ -139,7 +145,7 @@ export class Ledger {
           input.orgId !== null
             ? this.requireOrg(input.orgId)
             : (this.orgByExternalId(input.org!) ?? this.createOrg(input.org!, null))
-        const [event] = this.events.appendInTransaction(org.id, [input], new Date(this.now()))
+        const [event] = this.events.appendInTransaction(org.id, [input])
         return { value: event!, id: event!.id }
       },
     )
@@ -214,7 +220,7 @@ export class Ledger {
         idempotencyKey,
         requestHash,
         id,
-        new Date().toISOString(),
+        new Date(this.now()).toISOString(),
       )
       return { value, replayed: false }
     })
@@ -223,7 +229,7 @@ export class Ledger {
 
   /** Append many events to one org in a single transaction (seeding, benchmarks). */
   appendMany(orgId: string, events: readonly NewEvent[]): EventRow[] {
-    return this.db.transaction(() => this.events.appendInTransaction(orgId, events, new Date(this.now()))).immediate()
+    return this.db.transaction(() => this.events.appendInTransaction(orgId, events)).immediate()
   }
 
   async close(): Promise<void> {

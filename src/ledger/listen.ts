@@ -7,7 +7,7 @@ import { createLedgerHandler } from './routes.js'
 
 /** Start the ledger's HTTP server; resolves once it listens. */
 export async function listen(ledger: Ledger, host: string, port: number): Promise<{ server: Server; url: string }> {
-  const server = createNodeServer(createLedgerHandler(ledger), { bodyLimit: 1024 * 1024 })
+  const server = createNodeServer(createLedgerHandler(ledger))
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)
     server.listen(port, host, () => resolve())

@@ -4,6 +4,7 @@
  */
 import { createHash } from 'node:crypto'
 import { jwtVerify, SignJWT } from 'jose'
+import { bearerToken } from '../http/bearer.js'
 import { HttpError } from '../protocol/errors.js'
 import { statements, type Db } from './database.js'
 import { randomToken } from './ids.js'
@@ -18,7 +19,7 @@ export class PortalSessions {
   constructor(
     private readonly db: Db,
     private readonly secret: Uint8Array,
-    private readonly clock: () => number = Date.now,
+    private readonly clock: () => number,
   ) {
     this.sql = statements(db)
   }
@@ -67,10 +68,10 @@ export class PortalSessions {
 
   /** The org of a portal JWT in a request's Authorization header, or a 401. */
   async orgOf(request: Request): Promise<string> {
-    const match = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.get('authorization') ?? '')
-    if (!match) throw unauthorized('Send the portal token as "Authorization: Bearer <token>".')
+    const token = bearerToken(request)
+    if (token === null) throw unauthorized('Send the portal token as "Authorization: Bearer <token>".')
     try {
-      const { payload } = await jwtVerify(match[1]!, this.secret, {
+      const { payload } = await jwtVerify(token, this.secret, {
         currentDate: new Date(this.clock()),
         algorithms: ['HS256'],
         audience: AUDIENCE,

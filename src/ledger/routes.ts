@@ -63,8 +63,8 @@ function orgIdFrom(get: (name: string) => AuditJsonValue | null | undefined): st
   return value
 }
 
-function exportJson(ledger: Ledger, job: ExportRow, origin: string) {
-  const link = job.status === 'ready' ? ledger.downloads.sign(job.id) : null
+async function exportJson(ledger: Ledger, job: ExportRow, origin: string) {
+  const link = job.status === 'ready' ? await ledger.downloads.sign(job.id) : null
   return {
     id: job.id,
     org_id: job.org_id,
@@ -166,19 +166,23 @@ export function createLedgerHandler(ledger: Ledger): (request: Request) => Promi
       const filters = parseExportFilters(body.filters)
       const { job, replayed } = ledger.createExport(caller, key, orgId, format as ExportFormat, filters, body)
       return json(
-        exportJson(ledger, job, url.origin),
+        await exportJson(ledger, job, url.origin),
         replayed ? 200 : 202,
         replayed ? { 'idempotent-replayed': 'true' } : {},
       )
     })
-    .on('GET', '/v1/audit/exports/:id', (request, [id], url) => {
+    .on('GET', '/v1/audit/exports/:id', async (request, [id], url) => {
       read(request)
       const job = ledger.exports.get(id!)
       if (!job) throw notFound(`No export has id "${id}".`)
-      return json(exportJson(ledger, job, url.origin))
+      return json(await exportJson(ledger, job, url.origin))
     })
-    .on('GET', '/v1/audit/exports/:id/download', (_request, [id], url) => {
-      const check = ledger.downloads.check(id!, url.searchParams.get('expires'), url.searchParams.get('signature'))
+    .on('GET', '/v1/audit/exports/:id/download', async (_request, [id], url) => {
+      const check = await ledger.downloads.check(
+        id!,
+        url.searchParams.get('expires'),
+        url.searchParams.get('signature'),
+      )
       if (check !== 'ok') {
         throw new HttpError(
           403,

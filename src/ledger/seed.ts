@@ -287,7 +287,10 @@ function chooseAction(r: () => number): ActionSpec {
   return ACTIONS[0]!
 }
 
-/** `count` realistic events, oldest first, spread evenly over the `days` before `now`. */
+/**
+ * `count` realistic events, oldest first, spread evenly over the `days` before `now` (epoch ms;
+ * default the wall clock, for callers without a ledger: {@link seedOrg} passes the ledger's).
+ */
 export function* generateEvents(
   count: number,
   options: { seed?: number; now?: number; days?: number } = {},
@@ -331,7 +334,7 @@ export function seedOrg(
 ): void {
   const batch = options.batch ?? 1000
   let pending: NewEvent[] = []
-  for (const event of generateEvents(count, { seed: options.seed })) {
+  for (const event of generateEvents(count, { seed: options.seed, now: ledger.now() })) {
     pending.push(event)
     if (pending.length === batch) {
       ledger.appendMany(orgId, pending)

@@ -57,7 +57,7 @@ export class SigningKeys {
   constructor(
     private readonly db: Db,
     private readonly keyDir: string | null,
-    private readonly clock: () => number = Date.now,
+    private readonly clock: () => number,
     private readonly warn: (line: string) => void = console.warn,
   ) {
     this.sql = statements(db)
@@ -73,7 +73,7 @@ export class SigningKeys {
   private create(notBefore: string): KeyRow {
     const { publicKey, privateKey } = generateKeyPairSync('ed25519')
     const row: KeyRow = {
-      key_id: newId('akey'),
+      key_id: newId('akey', Date.parse(notBefore)),
       public_key: publicHex(publicKey),
       not_before: notBefore,
       not_after: null,

@@ -8,7 +8,9 @@
  */
 import { stringifyAuditJson, type AuditJsonValue } from '../core/index.js'
 import { badRequest, HttpError, notFound } from '../protocol/errors.js'
+import { bearerToken } from '../http/bearer.js'
 import { errorResponse, json } from '../http/http-error.js'
+import { Router, type RouteHandler } from '../http/router.js'
 import { LIST_QUERY_PARAMS, parseFilters } from '../protocol/filters.js'
 import { checkOptions, ProxyConfigError, type AuditProxyOptions } from './options.js'
 import { checkTokenOrigin } from './origin-check.js'
@@ -77,8 +79,8 @@ function buildHandler(options: AuditProxyOptions): AuditProxyHandler {
   }
 
   async function bearer(request: Request, keys: ProxyCrypto, scope: ProxyScope): Promise<TokenClaims> {
-    const match = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.get('authorization') ?? '')
-    const claims = match ? await keys.verifyToken(match[1]!, now()) : null
+    const token = bearerToken(request)
+    const claims = token !== null ? await keys.verifyToken(token, now()) : null
     if (!claims) {
       throw new HttpError(
         401,
@@ -193,36 +195,47 @@ function buildHandler(options: AuditProxyOptions): AuditProxyHandler {
     return json(keysCache.body)
   }
 
-  return async (request) => {
-    try {
-      const keys = await cryptoReady
-      const url = new URL(request.url)
-      if (!url.pathname.startsWith(basePath + '/')) throw notFound(`There is no route ${url.pathname}.`)
-      const path = url.pathname.slice(basePath.length)
-      const method = request.method
-      const route = (m: string, pattern: RegExp) => (method === m ? pattern.exec(path) : null)
-      let match: RegExpExecArray | null
-      if (route('POST', /^\/token$/)) return await mint(request, keys)
-      if (route('GET', /^\/events$/)) return await listEvents(request, url, path, keys)
-      if ((match = route('GET', /^\/events\/([^/]+)$/))) return await oneEvent(request, decodeSegment(match[1]!), keys)
-      if (route('POST', /^\/exports$/)) return await exports.create(request, keys)
-      if ((match = route('GET', /^\/exports\/([^/]+)$/))) return await exports.poll(request, match[1]!, keys)
-      if ((match = route('GET', /^\/exports\/([^/]+)\/download$/)))
-        return await exports.download(request, match[1]!, url, keys)
-      if (route('GET', /^\/keys$/)) return await trustedKeys(request, keys)
-      throw notFound(`There is no route ${method} ${url.pathname}.`)
-    } catch (error) {
-      return errorResponse(error)
-    }
-  }
-}
-
-function decodeSegment(segment: string): string {
-  try {
-    return decodeURIComponent(segment)
-  } catch {
-    throw badRequest('The URL path is not validly percent-encoded.')
-  }
+  // Every route needs the derived keys; a failure to derive them is the route's 500.
+  const withKeys =
+    (route: (request: Request, params: string[], url: URL, keys: ProxyCrypto) => Promise<Response>): RouteHandler =>
+    async (request, params, url) =>
+      route(request, params, url, await cryptoReady)
+  return new Router()
+    .on(
+      'POST',
+      `${basePath}/token`,
+      withKeys((request, _, __, keys) => mint(request, keys)),
+    )
+    .on(
+      'GET',
+      `${basePath}/events`,
+      withKeys((request, _, url, keys) => listEvents(request, url, url.pathname.slice(basePath.length), keys)),
+    )
+    .on(
+      'GET',
+      `${basePath}/events/:id`,
+      withKeys((request, [id], _, keys) => oneEvent(request, id!, keys)),
+    )
+    .on(
+      'POST',
+      `${basePath}/exports`,
+      withKeys((request, _, __, keys) => exports.create(request, keys)),
+    )
+    .on(
+      'GET',
+      `${basePath}/exports/:handle`,
+      withKeys((request, [handle], _, keys) => exports.poll(request, handle!, keys)),
+    )
+    .on(
+      'GET',
+      `${basePath}/exports/:handle/download`,
+      withKeys((request, [handle], url, keys) => exports.download(request, handle!, url, keys)),
+    )
+    .on(
+      'GET',
+      `${basePath}/keys`,
+      withKeys((request, _, __, keys) => trustedKeys(request, keys)),
+    ).handle
 }
 
 /**

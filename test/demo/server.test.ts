@@ -75,6 +75,37 @@ describe('the demo’s static files', () => {
   })
 })
 
+describe('the demo’s routes, one router for the ledger, the proxy, its API and its files', () => {
+  it.each([
+    ['POST', '/demo/orgs', 'GET'],
+    ['GET', '/demo/sign-in', 'POST'],
+    ['PUT', '/api/audit/token', 'POST'],
+    ['DELETE', '/v1/audit/keys', 'GET'],
+    ['DELETE', '/main.js', 'GET, HEAD'],
+  ])('answer %s %s with a JSON 405 that allows %s', async (method, path, allow) => {
+    const response = await fetch(`${demo.url}${path}`, { method })
+    expect(response.status).toBe(405)
+    expect(response.headers.get('allow')).toBe(allow)
+    expect(await response.json()).toEqual({ error: 'method_not_allowed', message: expect.any(String) })
+  })
+
+  it('refuses a sign-in body over its 1 KiB limit with a JSON 413', async () => {
+    const response = await fetch(`${demo.url}/demo/sign-in`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ org: 'x'.repeat(2048) }),
+    })
+    expect(response.status).toBe(413)
+    expect(await response.json()).toEqual({ error: 'payload_too_large', message: expect.any(String) })
+  })
+
+  it.each(['/demo/nothing', '/api/audit/nothing', '/v1/nothing'])('answer GET %s with a JSON 404', async (path) => {
+    const response = await fetch(`${demo.url}${path}`)
+    expect(response.status).toBe(404)
+    expect(await response.json()).toEqual({ error: 'not_found', message: `There is no route GET ${path}.` })
+  })
+})
+
 describe('the demo’s session', () => {
   it('mints tokens while signed in, and not for a replayed cookie after sign-out', async () => {
     const cookie = await signIn()

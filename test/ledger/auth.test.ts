@@ -67,7 +67,7 @@ describe('every error is JSON', () => {
     expect(await wrong.json()).toMatchObject({ error: 'method_not_allowed' })
   })
 
-  it('refuses a body over the adapter’s limit before reading it', async () => {
+  it('refuses a body over the route’s limit before reading it', async () => {
     const response = await t.call('/v1/audit/orgs', {
       method: 'POST',
       body: 'x'.repeat(2 * 1024 * 1024),

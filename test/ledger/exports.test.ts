@@ -175,6 +175,7 @@ describe('exports', () => {
     it('expire after 10 minutes, and polling again gives a fresh one', async () => {
       const job = await createExport({ org_id: orgId, format: 'ndjson', filters: { actions: 'invoice.paid' } })
       expect(Date.parse(job.expires_at!) - now).toBe(600_000)
+      expect(job.download_url).toMatch(/\/download\?expires=\d+&signature=[\w-]{43}$/)
       now += 601_000
       const expired = await fetch(job.download_url!)
       expect(expired.status).toBe(403)
@@ -189,6 +190,15 @@ describe('exports', () => {
 
     it.each([
       ['an edited signature', (u: URL) => u.searchParams.set('signature', '0'.repeat(64))],
+      ['a well-formed signature of another link', (u: URL) => u.searchParams.set('signature', 'A'.repeat(43))],
+      [
+        'one changed character',
+        (u: URL) =>
+          u.searchParams.set(
+            'signature',
+            u.searchParams.get('signature')!.replace(/^./, (c) => (c === 'A' ? 'B' : 'A')),
+          ),
+      ],
       [
         'a later expiry',
         (u: URL) => u.searchParams.set('expires', String(Number(u.searchParams.get('expires')) + 3600)),

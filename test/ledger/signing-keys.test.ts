@@ -23,7 +23,7 @@ afterEach(async () => {
   t = undefined
 })
 
-const rogue = createSigner(seedFrom(7), newId('akey'))
+const rogue = createSigner(seedFrom(7), newId('akey', Date.now()))
 
 /** Given a ledger on a database file, a second connection to it, as an attacker would open. */
 async function fileLedger(warnings: string[]) {
@@ -131,7 +131,7 @@ describe('GET /v1/audit/events/:id/verify', () => {
       .run(rogue.keyId, rogue.publicKey, '2000-01-01T00:00:00.000Z', '2100-01-01T00:00:00.000Z')
     // A forged event appended around the ledger (INSERT is not refused by the triggers).
     const forged = rogue.sign({
-      id: newId('aevt'),
+      id: newId('aevt', Date.now()),
       org_id: stored.org_id,
       seq: 2,
       occurred_at: stored.occurred_at,
