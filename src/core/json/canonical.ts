@@ -9,7 +9,7 @@
  * sorted by code point. Compact JSON, UTF-8, non-ASCII written literally.
  */
 import { compareCodePoints } from './json-writer.js'
-import { LosslessNumber } from './lossless-json.js'
+import { LosslessNumber, MAX_DEPTH } from './lossless-json.js'
 import { normalizeTimestamp } from './timestamp.js'
 import type { VerificationReason } from '../types.js'
 
@@ -172,10 +172,8 @@ function writeString(value: string, path: Path): string {
   return JSON.stringify(value)
 }
 
-/** As in parseAuditJson: deeper nesting (or a cycle) is malformed, never a stack overflow. */
-const MAX_DEPTH = 256
-
 function writeCanonical(value: unknown, path: Path): string {
+  // As in parseAuditJson: deeper nesting (or a cycle) is malformed, never a stack overflow.
   if (path.length > MAX_DEPTH) {
     const where = pathText(path)
     malformed('invalid-field', where, `${where} is nested deeper than ${MAX_DEPTH} levels (or contains a cycle)`)

@@ -64,8 +64,11 @@ export class AuditJsonSyntaxError extends SyntaxError {
 
 const NUMBER_PATTERN = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/
 
-/** Nesting deeper than this is refused instead of risking a stack overflow on hostile input. */
-const MAX_DEPTH = 256
+/**
+ * Nesting deeper than this is refused instead of risking a stack overflow on hostile input;
+ * canonical bytes use the same bound, so whatever parses can be canonicalised.
+ */
+export const MAX_DEPTH = 256
 
 export interface ParseAuditJsonOptions {
   /**
