@@ -4,16 +4,12 @@
 import { canonicalize, LosslessNumber, normalizeTimestamp, type AuditJsonObject } from '../core/index.js'
 import { badRequest } from '../protocol/errors.js'
 import { ACTION_PATTERN } from '../protocol/filters.js'
+import type { NewEvent } from './event-store.js'
 
-export interface EventInput {
+/** An ingest body, validated: the event, and the org it names (by external id or by id). */
+export interface EventInput extends NewEvent {
   org: string | null
   orgId: string | null
-  action: string
-  occurredAt: string | null
-  actor: AuditJsonObject
-  targets: AuditJsonObject[]
-  context: AuditJsonObject | null
-  metadata: AuditJsonObject | null
 }
 
 const EVENT_FIELDS = new Set([
