@@ -7,6 +7,7 @@
  * calls, and React StrictMode mounting a component twice, share one exchange. A 429 does not
  * consume the token, so it is retried after Retry-After.
  */
+import { BoundedCache } from '../bounded-cache.js'
 import { AuditError } from './audit-error.js'
 import { platform, type Platform } from './platform.js'
 import type { AuditToken, FetchToken } from './token-manager.js'
@@ -29,8 +30,8 @@ export interface PortalTransport {
 /** Longest Retry-After worth waiting for before giving up. */
 const MAX_RETRY_AFTER_MS = 30_000
 
-/** Exchanges by one-time token, shared by every transport in the page (StrictMode mounts twice). */
-const exchanges = new Map<string, Promise<AuditToken>>()
+/** Exchanges by one-time token, shared by every transport in the page (StrictMode mounts twice); only recent ones need sharing. */
+const exchanges = new BoundedCache<string, Promise<AuditToken>>(16)
 
 export function createPortalTransport(options: PortalTransportOptions): PortalTransport {
   const env = platform(options)
@@ -86,8 +87,6 @@ export function createPortalTransport(options: PortalTransportOptions): PortalTr
         // the token for the others.
         pending = exchange(oneTime)
         exchanges.set(oneTime, pending)
-        // Only recent tokens need sharing (double starts happen together); keep the map small.
-        if (exchanges.size > 16) exchanges.delete(exchanges.keys().next().value!)
         // A failed exchange may be retried with the same token only if it was not consumed.
         pending.catch(() => exchanges.delete(oneTime))
       }

@@ -5,6 +5,7 @@
  * runtimes without Ed25519 in WebCrypto (older Safari and Firefox) or without `crypto.subtle`
  * at all (pages served over plain http). Both give the same answers; tests force each one.
  */
+import { BoundedCache } from '../bounded-cache.js'
 import { hexToBytes } from './hex.js'
 import type { WebSubtleCrypto } from './web-types.js'
 
@@ -61,12 +62,11 @@ const MAX_CACHED_KEYS = 256
 
 /** Backend over `crypto.subtle`. Fails at use time if the runtime lacks Ed25519; prefer {@link resolveCrypto}. */
 export function createWebCryptoBackend(subtle: WebSubtleCrypto = globalThis.crypto.subtle): CryptoBackend {
-  const keys = new Map<string, Promise<CryptoKey>>()
+  const keys = new BoundedCache<string, Promise<CryptoKey>>(MAX_CACHED_KEYS)
   const importKey = (publicKey: Uint8Array): Promise<CryptoKey> => {
     const id = String.fromCharCode(...publicKey)
     let key = keys.get(id)
     if (!key) {
-      if (keys.size >= MAX_CACHED_KEYS) keys.delete(keys.keys().next().value!)
       key = subtle.importKey('raw', publicKey as BufferSource, { name: 'Ed25519' }, false, ['verify'])
       keys.set(id, key)
       key.catch(() => keys.delete(id))
@@ -132,7 +132,7 @@ async function probeWebCrypto(): Promise<CryptoBackend | null> {
   }
 }
 
-const usableKeys = new Map<string, boolean>()
+const usableKeys = new BoundedCache<string, boolean>(1024)
 
 /**
  * Whether `publicKey` is an Ed25519 key that can prove anything: the canonical encoding of a
@@ -154,7 +154,6 @@ export async function isUsablePublicKey(publicKey: Uint8Array): Promise<boolean>
     } catch {
       usable = false
     }
-    if (usableKeys.size >= 1024) usableKeys.clear()
     usableKeys.set(id, usable)
   }
   return usable

@@ -15,6 +15,7 @@
  * yield to the host between them, so verification is interleaved with rendering rather than
  * holding it.
  */
+import { BoundedCache } from '../bounded-cache.js'
 import { stringifyAuditJson } from '../json/json-writer.js'
 import { KeyRing, type TrustedKeyInput } from './key-ring.js'
 import { LosslessNumber } from '../json/lossless-json.js'
@@ -122,7 +123,7 @@ export function createVerifier(options: VerifierOptions = {}): Verifier {
   const byObject = new WeakMap<VerifiableEvent, VerificationResult>()
   const keys = new WeakMap<VerifiableEvent, string | VerifiableEvent>()
   /** Results by content key, least recently used first. */
-  const byContent = new Map<string, VerificationResult>()
+  const byContent = new BoundedCache<string, VerificationResult>(maxCached)
   /** Insertion order = request order; the newest are taken first. */
   const queue = new Map<string | VerifiableEvent, VerifiableEvent>()
   const inflight = new Set<string | VerifiableEvent>()
@@ -139,8 +140,6 @@ export function createVerifier(options: VerifierOptions = {}): Verifier {
     if (result) return result
     const key = keyOf(event)
     if (typeof key === 'string' && (result = byContent.get(key))) {
-      byContent.delete(key) // most recently used goes last
-      byContent.set(key, result)
       if (isObject(event)) byObject.set(event, result)
     }
     return result
@@ -149,7 +148,6 @@ export function createVerifier(options: VerifierOptions = {}): Verifier {
     if (isObject(event)) byObject.set(event, result)
     if (typeof key !== 'string') return
     byContent.set(key, result)
-    if (byContent.size > maxCached) byContent.delete(byContent.keys().next().value!)
   }
   const listeners = new Set<() => void>()
   /** The lanes verifying now: each takes a batch at a time until the queue is empty. */
