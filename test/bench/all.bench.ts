@@ -32,6 +32,8 @@ const figures = {
   bundle_react_gzip_kb: size['auditlens']!.gzip_kb,
   bundle_core_gzip_kb: size['auditlens/core']!.gzip_kb,
   bundle_worker_gzip_kb: size['verify worker']!.gzip_kb,
+  bundle_core_verify_gzip_kb: size['core: verify only']!.gzip_kb,
+  bundle_core_client_gzip_kb: size['core: client only']!.gzip_kb,
 }
 if (values.json) console.log(JSON.stringify(figures))
 else for (const [key, value] of Object.entries(figures)) console.log(`${key.padEnd(28)} ${value}`)

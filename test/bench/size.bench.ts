@@ -15,10 +15,13 @@ const { values } = parseArgs({
 
 const entries = [
   // The goal is 45 kB. The framework-free log model (live tail, deep links and rows moved into
-  // core, with selector reads) took the entry to 45.3 kB, so the check allows 46 kB;
+  // core, with selector reads) took the entry to 45.4 kB, so the check allows 46 kB;
   // BENCHMARKS.md reports the miss and what was tried.
   { name: 'auditlens', file: 'dist/react/index.js', budgetKb: 46 },
   { name: 'auditlens/core', file: 'dist/core/index.js', budgetKb: 15 },
+  // Apps that import only part of core pay only for that part (test/bench/parts/).
+  { name: 'core: verify only', file: 'test/bench/parts/core-verify.js', budgetKb: 7 },
+  { name: 'core: client only', file: 'test/bench/parts/core-client.js', budgetKb: 8 },
   // Loaded by the verification Web Worker, off the page's own download and main thread.
   { name: 'verify worker', file: 'dist/core/verify/verify-worker.js', budgetKb: 15 },
 ]
@@ -80,7 +83,7 @@ if (values.json) {
   for (const r of results) {
     const verdict = r.over ? 'OVER BUDGET' : 'within budget'
     console.log(
-      `  ${r.name.padEnd(16)} initial ${r.initialKb.toFixed(1).padStart(5)} kB   lazy ${r.lazyKb.toFixed(1).padStart(5)} kB   budget ${r.budgetKb} kB: ${verdict}`,
+      `  ${r.name.padEnd(18)} initial ${r.initialKb.toFixed(1).padStart(5)} kB   lazy ${r.lazyKb.toFixed(1).padStart(5)} kB   budget ${r.budgetKb} kB: ${verdict}`,
     )
   }
 }
