@@ -15,6 +15,7 @@ export default defineConfig(
   {
     ignores: [
       '**/dist/',
+      '**/dist-demo/',
       '**/node_modules/',
       '**/.next/',
       '**/next-env.d.ts',

@@ -8,7 +8,7 @@ import { parseArgs } from 'node:util'
 import { fileURLToPath } from 'node:url'
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../support/chromium.js'
 import { chromium } from 'playwright-core'
-import { startDemo } from '../../src/demo/server.js'
+import { startDemo } from '../../examples/demo/server.js'
 
 const { values } = parseArgs({
   options: { json: { type: 'boolean', default: false }, quick: { type: 'boolean', default: false } },
@@ -17,7 +17,7 @@ const log = (line: string) => values.json || console.error(line)
 
 log('Starting the demo with about 100,000 events in acme (seeding takes about half a minute)…')
 const demo = await startDemo({
-  appDir: fileURLToPath(new URL('../../dist/demo/app/', import.meta.url)),
+  appDir: fileURLToPath(new URL('../../dist-demo/examples/demo/app/', import.meta.url)),
   port: 0,
   db: ':memory:',
   seed: values.quick ? 20_000 : 167_000,
@@ -60,7 +60,7 @@ const badgesSettledMs = (await settled.jsonValue()) as number
 // Verification throughput on 5,000 distinct events from the API.
 await page.waitForFunction(() => 'auditlensBench' in window)
 const verify = await page.evaluate(async () => {
-  type Hooks = typeof import('../../src/demo/app/bench-hooks.js')
+  type Hooks = typeof import('../../examples/demo/app/bench-hooks.js')
   const hooks = (window as unknown as { auditlensBench: Hooks }).auditlensBench
   const { token } = await (await fetch('/api/audit/token', { method: 'POST' })).json()
   const auth = { authorization: `Bearer ${token}` }

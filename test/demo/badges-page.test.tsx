@@ -31,7 +31,7 @@ it('labels each badge with the event it verified, not with another copy of it', 
     if (url.pathname === '/api/audit/events/aevt_1') return reply(genuine)
     return new Response('{}', { status: 404 })
   })
-  const { App } = await import('../../src/demo/app/app.js')
+  const { App } = await import('../../examples/demo/app/app.js')
   render(<App />)
 
   await waitFor(() => expect(screen.getByText('Tampered')).toBeInTheDocument(), { timeout: 5000 })

@@ -9,12 +9,12 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startDemo } from '../../src/demo/server.js'
+import { startDemo } from '../../examples/demo/server.js'
 import { Ledger } from '../../src/ledger/ledger.js'
 import { raw } from '../support/raw-http.js'
 import { createSigner, seedFrom } from '../support/signing.js'
 
-const MAIN = fileURLToPath(new URL('../../dist/demo/main.js', import.meta.url))
+const MAIN = fileURLToPath(new URL('../../dist-demo/examples/demo/main.js', import.meta.url))
 
 /** A built-app folder with an index page, and a sibling folder whose name starts with the app folder's. */
 function appFolders() {
@@ -160,7 +160,7 @@ describe('the keys the demo pins', () => {
   })
 })
 
-describe('npm start (dist/demo/main.js)', () => {
+describe('npm start (dist-demo/examples/demo/main.js)', () => {
   it('does not print an API key that came from AUDITLENS_API_KEY', async () => {
     const secret = 'alk_operator_chosen_demo_secret_77'
     const child = spawn(process.execPath, [MAIN], {

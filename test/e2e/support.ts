@@ -7,10 +7,10 @@ import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { chromium, type Browser, type Page } from 'playwright-core'
-import { startDemo } from '../../src/demo/server.js'
+import { startDemo } from '../../examples/demo/server.js'
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../support/chromium.js'
 
-const APP_DIR = fileURLToPath(new URL('../../dist/demo/app/', import.meta.url))
+const APP_DIR = fileURLToPath(new URL('../../dist-demo/examples/demo/app/', import.meta.url))
 const APP = join(APP_DIR, 'index.html')
 
 export type DemoOrg = 'acme' | 'globex'

@@ -3,8 +3,8 @@
  * then an Audit log tab whose filters live in the URL, and a page of standalone badges.
  */
 import { useCallback, useEffect, useRef, useState } from 'react'
-import type { AuditError, AuditEvent, AuditFilters } from '../../core/index.js'
-import { AuditLog, AuditLogProvider, EventText, useAuditLogContext, VerifyBadge } from '../../react/index.js'
+import type { AuditError, AuditEvent, AuditFilters } from '../../../src/core/index.js'
+import { AuditLog, AuditLogProvider, EventText, useAuditLogContext, VerifyBadge } from '../../../src/react/index.js'
 import { readPinnedKeys } from './pinned-keys.js'
 
 /** Read once: the provider keys its verifier by these, and they never change while the page lives. */

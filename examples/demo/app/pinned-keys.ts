@@ -1,11 +1,11 @@
 /**
  * The keys this page pins, as README "Pinning keys" recommends: the host learned them from the
- * ledger at startup and embedded them in the HTML (src/demo/server.ts), so they arrive with the
+ * ledger at startup and embedded them in the HTML (examples/demo/server.ts), so they arrive with the
  * page's code instead of being fetched from the proxy's `/keys` next to the events they vouch for.
  */
-import { parseKeysDocument, type TrustedKeyInput } from '../../core/index.js'
+import { parseKeysDocument, type TrustedKeyInput } from '../../../src/core/index.js'
 
-/** Must match PINNED_KEYS_ELEMENT in src/demo/server.ts (not imported: that module is Node-only). */
+/** Must match PINNED_KEYS_ELEMENT in examples/demo/server.ts (not imported: that module is Node-only). */
 const ELEMENT_ID = 'auditlens-pinned-keys'
 
 /**

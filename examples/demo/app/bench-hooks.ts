@@ -9,4 +9,4 @@ export {
   parseAuditJson,
   KeyRing,
   parseKeysDocument,
-} from '../../core/index.js'
+} from '../../../src/core/index.js'

@@ -5,9 +5,9 @@
  * database access would make them: by going around the ledger's append-only triggers.
  */
 import { createHash, generateKeyPairSync, sign } from 'node:crypto'
-import { canonicalBytes, parseAuditJson, stringifyAuditJson } from '../core/index.js'
-import type { Ledger } from '../ledger/ledger.js'
-import { seedDemo } from '../ledger/demo-orgs.js'
+import { canonicalBytes, parseAuditJson, stringifyAuditJson } from '../../src/core/index.js'
+import type { Ledger } from '../../src/ledger/ledger.js'
+import { seedDemo } from '../../src/ledger/demo-orgs.js'
 
 const TRIGGERS = `
 CREATE TRIGGER IF NOT EXISTS events_no_update BEFORE UPDATE ON events

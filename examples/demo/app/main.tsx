@@ -1,7 +1,7 @@
 import { StrictMode } from 'react'
 import { createRoot } from 'react-dom/client'
 import { App } from './app.js'
-import '../../react/styles.css'
+import '../../../src/react/styles.css'
 import './app.css'
 
 if (new URLSearchParams(location.search).has('bench')) {

@@ -14,21 +14,21 @@ import type { AddressInfo } from 'node:net'
 import { extname, join, normalize, resolve, sep } from 'node:path'
 import { Readable } from 'node:stream'
 import { fileURLToPath } from 'node:url'
-import { createNodeServer } from '../http/node-server.js'
-import { readJsonObject } from '../http/body.js'
-import { badRequest, notFound } from '../protocol/errors.js'
-import { json } from '../http/http-error.js'
-import { Router } from '../http/router.js'
-import { DEFAULT_DB, Ledger } from '../ledger/ledger.js'
-import { createLedgerHandler } from '../ledger/routes.js'
-import { decodeKeysDocument, type KeyInfo } from '../protocol/keys.js'
-import { createAuditProxy } from '../proxy/proxy.js'
-import { DEMO_ORGS } from '../ledger/demo-orgs.js'
-import { KeyRing, parseKeysDocument } from '../core/index.js'
+import { createNodeServer } from '../../src/http/node-server.js'
+import { readJsonObject } from '../../src/http/body.js'
+import { badRequest, notFound } from '../../src/protocol/errors.js'
+import { json } from '../../src/http/http-error.js'
+import { Router } from '../../src/http/router.js'
+import { DEFAULT_DB, Ledger } from '../../src/ledger/ledger.js'
+import { createLedgerHandler } from '../../src/ledger/routes.js'
+import { decodeKeysDocument, type KeyInfo } from '../../src/protocol/keys.js'
+import { createAuditProxy } from '../../src/proxy/proxy.js'
+import { DEMO_ORGS } from '../../src/ledger/demo-orgs.js'
+import { KeyRing, parseKeysDocument } from '../../src/core/index.js'
 import { prepareDemo } from './demo-data.js'
 import { createDemoSessions } from './sessions.js'
 
-/** The Vite-built app beside the compiled server (dist/demo/app). */
+/** The Vite-built app beside the compiled server (dist-demo/examples/demo/app). */
 const APP_DIR = fileURLToPath(new URL('./app/', import.meta.url))
 /** The id of the element the page reads its pinned keys from (see app/pinned-keys.ts). */
 export const PINNED_KEYS_ELEMENT = 'auditlens-pinned-keys'
@@ -49,7 +49,7 @@ export interface DemoOptions {
   tokenTtlSeconds?: number
   /** The proxy's clock (the e2e tests move it to expire tokens mid-session). */
   now?: () => number
-  /** Where the built host app is (default: beside this module, as in dist/demo/app). */
+  /** Where the built host app is (default: beside this module, as in dist-demo/examples/demo/app). */
   appDir?: string
   log?: (line: string) => void
 }
