@@ -53,4 +53,23 @@ export default defineConfig(
       'react-hooks/exhaustive-deps': 'error',
     },
   },
+  {
+    // The components support React 18 (the peer range is >=18): APIs that only newer React has
+    // fail at run time there, so the library's own code may not use them.
+    files: ['src/react/**/*.{ts,tsx}'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            {
+              name: 'react',
+              importNames: ['use', 'useEffectEvent', 'useActionState', 'useOptimistic', 'useFormStatus'],
+              message: 'Not in React 18, which auditlens supports (peer react >=18).',
+            },
+          ],
+        },
+      ],
+    },
+  },
 )

@@ -4,7 +4,7 @@
  * the virtualized grid of events with a badge per row, states that replace the body (loading,
  * empty, error, session expired), seq-gap rows, live tail, and the detail dialog.
  */
-import { useCallback, useEffect, useEffectEvent, useLayoutEffect, useRef, useState } from 'react'
+import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react'
 import { createLogModel, type AuditFilters, type LogModelSnapshot } from '../core/index.js'
 import { useAuditLogContext } from './context.js'
 import type { AuditLogColumn, ColumnVisibility } from './event-columns.js'
@@ -119,9 +119,12 @@ function AuditLogForClient(props: AuditLogProps) {
   useEffect(() => model.start(), [model])
 
   const sessionExpired = useLogModel(model, selectSessionExpired)
-  const sessionEnded = useEffectEvent(() => props.onSessionExpired?.())
+  // The newest callback is told (a ref, not useEffectEvent: that needs React 19.2, and React 18
+  // is supported), once per expiry.
+  const onSessionExpired = useRef(props.onSessionExpired)
+  onSessionExpired.current = props.onSessionExpired
   useEffect(() => {
-    if (sessionExpired) sessionEnded()
+    if (sessionExpired) onSessionExpired.current?.()
   }, [sessionExpired])
 
   const knownActions = useLogModel(model, selectKnownActions)

@@ -39,8 +39,11 @@ export interface EventTableProps {
   focusedIndex: number
   /** The keyboard or a click moved focus to this row index. */
   onFocusedIndexChange: (index: number) => void
-  /** Commands for the parent: scroll to a row (and focus it), e.g. after the dialog closes. */
-  ref?: Ref<EventTableHandle>
+  /**
+   * Commands for the parent: scroll to a row (and focus it), e.g. after the dialog closes. A
+   * prop of its own rather than `ref`, which React passes as a prop only from 19 on.
+   */
+  handleRef?: Ref<EventTableHandle>
   /** Whether more pages exist, so the total number of rows is not known yet. */
   hasMore: boolean
   /** Whether reaching the loader row may load a page (not while one loads or after one failed). */
@@ -149,7 +152,7 @@ export function EventTable(props: EventTableProps) {
   const gridRef = useRef<HTMLDivElement>(null)
   const focusRow = useRowFocus(gridRef)
   useImperativeHandle(
-    props.ref,
+    props.handleRef,
     () => ({
       scrollToIndex(index, options = {}) {
         virtualizer.scrollToIndex(index, { align: 'auto' })

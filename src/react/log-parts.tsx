@@ -70,7 +70,7 @@ export function LogBody(props: {
   if (view !== null || state.status !== 'ready') return view
   return (
     <EventTable
-      ref={props.tableRef}
+      handleRef={props.tableRef}
       items={rows}
       events={events}
       density={density}
