@@ -142,8 +142,10 @@ export function AuditLogProvider(props: AuditLogProviderProps) {
   useEffect(() => {
     keyRing?.usable().catch((error: unknown) => setUnusable({ ring: keyRing, error }))
   }, [keyRing])
-  // Made and disposed in one effect, so React StrictMode's remount gets a live verifier.
-  const [verifier, setVerifier] = useState<Verifier | null>(null)
+  // Made and disposed in one effect, so React StrictMode's remount gets a live verifier. Kept
+  // with the ring it was made for: in the render where the keys change, the old verifier (and
+  // the results it cached under the old keys) must not be shown with the new ring.
+  const [made, setMade] = useState<{ ring: KeyRing; verifier: Verifier } | null>(null)
   useEffect(() => {
     if (!keyRing) return
     const created = createVerifier({
@@ -154,12 +156,13 @@ export function AuditLogProvider(props: AuditLogProviderProps) {
         ? { onWorkerUnavailable: (error: Error) => verification.current?.onWorkerUnavailable?.(error) }
         : {}),
     })
-    setVerifier(created)
+    setMade({ ring: keyRing, verifier: created })
     return () => {
       created.dispose()
-      setVerifier((current) => (current === created ? null : current))
+      setMade((current) => (current?.verifier === created ? null : current))
     }
   }, [keyRing])
+  const verifier = made?.ring === keyRing ? made.verifier : null
 
   const merged = useMemo(() => mergeMessages(messages), [messages])
   const value = useMemo<AuditLogContextValue>(

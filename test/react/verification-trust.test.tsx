@@ -1,9 +1,9 @@
 import { render, screen, waitFor } from '@testing-library/react'
 import { Component, type ReactNode } from 'react'
 import { describe, expect, it, vi } from 'vitest'
-import type { AuditEvent } from '../../src/core/index.js'
-import { AuditLogProvider, VerifyBadge } from '../../src/react/index.js'
-import { apiEvent, createSigner, VECTOR_SEED } from '../support/signing.js'
+import { nobleBackend, type AuditEvent, type CryptoBackend } from '../../src/core/index.js'
+import { AuditLogProvider, useAuditLogContext, VerifyBadge } from '../../src/react/index.js'
+import { apiEvent, createSigner, seedFrom, VECTOR_SEED } from '../support/signing.js'
 import { fakeClient } from './fake-client.js'
 
 const ledger = createSigner(VECTOR_SEED, 'key_ledger')
@@ -41,15 +41,22 @@ describe('given a pinned key that is a small-order point', () => {
   it('the provider raises the configuration error in render once the curve check has run, and verifies nothing', async () => {
     vi.spyOn(console, 'error').mockImplementation(() => {})
     const { client } = fakeClient({ events: [] })
+    const signatures: unknown[] = []
+    const crypto: CryptoBackend = {
+      name: 'counting',
+      sha256: (data) => nobleBackend.sha256(data),
+      verifyEd25519: (...args) => (signatures.push(args), nobleBackend.verifyEd25519(...args)),
+    }
     render(
       <Boundary>
-        <AuditLogProvider client={client} trustedKeys={['01' + '00'.repeat(31)]}>
+        <AuditLogProvider client={client} trustedKeys={['01' + '00'.repeat(31)]} verification={{ crypto }}>
           <VerifyBadge event={genuine} />
         </AuditLogProvider>
       </Boundary>,
     )
     expect(await screen.findByRole('alert')).toHaveTextContent(/trustedKeys\[0\].*small-order/)
-    expect(screen.queryByText('Verified')).not.toBeInTheDocument()
+    await new Promise((resolve) => setTimeout(resolve, 100)) // any verification under way would have run
+    expect(signatures).toEqual([])
   })
 })
 
@@ -71,5 +78,30 @@ describe('given fetched keys that list a small-order point', () => {
     expect(screen.getByText('The host’s own page')).toBeInTheDocument()
     expect(screen.getByText('Keys unavailable')).toBeInTheDocument()
     expect(screen.queryByText('Verified')).not.toBeInTheDocument()
+  })
+})
+
+describe('given the pinned keys change', () => {
+  it('no render pairs the new keys with the verifier (and results) of the old ones', async () => {
+    const { client } = fakeClient({ events: [] })
+    const other = createSigner(seedFrom(3), 'key_other')
+    const seen: { keyRing: unknown; verifier: unknown }[] = []
+    function Spy() {
+      const { keyRing, verifier } = useAuditLogContext('Spy')
+      seen.push({ keyRing, verifier })
+      return null
+    }
+    const tree = (keys: string[]) => (
+      <AuditLogProvider client={client} trustedKeys={keys}>
+        <Spy />
+      </AuditLogProvider>
+    )
+    const { rerender } = render(tree([ledger.publicKey]))
+    await waitFor(() => expect(seen.at(-1)?.verifier).toBeTruthy())
+    const before = seen.at(-1)!
+    rerender(tree([other.publicKey])) // the host dropped a key it no longer trusts
+    await waitFor(() => expect(seen.at(-1)?.verifier).toBeTruthy())
+    expect(seen.at(-1)!.keyRing).not.toBe(before.keyRing)
+    expect(seen.filter((s) => s.keyRing !== before.keyRing && s.verifier === before.verifier)).toEqual([])
   })
 })
