@@ -102,21 +102,25 @@ export interface VerifyBadgeProps {
 /** Verify an event in the browser against the pinned keys and show the result. */
 export function VerifyBadge({ event, eventId, className }: VerifyBadgeProps) {
   const { client, verifier, keys, retryKeys, reportError, messages } = useAuditLogContext('VerifyBadge')
-  const [fetched, setFetched] = useState<AuditEvent | null>(null)
-  const [failed, setFailed] = useState(false)
+  // What was fetched, kept with the id it was fetched for: a badge whose eventId changed shows
+  // nothing of the previous event (whose result the verifier has cached) while the next loads.
+  const [loaded, setLoaded] = useState<{ id: string; event: AuditEvent | null } | null>(null)
   useEffect(() => {
     if (event || !eventId) return
     const controller = new AbortController()
-    setFetched(null)
-    setFailed(false)
-    client.getEvent(eventId, { signal: controller.signal }).then(setFetched, (error: unknown) => {
-      if (controller.signal.aborted) return
-      setFailed(true)
-      reportError(toAuditError(error, 'The event could not be loaded.'), 'event')
-    })
+    client.getEvent(eventId, { signal: controller.signal }).then(
+      (fetched) => setLoaded({ id: eventId, event: fetched }),
+      (error: unknown) => {
+        if (controller.signal.aborted) return
+        setLoaded({ id: eventId, event: null })
+        reportError(toAuditError(error, 'The event could not be loaded.'), 'event')
+      },
+    )
     return () => controller.abort()
   }, [client, event, eventId, reportError])
-  const target = event ?? fetched
+  const current = !event && loaded?.id === eventId ? loaded : null
+  const failed = current !== null && current.event === null
+  const target = event ?? current?.event ?? null
   const result: VerificationResult | undefined = useVerification(verifier, target)
   if (failed) {
     // Not fetched means not checked: say that, rather than spin forever or claim a status.

@@ -1,5 +1,5 @@
 import { render, screen, waitFor } from '@testing-library/react'
-import { Component, type ReactNode } from 'react'
+import { Component, useLayoutEffect, type ReactNode } from 'react'
 import { describe, expect, it, vi } from 'vitest'
 import { nobleBackend, type AuditEvent, type CryptoBackend } from '../../src/core/index.js'
 import { AuditLogProvider, useAuditLogContext, VerifyBadge } from '../../src/react/index.js'
@@ -103,5 +103,45 @@ describe('given the pinned keys change', () => {
     await waitFor(() => expect(seen.at(-1)?.verifier).toBeTruthy())
     expect(seen.at(-1)!.keyRing).not.toBe(before.keyRing)
     expect(seen.filter((s) => s.keyRing !== before.keyRing && s.verifier === before.verifier)).toEqual([])
+  })
+})
+
+describe('a badge given an eventId', () => {
+  it('never shows the previous event’s result while the next one loads', async () => {
+    const { client } = fakeClient({ events: [genuine] })
+    const getEvent = client.getEvent.bind(client)
+    // The second event never arrives: its badge may only say it is checking.
+    client.getEvent = (id, options) => (id === genuine.id ? getEvent(id, options) : new Promise(() => {}))
+    const seen: { id: string; text: string }[] = []
+    function Probe({ id }: { id: string }) {
+      // Runs after every commit of the badge beside it: what the reader saw, and for which id.
+      useLayoutEffect(() => void seen.push({ id, text: document.body.textContent ?? '' }))
+      return null
+    }
+    const tree = (id: string) => (
+      <AuditLogProvider client={client} trustedKeys={[ledger.publicKey]}>
+        <VerifyBadge eventId={id} />
+        <Probe id={id} />
+      </AuditLogProvider>
+    )
+    const { rerender } = render(tree(genuine.id))
+    await waitFor(() => expect(screen.getByText('Verified')).toBeInTheDocument())
+    rerender(tree('aevt_next'))
+    await waitFor(() => expect(screen.getByText('Checking')).toBeInTheDocument())
+    expect(seen.filter((s) => s.id === 'aevt_next' && s.text.includes('Verified'))).toEqual([])
+  })
+
+  it('that could not be fetched shows the event it is given next', async () => {
+    vi.spyOn(console, 'error').mockImplementation(() => {})
+    const { client } = fakeClient({ events: [] })
+    const tree = (props: { eventId?: string; event?: AuditEvent }) => (
+      <AuditLogProvider client={client} trustedKeys={[ledger.publicKey]}>
+        <VerifyBadge {...props} />
+      </AuditLogProvider>
+    )
+    const { rerender, container } = render(tree({ eventId: 'aevt_missing' }))
+    await waitFor(() => expect(container.querySelector('[data-status="unavailable"]')).not.toBeNull())
+    rerender(tree({ event: genuine }))
+    await waitFor(() => expect(screen.getByText('Verified')).toBeInTheDocument())
   })
 })
