@@ -42,13 +42,15 @@ interface KeyRow {
 
 type Window = Pick<KeyRow, 'not_before' | 'not_after'>
 
+const sameWindow = (a: Window, b: Window) => a.not_before === b.not_before && a.not_after === b.not_after
+
 export class SigningKeys {
   /** Private keys by id. Without a key directory (an in-memory ledger) this is their only home. */
   private readonly privateKeys = new Map<string, KeyObject>()
   private readonly publicKeys = new Map<string, string>()
   /** Public keys derived from the private key material (files, or memory), by key id. */
   private readonly derived = new Map<string, string>()
-  /** Windows by key id, for a ledger without a key directory (files are the record otherwise). */
+  /** Windows by key id: the record itself without a key directory, else what the files last said. */
   private readonly windows = new Map<string, Window>()
   /** Key ids already warned about, so a poisoned row is reported once, not on every request. */
   private readonly warned = new Set<string>()
@@ -100,7 +102,7 @@ export class SigningKeys {
     const window: Window = { not_before: row.not_before, not_after: row.not_after }
     const file = this.windowFile(row.key_id)
     if (file) writeFileSync(file, JSON.stringify(window) + '\n', { mode: 0o600 })
-    else this.windows.set(row.key_id, window)
+    this.windows.set(row.key_id, window)
   }
 
   /**
@@ -110,13 +112,17 @@ export class SigningKeys {
    */
   private recordedWindow(row: KeyRow): Window | null {
     const file = this.windowFile(row.key_id)
-    if (!file) return this.windows.get(row.key_id) ?? null
+    const known = this.windows.get(row.key_id)
+    // Read once and again only when the row differs from it (a rotation, in this process or
+    // another, or an edit): ingest asks for the active key on every event.
+    if (!file || (known && sameWindow(known, row))) return known ?? null
     if (!existsSync(file)) {
       this.warn(`auditlens: signing key ${row.key_id} has no recorded window; adopting the database's.`)
       this.recordWindow(row)
     }
     try {
       const { not_before, not_after } = JSON.parse(readFileSync(file, 'utf8')) as Window
+      this.windows.set(row.key_id, { not_before, not_after })
       return { not_before, not_after }
     } catch {
       return null
@@ -129,7 +135,7 @@ export class SigningKeys {
     if (material === null) return 'has no key file'
     if (material !== row.public_key) return 'does not match its key file'
     const window = this.recordedWindow(row)
-    if (window?.not_before !== row.not_before || window.not_after !== row.not_after)
+    if (!window || !sameWindow(window, row))
       return 'has a validity window other than the one recorded with its key file'
     return null
   }
@@ -242,6 +248,14 @@ export class SigningKeys {
       }
       return this.create(new Date(at).toISOString())
     })
-    return { ...rotate.immediate(), algorithm: 'Ed25519' }
+    const before = this.currentRow()
+    try {
+      return { ...rotate.immediate(), algorithm: 'Ed25519' }
+    } catch (error) {
+      // The database rolled back: so must the old key's record, or it would stay closed and
+      // the ledger would refuse to sign under its still-current key.
+      if (before) this.recordWindow(before)
+      throw error
+    }
   }
 }

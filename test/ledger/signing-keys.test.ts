@@ -7,7 +7,7 @@ import Database from 'better-sqlite3'
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { newId } from '../../src/ledger/ids.js'
 import { Ledger } from '../../src/ledger/ledger.js'
 import { eventBody, startLedger, type TestLedger } from '../support/ledger.js'
@@ -98,6 +98,20 @@ describe('GET /v1/audit/keys', () => {
     })
     expect(ingest.status).toBe(500)
     expect(ledger.ledger.keys.list().map((k) => k.key_id)).toEqual([current.key_id])
+  })
+
+  it('keeps signing with the current key after a rotation that failed half-way', async () => {
+    const { ledger, attacker } = await fileLedger([])
+    attacker.close()
+    const [current] = ledger.ledger.keys.list()
+    // The new key cannot be made (a full disk, say) after the old window was recorded closed.
+    vi.spyOn(ledger.ledger.keys as unknown as { create: () => never }, 'create').mockImplementation(() => {
+      throw new Error('ENOSPC: no space left on device')
+    })
+    expect(() => ledger.ledger.keys.rotate()).toThrowError(/ENOSPC/)
+    vi.restoreAllMocks()
+    expect((await ledger.ingest(eventBody())).key_id).toBe(current!.key_id)
+    expect(await publishedKeys(ledger)).toEqual([expect.objectContaining({ key_id: current!.key_id, not_after: null })])
   })
 
   it('keeps publishing a key rotated by another process (the window record is read afresh)', async () => {
