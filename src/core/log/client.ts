@@ -8,6 +8,7 @@ import { parseAuditJson, type AuditJsonValue } from '../json/lossless-json.js'
 import { parseKeysDocument, type TrustedKeyInput } from '../verify/key-ring.js'
 import type { AuditEvent } from '../types.js'
 import { filtersToBody, filtersToQuery, type AuditFilters } from '../../protocol/filters.js'
+import { decodeKeysDocument } from '../../protocol/keys.js'
 import { bytesToHex } from '../verify/hex.js'
 import { abortError, AuditError, isAbort } from './audit-error.js'
 import { platform, type Platform } from './platform.js'
@@ -265,7 +266,13 @@ export function createAuditClient(options: AuditClientOptions = {}): AuditClient
       return toExportInfo((await request(`/exports/${encodeURIComponent(id)}`, { signal }))[0], proxyOrigin)
     },
     async getKeys({ signal } = {}) {
-      return parseKeysDocument((await request('/keys', { signal }))[0])
+      // Decoded as strictly as the proxy does: what is pinned comes from here.
+      const keys = decodeKeysDocument((await request('/keys', { signal }))[0])
+      if (!keys)
+        throw new AuditError('upstream', 'The audit service published a keys document that makes no sense.', {
+          retryable: false,
+        })
+      return parseKeysDocument({ keys })
     },
     token({ signal } = {}) {
       return tokens.get(signal)

@@ -162,6 +162,28 @@ describe('retries', () => {
   })
 })
 
+describe('the keys document', () => {
+  const key = { key_id: 'akey_1', algorithm: 'Ed25519', public_key: 'ab'.repeat(32), not_before: null, not_after: null }
+
+  it('is read into keys to pin', async () => {
+    const env = environment(() => new Response(JSON.stringify({ keys: [key] })))
+    await expect(env.client.getKeys()).resolves.toEqual([
+      { publicKey: key.public_key, keyId: 'akey_1', notBefore: null, notAfter: null },
+    ])
+  })
+
+  it.each([
+    ['another algorithm', { ...key, algorithm: 'RSA' }],
+    ['a key that is not 64 hex characters', { ...key, public_key: 'abc' }],
+    ['a window that is not a string', { ...key, not_before: 5 }],
+    ['a bare hex string', key.public_key],
+  ])('with %s is refused once, as an upstream error, not retried', async (_label, entry) => {
+    const env = environment(() => new Response(JSON.stringify({ keys: [entry] })))
+    await expect(env.client.getKeys()).rejects.toMatchObject({ code: 'upstream', retryable: false })
+    expect(env.calls).toHaveLength(1)
+  })
+})
+
 describe('the server’s error envelope', () => {
   const envelope = (status: number, code: string) =>
     new Response(JSON.stringify({ error: code, message: `it was ${code}` }), { status })
