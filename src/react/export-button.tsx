@@ -15,7 +15,6 @@ import {
 } from '../core/index.js'
 import { useAuditLogContext } from './context.js'
 import { useStore } from './hooks.js'
-import { toAuditError } from './use-pinned-keys.js'
 
 export interface ExportButtonProps {
   /** What to export (inside `<AuditLog>`, its current filters). */
@@ -80,7 +79,7 @@ export function ExportButton({ filters = {}, className, onDownload = startDownlo
       .catch((error: unknown) => {
         if (renew && error instanceof AuditError && error.code === 'not-found') return void ready.start()
         setDownloadFailed(true)
-        reportError(toAuditError(error, 'The download could not start.'), 'download')
+        reportError(AuditError.from(error, 'The download could not start.'), 'download')
       })
   // Only when a job becomes ready: a second download is the user's click. The effect runs on
   // that change alone and reads this render's job and callbacks.

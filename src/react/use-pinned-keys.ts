@@ -22,11 +22,6 @@ export type AuditLogErrorSource = 'keys' | 'event' | 'live-tail' | 'download'
 /** How often and how patiently the key fetch is retried (on top of the client's own retries). */
 export const KEY_RETRY = { attempts: 5, baseDelayMs: 1000, maxDelayMs: 30_000 } as const
 
-/** Any failure as the one error type the components report (a plain Error becomes `network`). */
-export function toAuditError(error: unknown, message: string): AuditError {
-  return error instanceof AuditError ? error : new AuditError('network', message, { cause: error })
-}
-
 /**
  * Fetched keys are data from the network: one that cannot be pinned (a malformed window, a
  * small-order point) makes them unavailable, where the host's own `trustedKeys` would be a
@@ -79,7 +74,7 @@ export function usePinnedKeys(
           return set({ status: 'ready', keys })
         } catch (error) {
           if (signal.aborted) return
-          const failure = toAuditError(error, 'The signing keys could not be loaded.')
+          const failure = AuditError.from(error, 'The signing keys could not be loaded.')
           if (!failure.retryable || attempt >= KEY_RETRY.attempts) {
             set({ status: 'failed', error: failure })
             return latestOnFailed.current(failure)

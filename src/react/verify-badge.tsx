@@ -4,11 +4,11 @@
  * pill with its own icon and word (never colour alone) and an explanation on hover or focus.
  */
 import { useEffect, useState, type ReactElement } from 'react'
-import type { AuditEvent, VerificationResult, Verifier } from '../core/index.js'
+import { AuditError, type AuditEvent, type VerificationResult, type Verifier } from '../core/index.js'
 import { useAuditLogContext } from './context.js'
 import { useVerification } from './hooks.js'
 import type { BadgeStatus } from './messages.js'
-import { toAuditError, type KeysState } from './use-pinned-keys.js'
+import type { KeysState } from './use-pinned-keys.js'
 
 const ICONS: Record<BadgeStatus, ReactElement> = {
   verified: <path d="M3.5 8.5l3 3 6-7" />,
@@ -113,7 +113,7 @@ export function VerifyBadge({ event, eventId, className }: VerifyBadgeProps) {
       (error: unknown) => {
         if (controller.signal.aborted) return
         setLoaded({ id: eventId, event: null })
-        reportError(toAuditError(error, 'The event could not be loaded.'), 'event')
+        reportError(AuditError.from(error, 'The event could not be loaded.'), 'event')
       },
     )
     return () => controller.abort()

@@ -35,6 +35,11 @@ export class AuditError extends Error {
     if (options.retryAfterMs !== undefined) this.retryAfterMs = options.retryAfterMs
   }
 
+  /** `error` itself when it is an AuditError; anything else (a thrown TypeError from fetch) as `network`. */
+  static from(error: unknown, message: string): AuditError {
+    return error instanceof AuditError ? error : new AuditError('network', message, { cause: error })
+  }
+
   /**
    * Build the error for an HTTP answer from the server's `{ error, message }` envelope
    * (src/protocol/errors.ts): its code says what happened, so a proxy's `gateway_timeout`

@@ -220,10 +220,7 @@ export function createAuditClient(options: AuditClientOptions = {}): AuditClient
         // Our own verdicts (session expired, not JSON) stand; whatever may pass on a second try,
         // a token endpoint's 503 or 429 included, is retried like any other call.
         if (error instanceof AuditError && !error.retryable) throw error
-        failure =
-          error instanceof AuditError
-            ? error
-            : new AuditError('network', 'Could not reach the audit service; check your connection.', { cause: error })
+        failure = AuditError.from(error, 'Could not reach the audit service; check your connection.')
       }
       if (!failure.retryable || attempt >= attempts) throw failure
       const backoff = Math.min(maxDelay, baseDelay * 2 ** (attempt - 1)) * env.random()

@@ -53,10 +53,7 @@ export function createDeepLink(
         },
         (error: unknown) => {
           if (mine.signal.aborted) return
-          const failure =
-            error instanceof AuditError
-              ? error
-              : new AuditError('network', 'The event could not be loaded.', { cause: error })
+          const failure = AuditError.from(error, 'The event could not be loaded.')
           state = { status: 'failed', eventId: missingId, error: failure }
           onSettled()
           onError(failure)

@@ -121,8 +121,7 @@ export function createEventStore(client: AuditClient, options: EventStoreOptions
   }
 
   function failed(error: unknown): EventStoreState {
-    const auditError =
-      error instanceof AuditError ? error : new AuditError('network', 'Loading the audit log failed.', { cause: error })
+    const auditError = AuditError.from(error, 'Loading the audit log failed.')
     return auditError.code === 'session-expired'
       ? { status: 'session-expired', error: auditError }
       : { status: 'error', error: auditError }

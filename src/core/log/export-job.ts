@@ -82,10 +82,7 @@ export function createExportJob(client: AuditClient, options: ExportJobOptions):
       }
     } catch (error) {
       if (signal.aborted || isAbort(error)) return
-      const auditError =
-        error instanceof AuditError
-          ? error
-          : new AuditError('network', 'The export could not be checked.', { cause: error })
+      const auditError = AuditError.from(error, 'The export could not be checked.')
       set({ status: 'failed', jobId, error: auditError })
     }
   }

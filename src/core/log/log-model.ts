@@ -96,9 +96,6 @@ const globalTimers: IntervalTimers = {
   setInterval: (callback, ms) => globalThis.setInterval(callback, ms),
   clearInterval: (handle) => globalThis.clearInterval(handle as ReturnType<typeof setInterval>),
 }
-const asAuditError = (error: unknown, message: string) =>
-  error instanceof AuditError ? error : new AuditError('network', message, { cause: error })
-
 export function createLogModel(client: AuditClient, initial: LogModelOptions = {}): LogModel {
   let options: LogModelOptions = { ...initial }
   const filtersOf = () => options.filters ?? NO_FILTERS
@@ -203,7 +200,7 @@ export function createLogModel(client: AuditClient, initial: LogModelOptions = {
         },
         (error: unknown) => {
           if (run !== tailRun) return
-          const failure = asAuditError(error, 'Live updates failed.')
+          const failure = AuditError.from(error, 'Live updates failed.')
           setLiveTail({ failure })
           if (!failing) options.onError?.(failure, 'live-tail')
           failing = true
