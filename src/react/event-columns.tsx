@@ -6,7 +6,7 @@
 import type { ReactNode } from 'react'
 import type { AuditEvent, Verifier } from '../core/index.js'
 import { useAuditLogContext } from './context.js'
-import { displayString, EventText } from './event-text.js'
+import { displayString, EventText, eventText } from './event-text.js'
 import { formatEventTime } from './format.js'
 import { useVerification } from './hooks.js'
 import type { AuditLogMessages } from './messages.js'
@@ -34,12 +34,10 @@ function Badge({ event, verifier }: { event: AuditEvent; verifier: Verifier | nu
   return <VerifyBadgeView status={badgeStatus(result, verifier, keys)} />
 }
 
-const asText = (value: unknown) => (typeof value === 'string' ? value : value == null ? '' : String(value))
-
 /** The exact UTC instant for a tooltip; the raw text when it is not a valid time (a malformed event). */
 function exactInstant(value: unknown): string {
   const ms = typeof value === 'string' ? Date.parse(value) : Number.NaN
-  return Number.isNaN(ms) ? asText(value) : new Date(ms).toISOString()
+  return Number.isNaN(ms) ? eventText(value) : new Date(ms).toISOString()
 }
 
 /** A cell's main line and its muted second line, each cut with an ellipsis (hidden in compact density). */
@@ -77,8 +75,8 @@ export function builtInColumns(context: {
       header: messages.columns.time,
       width: 'minmax(7.5rem, 0.8fr)',
       cell: (event) => (
-        <time dateTime={asText(event.occurred_at)} title={displayString(exactInstant(event.occurred_at))}>
-          <EventText value={formatEventTime(asText(event.occurred_at), now, locale, timeZone)} />
+        <time dateTime={eventText(event.occurred_at)} title={displayString(exactInstant(event.occurred_at))}>
+          <EventText value={formatEventTime(eventText(event.occurred_at), now, locale, timeZone)} />
         </time>
       ),
     },
@@ -88,10 +86,10 @@ export function builtInColumns(context: {
       width: 'minmax(10rem, 1.2fr)',
       cell: (event) => (
         <TwoLines
-          main={<EventText value={asText(event.actor?.name) || asText(event.actor?.id)} />}
+          main={<EventText value={eventText(event.actor?.name) || eventText(event.actor?.id)} />}
           sub={joined(
             [
-              asText(event.actor?.id),
+              eventText(event.actor?.id),
               ...(event.context && typeof event.context.location === 'string' ? [event.context.location] : []),
             ],
             ' · ',
@@ -108,7 +106,7 @@ export function builtInColumns(context: {
           mono
           main={<EventText value={event.action} />}
           sub={joined(
-            (event.targets ?? []).map((t) => asText(t.name) || `${asText(t.type)}:${asText(t.id)}`),
+            (event.targets ?? []).map((t) => eventText(t.name) || `${eventText(t.type)}:${eventText(t.id)}`),
             ', ',
           )}
         />

@@ -7,7 +7,7 @@
 import { useMemo, useState, type ReactNode } from 'react'
 import { canonicalize, stringifyAuditJson, type AuditEvent, type AuditJsonValue } from '../core/index.js'
 import { useAuditLogContext } from './context.js'
-import { displayString, EventText, visibleText } from './event-text.js'
+import { displayString, EventText, eventText, visibleText } from './event-text.js'
 import { formatFullTime } from './format.js'
 import { useVerification } from './hooks.js'
 import { JsonTree } from './json-view.js'
@@ -24,8 +24,6 @@ export interface EventDialogProps {
   /** `light` or `dark`, since the portal is outside the log's themed ancestors. */
   theme?: string
 }
-
-const asText = (value: unknown) => (typeof value === 'string' ? value : value == null ? '' : JSON.stringify(value))
 
 function CopyButton({ text, label }: { text: string; label: string }) {
   const { messages } = useAuditLogContext('EventDialog')
@@ -119,13 +117,13 @@ export function EventDialog({ event, onClose, onPrevious, onNext, onCloseAutoFoc
               <header className="al-dialog__header">
                 <div>
                   <Dialog.Title className="al-dialog__title al-mono">
-                    <EventText value={asText(e.action)} />
+                    <EventText value={eventText(e.action)} />
                   </Dialog.Title>
                   <p className="al-muted">
-                    <time dateTime={asText(e.occurred_at)} title={displayString(asText(e.occurred_at))}>
-                      <EventText value={formatFullTime(asText(e.occurred_at), locale, timeZone)} />
+                    <time dateTime={eventText(e.occurred_at)} title={displayString(eventText(e.occurred_at))}>
+                      <EventText value={formatFullTime(eventText(e.occurred_at), locale, timeZone)} />
                     </time>{' '}
-                    · <EventText value={m.seq(asText(e.seq))} />
+                    · <EventText value={m.seq(eventText(e.seq))} />
                   </p>
                 </div>
                 <div className="al-dialog__nav">

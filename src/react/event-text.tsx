@@ -10,6 +10,7 @@
  * the markers are display only.
  */
 import type { ReactNode } from 'react'
+import { stringifyAuditJson } from '../core/index.js'
 
 /**
  * Marked: the bidi embeddings, overrides, isolates and marks (U+202A-202E, U+2066-2069,
@@ -64,12 +65,25 @@ export interface EventTextProps {
   className?: string
 }
 
-const asText = (value: unknown) => (typeof value === 'string' ? value : value == null ? '' : String(value))
+/**
+ * Any event field as text, the same in every view: strings as they are, nothing for null or a
+ * missing field, anything else as its JSON (exact numbers kept), so a malformed field reads
+ * alike in the grid and the dialog instead of as "[object Object]" in one of them.
+ */
+export function eventText(value: unknown): string {
+  if (typeof value === 'string') return value
+  if (value == null) return ''
+  try {
+    return stringifyAuditJson(value)
+  } catch {
+    return String(value) // a cycle or a function: no JSON for it
+  }
+}
 
 /**
  * An event-provided string, isolated from the text around it and with bidi and invisible
  * controls shown as markers. Use it in your own columns' cells for any event field.
  */
 export function EventText({ value, className }: EventTextProps) {
-  return <bdi className={className ? `al-text ${className}` : 'al-text'}>{visibleText(asText(value))}</bdi>
+  return <bdi className={className ? `al-text ${className}` : 'al-text'}>{visibleText(eventText(value))}</bdi>
 }
