@@ -119,9 +119,18 @@ export function createVerifier(options: VerifierOptions = {}): Verifier {
   const yieldToHost = options.yieldToHost ?? macrotask
   const maxCached = options.maxCached ?? 4096
   const localOptions = { trustedKeys: ring, crypto: options.crypto }
-  /** The result for each object checked, and the content key each object was given. */
+  /**
+   * The result for each object checked, and the content key of each object still waiting for
+   * one (dropped once it has a result: a key spells the whole event, and a long scroll would
+   * otherwise keep one beside every event it passed).
+   */
   const byObject = new WeakMap<VerifiableEvent, VerificationResult>()
   const keys = new WeakMap<VerifiableEvent, string | VerifiableEvent>()
+  const settle = (event: VerifiableEvent, result: VerificationResult) => {
+    if (!isObject(event)) return
+    byObject.set(event, result)
+    keys.delete(event)
+  }
   /** Results by content key, least recently used first. */
   const byContent = new BoundedCache<string, VerificationResult>(maxCached)
   /** Insertion order = request order; the newest are taken first. */
@@ -139,15 +148,12 @@ export function createVerifier(options: VerifierOptions = {}): Verifier {
     let result = isObject(event) ? byObject.get(event) : undefined
     if (result) return result
     const key = keyOf(event)
-    if (typeof key === 'string' && (result = byContent.get(key))) {
-      if (isObject(event)) byObject.set(event, result)
-    }
+    if (typeof key === 'string' && (result = byContent.get(key))) settle(event, result)
     return result
   }
   function remember(event: VerifiableEvent, key: string | VerifiableEvent, result: VerificationResult) {
-    if (isObject(event)) byObject.set(event, result)
-    if (typeof key !== 'string') return
-    byContent.set(key, result)
+    settle(event, result)
+    if (typeof key === 'string') byContent.set(key, result)
   }
   const listeners = new Set<() => void>()
   /** The lanes verifying now: each takes a batch at a time until the queue is empty. */
