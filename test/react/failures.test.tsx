@@ -147,17 +147,27 @@ it('shows a calm notice while live tail cannot reach the server, reports the fir
   await waitFor(() => expect(screen.queryByText(/Live updates paused/)).not.toBeInTheDocument())
 })
 
-it('says so in the export UI when the automatic download cannot start, and reports it', async () => {
+/**
+ * An ExportButton whose export comes back ready with an expired link, CSV chosen: the download
+ * must ask `getExport` (given, or the fake's) for a fresh link. A second creation gets one.
+ */
+async function exportWithExpiredLink(getExport?: () => Promise<ExportInfo>) {
   const onError = vi.fn()
   const onDownload = vi.fn()
   const { client } = fakeClient({
     events: [],
-    // Ready, but its link has expired: the button must ask for a fresh one, and that fails.
     exports: [{ status: 'ready', rowCount: 3, downloadUrl: 'https://dl/old', expiresAt: '2000-01-01T00:00:00Z' }],
   })
-  client.getExport = async () => {
-    throw down()
-  }
+  let creations = 0
+  const create = client.createExport.bind(client)
+  const fresh = exportInfo({
+    status: 'ready',
+    rowCount: 3,
+    downloadUrl: 'https://dl/new',
+    expiresAt: '2999-01-01T00:00:00Z',
+  })
+  client.createExport = async (...args) => (++creations === 1 ? create(...args) : fresh)
+  if (getExport) client.getExport = getExport
   render(
     <AuditLogProvider client={client} trustedKeys={[]} onError={onError}>
       <ExportButton onDownload={onDownload} />
@@ -165,6 +175,13 @@ it('says so in the export UI when the automatic download cannot start, and repor
   )
   await userEvent.click(await screen.findByRole('button', { name: 'Export' }))
   await userEvent.click(screen.getByRole('menuitem', { name: 'CSV' }))
+  return { client, onError, onDownload, creations: () => creations }
+}
+
+it('says so in the export UI when the automatic download cannot start, and reports it', async () => {
+  const { onError, onDownload } = await exportWithExpiredLink(async () => {
+    throw down()
+  })
   expect(await screen.findByText('The download could not start.')).toBeInTheDocument()
   expect(screen.queryByText('Your download has started.')).not.toBeInTheDocument()
   expect(screen.getByRole('button', { name: 'Download again' })).toBeInTheDocument()
@@ -173,36 +190,14 @@ it('says so in the export UI when the automatic download cannot start, and repor
 })
 
 describe('"Download again" after the link has expired', () => {
-  /** A ready export with an expired link, whose fresh link comes from `getExport`. */
+  /** Click "Download again" once the first download is done, with `getExport` answering. */
   async function readyThenAgain(getExport: () => Promise<ExportInfo>) {
-    const onError = vi.fn()
-    const onDownload = vi.fn()
-    const { client } = fakeClient({
-      events: [],
-      exports: [{ status: 'ready', rowCount: 3, downloadUrl: 'https://dl/old', expiresAt: '2000-01-01T00:00:00Z' }],
-    })
-    let creations = 0
-    const create = client.createExport.bind(client)
-    // The export made again comes with a fresh link.
-    const fresh = exportInfo({
-      status: 'ready',
-      rowCount: 3,
-      downloadUrl: 'https://dl/new',
-      expiresAt: '2999-01-01T00:00:00Z',
-    })
-    client.createExport = async (...args) => (++creations === 1 ? create(...args) : fresh)
-    render(
-      <AuditLogProvider client={client} trustedKeys={[]} onError={onError}>
-        <ExportButton onDownload={onDownload} />
-      </AuditLogProvider>,
-    )
-    await userEvent.click(await screen.findByRole('button', { name: 'Export' }))
-    await userEvent.click(screen.getByRole('menuitem', { name: 'CSV' }))
+    const exported = await exportWithExpiredLink()
     await screen.findByRole('button', { name: 'Download again' })
-    client.getExport = getExport
-    onError.mockClear()
+    exported.client.getExport = getExport
+    exported.onError.mockClear()
     await userEvent.click(screen.getByRole('button', { name: 'Download again' }))
-    return { onError, onDownload, creations: () => creations }
+    return exported
   }
 
   it('reports a network failure and starts no second export upstream', async () => {
