@@ -15,7 +15,7 @@ const { values } = parseArgs({
 
 const entries = [
   // The goal is 45 kB. The framework-free log model (live tail, deep links and rows moved into
-  // core, with selector reads) took the entry to 45.6 kB, so the check allows 46 kB;
+  // core, with selector reads) took the entry to 45.7 kB, so the check allows 46 kB;
   // BENCHMARKS.md reports the miss and what was tried.
   { name: 'auditlens', file: 'dist/react/index.js', budgetKb: 46 },
   { name: 'auditlens/core', file: 'dist/core/index.js', budgetKb: 15 },
