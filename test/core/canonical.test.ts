@@ -7,7 +7,7 @@ import {
   MalformedEventError,
   parseAuditJson,
 } from '../../src/core/index.js'
-import { hasLoneSurrogate } from '../../src/core/json/canonical.js'
+import { hasLoneSurrogate } from '../../src/core/json/json-writer.js'
 import { compareCodePoints } from '../../src/core/json/json-writer.js'
 import { apiEvent } from '../support/signing.js'
 

@@ -8,8 +8,8 @@
  * object members are dropped at every depth, array elements are kept as they are. Keys are
  * sorted by code point. Compact JSON, UTF-8, non-ASCII written literally.
  */
-import { compareCodePoints } from './json-writer.js'
-import { LosslessNumber, MAX_DEPTH } from './lossless-json.js'
+import { JsonWriteError, writeJson } from './json-writer.js'
+import { LosslessNumber } from './lossless-json.js'
 import { normalizeTimestamp } from './timestamp.js'
 import type { VerificationReason } from '../types.js'
 
@@ -59,10 +59,13 @@ export function canonicalJson(event: unknown): string {
 export function canonicalize(event: unknown): CanonicalResult {
   try {
     const { signed, ingestedAtMs } = signedObject(event)
-    const text = writeCanonical(signed, [])
+    const text = writeJson(signed, 'canonical')
     return { ok: true, text, bytes: encoder.encode(text), ingestedAtMs }
   } catch (error) {
     if (error instanceof MalformedEventError) return { ok: false, error }
+    if (error instanceof JsonWriteError) {
+      return { ok: false, error: new MalformedEventError(error.problem, error.path, error.message) }
+    }
     throw error
   }
 }
@@ -137,101 +140,4 @@ function isInteger(value: unknown): boolean {
   if (typeof value === 'number') return Number.isSafeInteger(value) && value >= 0
   if (typeof value === 'bigint') return value >= 0n
   return value instanceof LosslessNumber && /^\d+$/.test(value.text)
-}
-
-/**
- * A lone UTF-16 surrogate: with the `u` flag, a well-formed pair reads as one code point and
- * only an unpaired surrogate falls in category Cs. Works where String.prototype.isWellFormed
- * does not exist yet (Safari before 16.4).
- */
-const LONE_SURROGATE = /\p{Cs}/u
-
-export function hasLoneSurrogate(value: string): boolean {
-  return LONE_SURROGATE.test(value)
-}
-
-/**
- * Where the writer is, as the keys and indexes from the root. Paths are only put into words
- * when something is malformed: building one per member made canonicalization a third slower.
- */
-type Path = (string | number)[]
-
-function pathText(path: Path): string {
-  let out = ''
-  for (const step of path) out += typeof step === 'number' ? `[${step}]` : out ? `.${step}` : step
-  return out
-}
-
-function writeString(value: string, path: Path): string {
-  // A lone surrogate has no UTF-8 encoding: TextEncoder would silently write U+FFFD and the
-  // bytes would no longer be the ones that were signed.
-  if (LONE_SURROGATE.test(value)) {
-    const where = pathText(path)
-    malformed('invalid-string', where, `${where || 'a key'} contains a lone UTF-16 surrogate, which has no UTF-8 form`)
-  }
-  return JSON.stringify(value)
-}
-
-function writeCanonical(value: unknown, path: Path): string {
-  // As in parseAuditJson: deeper nesting (or a cycle) is malformed, never a stack overflow.
-  if (path.length > MAX_DEPTH) {
-    const where = pathText(path)
-    malformed('invalid-field', where, `${where} is nested deeper than ${MAX_DEPTH} levels (or contains a cycle)`)
-  }
-  switch (typeof value) {
-    case 'string':
-      return writeString(value, path)
-    case 'boolean':
-      return value ? 'true' : 'false'
-    case 'bigint':
-      return value.toString()
-    case 'number':
-      if (!Number.isFinite(value)) {
-        const where = pathText(path)
-        malformed('invalid-number', where, `${where} is ${value}, which JSON cannot hold`)
-      }
-      // A plain number outside the safe range has already been rounded by whoever parsed it,
-      // so its original digits (and the signed bytes) are unknowable.
-      if (Number.isInteger(value) && !Number.isSafeInteger(value)) {
-        const where = pathText(path)
-        malformed('invalid-number', where, `${where} lost precision beyond 2^53; parse the event with parseAuditJson`)
-      }
-      return String(value)
-    case 'object': {
-      if (value === null) return 'null'
-      if (value instanceof LosslessNumber) return value.text
-      if (Array.isArray(value)) {
-        let out = '['
-        for (let i = 0; i < value.length; i++) {
-          if (i > 0) out += ','
-          const item: unknown = value[i]
-          path.push(i)
-          if (item === undefined) {
-            const where = pathText(path)
-            malformed('invalid-field', where, `${where} is not a JSON value`)
-          }
-          out += writeCanonical(item, path)
-          path.pop()
-        }
-        return out + ']'
-      }
-      const record = value as Record<string, unknown>
-      const keys = Object.keys(record)
-        .filter((key) => record[key] !== null && record[key] !== undefined)
-        .sort(compareCodePoints)
-      let out = '{'
-      for (let i = 0; i < keys.length; i++) {
-        const key = keys[i]!
-        if (i > 0) out += ','
-        path.push(key)
-        out += writeString(key, path) + ':' + writeCanonical(record[key], path)
-        path.pop()
-      }
-      return out + '}'
-    }
-    default: {
-      const where = pathText(path)
-      return malformed('invalid-field', where, `${where} is a ${typeof value}, which JSON cannot hold`)
-    }
-  }
 }

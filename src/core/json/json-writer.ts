@@ -1,8 +1,38 @@
 /**
- * Writing JSON without losing numbers: the counterpart of parseAuditJson, and the code-point
- * key order canonical JSON needs.
+ * The one JSON writer: the counterpart of parseAuditJson, in three modes.
+ *
+ * - `plain`: compact (or indented) JSON that keeps every number, for display and storage.
+ * - `sorted`: `plain` with keys in code-point order, for stable hashing of request bodies.
+ * - `canonical`: the `invoance.audit/1` rules for signed bytes: keys sorted by code point, null
+ *   members dropped at every depth, and anything whose bytes would be ambiguous refused (a lone
+ *   surrogate, a number rounded beyond 2^53, an `undefined` array element).
+ *
+ * One writer, so the three can never disagree on how a number or a string is spelled.
  */
-import { LosslessNumber } from './lossless-json.js'
+import { LosslessNumber, MAX_DEPTH } from './lossless-json.js'
+
+/** How {@link writeJson} writes: see the module comment. */
+export type JsonWriteMode = 'plain' | 'sorted' | 'canonical'
+
+/** Why a value could not be written, in the verifier's vocabulary. */
+export type JsonWriteProblem = 'invalid-field' | 'invalid-number' | 'invalid-string'
+
+/**
+ * Thrown by {@link writeJson} for a value JSON cannot hold (or, in `canonical` mode, cannot
+ * hold unambiguously). A `TypeError`, as `JSON.stringify` throws; `path` names the member.
+ */
+export class JsonWriteError extends TypeError {
+  readonly problem: JsonWriteProblem
+  /** Dotted path of the offending member, such as `actor.name` or `targets[2].id`. */
+  readonly path: string
+
+  constructor(problem: JsonWriteProblem, path: string, message: string) {
+    super(message)
+    this.name = 'JsonWriteError'
+    this.problem = problem
+    this.path = path
+  }
+}
 
 export interface StringifyAuditJsonOptions {
   /** Sort object keys by Unicode code point (as canonical JSON needs). Default `false`. */
@@ -18,46 +48,142 @@ export interface StringifyAuditJsonOptions {
  * @throws {TypeError} for values JSON cannot hold (non-finite numbers, functions, cycles).
  */
 export function stringifyAuditJson(value: unknown, options: StringifyAuditJsonOptions = {}): string {
-  const indent = options.indent ? ' '.repeat(options.indent) : ''
-  return write(value, options.sortKeys ?? false, new Set(), indent, '\n')
+  return writeJson(value, options.sortKeys ? 'sorted' : 'plain', options.indent)
 }
 
-function write(value: unknown, sortKeys: boolean, seen: Set<object>, indent: string, newline: string): string {
-  switch (typeof value) {
-    case 'string':
-      return JSON.stringify(value)
-    case 'boolean':
-      return value ? 'true' : 'false'
-    case 'number':
-      if (!Number.isFinite(value)) throw new TypeError(`Cannot write ${value} as JSON`)
-      return String(value)
-    case 'bigint':
-      return value.toString()
-    case 'object': {
-      if (value === null) return 'null'
-      if (value instanceof LosslessNumber) return value.text
-      if (seen.has(value)) throw new TypeError('Cannot write a circular structure as JSON')
-      seen.add(value)
-      let out: string
-      // With indent: each level on its own lines, one indent deeper than its parent.
-      const inner = indent ? newline + indent : ''
-      const close = indent ? newline : ''
-      const child = (item: unknown) => write(item, sortKeys, seen, indent, inner || newline)
-      if (Array.isArray(value)) {
-        const items = value.map((item) => (item === undefined ? 'null' : child(item)))
-        out = items.length === 0 ? '[]' : '[' + inner + items.join(',' + inner) + close + ']'
-      } else {
-        const record = value as Record<string, unknown>
-        const keys = Object.keys(record).filter((k) => record[k] !== undefined)
-        if (sortKeys) keys.sort(compareCodePoints)
-        const members = keys.map((k) => JSON.stringify(k) + (indent ? ': ' : ':') + child(record[k]))
-        out = members.length === 0 ? '{}' : '{' + inner + members.join(',' + inner) + close + '}'
-      }
-      seen.delete(value)
-      return out
+/**
+ * Write `value` as JSON in `mode`, indenting by `indent` spaces (ignored in `canonical` mode,
+ * whose bytes are always compact).
+ *
+ * @throws {JsonWriteError} for a value the mode cannot write.
+ */
+export function writeJson(value: unknown, mode: JsonWriteMode, indent = 0): string {
+  const canonical = mode === 'canonical'
+  const writer = new Writer(mode !== 'plain', canonical, canonical || !indent ? '' : ' '.repeat(indent))
+  return writer.write(value, '\n')
+}
+
+/**
+ * Where the writer is, as the keys and indexes from the root. Paths are only put into words
+ * when something is wrong: building one per member made canonicalization a third slower.
+ */
+type Path = (string | number)[]
+
+function pathText(path: Path): string {
+  let out = ''
+  for (const step of path) out += typeof step === 'number' ? `[${step}]` : out ? `.${step}` : step
+  return out
+}
+
+/**
+ * A lone UTF-16 surrogate: with the `u` flag, a well-formed pair reads as one code point and
+ * only an unpaired surrogate falls in category Cs. Works where String.prototype.isWellFormed
+ * does not exist yet (Safari before 16.4).
+ */
+const LONE_SURROGATE = /\p{Cs}/u
+
+/** Whether `value` holds a UTF-16 surrogate with no partner (and so has no UTF-8 form). */
+export function hasLoneSurrogate(value: string): boolean {
+  return LONE_SURROGATE.test(value)
+}
+
+class Writer {
+  private readonly path: Path = []
+
+  constructor(
+    private readonly sortKeys: boolean,
+    /** Canonical: drop null members, refuse what has no single spelling. */
+    private readonly canonical: boolean,
+    private readonly indent: string,
+  ) {}
+
+  private fail(problem: JsonWriteProblem, describe: (where: string) => string): never {
+    const where = pathText(this.path)
+    throw new JsonWriteError(problem, where, describe(where || 'the value'))
+  }
+
+  private string(value: string): string {
+    // A lone surrogate has no UTF-8 encoding: TextEncoder would silently write U+FFFD and the
+    // bytes would no longer be the ones that were signed.
+    if (this.canonical && LONE_SURROGATE.test(value)) {
+      this.fail('invalid-string', (where) => `${where} contains a lone UTF-16 surrogate, which has no UTF-8 form`)
     }
-    default:
-      throw new TypeError(`Cannot write a ${typeof value} as JSON`)
+    return JSON.stringify(value)
+  }
+
+  write(value: unknown, newline: string): string {
+    // As in parseAuditJson: deeper nesting (or a cycle) is refused, never a stack overflow.
+    if (this.path.length > MAX_DEPTH) {
+      this.fail('invalid-field', (where) => `${where} is nested deeper than ${MAX_DEPTH} levels or is circular`)
+    }
+    switch (typeof value) {
+      case 'string':
+        return this.string(value)
+      case 'boolean':
+        return value ? 'true' : 'false'
+      case 'bigint':
+        return value.toString()
+      case 'number':
+        if (!Number.isFinite(value))
+          this.fail('invalid-number', (where) => `${where} is ${value}, which JSON cannot hold`)
+        // A plain number outside the safe range has already been rounded by whoever parsed it,
+        // so its original digits (and the signed bytes) are unknowable.
+        if (this.canonical && Number.isInteger(value) && !Number.isSafeInteger(value)) {
+          this.fail(
+            'invalid-number',
+            (where) => `${where} lost precision beyond 2^53; parse the event with parseAuditJson`,
+          )
+        }
+        return String(value)
+      case 'object':
+        if (value === null) return 'null'
+        if (value instanceof LosslessNumber) return value.text
+        return Array.isArray(value)
+          ? this.array(value, newline)
+          : this.object(value as Record<string, unknown>, newline)
+      default:
+        return this.fail('invalid-field', (where) => `${where} is a ${typeof value}, which JSON cannot hold`)
+    }
+  }
+
+  private array(value: readonly unknown[], newline: string): string {
+    if (value.length === 0) return '[]'
+    const inner = this.indent ? newline + this.indent : ''
+    let out = '[' + inner
+    for (let i = 0; i < value.length; i++) {
+      if (i > 0) out += ',' + inner
+      const item = value[i]
+      this.path.push(i)
+      if (item === undefined) {
+        // JSON.stringify writes null here; signed bytes must not guess.
+        if (this.canonical) this.fail('invalid-field', (where) => `${where} is not a JSON value`)
+        out += 'null'
+      } else {
+        out += this.write(item, inner || newline)
+      }
+      this.path.pop()
+    }
+    return out + (this.indent ? newline : '') + ']'
+  }
+
+  private object(record: Record<string, unknown>, newline: string): string {
+    const keys = Object.keys(record).filter((key) => {
+      const member = record[key]
+      return member !== undefined && !(this.canonical && member === null)
+    })
+    if (keys.length === 0) return '{}'
+    if (this.sortKeys) keys.sort(compareCodePoints)
+    const inner = this.indent ? newline + this.indent : ''
+    const colon = this.indent ? ': ' : ':'
+    let out = '{' + inner
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i]!
+      if (i > 0) out += ',' + inner
+      this.path.push(key)
+      out += this.string(key) + colon + this.write(record[key], inner || newline)
+      this.path.pop()
+    }
+    return out + (this.indent ? newline : '') + '}'
   }
 }
 

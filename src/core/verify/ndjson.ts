@@ -5,6 +5,7 @@
  */
 import { AuditJsonSyntaxError, parseAuditJson } from '../json/lossless-json.js'
 import { resolveCrypto } from './crypto.js'
+import { mapInOrder } from './in-order.js'
 import { KeyRing } from './key-ring.js'
 import type { VerificationResult } from '../types.js'
 import { positiveInteger, verifyEvent, type VerifyOptions } from './verify.js'
@@ -130,21 +131,12 @@ export async function* verifyNdjson(
   const trustedKeys = KeyRing.from(options.trustedKeys)
   await trustedKeys.usable()
   const verifyOptions: VerifyOptions = { trustedKeys, crypto: await resolveCrypto(options.crypto) }
-  const pending: { result: Promise<NdjsonLineResult>; size: number }[] = []
-  let pendingBytes = 0
-  const next = async () => {
-    const head = pending.shift()!
-    pendingBytes -= head.size
-    return head.result
-  }
-  for await (const line of splitLines(chunks, options)) {
-    const size = line.text === null ? 0 : line.bytes
-    // Make room first, so the new line joins a window that is within both bounds.
-    while (pending.length > 0 && (pending.length >= window || pendingBytes + size > windowBytes)) yield await next()
-    pending.push({ result: verifyLine(line, verifyOptions), size })
-    pendingBytes += size
-  }
-  while (pending.length > 0) yield await next()
+  const lines = splitLines(chunks, options)
+  yield* mapInOrder(lines, (line) => verifyLine(line, verifyOptions), {
+    concurrency: window,
+    weigh: (line) => (line.text === null ? 0 : line.bytes),
+    maxWeight: windowBytes,
+  })
 }
 
 async function verifyLine(line: NdjsonLine, options: VerifyOptions): Promise<NdjsonLineResult> {

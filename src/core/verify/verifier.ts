@@ -156,7 +156,11 @@ export function createVerifier(options: VerifierOptions = {}): Verifier {
     if (typeof key === 'string') byContent.set(key, result)
   }
   const listeners = new Set<() => void>()
-  /** The lanes verifying now: each takes a batch at a time until the queue is empty. */
+  /**
+   * The lanes verifying now: each takes a batch at a time until the queue is empty. Not
+   * mapInOrder: this is a scheduler over a queue that the scroll reorders while it runs, and
+   * results are published as they come, so there is no input order to keep.
+   */
   const lanes = new Set<Promise<void>>()
   let disposed = false
 

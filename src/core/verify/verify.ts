@@ -8,6 +8,7 @@
 import { bytesToHex, hexToBytes } from './hex.js'
 import { canonicalize } from '../json/canonical.js'
 import { isUsablePublicKey, resolveCrypto, type CryptoBackend, type CryptoChoice } from './crypto.js'
+import { mapInOrder } from './in-order.js'
 import { HEX_64, KeyRing, type TrustedKey, type TrustedKeyInput } from './key-ring.js'
 import type { VerificationReason, VerificationResult, VerificationStatus } from '../types.js'
 
@@ -26,7 +27,7 @@ export interface VerifyEventsOptions extends VerifyOptions {
   concurrency?: number
   /** Stops starting new work; the returned promise rejects with the signal's reason. */
   signal?: AbortSignal
-  /** Called as each result is known, in completion order. */
+  /** Called with each result in input order, as soon as it and every one before it are known. */
   onResult?: (result: VerificationResult, index: number) => void
 }
 
@@ -51,18 +52,12 @@ export async function verifyEvents(
   const backend = await resolveCrypto(options.crypto)
   const { signal, onResult } = options
   const concurrency = positiveInteger(options.concurrency, 64, 'concurrency')
-  const results: VerificationResult[] = new Array(events.length)
-  let next = 0
-  const worker = async (): Promise<void> => {
-    while (next < events.length) {
-      signal?.throwIfAborted()
-      const index = next++
-      const result = await check(events[index], ring, backend)
-      results[index] = result
-      onResult?.(result, index)
-    }
+  const results: VerificationResult[] = []
+  const checks = mapInOrder(events, (event) => check(event, ring, backend), { concurrency, signal })
+  for await (const result of checks) {
+    onResult?.(result, results.length)
+    results.push(result)
   }
-  await Promise.all(Array.from({ length: Math.min(concurrency, events.length) }, worker))
   signal?.throwIfAborted()
   return results
 }
