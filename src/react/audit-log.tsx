@@ -11,10 +11,9 @@ import type { AuditLogColumn, ColumnVisibility } from './event-columns.js'
 import type { EventTableHandle } from './event-table.js'
 import { ExportButton } from './export-button.js'
 import { FilterBar } from './filter-bar.js'
-import { useControllableState } from './hooks.js'
+import { useControllableState, useStore } from './hooks.js'
 import { useNow } from './log-hooks.js'
 import { LivePill, LogBody, LogDialog, LogNotices } from './log-parts.js'
-import { useLogModel } from './use-log-model.js'
 
 export interface AuditLogProps {
   /** Controlled filters (keep them in your URL, say); pair with `onFiltersChange`. */
@@ -118,7 +117,7 @@ function AuditLogForClient(props: AuditLogProps) {
   // Loading, live tail and deep links run while mounted (React StrictMode remounts restart them).
   useEffect(() => model.start(), [model])
 
-  const sessionExpired = useLogModel(model, selectSessionExpired)
+  const sessionExpired = useStore(model, selectSessionExpired)
   // The newest callback is told (a ref, not useEffectEvent: that needs React 19.2, and React 18
   // is supported), once per expiry.
   const onSessionExpired = useRef(props.onSessionExpired)
@@ -127,7 +126,7 @@ function AuditLogForClient(props: AuditLogProps) {
     if (sessionExpired) onSessionExpired.current?.()
   }, [sessionExpired])
 
-  const knownActions = useLogModel(model, selectKnownActions)
+  const knownActions = useStore(model, selectKnownActions)
   const now = useNow(client.platform.now)
 
   return (

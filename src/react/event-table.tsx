@@ -20,6 +20,18 @@ export interface EventTableHandle {
   scrollToIndex(index: number, options?: { focus?: boolean }): void
 }
 
+/** Where the list stands on pages, and how to ask for the next one. */
+export interface TablePaging {
+  /** Whether more pages exist, so the total number of rows is not known yet. */
+  hasMore: boolean
+  /** Whether reaching the loader row may load a page (not while one loads or after one failed). */
+  canLoadMore: boolean
+  /** A page is loading (the loader row says so). */
+  loadingMore: boolean
+  /** Called when the loader row scrolls into view and `canLoadMore`. */
+  loadMore: () => void
+}
+
 export interface EventTableProps {
   /** The rows to draw: events, gap markers and the loader row (the log model's `rows`). */
   items: readonly LogRow[]
@@ -31,31 +43,23 @@ export interface EventTableProps {
   columns?: readonly AuditLogColumn[]
   /** Hide columns by id. */
   columnVisibility?: ColumnVisibility
-  /** Called when the loader row scrolls into view. */
-  onNearEnd: () => void
+  paging: TablePaging
+  /**
+   * The row (index in `items`) that has focus, controlled by the parent, which also shifts it
+   * when rows are added above; `onChange` hears the keyboard and clicks.
+   */
+  focus: { index: number; onChange: (index: number) => void }
+  /** The scroll element (live tail asks whether the reader is at the top), and its scrolls. */
+  scroll: { ref: React.RefObject<HTMLDivElement | null>; onScroll?: () => void }
   /** Open the event at this index in `events` (click or Enter). */
   onOpen: (eventIndex: number) => void
-  /** Index (in `items`) of the row that has focus; moved by the keyboard. */
-  focusedIndex: number
-  /** The keyboard or a click moved focus to this row index. */
-  onFocusedIndexChange: (index: number) => void
+  /** "Now" for relative times; `null` until mounted. */
+  now: number | null
   /**
    * Commands for the parent: scroll to a row (and focus it), e.g. after the dialog closes. A
    * prop of its own rather than `ref`, which React passes as a prop only from 19 on.
    */
   handleRef?: Ref<EventTableHandle>
-  /** Whether more pages exist, so the total number of rows is not known yet. */
-  hasMore: boolean
-  /** Whether reaching the loader row may load a page (not while one loads or after one failed). */
-  canLoadMore: boolean
-  /** "Now" for relative times; `null` until mounted. */
-  now: number | null
-  /** A page is loading (the loader row says so). */
-  loadingMore: boolean
-  /** Expose the scroll element (for live tail: is the reader at the top?). */
-  scrollRef: React.RefObject<HTMLDivElement | null>
-  /** The body scrolled (for live tail's "new events" pill). */
-  onScroll?: () => void
 }
 
 /** Where a navigation key moves the focused row, or `undefined` for other keys. */
@@ -107,7 +111,9 @@ function useRowFocus(gridRef: RefObject<HTMLDivElement | null>): (index: number)
 }
 
 export function EventTable(props: EventTableProps) {
-  const { items, events, density, onNearEnd, onOpen, focusedIndex, onFocusedIndexChange, now } = props
+  const { items, events, density, paging, onOpen, now } = props
+  const { index: focusedIndex, onChange: onFocusedIndexChange } = props.focus
+  const { ref: scrollRef } = props.scroll
   const { messages } = useAuditLogContext('AuditLog')
   const rowHeight = density === 'compact' ? 36 : 52
 
@@ -130,7 +136,7 @@ export function EventTable(props: EventTableProps) {
   const estimateSize = useCallback(() => rowHeight, [rowHeight])
   const virtualizer = useVirtualizer({
     count: items.length,
-    getScrollElement: () => props.scrollRef.current,
+    getScrollElement: () => scrollRef.current,
     estimateSize,
     overscan: 8,
     initialRect: { width: 800, height: 600 },
@@ -145,9 +151,10 @@ export function EventTable(props: EventTableProps) {
   // never while a page loads or after one failed (the Retry button is for that).
   const lastRendered = virtualItems.at(-1)?.index ?? -1
   const loaderInView = items[lastRendered]?.kind === 'loader'
+  const { canLoadMore, loadMore } = paging
   useEffect(() => {
-    if (loaderInView && props.canLoadMore) onNearEnd()
-  }, [loaderInView, props.canLoadMore, events.length, onNearEnd])
+    if (loaderInView && canLoadMore) loadMore()
+  }, [loaderInView, canLoadMore, events.length, loadMore])
 
   const gridRef = useRef<HTMLDivElement>(null)
   const focusRow = useRowFocus(gridRef)
@@ -172,7 +179,7 @@ export function EventTable(props: EventTableProps) {
     virtualizer.scrollToIndex(index, { align: 'auto' })
     focusRow(index)
   }
-  const pageRows = Math.max(1, Math.floor((props.scrollRef.current?.clientHeight ?? 600) / rowHeight) - 1)
+  const pageRows = Math.max(1, Math.floor((scrollRef.current?.clientHeight ?? 600) / rowHeight) - 1)
 
   return (
     <div
@@ -180,7 +187,7 @@ export function EventTable(props: EventTableProps) {
       className="al-grid"
       role="grid"
       aria-label={messages.table.label}
-      aria-rowcount={props.hasMore ? -1 : items.length + 1}
+      aria-rowcount={paging.hasMore ? -1 : items.length + 1}
       // The loaded events, for hosts and tests: aria-rowcount is -1 until the last page is in.
       data-loaded-rows={events.length}
       aria-colcount={visibleIds.length}
@@ -212,7 +219,7 @@ export function EventTable(props: EventTableProps) {
           </div>
         ))}
       </div>
-      <div ref={props.scrollRef} className="al-grid__body" role="rowgroup" onScroll={props.onScroll}>
+      <div ref={scrollRef} className="al-grid__body" role="rowgroup" onScroll={props.scroll.onScroll}>
         <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
           {virtualItems.map((virtual) => {
             const item = items[virtual.index]!
@@ -232,7 +239,7 @@ export function EventTable(props: EventTableProps) {
               visibleKey,
               span: visibleIds.length,
               passing,
-              loadingMore: props.loadingMore,
+              loadingMore: paging.loadingMore,
               onOpen,
             })
           })}

@@ -43,7 +43,7 @@ export function ExportButton({ filters = {}, className, onDownload = startDownlo
   const [job, setJob] = useState<ExportJob | null>(null)
   const [menuOpen, setMenuOpen] = useState(false)
   const [allowed, setAllowed] = useState<boolean | null>(null)
-  const state = useStore(job ?? idleStore)
+  const state = useStore<ExportJobState>(job ?? idleStore)
   const lastFormat = useRef<ExportFormat>('csv')
 
   useEffect(() => {

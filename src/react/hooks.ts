@@ -1,16 +1,49 @@
 'use client'
-/** React adapters over the core stores: useSyncExternalStore and nothing else. */
-import { useCallback, useEffect, useRef, useState, useSyncExternalStore } from 'react'
+/** React adapters over the core stores: useSyncExternalStore with selectors, and nothing else. */
+import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react'
 import type { VerificationResult, Verifier } from '../core/index.js'
 
-interface Store<T> {
+/** A core store: the log model, an export job, anything with subscribe and getSnapshot. */
+interface Store<S> {
   subscribe(listener: () => void): () => void
-  getSnapshot(): T
+  getSnapshot(): S
 }
 
-/** Subscribe to a core store. */
-export function useStore<T>(store: Store<T>): T {
-  return useSyncExternalStore(store.subscribe, store.getSnapshot, store.getSnapshot)
+const whole = <S>(snapshot: S) => snapshot
+
+/**
+ * Read `selector(snapshot)` from a core store, as zustand's `useStore(store, selector)` does:
+ * the component re-renders only when its slice changes (by `isEqual`, `Object.is` by default),
+ * not on every publish. Pass a selector that keeps its identity (a module constant or a
+ * `useCallback`): a new one each render starts a fresh memo, as with
+ * `useSyncExternalStoreWithSelector`. Without one, the whole snapshot is the slice.
+ */
+export function useStore<S, T = S>(
+  store: Store<S>,
+  selector: (snapshot: S) => T = whole as (snapshot: S) => T,
+  isEqual: (a: T, b: T) => boolean = Object.is,
+): T {
+  const getSelection = useMemo(() => {
+    let memo: { snapshot: S; selection: T } | null = null
+    return () => {
+      const snapshot = store.getSnapshot()
+      if (memo?.snapshot === snapshot) return memo.selection
+      const next = selector(snapshot)
+      const selection = memo && isEqual(memo.selection, next) ? memo.selection : next
+      memo = { snapshot, selection }
+      return selection
+    }
+  }, [store, selector, isEqual])
+  return useSyncExternalStore(store.subscribe, getSelection, getSelection)
+}
+
+/** Equal when both have the same keys with `Object.is`-equal values (for object-shaped slices). */
+export function shallowEqual<T>(a: T, b: T): boolean {
+  if (Object.is(a, b)) return true
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false
+  const keys = Object.keys(a)
+  if (keys.length !== Object.keys(b).length) return false
+  return keys.every((key) => Object.is((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key]))
 }
 
 /** The verification result of an event (undefined while it is being checked), requesting it. */

@@ -10,7 +10,7 @@ import type { AuditLogColumn, ColumnVisibility } from './event-columns.js'
 import { EventTable, type EventTableHandle } from './event-table.js'
 import { useScrollAnchor } from './log-hooks.js'
 import { Notice, stateView } from './log-states.js'
-import { shallowEqual, useLogModel } from './use-log-model.js'
+import { shallowEqual, useStore } from './hooks.js'
 
 // The dialog (Radix, scroll locking, focus trapping) loads when an event is first opened,
 // so a page that only lists events never downloads it.
@@ -49,7 +49,7 @@ export function LogBody(props: {
 }) {
   const { model, density, scrollRef, onOpen } = props
   const { messages } = useAuditLogContext('AuditLog')
-  const { state, rows, events } = useLogModel(model, selectBody, shallowEqual)
+  const { state, rows, events } = useStore(model, selectBody, shallowEqual)
   const rowHeight = density === 'compact' ? 36 : 52
   const [focusedIndex, setFocusedIndex] = useState(0)
   const shift = useCallback((by: number) => setFocusedIndex((focused) => focused + by), [])
@@ -76,16 +76,16 @@ export function LogBody(props: {
       density={density}
       {...(props.columns ? { columns: props.columns } : {})}
       {...(props.columnVisibility ? { columnVisibility: props.columnVisibility } : {})}
-      onNearEnd={loadNext}
+      paging={{
+        hasMore: state.hasMore,
+        loadingMore: state.loadingMore,
+        canLoadMore: state.hasMore && !state.loadingMore && state.pageError === null,
+        loadMore: loadNext,
+      }}
+      focus={{ index: focusedIndex, onChange: setFocusedIndex }}
+      scroll={{ ref: scrollRef, onScroll: () => (scrollRef.current?.scrollTop ?? 0) < rowHeight && model.markSeen() }}
       onOpen={open}
-      focusedIndex={focusedIndex}
-      onFocusedIndexChange={setFocusedIndex}
       now={props.now}
-      loadingMore={state.loadingMore}
-      hasMore={state.hasMore}
-      canLoadMore={state.hasMore && !state.loadingMore && state.pageError === null}
-      scrollRef={scrollRef}
-      onScroll={() => (scrollRef.current?.scrollTop ?? 0) < rowHeight && model.markSeen()}
     />
   )
 }
@@ -93,7 +93,7 @@ export function LogBody(props: {
 /** "3 new events": live tail added rows while the reader was scrolled down; a click goes back up. */
 export function LivePill({ model, scrollRef }: { model: LogModel; scrollRef: RefObject<HTMLDivElement | null> }) {
   const { messages } = useAuditLogContext('AuditLog')
-  const unseen = useLogModel(model, selectUnseen)
+  const unseen = useStore(model, selectUnseen)
   if (unseen === 0) return null
   return (
     <button
@@ -112,7 +112,7 @@ export function LivePill({ model, scrollRef }: { model: LogModel; scrollRef: Ref
 /** What went wrong under the rows, each with its own way back; and the page-load progress bar. */
 export function LogNotices({ model }: { model: LogModel }) {
   const { messages, keys, retryKeys } = useAuditLogContext('AuditLog')
-  const notices = useLogModel(model, selectNotices, shallowEqual)
+  const notices = useStore(model, selectNotices, shallowEqual)
   return (
     <>
       {notices.loadingMore ? <div className="al-progress" aria-hidden="true" /> : null}
@@ -137,7 +137,7 @@ export function LogDialog(props: {
   onSelect: (eventId: string | null) => void
 }) {
   const { model, onSelect } = props
-  const { event, index, previousId, nextId } = useLogModel(model, selectDialog, shallowEqual)
+  const { event, index, previousId, nextId } = useStore(model, selectDialog, shallowEqual)
   // The close handler runs after the selection is cleared: remember what was open.
   const lastIndex = useRef(-1)
   useEffect(() => {

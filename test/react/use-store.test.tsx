@@ -1,8 +1,8 @@
-/** useLogModel re-renders a component only when its slice of the log model changes. */
+/** useStore re-renders a component only when its slice of a core store (here the log model) changes. */
 import { act, render, screen } from '@testing-library/react'
 import { describe, expect, it } from 'vitest'
 import type { LogModel, LogModelSnapshot } from '../../src/core/index.js'
-import { shallowEqual, useLogModel } from '../../src/react/use-log-model.js'
+import { shallowEqual, useStore } from '../../src/react/hooks.js'
 
 /** Just enough of a model: a snapshot the test replaces and publishes. */
 function fakeModel(initial: Partial<LogModelSnapshot>) {
@@ -23,13 +23,13 @@ function fakeModel(initial: Partial<LogModelSnapshot>) {
 const selectUnseen = (snapshot: LogModelSnapshot) => snapshot.liveTail.unseen
 const selectCounts = (snapshot: LogModelSnapshot) => ({ rows: snapshot.rows.length, unseen: snapshot.liveTail.unseen })
 
-describe('useLogModel', () => {
+describe('useStore', () => {
   it('given a publish that leaves the slice alone, does not render again; after one that changes it, does', () => {
     const { model, publish } = fakeModel({ rows: [], liveTail: { on: true, failure: null, unseen: 0 } })
     let renders = 0
     function Pill() {
       renders++
-      return <output>{useLogModel(model, selectUnseen)}</output>
+      return <output>{useStore(model, selectUnseen)}</output>
     }
     render(<Pill />)
     expect(renders).toBe(1)
@@ -45,7 +45,7 @@ describe('useLogModel', () => {
     let renders = 0
     function Counts() {
       renders++
-      const counts = useLogModel(model, selectCounts, shallowEqual)
+      const counts = useStore(model, selectCounts, shallowEqual)
       return <output>{`${counts.rows}/${counts.unseen}`}</output>
     }
     render(<Counts />)
