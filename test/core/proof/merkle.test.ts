@@ -1,8 +1,4 @@
-/**
- * The Merkle verifiers against RFC 6962 §2.1's own recursive definitions (MTH, PATH, PROOF),
- * written here literally with node:crypto, independent of the code under test.
- */
-import { createHash } from 'node:crypto'
+/** The Merkle verifiers against RFC 6962 §2.1's own recursive definitions (test/support/rfc6962.ts). */
 import { describe, expect, it } from 'vitest'
 import { createWebCryptoBackend, nobleBackend } from '../../../src/core/verify/crypto.js'
 import {
@@ -12,46 +8,7 @@ import {
   verifyInclusion,
   type Hash,
 } from '../../../src/core/proof/merkle.js'
-
-const sha = (...parts: Uint8Array[]) => {
-  const h = createHash('sha256')
-  for (const part of parts) h.update(part)
-  return new Uint8Array(h.digest())
-}
-const leafData = (i: number) => new TextEncoder().encode(`event ${i}`)
-const leaves = (n: number) => Array.from({ length: n }, (_, i) => leafData(i))
-
-/** k: the largest power of two smaller than n (RFC 6962 §2.1). */
-function split(n: number): number {
-  let k = 1
-  while (k * 2 < n) k *= 2
-  return k
-}
-
-/** MTH(D[n]) of RFC 6962 §2.1. */
-function mth(d: Uint8Array[]): Hash {
-  if (d.length === 0) return sha(new Uint8Array(0))
-  if (d.length === 1) return sha(Uint8Array.of(0), d[0]!)
-  const k = split(d.length)
-  return sha(Uint8Array.of(1), mth(d.slice(0, k)), mth(d.slice(k)))
-}
-
-/** PATH(m, D[n]) of RFC 6962 §2.1.1. */
-function path(m: number, d: Uint8Array[]): Hash[] {
-  if (d.length <= 1) return []
-  const k = split(d.length)
-  return m < k ? [...path(m, d.slice(0, k)), mth(d.slice(k))] : [...path(m - k, d.slice(k)), mth(d.slice(0, k))]
-}
-
-/** PROOF(m, D[n]) = SUBPROOF(m, D[n], true) of RFC 6962 §2.1.2. */
-function subproof(m: number, d: Uint8Array[], b: boolean): Hash[] {
-  const n = d.length
-  if (m === n) return b ? [] : [mth(d)]
-  const k = split(n)
-  return m <= k
-    ? [...subproof(m, d.slice(0, k), b), mth(d.slice(k))]
-    : [...subproof(m - k, d.slice(k), false), mth(d.slice(0, k))]
-}
+import { leaves, mth, path, sha, subproof } from '../../support/rfc6962.js'
 
 const flip = (hash: Hash) => {
   const copy = hash.slice()
