@@ -4,7 +4,8 @@
  * org's log (see core's verifyCheckpoint).
  */
 import { createHash, sign, type KeyObject } from 'node:crypto'
-import { formatCheckpoint, toBase64, type Checkpoint } from '../core/proof/checkpoint.js'
+import { formatCheckpoint, type Checkpoint } from '../core/proof/checkpoint.js'
+import { toBase64 } from '../protocol/base64.js'
 
 /** `SHA-256(key name || 0x0A || 0x01 || public key)[:4]`, signed-note's Ed25519 key ID. */
 function keyId(name: string, publicKey: Uint8Array): Buffer {

@@ -13,6 +13,7 @@
  * Parsing is strict and never throws on input: anything that does not follow the specs is a
  * {@link CheckpointProblem} with a sentence saying what.
  */
+import { fromBase64, toBase64 } from '../../protocol/base64.js'
 import type { CryptoBackend } from '../verify/crypto.js'
 import type { Hash } from './merkle.js'
 
@@ -75,7 +76,6 @@ const EM_DASH = '\u2014'
 /** At least 16 must be accepted (signed-note); more is a note built to waste our time. */
 const MAX_SIGNATURES = 64
 const MAX_NOTE_CHARS = 64 * 1024
-const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/
 const DECIMAL = /^(?:0|[1-9][0-9]*)$/
 const TIME_LINE = /^time (\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,3})?Z)$/
 
@@ -89,22 +89,6 @@ function hasControlCharacter(text: string): boolean {
     if (unit < 0x20 && unit !== 0x0a) return true
   }
   return false
-}
-
-/** Standard base64 (RFC 4648 §4) to bytes, or `null` when it is not canonical base64. */
-export function fromBase64(text: string): Uint8Array | null {
-  if (!BASE64.test(text)) return null
-  const binary = atob(text)
-  const out = new Uint8Array(binary.length)
-  for (let i = 0; i < binary.length; i++) out[i] = binary.charCodeAt(i)
-  return out
-}
-
-/** Bytes to standard base64. */
-export function toBase64(bytes: Uint8Array): string {
-  let binary = ''
-  for (const byte of bytes) binary += String.fromCharCode(byte)
-  return btoa(binary)
 }
 
 /** The checkpoint's note text (what is signed), ending in a newline. */

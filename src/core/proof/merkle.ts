@@ -65,6 +65,27 @@ export class MerkleFrontier {
 
   constructor(private readonly backend: CryptoBackend) {}
 
+  /**
+   * A frontier that continues from `size` leaves known only by their perfect subtrees (largest
+   * first, one per set bit of `size`): how an export whose oldest events were pruned is still
+   * checked against the whole tree. `null` when the hashes do not fit the size.
+   */
+  static resume(backend: CryptoBackend, size: number, subtrees: readonly Hash[]): MerkleFrontier | null {
+    if (!Number.isSafeInteger(size) || size < 0) return null
+    const sizes: number[] = []
+    for (let rest = size, bit = 2 ** 52; bit >= 1; bit /= 2) {
+      if (rest >= bit) {
+        sizes.push(bit)
+        rest -= bit
+      }
+    }
+    if (sizes.length !== subtrees.length) return null
+    const frontier = new MerkleFrontier(backend)
+    sizes.forEach((leaves, i) => frontier.frontier.push({ hash: subtrees[i]!, leaves }))
+    frontier.count = size
+    return frontier
+  }
+
   /** Leaves added so far. */
   get size(): number {
     return this.count

@@ -9,11 +9,10 @@ import { createWebCryptoBackend, nobleBackend } from '../../../src/core/verify/c
 import {
   checkpointKeyId,
   formatCheckpoint,
-  fromBase64,
   parseSignedCheckpoint,
-  toBase64,
   verifyCheckpoint,
 } from '../../../src/core/proof/checkpoint.js'
+import { fromBase64, toBase64 } from '../../../src/protocol/base64.js'
 
 /** A signed-note verifier key, `name+hex(id)+base64(0x01 || public key)`. */
 function vkey(text: string) {
