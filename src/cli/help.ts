@@ -25,18 +25,25 @@ ${FILES}
 export const COMMAND_HELP: Readonly<Record<string, string>> = {
   verify: `Usage: auditlens verify <file.ndjson | -> [options]
 
-Verify an exported NDJSON file offline, as a stream, in constant memory.
+Verify an exported NDJSON file offline, as a stream. When the file ends with a checkpoint
+trailer, also check that the log is complete: the checkpoint's signature, then every seq from
+1 to its size exactly once and the recomputed Merkle root (a whole export), or each event's
+inclusion proof (a filtered export).
 
 Options:
   --trusted-key HEX      Pin a public key (repeatable).
   --keys FILE            Pin the keys in a keys document (the /v1/audit/keys response).
+  --checkpoint FILE      An earlier checkpoint (as served by .../checkpoint): the file's log
+                         must extend it, computed offline from the events.
+  --require-checkpoint   Fail when the file has no checkpoint trailer.
   --json                 One JSON result per input line instead of a report.
   --allow-empty          Exit 0 for an input with no events (otherwise 1).
   -h, --help             Show this help.
 
-Exit status: 0 when every event is verified (or unpinned), 1 when any event is tampered,
-untrusted or malformed (or there are none), 2 for a usage error, 141 when its output was
-closed (| head) before anything failed.
+Exit status: 0 when every event is verified (or unpinned) and the checkpoint checks hold,
+1 when any event is tampered, untrusted or malformed, a seq is missing or duplicated, the
+checkpoint fails or is inconsistent with --checkpoint (or there are no events), 2 for a usage
+error, 141 when its output was closed (| head) before anything failed.
 `,
   serve: `Usage: auditlens serve [options]
 

@@ -4,10 +4,13 @@ import { parseArgs } from 'node:util'
 import {
   KeyRing,
   parseKeysDocument,
+  resolveCrypto,
   verifyNdjson,
   type TrustedKeyInput,
   type VerificationStatus,
 } from '../core/index.js'
+import { ExportCompleteness, type CompletenessProblem } from '../core/proof/export-check.js'
+import { decodeCheckpointAnswer, decodeExportTrailer } from '../protocol/proofs.js'
 import { type CliIo, UsageError, writeOut } from './io.js'
 
 const STATUSES: readonly VerificationStatus[] = ['verified', 'unpinned', 'untrusted', 'tampered', 'malformed']
@@ -18,6 +21,9 @@ interface VerifyArgs {
   keyRing: KeyRing
   json: boolean
   allowEmpty: boolean
+  /** The text of an earlier checkpoint the file's log must extend (`--checkpoint OLD`). */
+  earlier: string | null
+  requireCheckpoint: boolean
 }
 
 async function parseVerifyArgs(argv: string[]): Promise<VerifyArgs> {
@@ -32,6 +38,8 @@ async function parseVerifyArgs(argv: string[]): Promise<VerifyArgs> {
         keys: { type: 'string' },
         json: { type: 'boolean' },
         'allow-empty': { type: 'boolean' },
+        checkpoint: { type: 'string' },
+        'require-checkpoint': { type: 'boolean' },
       },
     })
   } catch (error) {
@@ -69,7 +77,33 @@ async function parseVerifyArgs(argv: string[]): Promise<VerifyArgs> {
   } catch (error) {
     throw new UsageError((error as Error).message.replace(/^trustedKeys/, 'pinned key'))
   }
-  return { input: positionals[0]!, keyRing, json: values.json ?? false, allowEmpty: values['allow-empty'] ?? false }
+  let earlier: string | null = null
+  if (values.checkpoint !== undefined) {
+    try {
+      earlier = readCheckpointFile(await readFile(values.checkpoint, 'utf8'))
+    } catch (error) {
+      throw new UsageError(`cannot read checkpoint file '${values.checkpoint}': ${describe(error)}`)
+    }
+  }
+  if (earlier !== null && keyRing.size === 0) {
+    throw new UsageError('--checkpoint needs pinned keys (--keys or --trusted-key) to check checkpoints against')
+  }
+  return {
+    input: positionals[0]!,
+    keyRing,
+    json: values.json ?? false,
+    allowEmpty: values['allow-empty'] ?? false,
+    earlier,
+    requireCheckpoint: values['require-checkpoint'] ?? false,
+  }
+}
+
+/** A checkpoint file holds the note as served: the JSON answer `{"checkpoint": ...}`, or the bare note. */
+function readCheckpointFile(text: string): string {
+  if (!text.trimStart().startsWith('{')) return text
+  const answer = decodeCheckpointAnswer(JSON.parse(text))
+  if (!answer) throw new Error('it is JSON without a "checkpoint" note')
+  return answer.checkpoint
 }
 
 async function openInput(path: string, io: CliIo): Promise<AsyncIterable<Uint8Array>> {
@@ -109,8 +143,16 @@ export async function runVerify(argv: string[], io: CliIo): Promise<number> {
   const input = await openInput(args.input, io)
   const counts = Object.fromEntries(STATUSES.map((status) => [status, 0])) as Record<VerificationStatus, number>
   let total = 0
+  const backend = await resolveCrypto('auto')
+  const completeness = new ExportCompleteness(backend)
+  let trailer: { value: unknown; line: number } | null = null
+  const options = {
+    trustedKeys: args.keyRing,
+    onEvent: (event: { seq: number; id: string }, bytes: Uint8Array) => completeness.add(event, bytes),
+    onTrailer: (value: unknown, line: number) => void (trailer = { value, line }),
+  }
   try {
-    for await (const result of verifyNdjson(input, { trustedKeys: args.keyRing })) {
+    for await (const result of verifyNdjson(input, options)) {
       counts[result.status]++
       total++
       if (args.json) {
@@ -131,10 +173,78 @@ export async function runVerify(argv: string[], io: CliIo): Promise<number> {
     if (code) throw new UsageError(`cannot read '${args.input}': ${describe(error)}`)
     throw error
   }
+  const complete = await checkCompleteness(args, completeness, trailer)
+  for (const line of complete.lines) {
+    await writeOut(io.stdout, args.json ? JSON.stringify({ completeness: line }) + '\n' : line + '\n')
+  }
   if (!args.json) await writeOut(io.stdout, summary(total, counts, args.keyRing.size))
   // An empty file proves nothing: a CI check must not pass because an export came back empty.
   if (total === 0 && !args.allowEmpty) return 1
-  return failed(counts) ? 1 : 0
+  return failed(counts) || !complete.ok ? 1 : 0
+}
+
+/**
+ * The checkpoint trailer's verdict, in words: the signature against the pinned keys, then
+ * every seq once and the root (whole export) or each event's inclusion (filtered), and the
+ * earlier checkpoint. Files without a trailer pass as before unless a checkpoint is required.
+ */
+async function checkCompleteness(
+  args: VerifyArgs,
+  completeness: ExportCompleteness,
+  trailer: { value: unknown; line: number } | null,
+): Promise<{ ok: boolean; lines: string[] }> {
+  if (trailer === null) {
+    if (!args.requireCheckpoint && args.earlier === null) return { ok: true, lines: [] }
+    return {
+      ok: false,
+      lines: ['No checkpoint: the file has no checkpoint trailer, so its completeness was not checked.'],
+    }
+  }
+  const decoded = decodeExportTrailer(trailer.value)
+  if (!decoded) return { ok: false, lines: [`line ${trailer.line}: the checkpoint trailer is malformed.`] }
+  if (args.keyRing.size === 0) {
+    const lines = ['Checkpoint not checked: no keys were pinned (--keys, --trusted-key).']
+    return { ok: !args.requireCheckpoint, lines }
+  }
+  const trust = { keys: args.keyRing.keys.map((key) => ({ publicKey: key.bytes })) }
+  const report = await completeness.check(decoded, trust, args.earlier ?? undefined)
+  const lines = report.problems.slice(0, MAX_PROBLEM_LINES).map(describeProblem)
+  if (report.problems.length > MAX_PROBLEM_LINES)
+    lines.push(`... and ${report.problems.length - MAX_PROBLEM_LINES} more problems.`)
+  if (report.checkpoint && report.problems.length === 0) {
+    const { size, time, origin } = report.checkpoint
+    const when = time === null ? '' : ` as of ${new Date(time).toISOString()}`
+    lines.push(
+      report.filtered
+        ? `Checkpoint: every event is proven in ${origin}, ${size} events${when}.`
+        : `Checkpoint: complete, seq 1 to ${size} each once and the root matches ${origin}${when}.`,
+    )
+    if (args.earlier !== null) lines.push('The log only grew since the earlier checkpoint.')
+  }
+  return { ok: report.problems.length === 0, lines }
+}
+
+const MAX_PROBLEM_LINES = 50
+
+function describeProblem(problem: CompletenessProblem): string {
+  switch (problem.kind) {
+    case 'seq-missing':
+      return problem.from === problem.to
+        ? `MISSING seq ${problem.from}.`
+        : `MISSING seq ${problem.from} to ${problem.to}.`
+    case 'seq-duplicate':
+      return `DUPLICATE seq ${problem.seq}.`
+    case 'outside-checkpoint':
+      return `NOT IN CHECKPOINT: ${problem.message}.`
+    case 'not-in-checkpoint':
+      return `NOT IN CHECKPOINT: ${problem.message}.`
+    case 'root-mismatch':
+      return `ROOT MISMATCH: ${problem.message}.`
+    case 'checkpoint-invalid':
+      return `CHECKPOINT INVALID: ${problem.message}.`
+    case 'inconsistent':
+      return `INCONSISTENT with the earlier checkpoint: ${problem.message}.`
+  }
 }
 
 /** What shells report for a process ended by SIGPIPE (128 + 13). */

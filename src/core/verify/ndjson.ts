@@ -3,7 +3,9 @@
  * lines are split from raw byte chunks, a line longer than the limit is skipped rather than
  * buffered, and only a bounded window of verifications is in flight at once.
  */
-import { AuditJsonSyntaxError, parseAuditJson } from '../json/lossless-json.js'
+import { isTrailerLine } from '../../protocol/proofs.js'
+import { canonicalize } from '../json/canonical.js'
+import { AuditJsonSyntaxError, LosslessNumber, parseAuditJson } from '../json/lossless-json.js'
 import { resolveCrypto } from './crypto.js'
 import { mapInOrder } from './in-order.js'
 import { KeyRing } from './key-ring.js'
@@ -115,6 +117,18 @@ export interface VerifyNdjsonOptions extends VerifyOptions, SplitLinesOptions {
    * memory: at most this much plus one line is held, however large the input.
    */
   windowBytes?: number
+  /**
+   * Called with the export's trailer (the last line, `{"checkpoint": ...}`), parsed but not
+   * decoded. A trailer is never verified as an event; one that is not the last line is reported
+   * as a malformed line.
+   */
+  onTrailer?: (value: unknown, line: number) => void
+  /**
+   * Called with each event line's seq, id and canonical bytes, in input order, before its result
+   * is yielded (for completeness checks against a checkpoint). Lines without a usable seq,
+   * id or canonical form are not passed; their results say why.
+   */
+  onEvent?: (event: { seq: number; id: string }, canonicalBytes: Uint8Array) => Promise<void> | void
 }
 
 /**
@@ -132,28 +146,70 @@ export async function* verifyNdjson(
   await trustedKeys.usable()
   const verifyOptions: VerifyOptions = { trustedKeys, crypto: await resolveCrypto(options.crypto) }
   const lines = splitLines(chunks, options)
-  yield* mapInOrder(lines, (line) => verifyLine(line, verifyOptions), {
+  const checked = mapInOrder(lines, (line) => verifyLine(line, verifyOptions, options.onEvent !== undefined), {
     concurrency: window,
     weigh: (line) => (line.text === null ? 0 : line.bytes),
     maxWeight: windowBytes,
   })
+  let trailer: { value: unknown; line: number } | null = null
+  for await (const checkedLine of checked) {
+    if (trailer) {
+      yield misplacedTrailer(trailer.line)
+      trailer = null
+    }
+    if ('trailer' in checkedLine) {
+      trailer = { value: checkedLine.trailer, line: checkedLine.line }
+      continue
+    }
+    if (checkedLine.leaf) await options.onEvent?.(checkedLine.leaf.event, checkedLine.leaf.bytes)
+    yield checkedLine.result
+  }
+  if (trailer) options.onTrailer?.(trailer.value, trailer.line)
 }
 
-async function verifyLine(line: NdjsonLine, options: VerifyOptions): Promise<NdjsonLineResult> {
+/** A checked line: an event's result (with what completeness checks need), or a trailer. */
+type CheckedLine =
+  | { result: NdjsonLineResult; leaf: { event: { seq: number; id: string }; bytes: Uint8Array } | null }
+  | { trailer: unknown; line: number }
+
+function misplacedTrailer(line: number): NdjsonLineResult {
+  return {
+    line,
+    id: null,
+    status: 'malformed',
+    reason: 'invalid-field',
+    message: 'a checkpoint trailer must be the last line of an export',
+    payloadHash: null,
+  }
+}
+
+async function verifyLine(line: NdjsonLine, options: VerifyOptions, wantLeaf: boolean): Promise<CheckedLine> {
   if (line.text === null) {
     const message =
       line.problem === 'too-long' ? 'the line is longer than the line limit' : 'the line is not valid UTF-8'
-    return notJson(line.line, message)
+    return { result: notJson(line.line, message), leaf: null }
   }
   let event: unknown
   try {
     event = parseAuditJson(line.text)
   } catch (error) {
-    if (error instanceof AuditJsonSyntaxError) return notJson(line.line, `the line is not JSON: ${error.message}`)
+    if (error instanceof AuditJsonSyntaxError) {
+      return { result: notJson(line.line, `the line is not JSON: ${error.message}`), leaf: null }
+    }
     throw error
   }
-  const result = await verifyEvent(event, options)
-  return { line: line.line, id: eventId(event), ...result }
+  if (isTrailerLine(event)) return { trailer: event, line: line.line }
+  const result = { line: line.line, id: eventId(event), ...(await verifyEvent(event, options)) }
+  return { result, leaf: wantLeaf ? leafOf(event, result.id) : null }
+}
+
+/** An event's seq and canonical bytes, when it has both (a malformed one says why elsewhere). */
+function leafOf(event: unknown, id: string | null) {
+  const seq = (event as { seq?: unknown }).seq
+  const canonical = canonicalize(event)
+  if (id === null || !canonical.ok) return null
+  const n = typeof seq === 'number' ? seq : seq instanceof LosslessNumber ? Number(seq.text) : NaN
+  return Number.isSafeInteger(n) && n >= 1 ? { event: { seq: n, id }, bytes: canonical.bytes } : null
 }
 
 function notJson(line: number, message: string): NdjsonLineResult {
