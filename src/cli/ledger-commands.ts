@@ -9,6 +9,7 @@ import { listen } from '../ledger/listen.js'
 import { seedDemo } from '../ledger/demo-orgs.js'
 import { seedOrg } from '../ledger/seed.js'
 import { SCOPES, type Scope } from '../ledger/api-keys.js'
+import { PORTAL_FLAGS, portalOptionsFromFlags } from './portal-flags.js'
 
 function parse<T extends NonNullable<ParseArgsConfig['options']>>(argv: string[], options: T, positionals = 0) {
   try {
@@ -48,12 +49,14 @@ export async function runServe(argv: string[], io: CliIo): Promise<number> {
     host: { type: 'string', default: process.env.HOST ?? '127.0.0.1' },
     db: { type: 'string', default: process.env.AUDITLENS_DB ?? DEFAULT_DB },
     seed: { type: 'string', default: '0' },
+    ...PORTAL_FLAGS,
   })
   const port = integer(values.port, '--port', 0, 65535)!
   const seed = integer(values.seed, '--seed', 0, 10_000_000)!
   const givenApiKey = process.env.AUDITLENS_API_KEY || null
   const devApiKey = givenApiKey ?? randomToken('alk_dev', 24)
-  const ledger = new Ledger({ db: values.db, devApiKey })
+  const portal = portalOptionsFromFlags(values)
+  const ledger = new Ledger({ db: values.db, devApiKey, portal })
   // Bind first: a busy port fails in a moment, before any seeding work. Seeding runs
   // synchronously, so requests that arrive meanwhile wait for it rather than see half a seed.
   let listening

@@ -9,6 +9,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import { badRequest } from '../protocol/errors.js'
+import { setClientAddress } from './client-address.js'
 import { errorResponse } from './http-error.js'
 
 /** A fetch-style handler: the shape Next.js route handlers, Hono, Bun and Deno use. */
@@ -88,7 +89,9 @@ function toRequest(req: IncomingMessage, signal: AbortSignal, trustForwarded: bo
   // Express and Connect strip the mount path from req.url (app.use('/api/audit', ...) sees
   // '/events'); the handler routes on the full path, which they keep in originalUrl.
   const path = (req as { originalUrl?: string }).originalUrl ?? req.url ?? '/'
-  return new Request(requestUrl(protocol, host, path), init)
+  const request = new Request(requestUrl(protocol, host, path), init)
+  setClientAddress(request, req.socket.remoteAddress)
+  return request
 }
 
 /**

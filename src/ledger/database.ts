@@ -209,6 +209,11 @@ function migrate(db: Db): void {
   const columns = db.prepare('PRAGMA table_info(events)').all() as { name: string }[]
   if (!columns.some((c) => c.name === 'signing_public_key'))
     db.exec('ALTER TABLE events ADD COLUMN signing_public_key TEXT')
+
+  // Portal intents: sessions made before them were all for the event viewer.
+  const portalColumns = db.prepare('PRAGMA table_info(portal_sessions)').all() as { name: string }[]
+  if (!portalColumns.some((c) => c.name === 'intent'))
+    db.exec("ALTER TABLE portal_sessions ADD COLUMN intent TEXT NOT NULL DEFAULT 'audit_logs'")
 }
 
 /**

@@ -15,6 +15,7 @@ import { Exports, type ExportFormat, type ExportRow } from './exports.js'
 import { Cursors, DownloadSigner, ledgerSecret } from './hmac.js'
 import { newId } from './ids.js'
 import { PortalSessions } from './portal.js'
+import { portalConfig, type PortalConfig, type PortalOptions } from './portal-config.js'
 import { SigningKeys } from './signing-keys.js'
 import type { EventFilters } from '../protocol/filters.js'
 import type { EventInput } from './validation.js'
@@ -37,6 +38,8 @@ export interface LedgerOptions {
   now?: () => number
   /** Where warnings go, such as a signing key row without a matching key file (default `console.warn`). */
   warn?: (line: string) => void
+  /** The hosted viewer's settings: its URL, issuer branding, CORS origins, exchange rate limit. */
+  portal?: PortalOptions
 }
 
 export interface Org {
@@ -56,12 +59,14 @@ export class Ledger {
   readonly cursors: Cursors
   readonly downloads: DownloadSigner
   readonly portal: PortalSessions
+  readonly portalConfig: PortalConfig
   readonly now: () => number
   private readonly sql: ReturnType<typeof statements>
   private readonly tempDir: string | null
 
   constructor(options: LedgerOptions = {}) {
     this.now = options.now ?? Date.now
+    this.portalConfig = portalConfig(options.portal)
     const dbPath = options.db ?? DEFAULT_DB
     const inMemory = dbPath === ':memory:'
     if (!inMemory) mkdirSync(dirname(resolve(dbPath)), { recursive: true })

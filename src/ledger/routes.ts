@@ -13,6 +13,8 @@ import type { ExportFormat, ExportRow } from './exports.js'
 import type { Ledger, Org } from './ledger.js'
 import { LIST_QUERY_PARAMS, parseExportFilters, parseFilters } from '../protocol/filters.js'
 import { parseEventInput } from './validation.js'
+import { withPortalCors } from './portal-cors.js'
+import { registerPortalRoutes } from './portal-routes.js'
 
 const EVENT_BODY_LIMIT = 64 * 1024
 const SMALL_BODY_LIMIT = 16 * 1024
@@ -207,33 +209,15 @@ export function createLedgerHandler(ledger: Ledger): (request: Request) => Promi
         },
       })
     })
-    .on('POST', '/v1/audit/portal_sessions', async (request) => {
-      read(request)
-      const body = await readJsonObject(request, SMALL_BODY_LIMIT)
-      const org = ledger.requireOrg(orgIdFrom((name) => body[name]))
-      if (body.intent !== 'audit_logs') throw badRequest('intent must be "audit_logs".')
-      const duration = body.session_duration_seconds ?? 7200
-      if (typeof duration !== 'number' || !Number.isFinite(duration)) {
-        throw badRequest('session_duration_seconds must be a number (60 to 86400).')
-      }
-      return json(ledger.portal.create(org.id, duration), 201)
-    })
-    .on('POST', '/v1/audit/portal/exchange', async (request) => {
-      const body = await readJsonObject(request, SMALL_BODY_LIMIT)
-      if (typeof body.token !== 'string') throw badRequest('token (the portal session token) is required.')
-      return json(await ledger.portal.exchange(body.token))
-    })
     .on('GET', '/v1/audit/portal/events', async (request, _params, url) => {
-      const orgId = await ledger.portal.orgOf(request)
+      const orgId = await ledger.portal.orgOf(request, 'audit_logs')
       if (url.searchParams.has('org_id') || url.searchParams.has('organization_id')) {
         throw badRequest('The org comes from the portal token; remove org_id from the query.')
       }
       onlyKnownParams(url, LIST_PARAMS)
       return listPage(ledger, ledger.requireOrg(orgId).id, url)
     })
-    .on('GET', '/v1/audit/portal/org', async (request) => {
-      return json(orgJson(ledger.requireOrg(await ledger.portal.orgOf(request))))
-    })
 
-  return router.handle
+  registerPortalRoutes(router, ledger)
+  return withPortalCors(router.handle, ledger.portalConfig.corsOrigins)
 }

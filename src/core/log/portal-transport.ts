@@ -65,9 +65,18 @@ export function createPortalTransport(options: PortalTransportOptions): PortalTr
         })
       }
       if (!response.ok) throw AuditError.fromResponse(response.status, text)
-      const body = JSON.parse(text) as { token?: unknown; expires_at?: unknown }
+      const body = objectOf(text)
       if (typeof body.token !== 'string') throw new AuditError('upstream', 'The portal exchange returned no token.')
       const claims = claimsOf(body.token)
+      // Invoance's viewer routes on this claim too (invoance-audit-viewer `jwtIntent`): a
+      // stream-settings session cannot read events, so say so now rather than 403 on every page.
+      if (claims.intent !== undefined && claims.intent !== 'audit_logs') {
+        throw new AuditError(
+          'forbidden',
+          `This portal session is for "${String(claims.intent)}"; the audit log needs one created with intent "audit_logs".`,
+          { status: 403, retryable: false },
+        )
+      }
       return {
         token: body.token,
         expires_at: typeof body.expires_at === 'string' ? body.expires_at : expiryOf(claims),
@@ -95,18 +104,29 @@ export function createPortalTransport(options: PortalTransportOptions): PortalTr
   }
 }
 
-/** The claims of a JWT, read (not verified: the portal checks its own tokens), or none. */
-function claimsOf(jwt: string): { exp?: unknown; org?: unknown } {
+/** The JSON object in `text`, or `{}` for anything else; callers check each field's type. */
+function objectOf(text: string): Record<string, unknown> {
   try {
-    const payload = jwt.split('.')[1]!.replaceAll('-', '+').replaceAll('_', '/')
-    return JSON.parse(atob(payload)) as { exp?: unknown; org?: unknown }
+    const value: unknown = JSON.parse(text)
+    return typeof value === 'object' && value !== null && !Array.isArray(value) ? { ...value } : {}
+  } catch {
+    return {}
+  }
+}
+
+/** The claims of a JWT, read (not verified: the portal checks its own tokens), or none. */
+function claimsOf(jwt: string): Record<string, unknown> {
+  const payload = jwt.split('.')[1]
+  if (payload === undefined) return {}
+  try {
+    return objectOf(atob(payload.replaceAll('-', '+').replaceAll('_', '/')))
   } catch {
     return {}
   }
 }
 
 /** The `exp` claim as RFC 3339, for portals that return the token alone. */
-function expiryOf({ exp }: { exp?: unknown }): string {
+function expiryOf({ exp }: Record<string, unknown>): string {
   if (typeof exp === 'number') return new Date(exp * 1000).toISOString()
   throw new AuditError('upstream', 'The portal token carries no expiry.')
 }
