@@ -209,6 +209,12 @@ function migrate(db: Db): void {
   const columns = db.prepare('PRAGMA table_info(events)').all() as { name: string }[]
   if (!columns.some((c) => c.name === 'signing_public_key'))
     db.exec('ALTER TABLE events ADD COLUMN signing_public_key TEXT')
+  const orgColumns = db.prepare('PRAGMA table_info(orgs)').all() as { name: string }[]
+  // Org lifecycle (Invoance's Go and Ruby SDKs 0.2.0: archive, unarchive).
+  if (!orgColumns.some((c) => c.name === 'archived_at')) db.exec('ALTER TABLE orgs ADD COLUMN archived_at TEXT')
+  // Retention (PUT /orgs/:id/retention); NULL keeps events forever.
+  if (!orgColumns.some((c) => c.name === 'retention_days'))
+    db.exec('ALTER TABLE orgs ADD COLUMN retention_days INTEGER')
 }
 
 /**
