@@ -60,13 +60,13 @@ describe('POST /v1/audit/exports with the SDKs’ bodies', () => {
     const created = await post('node', {
       organization_id: 'org_01J8F3KQ2R7VWX9YB4ND6MCZAH',
       format: 'csv',
-      filters: { actions: 'user.signed_in', range_start: at(3), range_end: '2026-06-30T23:59:59Z' },
+      filters: { actions: 'invoice.approved', range_start: at(3), range_end: '2026-06-30T23:59:59Z' },
     })
     expect(created.status).toBe(202)
     expect(created.body.org_id).toBe(orgId)
     await t.ledger.exports.idle()
     const job = (await (await t.call(`/v1/audit/exports/${created.body.id}`)).json()) as Job
-    // user.signed_in is every odd seq; the window holds seq 3 to 6, 23:59:59Z (seq 6) included.
+    // invoice.approved is every even seq; the window holds seq 3 to 6, 23:59:59Z (seq 6) included.
     expect(job).toMatchObject({ status: 'ready', row_count: 2 })
     const csv = await (await fetch(job.download_url!)).text()
     expect(csv.trimEnd().split('\n')).toHaveLength(3)
