@@ -11,6 +11,7 @@ import { json } from '../http/http-error.js'
 import { Router } from '../http/router.js'
 import type { ExportFormat, ExportRow } from './exports.js'
 import type { Ledger } from './ledger.js'
+import { registerMeRoutes } from './me.js'
 import { registerOrgRoutes } from './org-routes.js'
 import { oneOfAliases, strictQuery } from '../protocol/aliases.js'
 import { LIST_QUERY_PARAMS, parseExportFilters, parseFilters } from '../protocol/filters.js'
@@ -92,6 +93,7 @@ export function createLedgerHandler(ledger: Ledger): (request: Request) => Promi
   const read = (request: Request) => ledger.apiKeys.authenticate(request, 'audit:read')
   const write = (request: Request) => ledger.apiKeys.authenticate(request, 'audit:write')
   registerOrgRoutes(router, ledger)
+  registerMeRoutes(router, ledger)
 
   router
     .on('GET', '/v1/audit/orgs/:id/integrity', (request, [id]) => {
