@@ -67,6 +67,19 @@ export class ApiKeys {
     return caller
   }
 
+  /**
+   * The key behind a request's bearer token with when it was made (`null` for the development
+   * key), whatever its scopes; `null` when the token is missing or unknown. For `GET /v1/me`.
+   */
+  identify(request: Request): (Caller & { createdAt: string | null }) | null {
+    const token = bearerToken(request)
+    const caller = token === null ? null : this.lookup(token)
+    if (!caller) return null
+    const row = this.sql('SELECT created_at FROM api_keys WHERE id = ?').get(caller.keyId) as
+      { created_at: string } | undefined
+    return { ...caller, createdAt: row?.created_at ?? null }
+  }
+
   private lookup(secret: string): Caller | null {
     const digest = hash(secret)
     if (this.devKeyHash && timingSafeEqual(this.devKeyHash, Buffer.from(digest, 'hex'))) {

@@ -214,6 +214,13 @@ function migrate(db: Db): void {
   const portalColumns = db.prepare('PRAGMA table_info(portal_sessions)').all() as { name: string }[]
   if (!portalColumns.some((c) => c.name === 'intent'))
     db.exec("ALTER TABLE portal_sessions ADD COLUMN intent TEXT NOT NULL DEFAULT 'audit_logs'")
+
+  const orgColumns = db.prepare('PRAGMA table_info(orgs)').all() as { name: string }[]
+  // Org lifecycle (Invoance's Go and Ruby SDKs 0.2.0: archive, unarchive).
+  if (!orgColumns.some((c) => c.name === 'archived_at')) db.exec('ALTER TABLE orgs ADD COLUMN archived_at TEXT')
+  // Retention (PUT /orgs/:id/retention); NULL keeps events forever.
+  if (!orgColumns.some((c) => c.name === 'retention_days'))
+    db.exec('ALTER TABLE orgs ADD COLUMN retention_days INTEGER')
 }
 
 /**

@@ -30,8 +30,10 @@ function equal(a: Buffer, b: Buffer): boolean {
 /** Identifies a query (org and filters, not the page size) inside a cursor. */
 function queryDigest(orgId: string, filters: EventFilters): string {
   const { actions, actorId, targetId, from, to } = filters
+  // The end's kind counts: the same timestamp as range_end (inclusive) and as occurred_before
+  // (exclusive) are different queries, so a cursor from one is refused by the other.
   return createHash('sha256')
-    .update(JSON.stringify([orgId, actions, actorId, targetId, from, to]))
+    .update(JSON.stringify([orgId, actions, actorId, targetId, from, to, filters.toInclusive === true]))
     .digest('base64url')
     .slice(0, 16)
 }

@@ -13,7 +13,7 @@ import { openDatabase, statements, type Db } from './database.js'
 import { EventStore, type EventRow, type NewEvent } from './event-store.js'
 import { Exports, type ExportFormat, type ExportRow } from './exports.js'
 import { Cursors, DownloadSigner, ledgerSecret } from './hmac.js'
-import { newId } from './ids.js'
+import { Orgs, type Org } from './orgs.js'
 import { PortalSessions } from './portal.js'
 import { portalConfig, type PortalConfig, type PortalOptions } from './portal-config.js'
 import { SigningKeys } from './signing-keys.js'
@@ -42,11 +42,7 @@ export interface LedgerOptions {
   portal?: PortalOptions
 }
 
-export interface Org {
-  id: string
-  external_id: string
-  name: string | null
-}
+export type { Org }
 
 export const DEFAULT_DB = '.auditlens/ledger.db'
 
@@ -60,6 +56,7 @@ export class Ledger {
   readonly downloads: DownloadSigner
   readonly portal: PortalSessions
   readonly portalConfig: PortalConfig
+  readonly orgs: Orgs
   readonly now: () => number
   private readonly sql: ReturnType<typeof statements>
   private readonly tempDir: string | null
@@ -74,6 +71,7 @@ export class Ledger {
     this.tempDir = dataDir === null && !options.exportDir ? mkdtempSync(join(tmpdir(), 'auditlens-')) : null
     this.db = openDatabase(dbPath)
     this.sql = statements(this.db)
+    this.orgs = new Orgs(this.db, this.now)
     this.keys = new SigningKeys(this.db, dataDir === null ? null : join(dataDir, 'keys'), this.now, options.warn)
     this.apiKeys = new ApiKeys(this.db, options.devApiKey ?? null, this.now)
     this.events = new EventStore(this.db, this.keys, this.now)
@@ -92,38 +90,41 @@ export class Ledger {
     this.portal = new PortalSessions(this.db, ledgerSecret(this.db, 'portal_secret'), this.now)
   }
 
+  /** Create an org (see {@link Orgs.create}). */
   createOrg(externalId: string, name: string | null): Org {
-    if (this.orgByExternalId(externalId)) {
-      throw new HttpError(409, 'conflict', `An org with external_id "${externalId}" already exists.`)
-    }
-    const now = this.now()
-    const org: Org = { id: newId('aorg', now), external_id: externalId, name }
-    this.sql('INSERT INTO orgs (id, external_id, name, created_at) VALUES (?, ?, ?, ?)').run(
-      org.id,
-      org.external_id,
-      org.name,
-      new Date(now).toISOString(),
-    )
-    return org
+    return this.orgs.create(externalId, name)
   }
 
-  listOrgs(): Org[] {
-    return this.sql('SELECT id, external_id, name FROM orgs ORDER BY created_at, id').all() as Org[]
+  listOrgs(includeArchived = false): Org[] {
+    return this.orgs.list(includeArchived)
   }
 
   orgById(id: string): Org | undefined {
-    return this.sql('SELECT id, external_id, name FROM orgs WHERE id = ?').get(id) as Org | undefined
+    return this.orgs.byId(id)
   }
 
   orgByExternalId(externalId: string): Org | undefined {
-    return this.sql('SELECT id, external_id, name FROM orgs WHERE external_id = ?').get(externalId) as Org | undefined
+    return this.orgs.byExternalId(externalId)
   }
 
-  /** The org with this id, or a 404 that says how to find ids. */
+  /** The org with this `aorg_` id, or a 404 that says how to find ids. */
   requireOrg(id: string): Org {
     const org = this.orgById(id)
     if (!org) throw notFound(`No org has id "${id}"; GET /v1/audit/orgs lists them.`)
     return org
+  }
+
+  /**
+   * The org a caller names: an exact `aorg_` id first, else the caller's external id
+   * (`organization_id`), else a 404. The one resolution every route that names an org uses.
+   */
+  resolveOrg(ref: string): Org {
+    return this.orgs.resolve(ref)
+  }
+
+  /** {@link resolveOrg} for writes and access grants: an archived org is a 409 `org_archived`. */
+  resolveOrgForWriting(ref: string): Org {
+    return this.orgs.resolveForWriting(ref)
   }
 
   /**
@@ -146,10 +147,7 @@ export class Ledger {
       body,
       (id) => this.events.byId(id)!,
       () => {
-        const org =
-          input.orgId !== null
-            ? this.requireOrg(input.orgId)
-            : (this.orgByExternalId(input.org!) ?? this.createOrg(input.org!, null))
+        const org = this.orgs.resolveForIngest(input.orgRef)
         const [event] = this.events.appendInTransaction(org.id, [input])
         return { value: event!, id: event!.id }
       },

@@ -69,12 +69,9 @@ function seconds(value: AuditJsonValue | undefined, field: string): number | und
   return value
 }
 
-/**
- * The org a portal session is for. Today's lookup by ledger id; the one place to swap for the
- * shared resolution of `aorg_` ids and external ids.
- */
+/** The org a portal session is for: an `aorg_` id or the caller's external id, and not archived. */
 function sessionOrg(ledger: Ledger, ref: string): Org {
-  return ledger.requireOrg(ref)
+  return ledger.resolveOrgForWriting(ref)
 }
 
 /** Register the portal session, exchange and org routes on `router`. */

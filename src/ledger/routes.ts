@@ -10,7 +10,10 @@ import { badRequest, HttpError, notFound } from '../protocol/errors.js'
 import { json } from '../http/http-error.js'
 import { Router } from '../http/router.js'
 import type { ExportFormat, ExportRow } from './exports.js'
-import type { Ledger, Org } from './ledger.js'
+import type { Ledger } from './ledger.js'
+import { registerMeRoutes } from './me.js'
+import { registerOrgRoutes } from './org-routes.js'
+import { oneOfAliases, strictQuery } from '../protocol/aliases.js'
 import { LIST_QUERY_PARAMS, parseExportFilters, parseFilters } from '../protocol/filters.js'
 import { parseEventInput } from './validation.js'
 import { withPortalCors } from './portal-cors.js'
@@ -35,7 +38,7 @@ function parseLimit(text: string | null): number {
 
 /** One page of events as JSON text, events written from storage without re-serialising. */
 function listPage(ledger: Ledger, orgId: string, url: URL): Response {
-  const get = (name: string) => url.searchParams.get(name)
+  const get = strictQuery(url.searchParams)
   const filters = parseFilters(get)
   const limit = parseLimit(get('limit'))
   const cursor = get('cursor')
@@ -59,9 +62,14 @@ function idempotencyKey(request: Request): string | null {
   return key
 }
 
-function orgIdFrom(get: (name: string) => AuditJsonValue | null | undefined): string {
-  const value = get('org_id') ?? get('organization_id')
-  if (typeof value !== 'string' || value === '') throw badRequest('org_id (or organization_id) is required.')
+/**
+ * The org a list, export or portal session names: `organization_id` (Node 0.3.0, Go, Ruby,
+ * the docs) or `org_id` (Python 0.2.0), an `aorg_` id or the caller's external id.
+ */
+function orgRefFrom(get: (name: string) => AuditJsonValue | null | undefined): string {
+  const value = oneOfAliases(['organization_id', 'org_id'], get)?.value
+  if (typeof value !== 'string')
+    throw badRequest('organization_id or org_id is required: your external id or the aorg_ id.')
   return value
 }
 
@@ -69,6 +77,8 @@ async function exportJson(ledger: Ledger, job: ExportRow, origin: string) {
   const link = job.status === 'ready' ? await ledger.downloads.sign(job.id) : null
   return {
     id: job.id,
+    // Invoance's Go README reads export_id; Node, Python and the docs read id.
+    export_id: job.id,
     org_id: job.org_id,
     format: job.format,
     status: job.status,
@@ -84,29 +94,13 @@ export function createLedgerHandler(ledger: Ledger): (request: Request) => Promi
   const router = new Router()
   const read = (request: Request) => ledger.apiKeys.authenticate(request, 'audit:read')
   const write = (request: Request) => ledger.apiKeys.authenticate(request, 'audit:write')
-  const orgJson = (org: Org) => ({ id: org.id, external_id: org.external_id, name: org.name })
+  registerOrgRoutes(router, ledger)
+  registerMeRoutes(router, ledger)
 
   router
-    .on('POST', '/v1/audit/orgs', async (request) => {
-      write(request)
-      const body = await readJsonObject(request, SMALL_BODY_LIMIT)
-      const externalId = body.external_id
-      if (typeof externalId !== 'string' || externalId.length < 1 || externalId.length > 128) {
-        throw badRequest('external_id must be a string of 1 to 128 characters.')
-      }
-      const name = body.name ?? null
-      if (name !== null && (typeof name !== 'string' || name.length > 256)) {
-        throw badRequest('name must be a string of at most 256 characters.')
-      }
-      return json(orgJson(ledger.createOrg(externalId, name)), 201)
-    })
-    .on('GET', '/v1/audit/orgs', (request) => {
-      read(request)
-      return json({ orgs: ledger.listOrgs().map(orgJson) })
-    })
     .on('GET', '/v1/audit/orgs/:id/integrity', (request, [id]) => {
       read(request)
-      const org = ledger.requireOrg(id!)
+      const org = ledger.resolveOrg(id!)
       return json({ org_id: org.id, ...ledger.events.integrity(org.id) })
     })
     .on('POST', '/v1/audit/events', async (request) => {
@@ -119,12 +113,15 @@ export function createLedgerHandler(ledger: Ledger): (request: Request) => Promi
       }
       const body = await readJsonObject(request, EVENT_BODY_LIMIT)
       const { event, replayed } = ledger.ingest(caller, key, parseEventInput(body), body)
-      return json(ledger.events.toJson(event), replayed ? 200 : 201, replayed ? { 'idempotent-replayed': 'true' } : {})
+      // event_id is what Invoance's examples and docs read (`created["event_id"]`), id what
+      // Ruby and this ledger's event JSON use; the verifiers read `id ?? event_id`.
+      const answer = `{"event_id":${JSON.stringify(event.id)},${ledger.events.toJson(event).slice(1)}`
+      return json(answer, replayed ? 200 : 201, replayed ? { 'idempotent-replayed': 'true' } : {})
     })
     .on('GET', '/v1/audit/events', (request, _params, url) => {
       read(request)
       onlyKnownParams(url, LIST_PARAMS)
-      const org = ledger.requireOrg(orgIdFrom((name) => url.searchParams.get(name)))
+      const org = ledger.resolveOrg(orgRefFrom(strictQuery(url.searchParams)))
       return listPage(ledger, org.id, url)
     })
     .on('GET', '/v1/audit/events/:id', (request, [id]) => {
@@ -159,14 +156,14 @@ export function createLedgerHandler(ledger: Ledger): (request: Request) => Promi
       const body = await readJsonObject(request, SMALL_BODY_LIMIT)
       for (const key of Object.keys(body)) {
         if (!['org_id', 'organization_id', 'format', 'filters'].includes(key)) {
-          throw badRequest(`${key} is not a field of an export; use org_id, format and filters.`)
+          throw badRequest(`${key} is not a field of an export; use organization_id, format and filters.`)
         }
       }
       const format = body.format
       if (format !== 'csv' && format !== 'ndjson') throw badRequest('format must be "csv" or "ndjson".')
-      const orgId = orgIdFrom((name) => body[name])
+      const org = ledger.resolveOrgForWriting(orgRefFrom((name) => body[name]))
       const filters = parseExportFilters(body.filters)
-      const { job, replayed } = ledger.createExport(caller, key, orgId, format as ExportFormat, filters, body)
+      const { job, replayed } = ledger.createExport(caller, key, org.id, format as ExportFormat, filters, body)
       return json(
         await exportJson(ledger, job, url.origin),
         replayed ? 200 : 202,

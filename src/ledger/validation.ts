@@ -2,15 +2,22 @@
  * Validation of what callers send the ledger, with the field path in every message.
  */
 import { canonicalize, LosslessNumber, normalizeTimestamp, type AuditJsonObject } from '../core/index.js'
+import { oneOfAliases } from '../protocol/aliases.js'
 import { badRequest } from '../protocol/errors.js'
 import { ACTION_PATTERN } from '../protocol/filters.js'
 import type { NewEvent } from './event-store.js'
 
-/** An ingest body, validated: the event, and the org it names (by external id or by id). */
+/** An ingest body, validated: the event, and the org it names (an `aorg_` id or an external id). */
 export interface EventInput extends NewEvent {
-  org: string | null
-  orgId: string | null
+  orgRef: string
 }
+
+/**
+ * The org field of an ingest body under each name Invoance's clients use: `organization_id`
+ * (Node 0.3.0, Go, Ruby, .NET, the docs' event schema), `org` (Python 0.2.0, the docs' quick
+ * start) and `org_id` (this ledger's earlier name).
+ */
+export const INGEST_ORG_FIELDS = ['organization_id', 'org', 'org_id'] as const
 
 const EVENT_FIELDS = new Set([
   'org',
@@ -22,6 +29,7 @@ const EVENT_FIELDS = new Set([
   'targets',
   'context',
   'metadata',
+  'version',
 ])
 
 const isObject = (value: unknown): value is AuditJsonObject =>
@@ -51,12 +59,20 @@ export function parseEventInput(body: AuditJsonObject): EventInput {
   for (const key of Object.keys(body)) {
     if (!EVENT_FIELDS.has(key)) throw badRequest(`${key} is not a field of an event; remove it or put it in metadata.`)
   }
-  const org = string(body.org, 'org', 128, { required: false })
-  const orgId = string(body.org_id ?? body.organization_id, body.org_id ? 'org_id' : 'organization_id', 64, {
-    required: false,
-  })
-  if (org === null && orgId === null) throw badRequest('org (the organisation’s external id) is required.')
-  if (org !== null && orgId !== null) throw badRequest('Send either org or org_id, not both.')
+  const orgField = oneOfAliases(INGEST_ORG_FIELDS, (name) => body[name])
+  if (orgField === null) throw badRequest('organization_id or org is required: your external id or the aorg_ id.')
+  const orgRef = string(orgField.value, orgField.name, 128)!
+
+  // The docs' event schema (/developers/audit/event-schema): "version 1 (reserved; if you send
+  // a version it must equal 1)"; golden vector 10b_version_1 shows it is not signed, so it is
+  // checked and dropped.
+  const version = body.version
+  if (version !== undefined && version !== null) {
+    const text = typeof version === 'number' ? String(version) : version instanceof LosslessNumber ? version.text : ''
+    if (!/^1(\.0+)?$/.test(text)) {
+      throw badRequest('version must be 1 (the only event schema version), or left out.')
+    }
+  }
 
   const action = body.action
   if (typeof action !== 'string' || !ACTION_PATTERN.test(action)) {
@@ -115,5 +131,5 @@ export function parseEventInput(body: AuditJsonObject): EventInput {
   })
   if (!probe.ok) throw badRequest(`${probe.error.path}: ${probe.error.message}.`)
 
-  return { org, orgId, action, occurredAt, actor, targets, context, metadata }
+  return { orgRef, action, occurredAt, actor, targets, context, metadata }
 }

@@ -8,10 +8,13 @@
 export type HttpErrorCode =
   | 'invalid_request'
   | 'unauthorized'
+  | 'invalid_api_key'
   | 'forbidden'
   | 'not_found'
   | 'method_not_allowed'
   | 'conflict'
+  | 'org_archived'
+  | 'org_not_deletable'
   | 'payload_too_large'
   | 'unsupported_media_type'
   | 'request_timeout'

@@ -9,7 +9,10 @@ import { normalizeTimestamp } from '../core/json/timestamp.js'
 import type { AuditJsonObject } from '../core/types.js'
 import { badRequest } from './errors.js'
 
-/** An action name: 1 to 128 characters of a-z, 0-9 and _ . : - */
+/**
+ * An action name: 1 to 128 characters of a-z, 0-9 and _ . : - (what ingest stores). A list
+ * filter may still name anything else: it matches no event (see {@link parseFilters}).
+ */
 export const ACTION_PATTERN = /^[a-z0-9_.:-]{1,128}$/
 
 const isObject = (value: unknown): value is AuditJsonObject =>
@@ -33,17 +36,22 @@ const FILTER_NAMES = [
 export const LIST_QUERY_PARAMS: ReadonlySet<string> = new Set([...FILTER_NAMES, 'limit', 'cursor'])
 
 /** Filter names of an export body: the list's filters, without paging. */
-export const EXPORT_FILTER_NAMES: ReadonlySet<string> = new Set(FILTER_NAMES)
+export const EXPORT_FILTER_NAMES: ReadonlySet<string> = new Set([...FILTER_NAMES, 'action'])
 
 /** Filters of a list or export, after validation. Timestamps are normalised. */
 export interface EventFilters {
   actions: string[]
   actorId: string | null
   targetId: string | null
-  /** Inclusive lower bound on occurred_at. */
+  /** Inclusive lower bound on occurred_at (`occurred_after` or `range_start`). */
   from: string | null
-  /** Exclusive upper bound on occurred_at. */
+  /** Upper bound on occurred_at: inclusive from `range_end`, exclusive from `occurred_before`. */
   to: string | null
+  /**
+   * Whether `to` is inclusive. Part of the query a cursor is bound to; absent (exclusive) in
+   * export jobs stored before range_end became inclusive.
+   */
+  toInclusive?: boolean
 }
 
 function timestampParam(value: string | null, name: string): string | null {
@@ -53,8 +61,35 @@ function timestampParam(value: string | null, name: string): string | null {
   return result.value
 }
 
-/** Parse filters from query-style values, accepting both spellings Invoance's SDKs use. */
-export function parseFilters(get: (name: string) => string | null): EventFilters {
+/**
+ * One bound of the occurred_at window, under the name it came in. Both names of one bound are a
+ * 400, even when equal, because the two end names mean different things.
+ */
+function bound(get: (name: string) => string | null, names: readonly [string, string]) {
+  const [a, b] = names.map((name) => ({ name, value: timestampParam(get(name), name) }))
+  if (a!.value !== null && b!.value !== null) {
+    throw badRequest(`Send either ${a!.name} or ${b!.name}, not both; they name the same bound.`)
+  }
+  return a!.value !== null ? a! : b!
+}
+
+/**
+ * Parse filters from query-style values, accepting both spellings Invoance's SDKs use.
+ *
+ * The window: `range_start` / `range_end` are inclusive bounds on occurred_at ("Inclusive
+ * RFC3339 bounds on occurred_at", invoance-node `src/models/audit.ts`, invoance-go `audit.go`),
+ * so `range_start == range_end` is one instant; `occurred_after` (>=) and `occurred_before` (<)
+ * keep this ledger's earlier meaning, the one Python 0.2.0 and Invoance's viewer send.
+ *
+ * `actions` is a comma list. Invoance's viewer sends the text of an input box as it is
+ * (`actions=User Signed In`), so in a list query a name no event can carry matches nothing (an
+ * empty page) rather than a 400 that blanks the viewer's table. `strictActions` (export
+ * bodies, which code builds) refuses such a name instead, naming it.
+ */
+export function parseFilters(
+  get: (name: string) => string | null,
+  { strictActions = false }: { strictActions?: boolean } = {},
+): EventFilters {
   const actionsText = get('actions')
   const actions =
     actionsText === null || actionsText === ''
@@ -67,20 +102,23 @@ export function parseFilters(get: (name: string) => string | null): EventFilters
               .filter(Boolean),
           ),
         ]
-  for (const action of actions) {
+  if (actions.length > 50) throw badRequest('actions may list at most 50 actions.')
+  for (const action of strictActions ? actions : []) {
     if (!ACTION_PATTERN.test(action)) throw badRequest(`actions: "${action}" is not a valid action name.`)
   }
-  if (actions.length > 50) throw badRequest('actions may list at most 50 actions.')
-  const from = timestampParam(get('occurred_after') ?? get('range_start'), 'occurred_after (range_start)')
-  const to = timestampParam(get('occurred_before') ?? get('range_end'), 'occurred_before (range_end)')
-  if (from !== null && to !== null && from >= to) {
-    throw badRequest('occurred_after must be earlier than occurred_before.')
+  const start = bound(get, ['occurred_after', 'range_start'])
+  const end = bound(get, ['occurred_before', 'range_end'])
+  const toInclusive = end.name === 'range_end'
+  const from = start.value
+  const to = end.value
+  if (from !== null && to !== null && (toInclusive ? from > to : from >= to)) {
+    throw badRequest(`${start.name} must be ${toInclusive ? 'at or before' : 'earlier than'} ${end.name}.`)
   }
   const actorId = get('actor_id') || null
   const targetId = get('target_id') || null
   if (actorId !== null && actorId.length > 256) throw badRequest('actor_id is longer than 256 characters.')
   if (targetId !== null && targetId.length > 256) throw badRequest('target_id is longer than 256 characters.')
-  return { actions: actions.sort(), actorId, targetId, from, to }
+  return { actions: actions.sort(), actorId, targetId, from, to, toInclusive }
 }
 
 /**
@@ -98,17 +136,30 @@ export function parseExportFilters(value: AuditJsonValue | undefined): EventFilt
       throw badRequest(`filters.${key} is not a filter; use ${[...EXPORT_FILTER_NAMES].join(', ')}.`)
     }
   }
-  return parseFilters((name) => {
-    const v = value[name]
-    if (v === undefined || v === null) return null
-    if (name === 'actions' && Array.isArray(v)) {
-      if (!v.every((a) => typeof a === 'string')) throw badRequest('filters.actions must be a list of action names.')
-      if (v.length > 50) throw badRequest('filters.actions may list at most 50 actions.')
-      return v.join(',')
+  // Invoance's Go README sends `filters: {"action": "invoice.approved"}`: one action.
+  const action = value.action
+  if (action !== undefined && action !== null) {
+    if (value.actions !== undefined && value.actions !== null) {
+      throw badRequest('Send either filters.action or filters.actions, not both.')
     }
-    if (typeof v !== 'string') throw badRequest(`filters.${name} must be a string.`)
-    return v
-  })
+    if (typeof action !== 'string' || action.includes(',')) {
+      throw badRequest('filters.action is one action name; use filters.actions for a list.')
+    }
+  }
+  return parseFilters(
+    (name) => {
+      const v = name === 'actions' ? (value.actions ?? value.action) : value[name]
+      if (v === undefined || v === null) return null
+      if (name === 'actions' && Array.isArray(v)) {
+        if (!v.every((a) => typeof a === 'string')) throw badRequest('filters.actions must be a list of action names.')
+        if (v.length > 50) throw badRequest('filters.actions may list at most 50 actions.')
+        return v.join(',')
+      }
+      if (typeof v !== 'string') throw badRequest(`filters.${name} must be a string.`)
+      return v
+    },
+    { strictActions: true },
+  )
 }
 
 /** Filters of the event list, as the UI holds them. Timestamps are RFC 3339. */
@@ -133,6 +184,16 @@ export function filtersToQuery(filters: AuditFilters): URLSearchParams {
   return query
 }
 
+/**
+ * The UI's exclusive `to` as an inclusive `range_end`: one millisecond earlier, the precision
+ * occurred_at is stored at, so an event exactly at `to` stays out of the export as it stays out
+ * of the list. Text that is not a timestamp goes as it is, for the server to refuse.
+ */
+function inclusiveEnd(to: string): string {
+  const parsed = normalizeTimestamp(to)
+  return parsed.ok ? new Date(parsed.epochMs - 1).toISOString() : to
+}
+
 /** Filters as an export body's `filters`, in the names Invoance's export API takes. */
 export function filtersToBody(filters: AuditFilters): Record<string, unknown> {
   return {
@@ -140,6 +201,6 @@ export function filtersToBody(filters: AuditFilters): Record<string, unknown> {
     ...(filters.actorId ? { actor_id: filters.actorId } : {}),
     ...(filters.targetId ? { target_id: filters.targetId } : {}),
     ...(filters.from ? { range_start: filters.from } : {}),
-    ...(filters.to ? { range_end: filters.to } : {}),
+    ...(filters.to ? { range_end: inclusiveEnd(filters.to) } : {}),
   }
 }

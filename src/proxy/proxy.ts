@@ -131,7 +131,9 @@ function buildHandler(options: AuditProxyOptions): AuditProxyHandler {
             : ''),
       )
     }
-    parseFilters((name) => url.searchParams.get(name)) // validate here; the upstream need not
+    // Validate here; the upstream need not. Strict actions: what Invoance answers to an action
+    // name no event can carry is not documented, so the proxy refuses it rather than guess.
+    parseFilters((name) => url.searchParams.get(name), { strictActions: true })
     const limit = url.searchParams.get('limit')
     if (limit !== null && (!/^\d+$/.test(limit) || +limit < 1 || +limit > 200))
       throw badRequest('limit must be an integer from 1 to 200.')

@@ -31,7 +31,7 @@ describe('a ledger given a clock', () => {
 
     now += 1000
     const caller = { keyId: key.id, scopes: new Set(['audit:write'] as const) }
-    const input = { org: 'clocked', orgId: null, action: 'a.b', occurredAt: null, actor: { id: 'u' } }
+    const input = { orgRef: 'clocked', action: 'a.b', occurredAt: null, actor: { id: 'u' } }
     const { event } = ledger.ingest(caller, 'k1', { ...input, targets: [], context: null, metadata: null }, { a: 1 })
     expect(event.ingested_at).toBe('2001-02-03T04:05:08.789Z')
     expect(idTime(event.id)).toBe(now)

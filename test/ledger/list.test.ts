@@ -112,7 +112,7 @@ describe('GET /v1/audit/events', () => {
       [
         'range_start and range_end',
         (s) => ({ range_start: s.mid, range_end: s.late }),
-        (e, s) => e.occurred_at >= s.mid && e.occurred_at < s.late,
+        (e, s) => e.occurred_at >= s.mid && e.occurred_at <= s.late,
       ],
       [
         'actions and a date range',
@@ -199,7 +199,6 @@ describe('GET /v1/audit/events', () => {
       [{ limit: '0' }, 400, /limit must be an integer from 1 to 200/],
       [{ limit: '201' }, 400, /limit/],
       [{ limit: '5.5' }, 400, /limit/],
-      [{ actions: 'Bad Action' }, 400, /not a valid action/],
       [{ occurred_after: 'last week' }, 400, /RFC 3339/],
       [{ occurred_after: '2026-02-01T00:00:00Z', occurred_before: '2026-01-01T00:00:00Z' }, 400, /earlier than/],
       [{ actor: 'user_1' }, 400, /actor is not a query parameter/],

@@ -13,7 +13,15 @@ describe('orgs', () => {
     const created = await t.call('/v1/audit/orgs', { method: 'POST', json: { external_id: 'hooli', name: 'Hooli' } })
     expect(created.status).toBe(201)
     const org = (await created.json()) as { id: string }
-    expect(org).toEqual({ id: expect.stringMatching(/^aorg_[0-9A-Z]{26}$/), external_id: 'hooli', name: 'Hooli' })
+    expect(org).toEqual({
+      id: expect.stringMatching(/^aorg_[0-9A-Z]{26}$/),
+      organization_id: 'hooli',
+      external_id: 'hooli',
+      name: 'Hooli',
+      retention_days: null,
+      created_at: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+      archived_at: null,
+    })
     const list = (await (await t.call('/v1/audit/orgs')).json()) as { orgs: unknown[] }
     expect(list.orgs).toContainEqual(org)
   })

@@ -198,7 +198,7 @@ describe('export filters', () => {
     ['{"format":"csv","filters":"actor_id=u1"}', 'filters must be an object'],
     ['{"format":"csv","filters":[]}', 'filters must be an object'],
     [`{"format":"csv","filters":{"actor_id":"${'x'.repeat(257)}"}}`, 'actor_id is longer than 256 characters.'],
-    ['{"format":"csv","filters":{"range_start":"yesterday"}}', 'occurred_after (range_start) must be'],
+    ['{"format":"csv","filters":{"range_start":"yesterday"}}', 'range_start must be an RFC 3339 timestamp'],
     ['{"format":"csv","filters":{"actions":["Not Valid"]}}', 'actions: "Not Valid" is not a valid action name.'],
   ])('refuses %s with 400 naming the field, and sends nothing upstream', async (body, message) => {
     const api = await fakeExportApi()

@@ -1,0 +1,61 @@
+/**
+ * `GET /v1/me`: the calling API key and what it may do. Invoance's Go and Ruby SDKs 0.2.0
+ * (`Client.Me` / `Validate`, `me` / `validate`) and Node (`me()` / `validate()`, invoance-node
+ * `tests/client.test.ts` ME_BODY) call it to check a key; a 401 `invalid_api_key` means "not
+ * valid", any other answer "valid". It sits outside `/v1/audit`, as Invoance's does.
+ */
+import { json } from '../http/http-error.js'
+import type { Router } from '../http/router.js'
+import { HttpError } from '../protocol/errors.js'
+import type { Db } from './database.js'
+import { newId } from './ids.js'
+import type { Ledger } from './ledger.js'
+
+/** The id the ledger answers as its organization and tenant, made once and kept in `meta`. */
+function ledgerId(db: Db, now: number): string {
+  db.prepare('INSERT OR IGNORE INTO meta VALUES (?, ?)').run('ledger_id', newId('aldg', now))
+  return (db.prepare('SELECT value FROM meta WHERE key = ?').get('ledger_id') as { value: string }).value
+}
+
+/** Register `GET /v1/me` on the ledger's router. */
+export function registerMeRoutes(router: Router, ledger: Ledger): void {
+  router.on('GET', '/v1/me', (request) => {
+    const key = ledger.apiKeys.identify(request)
+    if (!key) {
+      throw new HttpError(
+        401,
+        'invalid_api_key',
+        'The API key is missing or not valid; send "Authorization: Bearer <key>".',
+        {
+          'www-authenticate': 'Bearer realm="auditlens"',
+        },
+      )
+    }
+    const id = ledgerId(ledger.db, ledger.now())
+    const name = 'auditlens reference ledger'
+    // The ledger has one operator and no plans, domains or rate limits: those fields are null,
+    // and domain_verified false, rather than made up.
+    return json({
+      valid: true,
+      organization: {
+        id,
+        name,
+        issuer_name: null,
+        primary_domain: null,
+        domain_verified: false,
+        plan_tier: null,
+      },
+      tenant: { id, name },
+      api_key: {
+        id: key.keyId,
+        name: null,
+        key_prefix: key.keyId === 'dev' ? null : 'alk',
+        // Only a hash of the secret is stored, so its last four characters are not known.
+        key_last4: null,
+        scopes: [...key.scopes].sort(),
+        created_at: key.createdAt,
+      },
+      limits: { rate_limit_per_sec: null },
+    })
+  })
+}
