@@ -53,7 +53,7 @@ export async function runServe(argv: string[], io: CliIo): Promise<number> {
   const seed = integer(values.seed, '--seed', 0, 10_000_000)!
   const givenApiKey = process.env.AUDITLENS_API_KEY || null
   const devApiKey = givenApiKey ?? randomToken('alk_dev', 24)
-  const ledger = new Ledger({ db: values.db, devApiKey })
+  const ledger = new Ledger({ db: values.db, devApiKey, streams: { deliver: true } })
   // Bind first: a busy port fails in a moment, before any seeding work. Seeding runs
   // synchronously, so requests that arrive meanwhile wait for it rather than see half a seed.
   let listening

@@ -16,6 +16,7 @@ import { Cursors, DownloadSigner, ledgerSecret } from './hmac.js'
 import { newId } from './ids.js'
 import { PortalSessions } from './portal.js'
 import { SigningKeys } from './signing-keys.js'
+import { Streams, type StreamOptions } from './streams/streams.js'
 import type { EventFilters } from '../protocol/filters.js'
 import type { EventInput } from './validation.js'
 
@@ -37,6 +38,8 @@ export interface LedgerOptions {
   now?: () => number
   /** Where warnings go, such as a signing key row without a matching key file (default `console.warn`). */
   warn?: (line: string) => void
+  /** Webhook streams: `{ deliver: true }` runs the background deliverer (as `auditlens serve` does). */
+  streams?: StreamOptions
 }
 
 export interface Org {
@@ -56,6 +59,7 @@ export class Ledger {
   readonly cursors: Cursors
   readonly downloads: DownloadSigner
   readonly portal: PortalSessions
+  readonly streams: Streams
   readonly now: () => number
   private readonly sql: ReturnType<typeof statements>
   private readonly tempDir: string | null
@@ -85,6 +89,13 @@ export class Ledger {
       this.now,
     )
     this.portal = new PortalSessions(this.db, ledgerSecret(this.db, 'portal_secret'), this.now)
+    this.streams = new Streams(
+      this.db,
+      this.events,
+      ledgerSecret(this.db, 'stream_secret_key'),
+      this.now,
+      options.streams,
+    )
   }
 
   createOrg(externalId: string, name: string | null): Org {
@@ -149,6 +160,7 @@ export class Ledger {
         return { value: event!, id: event!.id }
       },
     )
+    if (!replayed) this.streams.notify(value.org_id)
     return { event: value, replayed }
   }
 
@@ -229,10 +241,13 @@ export class Ledger {
 
   /** Append many events to one org in a single transaction (seeding, benchmarks). */
   appendMany(orgId: string, events: readonly NewEvent[]): EventRow[] {
-    return this.db.transaction(() => this.events.appendInTransaction(orgId, events)).immediate()
+    const rows = this.db.transaction(() => this.events.appendInTransaction(orgId, events)).immediate()
+    this.streams.notify(orgId)
+    return rows
   }
 
   async close(): Promise<void> {
+    await this.streams.stop()
     await this.exports.close()
     this.db.close()
     if (this.tempDir) rmSync(this.tempDir, { recursive: true, force: true })

@@ -13,6 +13,7 @@ import type { ExportFormat, ExportRow } from './exports.js'
 import type { Ledger, Org } from './ledger.js'
 import { LIST_QUERY_PARAMS, parseExportFilters, parseFilters } from '../protocol/filters.js'
 import { parseEventInput } from './validation.js'
+import { registerStreamRoutes } from './streams/routes.js'
 
 const EVENT_BODY_LIMIT = 64 * 1024
 const SMALL_BODY_LIMIT = 16 * 1024
@@ -235,5 +236,6 @@ export function createLedgerHandler(ledger: Ledger): (request: Request) => Promi
       return json(orgJson(ledger.requireOrg(await ledger.portal.orgOf(request))))
     })
 
+  registerStreamRoutes(router, ledger)
   return router.handle
 }
