@@ -56,7 +56,7 @@ export async function runServe(argv: string[], io: CliIo): Promise<number> {
   const givenApiKey = process.env.AUDITLENS_API_KEY || null
   const devApiKey = givenApiKey ?? randomToken('alk_dev', 24)
   const portal = portalOptionsFromFlags(values)
-  const ledger = new Ledger({ db: values.db, devApiKey, portal })
+  const ledger = new Ledger({ db: values.db, devApiKey, portal, streams: { deliver: true } })
   // Bind first: a busy port fails in a moment, before any seeding work. Seeding runs
   // synchronously, so requests that arrive meanwhile wait for it rather than see half a seed.
   let listening

@@ -190,6 +190,27 @@ CREATE TABLE IF NOT EXISTS portal_sessions (
   expires_at  TEXT NOT NULL,
   used_at     TEXT
 ) WITHOUT ROWID;
+
+-- Webhook streams (src/ledger/streams). The events table is the outbox: a stream delivers
+-- every event of its org with seq > cursor_seq, in seq order, so nothing is written at ingest
+-- and a crash loses nothing. The signing secret is stored only AES-256-GCM encrypted.
+CREATE TABLE IF NOT EXISTS streams (
+  id               TEXT PRIMARY KEY,
+  org_id           TEXT NOT NULL,
+  type             TEXT NOT NULL,
+  url              TEXT NOT NULL,
+  secret_box       TEXT NOT NULL,
+  state            TEXT NOT NULL,
+  cursor_seq       INTEGER NOT NULL,
+  failure_streak   INTEGER NOT NULL DEFAULT 0,
+  last_error       TEXT,
+  last_delivery_at TEXT,
+  last_success_at  TEXT,
+  next_attempt_at  INTEGER,
+  created_at       TEXT NOT NULL
+) WITHOUT ROWID;
+
+CREATE INDEX IF NOT EXISTS streams_by_org ON streams (org_id, created_at);
 `
 
 /** Open (creating if needed) a ledger database. `path` may be `:memory:`. */

@@ -17,6 +17,7 @@ import { Orgs, type Org } from './orgs.js'
 import { PortalSessions } from './portal.js'
 import { portalConfig, type PortalConfig, type PortalOptions } from './portal-config.js'
 import { SigningKeys } from './signing-keys.js'
+import { Streams, type StreamOptions } from './streams/streams.js'
 import type { EventFilters } from '../protocol/filters.js'
 import type { EventInput } from './validation.js'
 
@@ -40,6 +41,8 @@ export interface LedgerOptions {
   warn?: (line: string) => void
   /** The hosted viewer's settings: its URL, issuer branding, CORS origins, exchange rate limit. */
   portal?: PortalOptions
+  /** Webhook streams: `{ deliver: true }` runs the background deliverer (as `auditlens serve` does). */
+  streams?: StreamOptions
 }
 
 export type { Org }
@@ -57,6 +60,7 @@ export class Ledger {
   readonly portal: PortalSessions
   readonly portalConfig: PortalConfig
   readonly orgs: Orgs
+  readonly streams: Streams
   readonly now: () => number
   private readonly sql: ReturnType<typeof statements>
   private readonly tempDir: string | null
@@ -88,6 +92,13 @@ export class Ledger {
       this.now,
     )
     this.portal = new PortalSessions(this.db, ledgerSecret(this.db, 'portal_secret'), this.now)
+    this.streams = new Streams(
+      this.db,
+      this.events,
+      ledgerSecret(this.db, 'stream_secret_key'),
+      this.now,
+      options.streams,
+    )
   }
 
   /** Create an org (see {@link Orgs.create}). */
@@ -152,6 +163,7 @@ export class Ledger {
         return { value: event!, id: event!.id }
       },
     )
+    if (!replayed) this.streams.notify(value.org_id)
     return { event: value, replayed }
   }
 
@@ -232,10 +244,13 @@ export class Ledger {
 
   /** Append many events to one org in a single transaction (seeding, benchmarks). */
   appendMany(orgId: string, events: readonly NewEvent[]): EventRow[] {
-    return this.db.transaction(() => this.events.appendInTransaction(orgId, events)).immediate()
+    const rows = this.db.transaction(() => this.events.appendInTransaction(orgId, events)).immediate()
+    this.streams.notify(orgId)
+    return rows
   }
 
   async close(): Promise<void> {
+    await this.streams.stop()
     await this.exports.close()
     this.db.close()
     if (this.tempDir) rmSync(this.tempDir, { recursive: true, force: true })

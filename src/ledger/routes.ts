@@ -18,6 +18,7 @@ import { LIST_QUERY_PARAMS, parseExportFilters, parseFilters } from '../protocol
 import { parseEventInput } from './validation.js'
 import { withPortalCors } from './portal-cors.js'
 import { registerPortalRoutes } from './portal-routes.js'
+import { registerPortalStreamRoutes, registerStreamRoutes } from './streams/routes.js'
 
 const EVENT_BODY_LIMIT = 64 * 1024
 const SMALL_BODY_LIMIT = 16 * 1024
@@ -216,5 +217,7 @@ export function createLedgerHandler(ledger: Ledger): (request: Request) => Promi
     })
 
   registerPortalRoutes(router, ledger)
+  registerStreamRoutes(router, ledger)
+  registerPortalStreamRoutes(router, ledger)
   return withPortalCors(router.handle, ledger.portalConfig.corsOrigins)
 }

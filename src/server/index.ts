@@ -14,6 +14,7 @@ export type { HttpErrorCode } from '../protocol/errors.js'
 export { Ledger, DEFAULT_DB } from '../ledger/ledger.js'
 export { SqliteUnavailableError } from '../ledger/database.js'
 export type { LedgerOptions, Org } from '../ledger/ledger.js'
+export type { StreamOptions } from '../ledger/streams/streams.js'
 export { createLedgerHandler } from '../ledger/routes.js'
 
 export { createAuditProxy } from '../proxy/proxy.js'

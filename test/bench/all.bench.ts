@@ -21,6 +21,7 @@ const run = (file: string) =>
 
 const browser = run('test/bench/browser.bench.ts')
 const ledger = run('test/bench/ledger.bench.ts')
+const streams = run('test/bench/streams.bench.ts')
 const size = run('test/bench/size.bench.ts') as Record<string, { gzip_kb: number }>
 const figures = {
   ...browser,
@@ -29,6 +30,7 @@ const figures = {
   ledger_deep_offset_ms: ledger.ledger_deep_offset_ms,
   export_1m_s: ledger.export_1m_s,
   export_1m_rss_growth_mb: ledger.export_1m_rss_growth_mb,
+  stream_delivery_events_per_s: streams.stream_delivery_events_per_s,
   bundle_react_gzip_kb: size['auditlens']!.gzip_kb,
   bundle_core_gzip_kb: size['auditlens/core']!.gzip_kb,
   bundle_worker_gzip_kb: size['verify worker']!.gzip_kb,

@@ -26,3 +26,29 @@ export function runCli(args: string[], options: { stdin?: string; env?: NodeJS.P
     child.stdin.end(options.stdin ?? '')
   })
 }
+
+/** A running `auditlens serve` child process. */
+export interface ServeProcess {
+  url: string
+  child: ReturnType<typeof spawn>
+  /** Resolves with the exit code or signal once the process has ended. */
+  exited: Promise<number | string | null>
+}
+
+/** Start `auditlens serve ...args` and resolve once it prints the URL it listens on. */
+export function startServe(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<ServeProcess> {
+  const child = spawn(process.execPath, [BIN, 'serve', ...args], { stdio: 'pipe', env })
+  const exited = new Promise<number | string | null>((resolve) =>
+    child.on('close', (code, signal) => resolve(code ?? signal)),
+  )
+  return new Promise((resolve, reject) => {
+    let out = ''
+    child.stdout.setEncoding('utf8').on('data', (d: string) => {
+      out += d
+      const match = /listening on (http:\/\/[\d.:]+) /.exec(out)
+      if (match) resolve({ url: match[1]!, child, exited })
+    })
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (out += d))
+    void exited.then((code) => reject(new Error(`serve exited (${code}) before listening: ${out}`)))
+  })
+}
