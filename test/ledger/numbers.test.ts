@@ -1,0 +1,235 @@
+/**
+ * Numbers and object keys at ingest, over real HTTP: what the ledger signs is the spelling both
+ * of Invoance's verifiers (Python and Node) write back after parsing, and what no spelling
+ * serves is a 400 naming the field (wire note §4.2, §4.3).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { parseAuditJson, verifyEvent } from '../../src/core/index.js'
+import { startLedger, type TestLedger } from '../support/ledger.js'
+
+let t: TestLedger
+beforeAll(async () => {
+  t = await startLedger()
+})
+afterAll(() => t.close())
+
+/** A placeholder value; its quoted form in the JSON text is replaced by a raw literal. */
+const NUMBER = '@@number@@'
+const NUMBER_TEXT = `"${NUMBER}"`
+
+/**
+ * An ingest body as Invoance's Python SDK 0.2.0 sends it (`org`, ms timestamp, `targets` always
+ * present), with `literal` spliced in raw where `metadata` says `@@number@@`: JSON.stringify
+ * cannot write `1.50` or `2e-7`, and the SDKs' own serialisers write such spellings.
+ */
+function rawBody(metadata: Record<string, unknown>, literal: string, org = 'numbers'): string {
+  const body = {
+    org,
+    action: 'invoice.paid',
+    occurred_at: '2026-11-20T10:00:00.000Z',
+    actor: { type: 'user', id: 'user_1' },
+    targets: [],
+    metadata,
+  }
+  return JSON.stringify(body).replace(NUMBER_TEXT, literal)
+}
+
+let keys = 0
+const postRaw = (text: string, key = `numbers-${++keys}`) =>
+  t.call('/v1/audit/events', {
+    method: 'POST',
+    body: text,
+    headers: { 'content-type': 'application/json', 'idempotency-key': key },
+  })
+
+async function trustedKeys() {
+  const { keys } = (await (await t.call('/v1/audit/keys')).json()) as {
+    keys: { key_id: string; public_key: string; not_before: string; not_after: string | null }[]
+  }
+  return keys.map((k) => ({ publicKey: k.public_key, keyId: k.key_id, notBefore: k.not_before, notAfter: k.not_after }))
+}
+
+const DIGITS_4300 = '9'.repeat(4300)
+const DIGITS_4301 = '1' + '0'.repeat(4300)
+
+/** Literal as sent → spelling stored, signed and served. */
+const STORED: [string, string][] = [
+  ['1.50', '1.5'],
+  ['-0', '0'],
+  ['-0.0', '0'],
+  ['1.0', '1'],
+  ['100.0', '100'],
+  ['1E2', '100'],
+  ['1e21', '1e+21'],
+  ['1.5e22', '1.5e+22'],
+  ['1e16', '10000000000000000'],
+  ['100000000000000000000.0', '100000000000000000000'],
+  ['100000000000000000000', '100000000000000000000'],
+  ['0.1', '0.1'],
+  ['123.456', '123.456'],
+  ['0.0001', '0.0001'],
+  ['-2.5e-3', '-0.0025'],
+  ['1e-10', '1e-10'],
+  ['9.99e-10', '9.99e-10'],
+  ['5e-324', '5e-324'],
+  ['1.7976931348623157e308', '1.7976931348623157e+308'],
+  // Integer literals no double holds keep their digits: Python verifies them, Node declares
+  // integers beyond 2^53 out of scope (invoance-node src/audit-canonical.ts).
+  ['9007199254740993', '9007199254740993'],
+  ['9223372036854775807', '9223372036854775807'],
+  ['-9223372036854775808', '-9223372036854775808'],
+  ['1152921504606846976', '1152921504606846976'],
+  [DIGITS_4300, DIGITS_4300],
+]
+
+/** Literal as sent → why no spelling serves both verifiers. */
+const REFUSED: [string, RegExp][] = [
+  ['2e-7', /Python prints it as 2e-07 and JavaScript as 2e-7/],
+  ['2e-07', /Python prints it as 2e-07 and JavaScript as 2e-7/],
+  ['0.00009', /Python prints it as 9e-05 and JavaScript as 0\.00009/],
+  ['1e-6', /Python prints it as 1e-06/],
+  ['1e-9', /Python prints it as 1e-09/],
+  ['1e400', /beyond the range of a double/],
+  ['-1e400', /beyond the range of a double/],
+  ['1e-400', /cannot hold it without changing its value \(it reads as 0\)/],
+  ['9007199254740993.0', /cannot hold it without changing its value \(it reads as 9007199254740992\)/],
+  ['0.10000000000000001', /cannot hold it without changing its value \(it reads as 0\.1\)/],
+  [DIGITS_4301, /it has 4301 digits, and Python refuses integers over 4300 digits/],
+]
+
+describe('number spellings at ingest', () => {
+  it.each(STORED.map(([literal, stored]) => [short(literal), short(stored), literal, stored]))(
+    'signs %s as %s, serves it so, and the event verifies',
+    async (_literalShown, _storedShown, literal, stored) => {
+      const response = await postRaw(rawBody({ v: NUMBER }, literal))
+      expect(response.status).toBe(201)
+      const text = await response.text()
+      expect(text).toContain(`"metadata":{"v":${stored}}`)
+      const event = parseAuditJson(text) as { id: string }
+      const again = await (await t.call(`/v1/audit/events/${event.id}`)).text()
+      expect(again).toBe(text)
+      expect(await verifyEvent(parseAuditJson(again), { trustedKeys: await trustedKeys() })).toMatchObject({
+        status: 'verified',
+      })
+    },
+  )
+
+  it.each(REFUSED.map(([literal, why]) => [short(literal), literal, why] as const))(
+    'refuses %s with a 400 that names the field and says why',
+    async (_shown, literal, why) => {
+      const before = (await (await t.call('/v1/audit/orgs')).json()) as { orgs: unknown[] }
+      const response = await postRaw(rawBody({ ratio: NUMBER }, literal, `refused-${keys}`))
+      expect(response.status).toBe(400)
+      const body = (await response.json()) as { error: string; message: string }
+      expect(body.error).toBe('invalid_request')
+      expect(body.message).toMatch(/^metadata\.ratio: \S+ has no spelling that both Invoance verifiers reproduce \(/)
+      expect(body.message).toMatch(why)
+      expect(body.message).toMatch(/send it as a string\.$/)
+      expect(body.message.length).toBeLessThan(300)
+      const after = (await (await t.call('/v1/audit/orgs')).json()) as { orgs: unknown[] }
+      expect(after.orgs).toHaveLength(before.orgs.length)
+    },
+  )
+
+  it('names the path of a number deep in actor, targets, context and arrays', async () => {
+    const cases: [Record<string, unknown>, string][] = [
+      [{ actor: { type: 'user', id: 'u', metadata: { score: NUMBER } } }, 'actor.metadata.score'],
+      [
+        {
+          targets: [
+            { type: 't', id: 'a' },
+            { type: 't', id: 'b', metadata: { w: NUMBER } },
+          ],
+        },
+        'targets[1].metadata.w',
+      ],
+      [{ context: { geo: { lat: NUMBER } } }, 'context.geo.lat'],
+      [{ metadata: { list: [1, 'x', NUMBER] } }, 'metadata.list[2]'],
+    ]
+    for (const [part, path] of cases) {
+      const body = JSON.stringify({
+        org: 'numbers',
+        action: 'invoice.paid',
+        actor: { type: 'user', id: 'user_1' },
+        targets: [],
+        ...part,
+      }).replace(NUMBER_TEXT, '1e-7')
+      const response = await postRaw(body)
+      expect(response.status).toBe(400)
+      expect(((await response.json()) as { message: string }).message).toMatch(new RegExp(`^${escape(path)}: 1e-7 `))
+    }
+  })
+
+  it('normalises numbers in every part of the event, not only metadata', async () => {
+    const body = JSON.stringify({
+      org: 'numbers',
+      action: 'invoice.paid',
+      actor: { type: 'user', id: 'user_1', metadata: { score: NUMBER } },
+      targets: [{ type: 'invoice', id: 'inv_1', metadata: { total: 1 } }],
+      context: { location: '203.0.113.5', weight: 2 },
+    })
+      .replace(NUMBER_TEXT, '2.50')
+      .replace('"total":1', '"total":10.0')
+      .replace('"weight":2', '"weight":-0.0')
+    const response = await postRaw(body)
+    expect(response.status).toBe(201)
+    const text = await response.text()
+    expect(text).toContain('"actor":{"type":"user","id":"user_1","metadata":{"score":2.5}}')
+    expect(text).toContain('"targets":[{"type":"invoice","id":"inv_1","metadata":{"total":10}}]')
+    expect(text).toContain('"context":{"location":"203.0.113.5","weight":0}')
+  })
+
+  it('keeps the idempotency hash over the body as sent: a replay of 1.50 matches, 1.5 under that key is a 409', async () => {
+    const first = await postRaw(rawBody({ v: NUMBER }, '1.50'), 'replay-1.50')
+    expect(first.status).toBe(201)
+    const stored = await first.text()
+    expect(stored).toContain('"metadata":{"v":1.5}')
+    const replay = await postRaw(rawBody({ v: NUMBER }, '1.50'), 'replay-1.50')
+    expect(replay.status).toBe(200)
+    expect(replay.headers.get('idempotent-replayed')).toBe('true')
+    expect(await replay.text()).toBe(stored)
+    const other = await postRaw(rawBody({ v: NUMBER }, '1.5'), 'replay-1.50')
+    expect(other.status).toBe(409)
+  })
+})
+
+describe('object keys at ingest', () => {
+  const postMetadata = (metadata: string) =>
+    postRaw(rawBody({ m: NUMBER }, '0').replace('"metadata":{"m":0}', `"metadata":${metadata}`))
+
+  it.each([
+    ['{"10":1,"9":2}', 'metadata', /integer-like keys \(9, 10\)/],
+    ['{"-1":1,"1":2}', 'metadata', /integer-like keys \(1\)/],
+    ['{"counts":{"b":1,"2":2,"a":3,"10":4}}', 'metadata.counts', /integer-like keys/],
+    ['{"\uFF01":1,"\u{1F600}":2}', 'metadata', /by code point \(Python\) and by UTF-16 unit \(JavaScript\)/],
+    ['{"x":[{"\uE000":1,"\u{10000}":2}]}', 'metadata.x[0]', /by code point \(Python\)/],
+  ])('refuses %s with a 400 naming %s', async (metadata, path, why) => {
+    const response = await postMetadata(metadata)
+    expect(response.status).toBe(400)
+    const body = (await response.json()) as { error: string; message: string }
+    expect(body.error).toBe('invalid_request')
+    expect(body.message.startsWith(`${path}: `)).toBe(true)
+    expect(body.message).toMatch(why)
+  })
+
+  it.each([
+    '{"0":1,"1":2,"a":3}',
+    '{"9":1,"a":2,"b":3}',
+    '{"4294967295":1,"a":2}',
+    '{"a":1,"\u{1F600}":2,"é":3}',
+    '{"\uFF01":1,"z":2}',
+  ])('accepts %s, whose key order both verifiers share', async (metadata) => {
+    const response = await postMetadata(metadata)
+    expect(response.status).toBe(201)
+    expect(await response.text()).toContain(`"metadata":${metadata}`)
+  })
+})
+
+/** A literal as a test title shows it: the 4300-digit ones by their length. */
+function short(literal: string): string {
+  return literal.length > 30 ? `a ${literal.length}-digit integer` : literal
+}
+
+function escape(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+}
