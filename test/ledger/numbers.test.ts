@@ -4,9 +4,10 @@
  * serves is a 400 naming the field (wire note §4.2, §4.3).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { parseAuditJson, verifyEvent } from '../../src/core/index.js'
+import { LosslessNumber, parseAuditJson, stringifyAuditJson, verifyEvent } from '../../src/core/index.js'
 import { startLedger, type TestLedger } from '../support/ledger.js'
 import { REFUSED, STORED } from '../support/number-spellings.js'
+import { apiEvent, createSigner, seedFrom } from '../support/signing.js'
 
 let t: TestLedger
 beforeAll(async () => {
@@ -176,6 +177,33 @@ describe('object keys at ingest', () => {
     expect(response.status).toBe(201)
     expect(await response.text()).toContain(`"metadata":${metadata}`)
   })
+})
+
+describe('the verifier side', () => {
+  // Normalising is the ledger's job at ingest; auditlens' verifier checks the bytes that were
+  // signed, so events another signer made over other spellings keep verifying.
+  const cases: [string, string, string | null][] = [
+    ...STORED.map(([literal, stored]): [string, string, string | null] => [
+      short(literal),
+      literal,
+      stored === literal ? null : stored,
+    ]),
+    ...REFUSED.map(([literal]): [string, string, string | null] => [short(literal), literal, null]),
+  ]
+  it.each(cases)(
+    "verifies an event signed elsewhere over %s as spelled, and calls the ledger's respelling of it tampered",
+    async (_shown, literal, respelling) => {
+      const signer = createSigner(seedFrom(3), 'key_elsewhere')
+      const text = stringifyAuditJson(signer.sign(apiEvent({ metadata: { v: new LosslessNumber(literal) } })))
+      expect(text).toContain(`"v":${literal}`)
+      const trustedKeys = [signer.publicKey]
+      expect(await verifyEvent(parseAuditJson(text), { trustedKeys })).toMatchObject({ status: 'verified' })
+      if (respelling !== null) {
+        const respelled = parseAuditJson(text.replace(`"v":${literal}`, `"v":${respelling}`))
+        expect(await verifyEvent(respelled, { trustedKeys })).toMatchObject({ status: 'tampered' })
+      }
+    },
+  )
 })
 
 /** A literal as a test title shows it: the 4300-digit ones by their length. */
