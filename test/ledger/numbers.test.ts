@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { LosslessNumber, parseAuditJson, stringifyAuditJson, verifyEvent } from '../../src/core/index.js'
 import { startLedger, type TestLedger } from '../support/ledger.js'
+import { generateEvents } from '../../src/ledger/seed.js'
 import { REFUSED, STORED } from '../support/number-spellings.js'
 import { apiEvent, createSigner, seedFrom } from '../support/signing.js'
 
@@ -176,6 +177,21 @@ describe('object keys at ingest', () => {
     const response = await postMetadata(metadata)
     expect(response.status).toBe(201)
     expect(await response.text()).toContain(`"metadata":${metadata}`)
+  })
+})
+
+describe('the demo seed', () => {
+  it('ingests over HTTP with every part served exactly as generated: its numbers already have the portable spelling', async () => {
+    for (const e of generateEvents(150, { seed: 11, now: Date.parse('2026-11-20T00:00:00Z') })) {
+      const sent = { actor: e.actor, targets: e.targets, context: e.context, metadata: e.metadata }
+      const body = stringifyAuditJson({ org: 'seeded', action: e.action, occurred_at: e.occurredAt, ...sent })
+      const response = await postRaw(body)
+      expect(response.status).toBe(201)
+      const served = parseAuditJson(await response.text()) as Record<string, unknown>
+      const parts = (v: Record<string, unknown>) =>
+        stringifyAuditJson({ actor: v.actor, targets: v.targets, context: v.context, metadata: v.metadata })
+      expect(parts(served)).toBe(parts(sent))
+    }
   })
 })
 
