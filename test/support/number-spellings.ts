@@ -5,6 +5,8 @@
 
 const DIGITS_4300 = '9'.repeat(4300)
 const DIGITS_4301 = '1' + '0'.repeat(4300)
+/** Near the 64 KiB body limit, with a long inner run of zeros (a quadratic case for /0+$/). */
+const DIGITS_60002 = '1' + '0'.repeat(60000) + '1'
 
 /** Literal as sent → spelling stored, signed and served. */
 export const STORED: [string, string][] = [
@@ -49,4 +51,5 @@ export const REFUSED: [string, RegExp][] = [
   ['9007199254740993.0', /cannot hold it without changing its value \(it reads as 9007199254740992\)/],
   ['0.10000000000000001', /cannot hold it without changing its value \(it reads as 0\.1\)/],
   [DIGITS_4301, /it has 4301 digits, and Python refuses integers over 4300 digits/],
+  [DIGITS_60002, /it has 60002 digits/],
 ]
