@@ -6,6 +6,7 @@ import { oneOfAliases } from '../protocol/aliases.js'
 import { badRequest } from '../protocol/errors.js'
 import { ACTION_PATTERN } from '../protocol/filters.js'
 import type { NewEvent } from './event-store.js'
+import { portableObject } from './portable-json.js'
 
 /** An ingest body, validated: the event, and the org it names (an `aorg_` id or an external id). */
 export interface EventInput extends NewEvent {
@@ -86,18 +87,20 @@ export function parseEventInput(body: AuditJsonObject): EventInput {
     occurredAt = result.value
   }
 
-  const actor = party(body.actor, 'actor')
+  // Numbers and keys are signed in the form Invoance's verifiers write back (portable-json.ts);
+  // the idempotency hash stays over the body as sent.
+  const actor = portableObject(party(body.actor, 'actor'), 'actor')
   let targets: AuditJsonObject[] = []
   if (body.targets !== undefined && body.targets !== null) {
     if (!Array.isArray(body.targets)) throw badRequest('targets must be an array of { type, id, name? }.')
     if (body.targets.length > 100) throw badRequest('targets may hold at most 100 entries.')
-    targets = body.targets.map((t, i) => party(t, `targets[${i}]`))
+    targets = body.targets.map((t, i) => portableObject(party(t, `targets[${i}]`), `targets[${i}]`))
   }
 
   let context: AuditJsonObject | null = null
   if (body.context !== undefined && body.context !== null) {
     if (!isObject(body.context)) throw badRequest('context must be an object.')
-    context = body.context
+    context = portableObject(body.context, 'context')
   }
 
   let metadata: AuditJsonObject | null = null
@@ -112,7 +115,7 @@ export function parseEventInput(body: AuditJsonObject): EventInput {
         throw badRequest(`metadata.${key} is longer than 500 characters.`)
       }
     }
-    metadata = body.metadata
+    metadata = portableObject(body.metadata, 'metadata')
   }
 
   // Anything the signer could not encode (a lone surrogate, say) is refused here, with its path,

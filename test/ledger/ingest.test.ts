@@ -70,7 +70,7 @@ describe('POST /v1/audit/events', () => {
     expect(seqs.sort((a, b) => a - b)).toEqual(Array.from({ length: 40 }, (_, i) => i + 1))
   })
 
-  it('keeps an int64 and a float in metadata exactly as sent', async () => {
+  it('keeps an int64 exactly and writes a float in the spelling Invoance verifiers reproduce', async () => {
     const text = JSON.stringify(eventBody({ org: 'numbers' })).replace(
       '"amount":100',
       '"amount":9223372036854775807,"rate":2.50',
@@ -81,7 +81,7 @@ describe('POST /v1/audit/events', () => {
       headers: { 'content-type': 'application/json', 'idempotency-key': 'numbers-1' },
     })
     const stored = await response.text()
-    expect(stored).toContain('"metadata":{"amount":9223372036854775807,"rate":2.50}')
+    expect(stored).toContain('"metadata":{"amount":9223372036854775807,"rate":2.5}')
     expect(await verifyEvent(parseAuditJson(stored), { trustedKeys: await pinnedKeys() })).toMatchObject({
       status: 'verified',
     })
