@@ -13,7 +13,8 @@ import { signCheckpoint } from '../../src/ledger/checkpoint-signer.js'
 import { toBase64 } from '../../src/protocol/base64.js'
 import { runCli } from '../support/cli.js'
 import { mth, path } from '../support/rfc6962.js'
-import { apiEvent, createSigner, privateKeyFromSeed, seedFrom, VECTOR_SEED } from '../support/signing.js'
+import { privateKeyFromSeed } from '../support/node-keys.js'
+import { apiEvent, createSigner, seedFrom, VECTOR_SEED } from '../support/signing.js'
 
 const ledger = createSigner(VECTOR_SEED, 'key_1')
 const ledgerKey = privateKeyFromSeed(VECTOR_SEED)

@@ -5,7 +5,6 @@
 import * as ed from '@noble/ed25519'
 import { sha256, sha512 } from '@noble/hashes/sha2.js'
 import { bytesToHex } from '@noble/hashes/utils.js'
-import { createPrivateKey, type KeyObject } from 'node:crypto'
 import { canonicalBytes } from '../../src/core/index.js'
 
 ed.hashes.sha512 = sha512
@@ -104,11 +103,4 @@ export function signWithTorsion(
       signing_public_key: bytesToHex(publicKey),
     }
   }
-}
-
-/** The node:crypto private key for a seed, for signing what node:crypto signs (checkpoints). */
-export function privateKeyFromSeed(seed: Uint8Array): KeyObject {
-  // PKCS#8 for Ed25519 is a fixed 16-byte prefix followed by the 32-byte seed (RFC 8410).
-  const der = Buffer.concat([Buffer.from('302e020100300506032b657004220420', 'hex'), seed])
-  return createPrivateKey({ key: der, format: 'der', type: 'pkcs8' })
 }
