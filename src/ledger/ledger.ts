@@ -15,6 +15,7 @@ import { Exports, type ExportFormat, type ExportRow } from './exports.js'
 import { Cursors, DownloadSigner, ledgerSecret } from './hmac.js'
 import { newId } from './ids.js'
 import { PortalSessions } from './portal.js'
+import { Retention, type RetentionTimers } from './retention.js'
 import { SigningKeys } from './signing-keys.js'
 import type { EventFilters } from '../protocol/filters.js'
 import type { EventInput } from './validation.js'
@@ -37,6 +38,10 @@ export interface LedgerOptions {
   now?: () => number
   /** Where warnings go, such as a signing key row without a matching key file (default `console.warn`). */
   warn?: (line: string) => void
+  /** Time between retention passes (default one hour); null runs none (the CLI's `prune` runs one by hand). */
+  retentionIntervalMs?: number | null
+  /** The timers the retention pass runs on (default the global ones); tests step them by hand. */
+  timers?: RetentionTimers
 }
 
 export interface Org {
@@ -56,6 +61,7 @@ export class Ledger {
   readonly cursors: Cursors
   readonly downloads: DownloadSigner
   readonly portal: PortalSessions
+  readonly retention: Retention
   readonly now: () => number
   private readonly sql: ReturnType<typeof statements>
   private readonly tempDir: string | null
@@ -85,6 +91,9 @@ export class Ledger {
       this.now,
     )
     this.portal = new PortalSessions(this.db, ledgerSecret(this.db, 'portal_secret'), this.now)
+    this.retention = new Retention(this.db, this.keys, this.now, options.warn ? { warn: options.warn } : {})
+    const interval = options.retentionIntervalMs === undefined ? 3_600_000 : options.retentionIntervalMs
+    if (interval !== null) this.retention.start(interval, options.timers)
   }
 
   createOrg(externalId: string, name: string | null): Org {
@@ -233,6 +242,7 @@ export class Ledger {
   }
 
   async close(): Promise<void> {
+    await this.retention.close()
     await this.exports.close()
     this.db.close()
     if (this.tempDir) rmSync(this.tempDir, { recursive: true, force: true })

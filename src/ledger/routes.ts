@@ -13,6 +13,7 @@ import type { ExportFormat, ExportRow } from './exports.js'
 import type { Ledger, Org } from './ledger.js'
 import { LIST_QUERY_PARAMS, parseExportFilters, parseFilters } from '../protocol/filters.js'
 import { parseEventInput } from './validation.js'
+import { prunedJson, registerRetentionRoutes } from './retention-routes.js'
 
 const EVENT_BODY_LIMIT = 64 * 1024
 const SMALL_BODY_LIMIT = 16 * 1024
@@ -82,7 +83,12 @@ export function createLedgerHandler(ledger: Ledger): (request: Request) => Promi
   const router = new Router()
   const read = (request: Request) => ledger.apiKeys.authenticate(request, 'audit:read')
   const write = (request: Request) => ledger.apiKeys.authenticate(request, 'audit:write')
-  const orgJson = (org: Org) => ({ id: org.id, external_id: org.external_id, name: org.name })
+  const orgJson = (org: Org) => ({
+    id: org.id,
+    external_id: org.external_id,
+    name: org.name,
+    retention_days: ledger.retention.daysOf(org.id),
+  })
 
   router
     .on('POST', '/v1/audit/orgs', async (request) => {
@@ -105,7 +111,8 @@ export function createLedgerHandler(ledger: Ledger): (request: Request) => Promi
     .on('GET', '/v1/audit/orgs/:id/integrity', (request, [id]) => {
       read(request)
       const org = ledger.requireOrg(id!)
-      return json({ org_id: org.id, ...ledger.events.integrity(org.id) })
+      const integrity = ledger.events.integrity(org.id, ledger.retention.prunedThrough(org.id))
+      return json({ org_id: org.id, ...integrity, ...prunedJson(ledger, org.id) })
     })
     .on('POST', '/v1/audit/events', async (request) => {
       const caller = write(request)
@@ -235,5 +242,6 @@ export function createLedgerHandler(ledger: Ledger): (request: Request) => Promi
       return json(orgJson(ledger.requireOrg(await ledger.portal.orgOf(request))))
     })
 
+  registerRetentionRoutes(router, ledger, orgJson)
   return router.handle
 }

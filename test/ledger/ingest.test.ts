@@ -57,7 +57,7 @@ describe('POST /v1/audit/events', () => {
     expect([first.seq, second.seq]).toEqual([1, 2])
     expect(second.org_id).toBe(first.org_id)
     const orgs = (await (await t.call('/v1/audit/orgs')).json()) as { orgs: { id: string; external_id: string }[] }
-    expect(orgs.orgs).toContainEqual({ id: first.org_id, external_id: 'fresh-org', name: null })
+    expect(orgs.orgs).toContainEqual({ id: first.org_id, external_id: 'fresh-org', name: null, retention_days: null })
   })
 
   it('assigns gap-free seqs under concurrent ingest', async () => {

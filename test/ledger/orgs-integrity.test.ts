@@ -13,7 +13,12 @@ describe('orgs', () => {
     const created = await t.call('/v1/audit/orgs', { method: 'POST', json: { external_id: 'hooli', name: 'Hooli' } })
     expect(created.status).toBe(201)
     const org = (await created.json()) as { id: string }
-    expect(org).toEqual({ id: expect.stringMatching(/^aorg_[0-9A-Z]{26}$/), external_id: 'hooli', name: 'Hooli' })
+    expect(org).toEqual({
+      id: expect.stringMatching(/^aorg_[0-9A-Z]{26}$/),
+      external_id: 'hooli',
+      name: 'Hooli',
+      retention_days: null,
+    })
     const list = (await (await t.call('/v1/audit/orgs')).json()) as { orgs: unknown[] }
     expect(list.orgs).toContainEqual(org)
   })
@@ -32,7 +37,7 @@ describe('GET /v1/audit/orgs/:id/integrity', () => {
     const org = t.ledger.createOrg('intact', null)
     t.ledger.appendMany(org.id, [...generateEvents(60)])
     const report = await (await t.call(`/v1/audit/orgs/${org.id}/integrity`)).json()
-    expect(report).toEqual({ org_id: org.id, max_seq: 60, count: 60, gaps: [] })
+    expect(report).toEqual({ org_id: org.id, max_seq: 60, count: 60, gaps: [], pruned: null, prune_marker: null })
   })
 
   it('finds every missing seq range after rows were removed behind the ledger’s back', async () => {
@@ -48,6 +53,8 @@ describe('GET /v1/audit/orgs/:id/integrity', () => {
       org_id: org.id,
       max_seq: 100,
       count: 90,
+      pruned: null,
+      prune_marker: null,
       gaps: [
         [1, 2],
         [41, 42],

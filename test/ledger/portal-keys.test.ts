@@ -49,7 +49,7 @@ describe('portal sessions', () => {
     expect(page.events).toHaveLength(30)
     expect(new Set(page.events.map((e) => e.org_id))).toEqual(new Set([acme]))
     const org = await (await fetch(`${t.url}/v1/audit/portal/org`, { headers: bearer })).json()
-    expect(org).toEqual({ id: acme, external_id: 'acme', name: 'Acme' })
+    expect(org).toEqual({ id: acme, external_id: 'acme', name: 'Acme', retention_days: null })
 
     const crossOrg = await fetch(`${t.url}/v1/audit/portal/events?org_id=${globex}`, { headers: bearer })
     expect(crossOrg.status).toBe(400)
