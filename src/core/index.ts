@@ -64,6 +64,7 @@ export type {
   LogSelection,
 } from './log/log-model.js'
 export type { LogRow } from './log/log-rows.js'
+export type { PrunedRange } from './log/pruned-range.js'
 export { createExportJob } from './log/export-job.js'
 export type { ExportJob, ExportJobOptions, ExportJobState } from './log/export-job.js'
 export { createPortalTransport } from './log/portal-transport.js'
