@@ -31,8 +31,9 @@ export type {
 } from './types.js'
 
 export { verifyNdjson } from './verify/ndjson.js'
-export { verifyPruneMarker, decodePruneMarker, pruneMarkerBytes, PRUNE_SCHEMA } from './verify/prune-marker.js'
-export type { PruneMarker, PruneMarkerCheck } from './verify/prune-marker.js'
+export { verifyPruneMarker } from './verify/prune-marker-check.js'
+export type { PruneMarkerCheck } from './verify/prune-marker-check.js'
+export type { PruneMarker } from './verify/prune-marker.js'
 export type { NdjsonLine, NdjsonLineResult, VerifyNdjsonOptions } from './verify/ndjson.js'
 
 export { createAuditClient } from './log/client.js'

@@ -5,7 +5,8 @@
 import * as ed from '@noble/ed25519'
 import { bytesToHex } from '@noble/hashes/utils.js'
 import { describe, expect, it } from 'vitest'
-import { decodePruneMarker, verifyPruneMarker } from '../../src/core/index.js'
+import { verifyPruneMarker } from '../../src/core/index.js'
+import { decodePruneMarker } from '../../src/core/verify/prune-marker.js'
 import { createSigner, VECTOR_SEED } from '../support/signing.js'
 
 const signer = createSigner(VECTOR_SEED) // sets noble's sha512

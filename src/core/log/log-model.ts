@@ -15,7 +15,7 @@ import { createEventStore, type EventStore, type EventStoreSnapshot } from './ev
 import { createDeepLink, type DeepLinkState } from './deep-link.js'
 import { rowsOf, type LogRow } from './log-rows.js'
 import { applyPruneMarker, type PrunedRange } from './pruned-range.js'
-import type { PruneMarkerCheck } from '../verify/prune-marker.js'
+import type { PruneMarkerCheck } from '../verify/prune-marker-registry.js'
 
 export type { DeepLinkState }
 

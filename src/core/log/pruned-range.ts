@@ -5,7 +5,7 @@
  * delete events could also claim they were pruned.
  */
 import type { AuditEvent } from '../types.js'
-import { isVerifiedPruneMarker, type PruneMarkerCheck } from '../verify/prune-marker.js'
+import { isVerifiedPruneMarker, type PruneMarkerCheck } from '../verify/prune-marker-registry.js'
 import type { SeqGap } from './event-store.js'
 
 /** Seqs the org's retention removed, as a verified marker states them. */

@@ -12,9 +12,8 @@
  * bytes with the ledger's event signing key, checked against pinned keys at `pruned_at` the
  * way an event is checked at `ingested_at`.
  */
-import { bytesToHex, hexToBytes } from './hex.js'
-import { resolveCrypto, type CryptoChoice } from './crypto.js'
-import { HEX_64, KeyRing, type TrustedKey, type TrustedKeyInput } from './key-ring.js'
+// Nothing imported: the ledger and the proxy use this file without the verification code.
+const HEX_64 = /^[0-9a-fA-F]{64}$/
 
 export const PRUNE_SCHEMA = 'auditlens.prune/1'
 
@@ -34,9 +33,7 @@ export interface PruneMarker {
   signature: string
 }
 
-export type PruneMarkerCheck =
-  | { status: 'verified'; marker: PruneMarker; keyId: string | undefined }
-  | { status: 'unpinned' | 'untrusted' | 'tampered' | 'malformed'; message: string }
+export type { PruneMarkerCheck } from './prune-marker-registry.js'
 
 const ID = /^[A-Za-z0-9_-]{1,128}$/
 const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/
@@ -96,55 +93,4 @@ export function decodePruneMarker(input: unknown): { ok: true; marker: PruneMark
 
 function fail(problem: string): { ok: false; problem: string } {
   return { ok: false, problem }
-}
-
-/** Results made by {@link verifyPruneMarker}: the only ones the log model accepts. */
-const issued = new WeakSet<object>()
-
-/** Whether `check` is a `verified` result that {@link verifyPruneMarker} itself produced. */
-export function isVerifiedPruneMarker(
-  check: PruneMarkerCheck | null | undefined,
-): check is Extract<PruneMarkerCheck, { status: 'verified' }> {
-  return check != null && check.status === 'verified' && issued.has(check)
-}
-
-/**
- * Check a marker's signature against pinned keys. Resolves for any input (never throws on
- * marker data); only `verified` means a pinned key, valid at `pruned_at`, signed these fields.
- */
-export async function verifyPruneMarker(
-  input: unknown,
-  options: { trustedKeys?: KeyRing | readonly TrustedKeyInput[]; crypto?: CryptoChoice } = {},
-): Promise<PruneMarkerCheck> {
-  const ring = KeyRing.from(options.trustedKeys)
-  await ring.usable()
-  const decoded = decodePruneMarker(input)
-  if (!decoded.ok) return { status: 'malformed', message: decoded.problem }
-  const { marker } = decoded
-  if (ring.size === 0) return { status: 'unpinned', message: 'no keys are pinned, so the marker cannot be trusted' }
-  const backend = await resolveCrypto(options.crypto)
-  const bytes = pruneMarkerBytes(marker)
-  const signature = hexToBytes(marker.signature)
-  const at = Date.parse(marker.pruned_at)
-  const signedBy = (key: TrustedKey) => backend.verifyEd25519(signature, bytes, key.bytes)
-  const claimed = (key: TrustedKey) => key.keyId === marker.key_id || key.publicKey === marker.signing_public_key
-  const inWindow = ring.keys.filter((key) => KeyRing.isValidAt(key, at))
-  inWindow.sort((a, b) => Number(claimed(b)) - Number(claimed(a)))
-  for (const key of inWindow) {
-    if (await signedBy(key)) {
-      // Frozen: a verified result must not be edited into a claim about other seqs.
-      const result: PruneMarkerCheck = Object.freeze({
-        status: 'verified',
-        marker: Object.freeze(marker),
-        keyId: key.keyId,
-      })
-      issued.add(result)
-      return result
-    }
-  }
-  for (const key of ring.keys.filter((k) => !KeyRing.isValidAt(k, at))) {
-    if (await signedBy(key))
-      return { status: 'untrusted', message: `signed by pinned key ${bytesToHex(key.bytes)} outside its window` }
-  }
-  return { status: 'tampered', message: 'the signature does not match the marker under any pinned key' }
 }

@@ -8,13 +8,13 @@ import { bytesToHex } from '@noble/hashes/utils.js'
 import { describe, expect, it } from 'vitest'
 import {
   createLogModel,
-  pruneMarkerBytes,
   verifyPruneMarker,
   type AuditClient,
   type AuditEvent,
   type LogModelOptions,
   type PruneMarkerCheck,
 } from '../../../src/core/index.js'
+import { pruneMarkerBytes } from '../../../src/core/verify/prune-marker.js'
 import { createSigner, VECTOR_SEED } from '../../support/signing.js'
 
 const signer = createSigner(VECTOR_SEED)
