@@ -12,6 +12,7 @@ Commands:
   serve                      Run the reference ledger (an Invoance-compatible audit API).
   seed --org ID --count N    Add N realistic events to an org (created if missing).
   keys create|rotate|list    Make API keys; rotate and list signing keys.
+  prune                      Run one retention pass (serve runs one every hour).
 
 Run 'auditlens <command> --help' for a command's options.
 
@@ -88,6 +89,18 @@ ${FILES}
                          Print a new API key on stdout (shown once).
   keys rotate            Start a new signing key, closing the current one's window.
   keys list              List signing keys and their validity windows.
+
+Options:
+  --db PATH              The database file (default .auditlens/ledger.db, or AUDITLENS_DB).
+  -h, --help             Show this help.
+
+${FILES}
+`,
+  prune: `Usage: auditlens prune [options]
+
+Run one retention pass: remove each org's events older than its retention_days (set with
+PUT /v1/audit/orgs/:id/retention), oldest first, and write one signed prune marker per batch.
+Orgs without a retention keep every event. \`serve\` runs the same pass every hour.
 
 Options:
   --db PATH              The database file (default .auditlens/ledger.db, or AUDITLENS_DB).

@@ -3,6 +3,7 @@ import { COMMAND_HELP, USAGE, wantsHelp } from './help.js'
 import { type CliIo, UsageError, writeOut } from './io.js'
 import { runKeys, runSeed, runServe } from './ledger-commands.js'
 import { runVerify } from './verify-command.js'
+import { runPrune } from './prune-command.js'
 
 function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
@@ -37,6 +38,8 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
         return await runSeed(rest, io)
       case 'keys':
         return await runKeys(rest, io)
+      case 'prune':
+        return await runPrune(rest, io)
       default:
         throw new UsageError(`unknown command '${command}'`)
     }

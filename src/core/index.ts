@@ -31,6 +31,9 @@ export type {
 } from './types.js'
 
 export { verifyNdjson } from './verify/ndjson.js'
+export { verifyPruneMarker } from './verify/prune-marker-check.js'
+export type { PruneMarkerCheck } from './verify/prune-marker-check.js'
+export type { PruneMarker } from './verify/prune-marker.js'
 export type { NdjsonLine, NdjsonLineResult, VerifyNdjsonOptions } from './verify/ndjson.js'
 
 export { createAuditClient } from './log/client.js'
@@ -62,6 +65,7 @@ export type {
   LogSelection,
 } from './log/log-model.js'
 export type { LogRow } from './log/log-rows.js'
+export type { PrunedRange } from './log/pruned-range.js'
 export { createExportJob } from './log/export-job.js'
 export type { ExportJob, ExportJobOptions, ExportJobState } from './log/export-job.js'
 export { createPortalTransport } from './log/portal-transport.js'

@@ -152,6 +152,8 @@ CREATE TABLE IF NOT EXISTS event_targets (
   PRIMARY KEY (org_id, target_id, seq)
 ) WITHOUT ROWID;
 
+-- The two DELETE triggers below are replaced by migrate() with ones that admit a prune permit
+-- (retention, see the end of this schema); UPDATE stays refused for every path.
 CREATE TRIGGER IF NOT EXISTS events_no_update BEFORE UPDATE ON events
 BEGIN SELECT RAISE(ABORT, 'audit events are append-only: UPDATE is refused'); END;
 CREATE TRIGGER IF NOT EXISTS events_no_delete BEFORE DELETE ON events
@@ -211,6 +213,31 @@ CREATE TABLE IF NOT EXISTS streams (
 ) WITHOUT ROWID;
 
 CREATE INDEX IF NOT EXISTS streams_by_org ON streams (org_id, created_at);
+
+-- Retention (src/ledger/retention.ts). A prune permit is the one way past the append-only
+-- DELETE triggers: the prune transaction writes a row, deletes seqs up to through_seq of that
+-- org, and removes the row before it commits, so no permit is ever visible outside it.
+CREATE TABLE IF NOT EXISTS prune_permits (
+  org_id      TEXT PRIMARY KEY,
+  through_seq INTEGER NOT NULL
+) WITHOUT ROWID;
+
+-- One signed marker per prune: seqs 1..pruned_through_seq of the org were removed by policy.
+CREATE TABLE IF NOT EXISTS prune_markers (
+  org_id             TEXT NOT NULL,
+  pruned_through_seq INTEGER NOT NULL,
+  pruned_at          TEXT NOT NULL,
+  retention_days     INTEGER NOT NULL,
+  cutoff             TEXT NOT NULL,
+  key_id             TEXT NOT NULL,
+  signature          TEXT NOT NULL,
+  PRIMARY KEY (org_id, pruned_through_seq)
+) WITHOUT ROWID;
+
+CREATE TRIGGER IF NOT EXISTS prune_markers_no_update BEFORE UPDATE ON prune_markers
+BEGIN SELECT RAISE(ABORT, 'prune markers are append-only: UPDATE is refused'); END;
+CREATE TRIGGER IF NOT EXISTS prune_markers_no_delete BEFORE DELETE ON prune_markers
+BEGIN SELECT RAISE(ABORT, 'prune markers are append-only: DELETE is refused'); END;
 `
 
 /** Open (creating if needed) a ledger database. `path` may be `:memory:`. */
@@ -242,6 +269,38 @@ function migrate(db: Db): void {
   // Retention (PUT /orgs/:id/retention); NULL keeps events forever.
   if (!orgColumns.some((c) => c.name === 'retention_days'))
     db.exec('ALTER TABLE orgs ADD COLUMN retention_days INTEGER')
+
+  permitPrunes(db)
+}
+
+/**
+ * Retention: the DELETE triggers of `events` and `event_targets` refuse every row unless the
+ * same transaction holds a prune permit covering it (org and seq ≤ through_seq). A database
+ * made before retention has the unconditional triggers; they are replaced once, under the
+ * write lock, so two processes opening the same file cannot both do it.
+ */
+function permitPrunes(db: Db): void {
+  const tables = ['events', 'event_targets']
+  const current = (table: string) =>
+    (
+      db.prepare("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?").get(`${table}_no_delete`) as
+        { sql: string } | undefined
+    )?.sql.includes('prune_permits') === true
+  // Checked before taking the write lock, so opening an up-to-date file never waits for it.
+  if (tables.every(current)) return
+  const upgrade = db.transaction(() => {
+    for (const table of tables) {
+      if (current(table)) continue
+      const name = `${table}_no_delete`
+      db.exec(`DROP TRIGGER IF EXISTS ${name}`)
+      db.exec(
+        `CREATE TRIGGER ${name} BEFORE DELETE ON ${table} WHEN NOT EXISTS (
+           SELECT 1 FROM prune_permits p WHERE p.org_id = OLD.org_id AND OLD.seq <= p.through_seq)
+         BEGIN SELECT RAISE(ABORT, 'audit events are append-only: DELETE is refused'); END`,
+      )
+    }
+  })
+  upgrade.immediate()
 }
 
 /**

@@ -54,7 +54,11 @@ export class EventStore {
   appendInTransaction(orgId: string, events: readonly NewEvent[]): EventRow[] {
     const now = new Date(this.clock())
     const key = this.keys.active()
-    const last = this.stmt('SELECT MAX(seq) AS seq FROM events WHERE org_id = ?').get(orgId) as { seq: number | null }
+    // After retention pruned every event, seq continues after the newest marker (retention.ts).
+    const last = this.stmt(
+      `SELECT MAX(seq) AS seq FROM (SELECT MAX(seq) AS seq FROM events WHERE org_id = @org
+         UNION ALL SELECT MAX(pruned_through_seq) FROM prune_markers WHERE org_id = @org)`,
+    ).get({ org: orgId }) as { seq: number | null }
     let seq = last.seq ?? 0
     // Never before the active key's window opened, so every event lies inside its key's window.
     const nowIso = now.toISOString()
@@ -173,16 +177,19 @@ export class EventStore {
     return { sql, params }
   }
 
-  /** Count, highest seq and every missing seq range of an org. */
-  integrity(orgId: string): { max_seq: number; count: number; gaps: [number, number][] } {
+  /**
+   * Count, highest seq and every missing seq range of an org. Seqs up to `prunedThrough`
+   * (removed by retention, vouched for by a signed marker) are not missing.
+   */
+  integrity(orgId: string, prunedThrough = 0): { max_seq: number; count: number; gaps: [number, number][] } {
     const totals = this.stmt(
-      'SELECT COUNT(*) AS count, COALESCE(MAX(seq), 0) AS max_seq FROM events WHERE org_id = ?',
-    ).get(orgId) as { count: number; max_seq: number }
+      'SELECT COUNT(*) AS count, MAX(COALESCE(MAX(seq), 0), ?) AS max_seq FROM events WHERE org_id = ?',
+    ).get(prunedThrough, orgId) as { count: number; max_seq: number }
     const gaps = this.stmt(
       `SELECT prev + 1 AS gap_from, seq - 1 AS gap_to FROM (
-         SELECT seq, LAG(seq, 1, 0) OVER (ORDER BY seq) AS prev FROM events WHERE org_id = ?
+         SELECT seq, LAG(seq, 1, ?) OVER (ORDER BY seq) AS prev FROM events WHERE org_id = ? AND seq > ?
        ) WHERE seq - prev > 1`,
-    ).all(orgId) as { gap_from: number; gap_to: number }[]
+    ).all(prunedThrough, orgId, prunedThrough) as { gap_from: number; gap_to: number }[]
     return { ...totals, gaps: gaps.map((g) => [g.gap_from, g.gap_to]) }
   }
 

@@ -16,6 +16,7 @@ import { Cursors, DownloadSigner, ledgerSecret } from './hmac.js'
 import { Orgs, type Org } from './orgs.js'
 import { PortalSessions } from './portal.js'
 import { portalConfig, type PortalConfig, type PortalOptions } from './portal-config.js'
+import { Retention, type RetentionTimers } from './retention.js'
 import { SigningKeys } from './signing-keys.js'
 import { Streams, type StreamOptions } from './streams/streams.js'
 import type { EventFilters } from '../protocol/filters.js'
@@ -43,6 +44,10 @@ export interface LedgerOptions {
   portal?: PortalOptions
   /** Webhook streams: `{ deliver: true }` runs the background deliverer (as `auditlens serve` does). */
   streams?: StreamOptions
+  /** Time between retention passes (default one hour); null runs none (the CLI's `prune` runs one by hand). */
+  retentionIntervalMs?: number | null
+  /** The timers the retention pass runs on (default the global ones); tests step them by hand. */
+  timers?: RetentionTimers
 }
 
 export type { Org }
@@ -61,6 +66,7 @@ export class Ledger {
   readonly portalConfig: PortalConfig
   readonly orgs: Orgs
   readonly streams: Streams
+  readonly retention: Retention
   readonly now: () => number
   private readonly sql: ReturnType<typeof statements>
   private readonly tempDir: string | null
@@ -99,6 +105,9 @@ export class Ledger {
       this.now,
       options.streams,
     )
+    this.retention = new Retention(this.db, this.keys, this.now, options.warn ? { warn: options.warn } : {})
+    const interval = options.retentionIntervalMs === undefined ? 3_600_000 : options.retentionIntervalMs
+    if (interval !== null) this.retention.start(interval, options.timers)
   }
 
   /** Create an org (see {@link Orgs.create}). */
@@ -251,6 +260,7 @@ export class Ledger {
 
   async close(): Promise<void> {
     await this.streams.stop()
+    await this.retention.close()
     await this.exports.close()
     this.db.close()
     if (this.tempDir) rmSync(this.tempDir, { recursive: true, force: true })

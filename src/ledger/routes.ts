@@ -13,12 +13,14 @@ import type { ExportFormat, ExportRow } from './exports.js'
 import type { Ledger } from './ledger.js'
 import { registerMeRoutes } from './me.js'
 import { registerOrgRoutes } from './org-routes.js'
+import { orgJson } from './orgs.js'
 import { oneOfAliases, strictQuery } from '../protocol/aliases.js'
 import { LIST_QUERY_PARAMS, parseExportFilters, parseFilters } from '../protocol/filters.js'
 import { parseEventInput } from './validation.js'
 import { withPortalCors } from './portal-cors.js'
 import { registerPortalRoutes } from './portal-routes.js'
 import { registerPortalStreamRoutes, registerStreamRoutes } from './streams/routes.js'
+import { prunedJson, registerRetentionRoutes } from './retention-routes.js'
 
 const EVENT_BODY_LIMIT = 64 * 1024
 const SMALL_BODY_LIMIT = 16 * 1024
@@ -102,7 +104,8 @@ export function createLedgerHandler(ledger: Ledger): (request: Request) => Promi
     .on('GET', '/v1/audit/orgs/:id/integrity', (request, [id]) => {
       read(request)
       const org = ledger.resolveOrg(id!)
-      return json({ org_id: org.id, ...ledger.events.integrity(org.id) })
+      const integrity = ledger.events.integrity(org.id, ledger.retention.prunedThrough(org.id))
+      return json({ org_id: org.id, ...integrity, ...prunedJson(ledger, org.id) })
     })
     .on('POST', '/v1/audit/events', async (request) => {
       const caller = write(request)
@@ -219,5 +222,7 @@ export function createLedgerHandler(ledger: Ledger): (request: Request) => Promi
   registerPortalRoutes(router, ledger)
   registerStreamRoutes(router, ledger)
   registerPortalStreamRoutes(router, ledger)
+  // The org as it is after the change (PUT /retention answers the updated org).
+  registerRetentionRoutes(router, ledger, (org) => orgJson(ledger.orgById(org.id) ?? org))
   return withPortalCors(router.handle, ledger.portalConfig.corsOrigins)
 }

@@ -237,9 +237,11 @@ export class SigningKeys {
       if (current) {
         // The old window must keep every event the old key signed (and never be empty), even
         // if the clock went back: close it just after the latest of those, if that is later.
-        const last = this.sql('SELECT MAX(ingested_at) AS at FROM events WHERE key_id = ?').get(current.key_id) as {
-          at: string | null
-        }
+        // Prune markers it signed (retention.ts) count too: each must stay inside its key's window.
+        const last = this.sql(
+          `SELECT MAX(at) AS at FROM (SELECT MAX(ingested_at) AS at FROM events WHERE key_id = @key
+             UNION ALL SELECT MAX(pruned_at) FROM prune_markers WHERE key_id = @key)`,
+        ).get({ key: current.key_id }) as { at: string | null }
         const floor = Math.max(Date.parse(current.not_before), last.at ? Date.parse(last.at) : 0) + 1
         at = Math.max(at, floor)
         const closed = { ...current, not_after: new Date(at).toISOString() }

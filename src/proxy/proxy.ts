@@ -17,6 +17,7 @@ import { checkTokenOrigin } from './origin-check.js'
 import { PROXY_SCOPES, ProxyCrypto, type ProxyScope, type TokenClaims } from './proxy-crypto.js'
 import { RateLimiter } from './rate-limit.js'
 import { exportRoutes } from './export-routes.js'
+import { pruneMarkerRoute } from './prune-marker-route.js'
 import { decodeKeyList, parseUpstreamJson, Upstream } from './upstream.js'
 
 export type { AuditKeyInfo, AuditProxyOptions, ProxyGrant } from './options.js'
@@ -183,6 +184,8 @@ function buildHandler(options: AuditProxyOptions): AuditProxyHandler {
     bearer,
   })
 
+  const pruneMarkers = pruneMarkerRoute({ upstream, bearer })
+
   async function trustedKeys(request: Request, keys: ProxyCrypto): Promise<Response> {
     await bearer(request, keys, 'audit:read')
     if (options.trustedKeys) return json({ keys: options.trustedKeys })
@@ -237,6 +240,11 @@ function buildHandler(options: AuditProxyOptions): AuditProxyHandler {
       'GET',
       `${basePath}/keys`,
       withKeys((request, _, __, keys) => trustedKeys(request, keys)),
+    )
+    .on(
+      'GET',
+      `${basePath}/prune_markers`,
+      withKeys((request, _, __, keys) => pruneMarkers(request, keys)),
     ).handle
 }
 

@@ -7,6 +7,7 @@
 import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react'
 import { createLogModel, type AuditFilters, type LogModelSnapshot } from '../core/index.js'
 import { useAuditLogContext } from './context.js'
+import { usePruneMarker } from './use-prune-marker.js'
 import type { AuditLogColumn, ColumnVisibility } from './event-columns.js'
 import type { EventTableHandle } from './event-table.js'
 import { ExportButton } from './export-button.js'
@@ -79,7 +80,8 @@ export function AuditLog(props: AuditLogProps) {
 }
 
 function AuditLogForClient(props: AuditLogProps) {
-  const { client, messages, reportError } = useAuditLogContext('AuditLog')
+  const { client, messages, reportError, keyRing } = useAuditLogContext('AuditLog')
+  const pruneMarker = usePruneMarker(client, keyRing)
   const density = props.density ?? 'comfortable'
   const [filters, setFilters] = useControllableState(
     props.filters,
@@ -108,6 +110,7 @@ function AuditLogForClient(props: AuditLogProps) {
     liveTailIntervalMs: intervalOf(props.liveTail) ?? intervalOf(props.defaultLiveTail) ?? 5000,
     isAtHead,
     onError: reportError,
+    pruneMarker,
     ...(props.pageSize ? { pageSize: props.pageSize } : {}),
   }
   const [model] = useState(() => createLogModel(client, options))

@@ -115,6 +115,15 @@ export function gridRow(
       </div>
     )
   }
+  if (item.kind === 'pruned') {
+    return (
+      <div key={key} className="al-row al-row--pruned" {...rowProps}>
+        <div className="al-cell al-cell--full al-muted" role="gridcell" aria-colspan={span}>
+          {messages.pruned(item.pruned.to, item.pruned.retentionDays, item.pruned.prunedAt)}
+        </div>
+      </div>
+    )
+  }
   if (item.kind === 'loader') {
     return (
       <div key={key} className="al-row al-row--loader" {...rowProps}>

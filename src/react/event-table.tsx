@@ -129,7 +129,13 @@ export function EventTable(props: EventTableProps) {
   const getItemKey = useCallback(
     (index: number) => {
       const item = items[index]!
-      return item.kind === 'event' ? item.event.id : item.kind === 'gap' ? `gap-${item.gap.from}` : 'loader'
+      return item.kind === 'event'
+        ? item.event.id
+        : item.kind === 'gap'
+          ? `gap-${item.gap.from}`
+          : item.kind === 'pruned'
+            ? 'pruned'
+            : 'loader'
     },
     [items],
   )

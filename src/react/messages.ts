@@ -49,6 +49,8 @@ export interface AuditLogMessages {
     eventFailed: string
   }
   gap: (count: number, from: number, to: number) => string
+  /** Under the oldest event when a verified prune marker says seqs 1..`through` were removed by retention. */
+  pruned: (through: number, retentionDays: number, prunedAt: string) => string
   /** `failed`: live tail could not reach the server; it keeps trying. */
   live: { label: string; newEvents: (count: number) => string; failed: string }
   table: { label: string; openDetails: string }
@@ -155,6 +157,8 @@ export const defaultMessages: AuditLogMessages = {
   },
   gap: (count, from, to) =>
     count === 1 ? `1 event missing (seq ${from})` : `${count} events missing (seq ${from}–${to})`,
+  pruned: (through, days) =>
+    `${through === 1 ? 'Seq 1 was' : `Seqs 1–${through} were`} removed by the ${days}-day retention policy (signed prune marker).`,
   live: {
     label: 'Live',
     newEvents: (count) => (count === 1 ? '1 new event' : `${count} new events`),

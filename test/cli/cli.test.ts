@@ -156,7 +156,7 @@ describe('auditlens verify', () => {
     expect(result.stdout).toBe('')
   })
 
-  it.each(['verify', 'serve', 'seed', 'keys', 'keys create'])(
+  it.each(['verify', 'serve', 'seed', 'keys', 'keys create', 'prune'])(
     "'auditlens %s --help' prints that command’s options and exits 0, doing nothing else",
     async (words) => {
       const command = words.split(' ')

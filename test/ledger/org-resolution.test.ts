@@ -108,7 +108,14 @@ describe('one org resolution: the aorg_ id, else the caller’s external id', ()
     const org = t.ledger.createOrg('org_acme', 'Acme')
     await post('go', ingestBody({ organization_id: 'org_acme' }))
     const report = await t.call('/v1/audit/orgs/org_acme/integrity', sdkRequest('go', 'GET'))
-    expect(await report.json()).toEqual({ org_id: org.id, max_seq: 1, count: 1, gaps: [] })
+    expect(await report.json()).toEqual({
+      org_id: org.id,
+      max_seq: 1,
+      count: 1,
+      gaps: [],
+      pruned: null,
+      prune_marker: null,
+    })
   })
 
   it('creates portal sessions for an org named by external id (Node organization_id, Python org_id)', async () => {

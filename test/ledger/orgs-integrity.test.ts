@@ -40,7 +40,7 @@ describe('GET /v1/audit/orgs/:id/integrity', () => {
     const org = t.ledger.createOrg('intact', null)
     t.ledger.appendMany(org.id, [...generateEvents(60)])
     const report = await (await t.call(`/v1/audit/orgs/${org.id}/integrity`)).json()
-    expect(report).toEqual({ org_id: org.id, max_seq: 60, count: 60, gaps: [] })
+    expect(report).toEqual({ org_id: org.id, max_seq: 60, count: 60, gaps: [], pruned: null, prune_marker: null })
   })
 
   it('finds every missing seq range after rows were removed behind the ledger’s back', async () => {
@@ -56,6 +56,8 @@ describe('GET /v1/audit/orgs/:id/integrity', () => {
       org_id: org.id,
       max_seq: 100,
       count: 90,
+      pruned: null,
+      prune_marker: null,
       gaps: [
         [1, 2],
         [41, 42],

@@ -20,6 +20,8 @@ export interface FakeClientOptions {
   singlePage?: boolean
   fail?: () => AuditError | null
   exports?: Partial<ExportInfo>[]
+  /** What `getPruneMarker` answers (default null: nothing pruned). */
+  pruneMarker?: unknown
 }
 
 export function fakeClient(options: FakeClientOptions) {
@@ -59,6 +61,9 @@ export function fakeClient(options: FakeClientOptions) {
     },
     async getKeys() {
       return options.keys ?? []
+    },
+    async getPruneMarker() {
+      return options.pruneMarker ?? null
     },
     async token() {
       return {

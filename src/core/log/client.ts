@@ -63,6 +63,11 @@ export interface AuditClient {
   getExport(id: string, options?: CallOptions): Promise<ExportInfo>
   /** The keys to pin, as the proxy publishes them. */
   getKeys(options?: CallOptions): Promise<TrustedKeyInput[]>
+  /**
+   * The org's newest prune marker as served (unverified: pass it to `verifyPruneMarker`), or
+   * null when nothing was pruned or the service has no markers (an auditlens extension).
+   */
+  getPruneMarker(options?: CallOptions): Promise<unknown>
   /** The current token (fetching one if needed): its `scopes` tell whether export is allowed. */
   token(options?: CallOptions): Promise<AuditToken>
   /** Time source shared with stores built on this client. */
@@ -270,6 +275,18 @@ export function createAuditClient(options: AuditClientOptions = {}): AuditClient
           retryable: false,
         })
       return parseKeysDocument({ keys })
+    },
+    async getPruneMarker({ signal } = {}) {
+      let body: unknown
+      try {
+        body = (await request('/prune_markers', { signal }))[0]
+      } catch (error) {
+        // A service without the extension has nothing pruned to vouch for.
+        if (error instanceof AuditError && error.code === 'not-found') return null
+        throw error
+      }
+      const markers = (body as { markers?: unknown } | null)?.markers
+      return Array.isArray(markers) ? (markers.at(-1) ?? null) : null
     },
     token({ signal } = {}) {
       return tokens.get(signal)

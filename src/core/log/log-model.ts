@@ -14,6 +14,8 @@ import type { AuditClient } from './client.js'
 import { createEventStore, type EventStore, type EventStoreSnapshot } from './event-store.js'
 import { createDeepLink, type DeepLinkState } from './deep-link.js'
 import { rowsOf, type LogRow } from './log-rows.js'
+import { applyPruneMarker, type PrunedRange } from './pruned-range.js'
+import type { PruneMarkerCheck } from '../verify/prune-marker-registry.js'
 
 export type { DeepLinkState }
 
@@ -37,8 +39,10 @@ export interface LogSelection {
 }
 
 export interface LogModelSnapshot extends EventStoreSnapshot {
-  /** What a view draws: events, gap markers, and a loader row while more pages exist. */
+  /** What a view draws: events, gap markers, the pruned range, and a loader row while more pages exist. */
   rows: readonly LogRow[]
+  /** Seqs removed by retention (from a verified `pruneMarker`), once the oldest page is loaded. */
+  pruned: PrunedRange | null
   /** Every action seen since the model was made (filter suggestions), sorted. */
   knownActions: readonly string[]
   liveTail: LiveTailState
@@ -64,6 +68,12 @@ export interface LogModelOptions {
   liveTail?: boolean
   /** Time between polls (default 5000 ms). */
   liveTailIntervalMs?: number
+  /**
+   * The org's prune marker as {@link verifyPruneMarker} checked it. Only a `verified` result
+   * made by that function turns the missing head of the log into a "pruned" row; anything else
+   * leaves it reported as a gap.
+   */
+  pruneMarker?: PruneMarkerCheck | null
   /** The selected event; one that is not loaded is fetched by id. */
   selectedEventId?: string | null
   /** Whether the reader is at the head of the list: rows that arrive otherwise count as unseen. */
@@ -110,6 +120,10 @@ export function createLogModel(client: AuditClient, initial: LogModelOptions = {
   let tail: { handle: unknown; timers: IntervalTimers; intervalMs: number } | null = null
   let tailRun = 0
   let startRun = 0
+  /** What the last derive's gaps and pruned range were computed from. */
+  let storeGapsOf: readonly unknown[] | null = null
+  let markerOf: PruneMarkerCheck | null = null
+  let hasMoreOf = true
   let snapshot = derive(null)
 
   function newStore() {
@@ -123,10 +137,29 @@ export function createLogModel(client: AuditClient, initial: LogModelOptions = {
 
   /** The snapshot for the current parts, reusing those of `previous` that did not change. */
   function derive(previous: LogModelSnapshot | null): LogModelSnapshot {
-    const { state, events, gaps, filters } = store.getSnapshot()
+    const { state, events, gaps: storeGaps, filters } = store.getSnapshot()
     const loader = state.status === 'ready' && (state.hasMore || state.loadingMore)
+    const hasMore = state.status !== 'ready' || state.hasMore
+    const marker = options.pruneMarker ?? null
+    const sameInputs =
+      previous &&
+      previous.events === events &&
+      storeGapsOf === storeGaps &&
+      markerOf === marker &&
+      hasMoreOf === hasMore
+    const { gaps, pruned } = sameInputs
+      ? { gaps: previous.gaps, pruned: previous.pruned }
+      : applyPruneMarker(events, storeGaps, hasMore, marker)
+    storeGapsOf = storeGaps
+    markerOf = marker
+    hasMoreOf = hasMore
     const hadLoader = previous?.rows.at(-1)?.kind === 'loader'
-    const sameRows = previous && previous.events === events && previous.gaps === gaps && hadLoader === loader
+    const sameRows =
+      previous &&
+      previous.events === events &&
+      previous.gaps === gaps &&
+      previous.pruned === pruned &&
+      hadLoader === loader
     let knownActions = previous?.knownActions ?? []
     if (!previous || previous.events !== events) {
       const before = seenActions.size
@@ -147,7 +180,8 @@ export function createLogModel(client: AuditClient, initial: LogModelOptions = {
       events,
       gaps,
       filters,
-      rows: sameRows ? previous.rows : rowsOf(events, gaps, loader),
+      pruned,
+      rows: sameRows ? previous.rows : rowsOf(events, gaps, loader, pruned),
       knownActions,
       liveTail,
       selection,
@@ -243,7 +277,9 @@ export function createLogModel(client: AuditClient, initial: LogModelOptions = {
       const before = options
       options = { ...options, ...next }
       const key = JSON.stringify(filtersOf())
-      let dirty = (options.selectedEventId ?? null) !== (before.selectedEventId ?? null)
+      let dirty =
+        (options.selectedEventId ?? null) !== (before.selectedEventId ?? null) ||
+        (options.pruneMarker ?? null) !== (before.pruneMarker ?? null)
       if (options.pageSize !== before.pageSize || options.maxTailPages !== before.maxTailPages || key !== filtersKey) {
         filtersKey = key
         // Paging options are the store's own; filters reload in place while running.
