@@ -214,6 +214,20 @@ CREATE TABLE IF NOT EXISTS streams (
 
 CREATE INDEX IF NOT EXISTS streams_by_org ON streams (org_id, created_at);
 
+-- Each org's log as an RFC 6962 Merkle tree (src/ledger/merkle-tree.ts): perfect subtrees
+-- only, append-only like the events, and kept when retention prunes events.
+CREATE TABLE IF NOT EXISTS merkle_nodes (
+  org_id  TEXT NOT NULL,
+  level   INTEGER NOT NULL,
+  idx     INTEGER NOT NULL,
+  hash    BLOB NOT NULL,
+  PRIMARY KEY (org_id, level, idx)
+) WITHOUT ROWID;
+CREATE TRIGGER IF NOT EXISTS merkle_nodes_no_update BEFORE UPDATE ON merkle_nodes
+BEGIN SELECT RAISE(ABORT, 'the Merkle tree is append-only: UPDATE is refused'); END;
+CREATE TRIGGER IF NOT EXISTS merkle_nodes_no_delete BEFORE DELETE ON merkle_nodes
+BEGIN SELECT RAISE(ABORT, 'the Merkle tree is append-only: DELETE is refused'); END;
+
 -- Retention (src/ledger/retention.ts). A prune permit is the one way past the append-only
 -- DELETE triggers: the prune transaction writes a row, deletes seqs up to through_seq of that
 -- org, and removes the row before it commits, so no permit is ever visible outside it.

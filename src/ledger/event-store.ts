@@ -5,6 +5,7 @@ import { createHash, sign } from 'node:crypto'
 import { canonicalBytes, stringifyAuditJson, type AuditJsonObject } from '../core/index.js'
 import { statements, type Db } from './database.js'
 import { newId } from './ids.js'
+import type { LogTree } from './log-tree.js'
 import type { SigningKeys } from './signing-keys.js'
 import { ACTION_PATTERN, type EventFilters } from '../protocol/filters.js'
 
@@ -43,6 +44,8 @@ export class EventStore {
     db: Db,
     private readonly keys: SigningKeys,
     private readonly clock: () => number,
+    /** The org logs' Merkle trees, given each new event's leaf in the same transaction. */
+    private readonly log: LogTree | null = null,
   ) {
     this.stmt = statements(db)
   }
@@ -60,6 +63,9 @@ export class EventStore {
          UNION ALL SELECT MAX(pruned_through_seq) FROM prune_markers WHERE org_id = @org)`,
     ).get({ org: orgId }) as { seq: number | null }
     let seq = last.seq ?? 0
+    // The tree takes the next leaf only when it holds every earlier one (an org pruned before
+    // the ledger kept trees has none; its checkpoint says so).
+    const treeFollows = this.log !== null && this.log.size(orgId) === seq
     // Never before the active key's window opened, so every event lies inside its key's window.
     const nowIso = now.toISOString()
     const ingestedAt = nowIso < key.notBefore ? key.notBefore : nowIso
@@ -104,6 +110,7 @@ export class EventStore {
       }
       insert.run(row)
       for (const target of input.targets) insertTarget.run(orgId, String(target.id), seq)
+      if (treeFollows) this.log!.appendInTransaction(orgId, seq, bytes)
       return row
     })
   }

@@ -11,6 +11,7 @@ import { CSV_HEADER, csvRow } from './csv.js'
 import { statements, type Db } from './database.js'
 import type { EventStore } from './event-store.js'
 import { newId } from './ids.js'
+import type { LogTree } from './log-tree.js'
 import type { EventFilters } from '../protocol/filters.js'
 
 export type ExportFormat = 'csv' | 'ndjson'
@@ -41,6 +42,10 @@ export class Exports {
     private readonly events: EventStore,
     private readonly directory: string,
     private readonly clock: () => number,
+    /** Trees and checkpoints, for the trailer that ends an NDJSON export (issue 14). */
+    private readonly log: LogTree | null = null,
+    /** How far retention pruned an org's log (an export of a pruned log carries its frontier). */
+    private readonly prunedThrough: (orgId: string) => number = () => 0,
   ) {
     this.sql = statements(db)
     // Jobs a previous process left unfinished start over rather than staying "running" forever.
@@ -119,12 +124,19 @@ export class Exports {
         if (!file.write(text)) await Promise.race([once(file, 'drain'), failed])
       }
       if (job.format === 'csv') await write(CSV_HEADER)
-      let before: number | null = null
+      // An NDJSON export is of the log at one size: the size its trailer's checkpoint signs.
+      const size = job.format === 'ndjson' && this.log?.covers(job.org_id) ? this.log.size(job.org_id) : null
+      const filtered = isFiltered(filters)
+      const included: [string, number][] = []
+      let before: number | null = size === null ? null : size + 1
       for (;;) {
         if (this.closed) throw new Error('The ledger shut down during the export; start it again.')
         const rows = this.events.page(job.org_id, filters, CHUNK, before)
         let text = ''
-        for (const row of rows) text += job.format === 'csv' ? csvRow(row) : this.events.toJson(row) + '\n'
+        for (const row of rows) {
+          text += job.format === 'csv' ? csvRow(row) : this.events.toJson(row) + '\n'
+          if (size !== null && filtered) included.push([row.id, row.seq])
+        }
         if (text) await write(text)
         count += rows.length
         update.run('running', count, null, id)
@@ -132,6 +144,7 @@ export class Exports {
         before = rows[rows.length - 1]!.seq
         await yieldToLoop()
       }
+      if (size !== null) await write(JSON.stringify(this.trailer(job.org_id, size, filtered ? included : null)) + '\n')
       file.end()
       await Promise.race([once(file, 'finish'), failed])
       this.sql("UPDATE exports SET status = 'ready', row_count = ?, file_path = ?, finished_at = ? WHERE id = ?").run(
@@ -161,6 +174,28 @@ export class Exports {
     }
   }
 
+  /**
+   * The last line of an NDJSON export: the checkpoint of the log at `size`, and what lets a
+   * reader check the lines against it offline: each event's inclusion proof when the export is
+   * filtered, the frontier of the pruned prefix when retention removed the oldest events.
+   */
+  private trailer(orgId: string, size: number, included: [string, number][] | null) {
+    const log = this.log!
+    const trailer: Record<string, unknown> = { checkpoint: log.checkpoint(orgId, size).checkpoint }
+    if (included) {
+      const inclusion: Record<string, unknown> = {}
+      for (const [id, seq] of included) {
+        const { index, proof } = log.inclusion(orgId, seq, size)
+        inclusion[id] = { index, size, proof }
+      }
+      trailer.inclusion = inclusion
+    } else {
+      const pruned = Math.min(this.prunedThrough(orgId), size)
+      if (pruned > 0) trailer.pruned = { through_seq: pruned, frontier: log.frontier(orgId, pruned) }
+    }
+    return trailer
+  }
+
   /** Wait for running jobs to stop (they fail with a clear error once closed). */
   async close(): Promise<void> {
     this.closed = true
@@ -171,4 +206,15 @@ export class Exports {
   async idle(): Promise<void> {
     while (this.running.size > 0) await Promise.allSettled([...this.running])
   }
+}
+
+/** Whether an export holds part of the log (so its trailer proves each event) or all of it. */
+function isFiltered(filters: EventFilters): boolean {
+  return (
+    filters.actions.length > 0 ||
+    filters.actorId !== null ||
+    filters.targetId !== null ||
+    filters.from !== null ||
+    filters.to !== null
+  )
 }

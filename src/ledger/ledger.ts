@@ -16,6 +16,7 @@ import { Cursors, DownloadSigner, ledgerSecret } from './hmac.js'
 import { Orgs, type Org } from './orgs.js'
 import { PortalSessions } from './portal.js'
 import { portalConfig, type PortalConfig, type PortalOptions } from './portal-config.js'
+import { ledgerName, LogTree } from './log-tree.js'
 import { Retention, type RetentionTimers } from './retention.js'
 import { SigningKeys } from './signing-keys.js'
 import { Streams, type StreamOptions } from './streams/streams.js'
@@ -44,6 +45,11 @@ export interface LedgerOptions {
   portal?: PortalOptions
   /** Webhook streams: `{ deliver: true }` runs the background deliverer (as `auditlens serve` does). */
   streams?: StreamOptions
+  /**
+   * The ledger's name in checkpoint origins (`<name>/orgs/<aorg id>`): a schema-less URL without
+   * spaces or `+` (C2SP tlog-checkpoint). Default `auditlens.local/<ledger id>`, fixed per database.
+   */
+  logName?: string
   /** Time between retention passes (default one hour); null runs none (the CLI's `prune` runs one by hand). */
   retentionIntervalMs?: number | null
   /** The timers the retention pass runs on (default the global ones); tests step them by hand. */
@@ -67,6 +73,8 @@ export class Ledger {
   readonly orgs: Orgs
   readonly streams: Streams
   readonly retention: Retention
+  /** Each org's Merkle tree, checkpoints and proofs (issue 14). */
+  readonly log: LogTree
   readonly now: () => number
   private readonly sql: ReturnType<typeof statements>
   private readonly tempDir: string | null
@@ -84,12 +92,17 @@ export class Ledger {
     this.orgs = new Orgs(this.db, this.now)
     this.keys = new SigningKeys(this.db, dataDir === null ? null : join(dataDir, 'keys'), this.now, options.warn)
     this.apiKeys = new ApiKeys(this.db, options.devApiKey ?? null, this.now)
-    this.events = new EventStore(this.db, this.keys, this.now)
+    const name = options.logName ?? ledgerName(this.db, this.now())
+    this.log = new LogTree(this.db, this.keys, this.now, (orgId) => `${name}/orgs/${orgId}`)
+    this.events = new EventStore(this.db, this.keys, this.now, this.log)
+    this.log.backfill(this.events)
     this.exports = new Exports(
       this.db,
       this.events,
       options.exportDir ?? join(dataDir ?? this.tempDir!, 'exports'),
       this.now,
+      this.log,
+      (orgId) => this.retention.prunedThrough(orgId),
     )
     this.cursors = new Cursors(ledgerSecret(this.db, 'cursor_secret'))
     this.downloads = new DownloadSigner(

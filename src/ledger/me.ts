@@ -7,15 +7,8 @@
 import { json } from '../http/http-error.js'
 import type { Router } from '../http/router.js'
 import { HttpError } from '../protocol/errors.js'
-import type { Db } from './database.js'
-import { newId } from './ids.js'
+import { ledgerId } from './log-tree.js'
 import type { Ledger } from './ledger.js'
-
-/** The id the ledger answers as its organization and tenant, made once and kept in `meta`. */
-function ledgerId(db: Db, now: number): string {
-  db.prepare('INSERT OR IGNORE INTO meta VALUES (?, ?)').run('ledger_id', newId('aldg', now))
-  return (db.prepare('SELECT value FROM meta WHERE key = ?').get('ledger_id') as { value: string }).value
-}
 
 /** Register `GET /v1/me` on the ledger's router. */
 export function registerMeRoutes(router: Router, ledger: Ledger): void {

@@ -15,21 +15,6 @@
 import { createHash } from 'node:crypto'
 import { statements, type Db } from './database.js'
 
-/** The table, created with the rest of the schema. */
-export const MERKLE_SCHEMA = `
-CREATE TABLE IF NOT EXISTS merkle_nodes (
-  org_id  TEXT NOT NULL,
-  level   INTEGER NOT NULL,
-  idx     INTEGER NOT NULL,
-  hash    BLOB NOT NULL,
-  PRIMARY KEY (org_id, level, idx)
-) WITHOUT ROWID;
-CREATE TRIGGER IF NOT EXISTS merkle_nodes_no_update BEFORE UPDATE ON merkle_nodes
-BEGIN SELECT RAISE(ABORT, 'the Merkle tree is append-only: UPDATE is refused'); END;
-CREATE TRIGGER IF NOT EXISTS merkle_nodes_no_delete BEFORE DELETE ON merkle_nodes
-BEGIN SELECT RAISE(ABORT, 'the Merkle tree is append-only: DELETE is refused'); END;
-`
-
 const sha256 = (...parts: Uint8Array[]): Buffer => {
   const hash = createHash('sha256')
   for (const part of parts) hash.update(part)
@@ -99,6 +84,23 @@ export class MerkleTree {
     if ((n & (n - 1)) === 0 && start % n === 0) return this.node(orgId, Math.log2(n), start / n)
     const k = split(n)
     return sha256(NODE, this.subtree(orgId, start, k), this.subtree(orgId, start + k, n - k))
+  }
+
+  /**
+   * The roots of the perfect subtrees that cover the first `size` leaves, largest first (one per
+   * set bit of `size`): what a reader needs, with the leaves after them, to recompute the root
+   * when the first `size` events were pruned.
+   */
+  frontier(orgId: string, size: number): Buffer[] {
+    const out: Buffer[] = []
+    let start = 0
+    for (let bit = 2 ** Math.floor(Math.log2(Math.max(size, 1))); bit >= 1; bit /= 2) {
+      if (size - start >= bit) {
+        out.push(this.node(orgId, Math.log2(bit), start / bit))
+        start += bit
+      }
+    }
+    return out
   }
 
   /** The root hash of the first `size` leaves (`SHA-256("")` for an empty tree). */

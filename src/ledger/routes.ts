@@ -20,6 +20,7 @@ import { parseEventInput } from './validation.js'
 import { withPortalCors } from './portal-cors.js'
 import { registerPortalRoutes } from './portal-routes.js'
 import { registerPortalStreamRoutes, registerStreamRoutes } from './streams/routes.js'
+import { registerProofRoutes } from './proof-routes.js'
 import { prunedJson, registerRetentionRoutes } from './retention-routes.js'
 
 const EVENT_BODY_LIMIT = 64 * 1024
@@ -221,6 +222,7 @@ export function createLedgerHandler(ledger: Ledger): (request: Request) => Promi
 
   registerPortalRoutes(router, ledger)
   registerStreamRoutes(router, ledger)
+  registerProofRoutes(router, ledger)
   registerPortalStreamRoutes(router, ledger)
   // The org as it is after the change (PUT /retention answers the updated org).
   registerRetentionRoutes(router, ledger, (org) => orgJson(ledger.orgById(org.id) ?? org))

@@ -100,8 +100,11 @@ describe('auditlens serve, seed and keys', () => {
     writeFileSync(exported, await (await fetch(job.download_url!)).text())
     writeFileSync(join(dir, 'keys.json'), await (await fetch(`${url}/v1/audit/keys`)).text())
 
-    const verified = await run(['verify', exported, '--keys', join(dir, 'keys.json')])
-    expect(verified).toMatchObject({ code: 0, stdout: '300 events: 300 verified\n' })
+    const verified = await run(['verify', exported, '--keys', join(dir, 'keys.json'), '--require-checkpoint'])
+    expect(verified).toMatchObject({ code: 0 })
+    expect(verified.stdout).toMatch(
+      /^Checkpoint: complete, seq 1 to \d+ each once and the root matches auditlens\.local\/aldg_\w+\/orgs\/aorg_\w+ as of .*\n300 events: 300 verified\n$/,
+    )
 
     expect(await stopServe()).toBe(0)
   })

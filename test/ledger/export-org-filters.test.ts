@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startLedger, type TestLedger } from '../support/ledger.js'
 import { sdkRequest, type Sdk } from '../support/sdk.js'
+import { splitExport } from '../support/ndjson.js'
 
 interface Job {
   id: string
@@ -47,11 +48,7 @@ async function exportedSeqs(sdk: Sdk, body: unknown): Promise<{ job: Job; seqs: 
   const job = (await (await t.call(`/v1/audit/exports/${created.body.id}`, sdkRequest(sdk, 'GET'))).json()) as Job
   expect(job.status).toBe('ready')
   const text = await (await fetch(job.download_url!)).text()
-  const seqs = text
-    .trimEnd()
-    .split('\n')
-    .filter(Boolean)
-    .map((line) => (JSON.parse(line) as { seq: number }).seq)
+  const seqs = splitExport(text).lines.map((line) => (JSON.parse(line) as { seq: number }).seq)
   return { job, seqs }
 }
 

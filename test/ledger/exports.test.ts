@@ -6,6 +6,7 @@ import { KeyRing, parseAuditJson, parseKeysDocument, verifyEvents } from '../../
 import { CSV_COLUMNS, csvCell } from '../../src/ledger/csv.js'
 import { generateEvents } from '../../src/ledger/seed.js'
 import { eventBody, startLedger, type TestLedger } from '../support/ledger.js'
+import { splitExport } from '../support/ndjson.js'
 
 interface Job {
   id: string
@@ -48,8 +49,10 @@ describe('exports', () => {
     expect(download.headers.get('content-disposition')).toMatch(
       /^attachment; filename="audit-log-acme-aexp_\w+\.ndjson"$/,
     )
-    const lines = (await download.text()).trimEnd().split('\n')
+    const { lines, trailer } = splitExport(await download.text())
     expect(lines).toHaveLength(2500)
+    // The whole log, so the trailer carries its checkpoint and no per-event proofs (issue 14).
+    expect(trailer).toEqual({ checkpoint: expect.stringMatching(/\n2500\n/) })
     const keys = new KeyRing(parseKeysDocument(await (await fetch(`${t.url}/v1/audit/keys`)).json()))
     const results = await verifyEvents(
       lines.map((l) => parseAuditJson(l)),
@@ -74,12 +77,7 @@ describe('exports', () => {
     })
     expect(listed.row_count).toBe(comma.row_count)
     const text = await (await fetch(listed.download_url!)).text()
-    const actions = new Set(
-      text
-        .trimEnd()
-        .split('\n')
-        .map((l) => (JSON.parse(l) as { action: string }).action),
-    )
+    const actions = new Set(splitExport(text).lines.map((l) => (JSON.parse(l) as { action: string }).action))
     expect(actions).toEqual(new Set(['user.signed_in', 'invoice.paid']))
     expect(listed.row_count).toBeGreaterThan(100)
   })

@@ -1,12 +1,11 @@
 /** The ledger's stored Merkle tree gives RFC 6962's roots and proofs, from stored nodes only. */
 import { describe, expect, it } from 'vitest'
 import { openDatabase } from '../../src/ledger/database.js'
-import { MERKLE_SCHEMA, MerkleTree, merkleLeafHash } from '../../src/ledger/merkle-tree.js'
+import { MerkleTree, merkleLeafHash } from '../../src/ledger/merkle-tree.js'
 import { leaves, mth, path, subproof } from '../support/rfc6962.js'
 
 function treeOf(n: number) {
   const db = openDatabase(':memory:')
-  db.exec(MERKLE_SCHEMA)
   const tree = new MerkleTree(db)
   const data = leaves(n)
   db.transaction(() => data.forEach((leaf, i) => tree.appendInTransaction('aorg_1', i, merkleLeafHash(leaf))))()

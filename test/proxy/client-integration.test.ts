@@ -15,6 +15,7 @@ import {
 import { generateEvents } from '../../src/ledger/seed.js'
 import { eventBody, startLedger, type TestLedger } from '../support/ledger.js'
 import { startProxy, type TestProxy } from '../support/proxy.js'
+import { splitExport } from '../support/ndjson.js'
 
 let proxyNow = Date.now()
 let clientNow = proxyNow
@@ -114,7 +115,7 @@ describe('client, store and export job against the proxy and ledger', () => {
     expect(state).toMatchObject({ status: 'ready', rowCount: expect.any(Number) })
     // A relative link, as the proxy hands out: the browser resolves it against the page, here the proxy.
     const text = await (await fetch(new URL(await job.downloadUrl(), proxy.url))).text()
-    const lines = text.trimEnd().split('\n')
+    const { lines } = splitExport(text)
     expect(lines).toHaveLength((state as { rowCount: number }).rowCount)
     const results = await verifyEvents(
       lines.map((l) => parseAuditJson(l)),

@@ -12,6 +12,7 @@ import { generateEvents } from '../../src/ledger/seed.js'
 import type { createAuditProxy as CreateAuditProxy } from '../../src/proxy/proxy.js'
 import { DEV_KEY, startLedger, type TestLedger } from '../support/ledger.js'
 import { PROXY_SECRET, serve, stop } from '../support/proxy.js'
+import { splitExport } from '../support/ndjson.js'
 
 /** What an edge runtime offers besides the language itself (the Web APIs of Vercel's edge-runtime). */
 function edgeGlobals(): Record<string, unknown> {
@@ -136,6 +137,6 @@ describe('the proxy in an edge-like runtime', () => {
     }
     const file = await fetch(new URL(job.download_url, url))
     expect(file.status).toBe(200)
-    expect((await file.text()).trimEnd().split('\n')).toHaveLength(12)
+    expect(splitExport(await file.text()).lines).toHaveLength(12)
   })
 })

@@ -11,6 +11,7 @@ import { generateEvents } from '../../src/ledger/seed.js'
 import { createAuditProxy, type AuditProxyOptions } from '../../src/proxy/proxy.js'
 import { DEV_KEY, startLedger, type TestLedger } from '../support/ledger.js'
 import { mintToken, PROXY_SECRET, serve, startProxy, stop, type TestProxy } from '../support/proxy.js'
+import { splitExport } from '../support/ndjson.js'
 
 let ledger: TestLedger
 let org: string
@@ -59,7 +60,7 @@ describe('export download links', () => {
       expect(job.download_url).toMatch(/^\/api\/audit\/exports\/[\w.-]+\/download\?expires=\d+&signature=[\w-]+$/)
       const file = await fetch(new URL(job.download_url, proxy.url))
       expect(file.status).toBe(200)
-      expect((await file.text()).trimEnd().split('\n')).toHaveLength(30)
+      expect(splitExport(await file.text()).lines).toHaveLength(30)
     })
   })
 

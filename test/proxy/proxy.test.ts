@@ -6,6 +6,7 @@ import { createAuditProxy } from '../../src/proxy/proxy.js'
 import { deriveKey } from '../../src/proxy/proxy-crypto.js'
 import { DEV_KEY, startLedger, type TestLedger } from '../support/ledger.js'
 import { PROXY_SECRET, serve, startProxy, stop, type TestProxy } from '../support/proxy.js'
+import { splitExport } from '../support/ndjson.js'
 
 let now = Date.parse('2026-11-20T12:00:00Z')
 let ledger: TestLedger
@@ -306,8 +307,10 @@ describe('exports through the proxy', () => {
       /^attachment; filename="audit-log-aorg_\w+-\d{4}-\d\d-\d\d\.ndjson"$/,
     )
     expect(file.headers.get('content-type')).toBe('application/x-ndjson')
-    const lines = (await file.text()).trimEnd().split('\n')
+    const { lines, trailer } = splitExport(await file.text())
     expect(lines).toHaveLength(job.row_count)
+    // A filtered export: the trailer proves each event is in the checkpoint's tree.
+    expect(Object.keys(trailer!.inclusion as object)).toHaveLength(job.row_count)
     const keys = new KeyRing(parseKeysDocument(await (await get('/keys', token)).json()))
     const results = await verifyEvents(
       lines.map((l) => parseAuditJson(l)),

@@ -1,0 +1,160 @@
+/**
+ * Completeness for each org's log (issue 14): the RFC 6962 tree kept beside the events, C2SP
+ * checkpoints signed with the event signing key, and the proofs and frontiers readers check
+ * them with. The origin of an org's log is `<ledger name>/orgs/<aorg id>`, stable for the life
+ * of the database.
+ */
+import { parseAuditJson, canonicalBytes } from '../core/index.js'
+import { toBase64 } from '../protocol/base64.js'
+import { HttpError, badRequest } from '../protocol/errors.js'
+import { signCheckpoint } from './checkpoint-signer.js'
+import { statements, type Db } from './database.js'
+import type { EventRow, EventStore } from './event-store.js'
+import { newId } from './ids.js'
+import { MerkleTree, merkleLeafHash } from './merkle-tree.js'
+import type { SigningKeys } from './signing-keys.js'
+
+/** A checkpoint as the ledger serves it: the signed note and, for convenience, its parts. */
+export interface CheckpointJson {
+  checkpoint: string
+  origin: string
+  size: number
+  root_hash: string
+  time: string
+}
+
+const BACKFILL_CHUNK = 5000
+
+/** The ledger's own id (`/v1/me` answers it as organization and tenant), made once and kept in `meta`. */
+export function ledgerId(db: Db, now: number): string {
+  db.prepare('INSERT OR IGNORE INTO meta VALUES (?, ?)').run('ledger_id', newId('aldg', now))
+  return (db.prepare('SELECT value FROM meta WHERE key = ?').get('ledger_id') as { value: string }).value
+}
+
+/** The ledger's default name in checkpoint origins. */
+export function ledgerName(db: Db, now: number): string {
+  return `auditlens.local/${ledgerId(db, now)}`
+}
+
+export class LogTree {
+  readonly tree: MerkleTree
+  private readonly sql: ReturnType<typeof statements>
+
+  constructor(
+    private readonly db: Db,
+    private readonly keys: SigningKeys,
+    private readonly now: () => number,
+    /** The origin of an org's log. */
+    readonly originOf: (orgId: string) => string,
+  ) {
+    this.tree = new MerkleTree(db)
+    this.sql = statements(db)
+  }
+
+  /** Leaves in an org's tree. */
+  size(orgId: string): number {
+    return this.tree.size(orgId)
+  }
+
+  /** Add an event's leaf, inside the transaction that inserts it (its seq must be the next leaf). */
+  appendInTransaction(orgId: string, seq: number, canonical: Uint8Array): void {
+    this.tree.appendInTransaction(orgId, seq - 1, merkleLeafHash(canonical))
+  }
+
+  /**
+   * Give every org of a database made before the tree its leaves, from the stored events, in
+   * seq order. An org whose oldest events were pruned before then cannot have a tree (its leaves
+   * are gone); it gets none, and its checkpoint answers why.
+   */
+  backfill(events: EventStore): void {
+    const orgs = this.sql('SELECT org_id, MAX(seq) AS last FROM events GROUP BY org_id').all() as {
+      org_id: string
+      last: number
+    }[]
+    for (const { org_id: orgId, last } of orgs) {
+      let size = this.size(orgId)
+      while (size < last) {
+        const rows = this.sql('SELECT * FROM events WHERE org_id = ? AND seq > ? ORDER BY seq LIMIT ?').all(
+          orgId,
+          size,
+          BACKFILL_CHUNK,
+        ) as EventRow[]
+        if (rows.length === 0 || rows[0]!.seq !== size + 1) break
+        const append = this.db.transaction(() => {
+          // Read again under the write lock: another process may have appended meanwhile.
+          let next = this.size(orgId)
+          for (const row of rows) {
+            if (row.seq !== next + 1) continue
+            this.appendInTransaction(orgId, row.seq, canonicalBytes(parseAuditJson(events.toJson(row))))
+            next++
+          }
+          return next
+        })
+        const grown = append.immediate()
+        if (grown === size) break
+        size = grown
+      }
+    }
+  }
+
+  /** The org's log size as events and prune markers count it. */
+  private logSize(orgId: string): number {
+    const row = this.sql(
+      `SELECT MAX(seq) AS seq FROM (SELECT MAX(seq) AS seq FROM events WHERE org_id = @org
+         UNION ALL SELECT MAX(pruned_through_seq) FROM prune_markers WHERE org_id = @org)`,
+    ).get({ org: orgId }) as { seq: number | null }
+    return row.seq ?? 0
+  }
+
+  /** The tree's size, or a 409 when the tree does not cover the whole log. */
+  private completeSize(orgId: string): number {
+    const size = this.size(orgId)
+    if (size !== this.logSize(orgId)) {
+      throw new HttpError(
+        409,
+        'conflict',
+        'This org has no Merkle tree: its oldest events were pruned before this ledger kept one, so no checkpoint ' +
+          'or proof can cover its log.',
+      )
+    }
+    return size
+  }
+
+  /** A freshly signed checkpoint of the org's log as it stands, or of its first `size` leaves. */
+  checkpoint(orgId: string, size = this.completeSize(orgId)): CheckpointJson {
+    const key = this.keys.active()
+    const time = this.now()
+    const origin = this.originOf(orgId)
+    const rootHash = this.tree.root(orgId, size)
+    const note = signCheckpoint({ origin, size, rootHash, time }, key.privateKey, Buffer.from(key.publicKey, 'hex'))
+    return { checkpoint: note, origin, size, root_hash: toBase64(rootHash), time: new Date(time).toISOString() }
+  }
+
+  /** RFC 9162 §2.1.4 consistency proof between two sizes of the org's log. */
+  consistency(orgId: string, first: number, second: number): { proof: string[] } {
+    const size = this.completeSize(orgId)
+    if (first > second || second > size) {
+      throw badRequest(`first and second must satisfy 0 <= first <= second <= ${size} (the log's size).`)
+    }
+    return { proof: this.tree.consistencyProof(orgId, first, second).map(toBase64) }
+  }
+
+  /** RFC 9162 §2.1.3 inclusion proof of the event with `seq` in the tree of `size` leaves. */
+  inclusion(orgId: string, seq: number, size: number | null): { index: number; size: number; proof: string[] } {
+    const current = this.completeSize(orgId)
+    const n = size ?? current
+    if (n < seq || n > current)
+      throw badRequest(`size must be from ${seq} (the event's seq) to ${current} (the log's size).`)
+    return { index: seq - 1, size: n, proof: this.tree.inclusionProof(orgId, seq - 1, n).map(toBase64) }
+  }
+
+  /** Whether the tree covers the org's whole log (so exports can carry a checkpoint). */
+  covers(orgId: string): boolean {
+    return this.size(orgId) === this.logSize(orgId)
+  }
+
+  /** The frontier of the first `size` leaves, base64 (for an export's pruned prefix). */
+  frontier(orgId: string, size: number): string[] {
+    return this.tree.frontier(orgId, size).map(toBase64)
+  }
+}
