@@ -56,7 +56,7 @@ Options:
   --host ADDRESS         Address to listen on (default 127.0.0.1, or HOST).
   --db PATH              The database file (default .auditlens/ledger.db, or AUDITLENS_DB).
   --seed N               On a first run, add N demo events across acme, globex, initech.
-  --portal-url URL       The viewer page a portal session's url points to (token in #token=).
+  --portal-url URL       The viewer page a portal session's url points to (token in ?token=).
   --cors-origin ORIGIN   A browser origin allowed to call /v1/audit/portal/* (repeatable;
                          default *, safe there: the portal takes bearer tokens, never cookies).
   --issuer-name NAME     The issuer the viewer shows (default "auditlens reference ledger").

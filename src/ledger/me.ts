@@ -12,7 +12,7 @@ import type { Ledger } from './ledger.js'
 
 /** Register `GET /v1/me` on the ledger's router. */
 export function registerMeRoutes(router: Router, ledger: Ledger): void {
-  router.on('GET', '/v1/me', (request) => {
+  const identify = (request: Request) => {
     const key = ledger.apiKeys.identify(request)
     if (!key) {
       throw new HttpError(
@@ -24,6 +24,17 @@ export function registerMeRoutes(router: Router, ledger: Ledger): void {
         },
       )
     }
+    return key
+  }
+  // Invoance's Python SDK 0.2.0 checks a key with `GET /v1/events?limit=1` (its documents API,
+  // invoance-python `client.py` validate()): the ledger has no documents, so a valid key gets an
+  // empty page there, and a bad one the same 401 as /v1/me. Nothing else of that API is served.
+  router.on('GET', '/v1/events', (request) => {
+    identify(request)
+    return json({ events: [], next_cursor: null })
+  })
+  router.on('GET', '/v1/me', (request) => {
+    const key = identify(request)
     const id = ledgerId(ledger.db, ledger.now())
     const name = 'auditlens reference ledger'
     // The ledger has one operator and no plans, domains or rate limits: those fields are null,

@@ -17,7 +17,8 @@ export interface PortalIssuerOptions {
 export interface PortalOptions {
   /**
    * The viewer page a portal session's `url` points to, e.g. `https://app.example/audit`; the
-   * one-time token goes in its fragment (`#token=...`). Default none: `url` is `null`.
+   * one-time token goes in its query (`?token=...`), where Invoance's viewer reads it. Default
+   * none: `url` is `null`.
    */
   url?: string | null
   /**
@@ -77,12 +78,17 @@ export function portalConfig(options: PortalOptions = {}): PortalConfig {
 }
 
 /**
- * The link a portal session answers with: the viewer URL with the one-time token in the
- * fragment, which browsers never send to a server or put in a Referer (RFC 9110 4.2.4, Fetch
- * "referrer" stripping), so the token stays out of access logs.
+ * The link a portal session answers with: the viewer URL with the one-time token as `?token=`,
+ * because that is where Invoance's viewer reads it (invoance-audit-viewer
+ * `src/AuditLogViewer.tsx`, `new URLSearchParams(window.location.search).get("token")`). A
+ * fragment would keep it out of access logs, but the viewer would not find it; what bounds the
+ * exposure instead is that the token works once, and only for `link_duration_seconds`.
  */
 export function viewerLink(config: PortalConfig, token: string): string | null {
-  return config.viewerUrl === null ? null : `${config.viewerUrl}#token=${encodeURIComponent(token)}`
+  if (config.viewerUrl === null) return null
+  const url = new URL(config.viewerUrl)
+  url.searchParams.set('token', token)
+  return url.href
 }
 
 /** Whether `text` is exactly a serialised origin (RFC 6454 6.2), the form browsers send in `Origin`. */

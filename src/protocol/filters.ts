@@ -83,12 +83,14 @@ function bound(get: (name: string) => string | null, names: readonly [string, st
  *
  * `actions` is a comma list. Invoance's viewer sends the text of an input box as it is
  * (`actions=User Signed In`), so in a list query a name no event can carry matches nothing (an
- * empty page) rather than a 400 that blanks the viewer's table. `strictActions` (export
- * bodies, which code builds) refuses such a name instead, naming it.
+ * empty page) rather than a 400 that blanks the viewer's table, and so does an empty or reversed
+ * date window (its date inputs send From = To as `occurred_after` = `occurred_before`, and any
+ * 400 replaces its whole view, filter bar included). `strict` (export bodies, which code builds,
+ * and the proxy) refuses both instead, naming the field.
  */
 export function parseFilters(
   get: (name: string) => string | null,
-  { strictActions = false }: { strictActions?: boolean } = {},
+  { strict = false }: { strict?: boolean } = {},
 ): EventFilters {
   const actionsText = get('actions')
   const actions =
@@ -103,7 +105,7 @@ export function parseFilters(
           ),
         ]
   if (actions.length > 50) throw badRequest('actions may list at most 50 actions.')
-  for (const action of strictActions ? actions : []) {
+  for (const action of strict ? actions : []) {
     if (!ACTION_PATTERN.test(action)) throw badRequest(`actions: "${action}" is not a valid action name.`)
   }
   const start = bound(get, ['occurred_after', 'range_start'])
@@ -111,7 +113,7 @@ export function parseFilters(
   const toInclusive = end.name === 'range_end'
   const from = start.value
   const to = end.value
-  if (from !== null && to !== null && (toInclusive ? from > to : from >= to)) {
+  if (strict && from !== null && to !== null && (toInclusive ? from > to : from >= to)) {
     throw badRequest(`${start.name} must be ${toInclusive ? 'at or before' : 'earlier than'} ${end.name}.`)
   }
   const actorId = get('actor_id') || null
@@ -158,7 +160,7 @@ export function parseExportFilters(value: AuditJsonValue | undefined): EventFilt
       if (typeof v !== 'string') throw badRequest(`filters.${name} must be a string.`)
       return v
     },
-    { strictActions: true },
+    { strict: true },
   )
 }
 

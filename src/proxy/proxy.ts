@@ -134,7 +134,7 @@ function buildHandler(options: AuditProxyOptions): AuditProxyHandler {
     }
     // Validate here; the upstream need not. Strict actions: what Invoance answers to an action
     // name no event can carry is not documented, so the proxy refuses it rather than guess.
-    parseFilters((name) => url.searchParams.get(name), { strictActions: true })
+    parseFilters((name) => url.searchParams.get(name), { strict: true })
     const limit = url.searchParams.get('limit')
     if (limit !== null && (!/^\d+$/.test(limit) || +limit < 1 || +limit > 200))
       throw badRequest('limit must be an integer from 1 to 200.')

@@ -200,7 +200,6 @@ describe('GET /v1/audit/events', () => {
       [{ limit: '201' }, 400, /limit/],
       [{ limit: '5.5' }, 400, /limit/],
       [{ occurred_after: 'last week' }, 400, /RFC 3339/],
-      [{ occurred_after: '2026-02-01T00:00:00Z', occurred_before: '2026-01-01T00:00:00Z' }, 400, /earlier than/],
       [{ actor: 'user_1' }, 400, /actor is not a query parameter/],
     ])('%j is %i', async (query, status, message) => {
       const full: Record<string, string> =

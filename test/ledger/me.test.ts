@@ -71,3 +71,14 @@ describe('GET /v1/me (Node validate()/me(), Go Client.Me/Validate, Ruby me/valid
     expect(await response.json()).toEqual({ error: 'invalid_api_key', message: expect.stringMatching(/API key/) })
   })
 })
+
+describe('GET /v1/events (Python 0.2.0 validate())', () => {
+  it('answers a valid key with an empty page and a bad one with 401 invalid_api_key', async () => {
+    const ok = await t.call('/v1/events?limit=1', sdkRequest('python', 'GET'))
+    expect(ok.status).toBe(200)
+    expect(await ok.json()).toEqual({ events: [], next_cursor: null })
+    const bad = await t.call('/v1/events?limit=1', { headers: { authorization: 'Bearer alk_wrong' } })
+    expect(bad.status).toBe(401)
+    expect(await bad.json()).toMatchObject({ error: 'invalid_api_key' })
+  })
+})

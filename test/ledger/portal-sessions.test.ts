@@ -52,7 +52,7 @@ const portal = (path: string, jwt: string) =>
   fetch(`${t.url}/v1/audit/portal${path}`, { headers: { authorization: `Bearer ${jwt}` } })
 
 describe('POST /v1/audit/portal_sessions', () => {
-  it('answers token, expires_at, intent and a viewer url with the token in its fragment', async () => {
+  it('answers token, expires_at, intent and a viewer url with the token where Invoance’s viewer reads it (?token=)', async () => {
     const created = await createSession({ organization_id: acme, intent: 'log_streams' })
     expect(created.status).toBe(201)
     const body = (await created.json()) as Record<string, string>
@@ -60,7 +60,7 @@ describe('POST /v1/audit/portal_sessions', () => {
       token: expect.stringMatching(/^aps_/),
       expires_at: new Date(now + 7200_000).toISOString(),
       intent: 'log_streams',
-      url: `https://viewer.example/audit#token=${body.token}`,
+      url: `https://viewer.example/audit?token=${body.token}`,
     })
   })
 

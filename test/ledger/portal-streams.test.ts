@@ -67,7 +67,10 @@ describe('/v1/audit/portal/streams', () => {
     const tested = await portal(jwt, `/streams/${stream.id}/test`, { method: 'POST' })
     expect(await tested.json()).toEqual({ delivered: true, http_status: 200, error: null })
     await receiver.waitFor(1)
-    expect(receiver.received.at(-1)).toMatchObject({ verified: true })
+    const delivery = receiver.received.at(-1)!
+    expect(delivery).toMatchObject({ verified: true })
+    // The header Invoance's viewer names to receivers carries the same signature.
+    expect(delivery.headers['x-invoance-signature']).toBe(delivery.headers['webhook-signature'])
 
     expect((await portal(jwt, `/streams/${stream.id}`, { method: 'DELETE' })).status).toBe(200)
     expect(((await (await portal(jwt, '/streams')).json()) as { streams: unknown[] }).streams).toEqual([])

@@ -37,6 +37,7 @@ export async function send(
   cancel?: AbortSignal,
 ): Promise<DeliveryOutcome> {
   const timestamp = Math.floor(platform.now() / 1000)
+  const signature = signDelivery(delivery.secret, delivery.id, timestamp, delivery.body)
   const controller = new AbortController()
   let timedOut = false
   const timer = platform.setTimeout(() => {
@@ -57,7 +58,10 @@ export async function send(
         'user-agent': USER_AGENT,
         'webhook-id': delivery.id,
         'webhook-timestamp': String(timestamp),
-        'webhook-signature': signDelivery(delivery.secret, delivery.id, timestamp, delivery.body),
+        'webhook-signature': signature,
+        // The header Invoance's viewer tells receivers to check (invoance-audit-viewer
+        // src/StreamConfig.tsx); the same Standard Webhooks value, under that name too.
+        'x-invoance-signature': signature,
         'auditlens-event-type': delivery.type,
       },
       body: delivery.body,
