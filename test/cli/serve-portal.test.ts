@@ -52,7 +52,7 @@ describe('auditlens serve portal flags', () => {
         body: JSON.stringify({ organization_id: org.id, intent: 'audit_logs' }),
       })
     ).json()) as { token: string; url: string }
-    expect(session.url).toBe(`https://viewer.example/audit#token=${session.token}`)
+    expect(session.url).toBe(`https://viewer.example/audit?token=${session.token}`)
     const exchanged = await fetch(`${url}/v1/audit/portal/exchange`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', origin: 'https://app.example' },

@@ -97,7 +97,9 @@ describe('<AuditLog> in Chromium', () => {
     const events = [44, 41, 40].map((seq) => ledger.sign(apiEvent({ id: `aevt_${seq}`, seq })) as unknown as AuditEvent)
     const { container, unmount } = renderLog(events)
     await screen.findByText('2 events missing (seq 42–43)')
-    await waitFor(() => expect(screen.getAllByText('Verified')).toHaveLength(3))
+    // Verification starts its workers on first use; on a loaded machine that alone can take more
+    // than waitFor's default second (seen once while other suites ran alongside).
+    await waitFor(() => expect(screen.getAllByText('Verified')).toHaveLength(3), { timeout: 10_000 })
     await noViolations(container)
     unmount()
     const empty = renderLog([])
