@@ -18,6 +18,7 @@ import { Ledger } from '../../src/ledger/ledger.js'
 import { seedOrg } from '../../src/ledger/seed.js'
 import type { EventRow } from '../../src/ledger/event-store.js'
 import { timeProofs } from './ledger-proofs.js'
+import { parseFilters } from '../../src/protocol/filters.js'
 
 const { values } = parseArgs({
   options: {
@@ -68,7 +69,8 @@ async function timeHttp(path: string, runs = 30): Promise<number> {
 
 // Pages. The deepest cursor comes from a real walk's encoding of seq 51 (the last page).
 const firstPage = await timeHttp(`/v1/audit/events?org_id=${orgId}&limit=50`)
-const filters = { actions: [], actorId: null, targetId: null, from: null, to: null }
+// The filters the route parses from a query without any, so the cursor is bound to that query.
+const filters = parseFilters(() => null)
 const deepCursor = ledger.cursors.encode(orgId, filters, 51)
 const deepPage = await timeHttp(`/v1/audit/events?org_id=${orgId}&limit=50&cursor=${encodeURIComponent(deepCursor)}`)
 const offsetSql = ledger.db.prepare('SELECT * FROM events WHERE org_id = ? ORDER BY seq DESC LIMIT 51 OFFSET ?')
