@@ -114,6 +114,14 @@ describe('checkpoints and proofs through the proxy', () => {
     }
     expect((await get('/checkpoint', proxy.url, 'not-a-token')).status).toBe(401)
   })
+
+  it('accept the catch-all segment Next.js’s edge runtime adds to the query, and nothing else like it', async () => {
+    const id = eventsOf(acme)[0]!.id
+    expect((await get('/checkpoint?path=checkpoint')).status).toBe(200)
+    expect((await get('/consistency?first=1&second=2&nxtPpath=consistency')).status).toBe(200)
+    expect((await get(`/events/${id}/inclusion?path=events/${id}/inclusion`)).status).toBe(200)
+    expect((await get('/checkpoint?path=events')).status).toBe(400)
+  })
 })
 
 describe('checkpoints and proofs from an upstream that is not the ledger', () => {
