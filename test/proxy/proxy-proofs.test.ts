@@ -181,6 +181,22 @@ describe('checkpoints and proofs from an upstream that is not the ledger', () =>
     }
   })
 
+  it('answer an upstream’s refusals in their own words: a 400 as invalid sizes, a 409 as no covering checkpoint', async () => {
+    const refuse = (status: number) => () =>
+      Response.json({ error: 'x', message: 'upstream text with alk_x' }, { status })
+    answers = { '/checkpoint': refuse(409), '/consistency': refuse(400) }
+    const conflict = await fakeGet('/checkpoint')
+    expect(conflict).toEqual({
+      status: 409,
+      body: { error: 'conflict', message: expect.stringContaining('no checkpoint that covers') },
+    })
+    const invalid = await fakeGet('/consistency?first=1&second=2')
+    expect(invalid).toEqual({
+      status: 400,
+      body: { error: 'invalid_request', message: expect.stringContaining('first and second must be sizes') },
+    })
+  })
+
   it('ask nothing of the proof endpoint for an event the upstream says is another org’s', async () => {
     let proofCalls = 0
     answers = {
