@@ -47,6 +47,8 @@ export type {
   ExportInfo,
   RetryOptions,
 } from './log/client.js'
+export type { ProofCalls } from './log/proof-calls.js'
+export type { CheckpointAnswer, InclusionAnswer } from '../protocol/proofs.js'
 export { AuditError } from './log/audit-error.js'
 export type { AuditErrorCode } from './log/audit-error.js'
 export type { AuditToken, FetchToken } from './log/token-manager.js'

@@ -18,7 +18,9 @@ import { PROXY_SCOPES, ProxyCrypto, type ProxyScope, type TokenClaims } from './
 import { RateLimiter } from './rate-limit.js'
 import { exportRoutes } from './export-routes.js'
 import { pruneMarkerRoute } from './prune-marker-route.js'
+import { proofRoutes } from './proof-routes.js'
 import { decodeKeyList, parseUpstreamJson, Upstream } from './upstream.js'
+import { isCatchAll } from './catch-all.js'
 
 export type { AuditKeyInfo, AuditProxyOptions, ProxyGrant } from './options.js'
 
@@ -185,6 +187,7 @@ function buildHandler(options: AuditProxyOptions): AuditProxyHandler {
   })
 
   const pruneMarkers = pruneMarkerRoute({ upstream, bearer })
+  const proofs = proofRoutes({ upstream, bearer, basePath, catchAllParam: settings.catchAllParam })
 
   async function trustedKeys(request: Request, keys: ProxyCrypto): Promise<Response> {
     await bearer(request, keys, 'audit:read')
@@ -245,27 +248,20 @@ function buildHandler(options: AuditProxyOptions): AuditProxyHandler {
       'GET',
       `${basePath}/prune_markers`,
       withKeys((request, _, __, keys) => pruneMarkers(request, keys)),
+    )
+    .on(
+      'GET',
+      `${basePath}/checkpoint`,
+      withKeys((request, _, url, keys) => proofs.checkpoint(request, url, keys)),
+    )
+    .on(
+      'GET',
+      `${basePath}/consistency`,
+      withKeys((request, _, url, keys) => proofs.consistency(request, url, keys)),
+    )
+    .on(
+      'GET',
+      `${basePath}/events/:id/inclusion`,
+      withKeys((request, [id], url, keys) => proofs.inclusion(request, id!, url, keys)),
     ).handle
-}
-
-/**
- * Whether query parameter `name` is the one a framework added for the route's catch-all
- * segment: named `param` (or `nxtP<param>`, Next.js's internal prefix for route params), with
- * every value made of segments of the request's own path. Next.js's edge runtime appends
- * `?path=events` to `/api/audit/events`; ignoring exactly that keeps the rule that any other
- * unknown parameter is a 400, which is what catches a mistyped filter before it silently
- * widens a query.
- */
-function isCatchAll(url: URL, path: string, name: string, param: string): boolean {
-  if (name !== param && name !== `nxtP${param}`) return false
-  const segments = new Set(path.split('/').filter(Boolean).map(safeDecode))
-  return url.searchParams.getAll(name).every((value) => value.split('/').every((part) => segments.has(part)))
-}
-
-function safeDecode(segment: string): string {
-  try {
-    return decodeURIComponent(segment)
-  } catch {
-    return segment
-  }
 }

@@ -6,6 +6,8 @@
  * - pages: p50 latency of the first page and of the deepest page by keyset cursor, over HTTP,
  *   next to the deepest page written with OFFSET (in-process, same row count)
  * - export: a full NDJSON export of the org, wall time and peak RSS growth
+ * - proofs: p50 and p95 of RFC 9162 consistency and inclusion proofs at N events, over HTTP and
+ *   in-process (test/bench/ledger-proofs.ts)
  *
  * The database of N events is kept in .auditlens/bench-<N>.db so later runs skip seeding.
  */
@@ -15,6 +17,8 @@ import { listen } from '../../src/ledger/listen.js'
 import { Ledger } from '../../src/ledger/ledger.js'
 import { seedOrg } from '../../src/ledger/seed.js'
 import type { EventRow } from '../../src/ledger/event-store.js'
+import { timeProofs } from './ledger-proofs.js'
+import { parseFilters } from '../../src/protocol/filters.js'
 
 const { values } = parseArgs({
   options: {
@@ -65,7 +69,8 @@ async function timeHttp(path: string, runs = 30): Promise<number> {
 
 // Pages. The deepest cursor comes from a real walk's encoding of seq 51 (the last page).
 const firstPage = await timeHttp(`/v1/audit/events?org_id=${orgId}&limit=50`)
-const filters = { actions: [], actorId: null, targetId: null, from: null, to: null }
+// The filters the route parses from a query without any, so the cursor is bound to that query.
+const filters = parseFilters(() => null)
 const deepCursor = ledger.cursors.encode(orgId, filters, 51)
 const deepPage = await timeHttp(`/v1/audit/events?org_id=${orgId}&limit=50&cursor=${encodeURIComponent(deepCursor)}`)
 const offsetSql = ledger.db.prepare('SELECT * FROM events WHERE org_id = ? ORDER BY seq DESC LIMIT 51 OFFSET ?')
@@ -81,6 +86,9 @@ const timeSql = (fn: () => EventRow[]) => {
 }
 const deepOffset = timeSql(() => offsetSql.all(orgId, Math.max(0, N - 50)) as EventRow[])
 const deepKeysetSql = timeSql(() => keysetSql.all(orgId, 51) as EventRow[])
+
+// Proofs, before the ingest below adds another org (this org's log stays at N).
+const proofs = await timeProofs(ledger, orgId, url, auth)
 
 // Ingest over HTTP into a separate org, 8 requests in flight.
 const INGEST = 2000
@@ -141,6 +149,7 @@ const figures = {
   export_mb: Math.round(exportMb),
   export_1m_s: Number(exportSeconds.toFixed(1)),
   export_1m_rss_growth_mb: Math.round((rssPeak - rssBefore) / 1e6),
+  ...proofs,
 }
 
 if (values.json) {
@@ -161,6 +170,22 @@ if (values.json) {
     [
       `export NDJSON (${figures.export_rows.toLocaleString('en-US')} rows, ${figures.export_mb} MB)`,
       `${figures.export_1m_s} s, RSS growth ${figures.export_1m_rss_growth_mb} MB`,
+    ],
+    [
+      'consistency proof p50 / p95 (HTTP)',
+      `${proofs.proof_consistency_http_p50_ms} / ${proofs.proof_consistency_http_p95_ms} ms`,
+    ],
+    [
+      'inclusion proof p50 / p95 (HTTP)',
+      `${proofs.proof_inclusion_http_p50_ms} / ${proofs.proof_inclusion_http_p95_ms} ms`,
+    ],
+    [
+      'consistency proof p50 / p95 (in-process)',
+      `${proofs.proof_consistency_p50_ms} / ${proofs.proof_consistency_p95_ms} ms`,
+    ],
+    [
+      'inclusion proof p50 / p95 (in-process)',
+      `${proofs.proof_inclusion_p50_ms} / ${proofs.proof_inclusion_p95_ms} ms`,
     ],
   ]
   for (const [name, value] of rows) console.log(`  ${name.padEnd(52)} ${value}`)

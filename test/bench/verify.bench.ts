@@ -1,6 +1,7 @@
 /**
- * `npm run bench:verify [-- --json] [-- --events N] [-- --lines N]`: throughput of the
- * verification core in Node. Prints figures; asserts nothing (targets are read, not enforced).
+ * `npm run bench:verify [-- --json] [-- --events N] [-- --lines N] [-- --export-events N]`:
+ * throughput of the verification core in Node, and checkpoint checks (verify-checkpoint.ts;
+ * needs `npm run build` for the CLI). Prints figures; asserts nothing (targets are read, not enforced).
  *
  * Events are signed here with node:crypto so setup stays fast; every event is distinct.
  */
@@ -15,12 +16,14 @@ import {
   type CryptoChoice,
 } from '../../src/core/index.js'
 import { createHash } from 'node:crypto'
+import { checkpointFigures } from './verify-checkpoint.js'
 
 const { values } = parseArgs({
   options: {
     json: { type: 'boolean', default: false },
     events: { type: 'string', default: '20000' },
     lines: { type: 'string', default: '200000' },
+    'export-events': { type: 'string', default: '100000' },
   },
 })
 const N = Number(values.events)
@@ -104,6 +107,13 @@ for await (const result of verifyNdjson(stream(), { trustedKeys: ring })) {
 const streamMs = performance.now() - streamStart
 const streamedMb = ((LINES / 1000) * sample.reduce((s, b) => s + b.length, 0)) / 1e6
 
+const checkpoints = await checkpointFigures({
+  events: Number(values['export-events']),
+  makeEvent,
+  privateKey,
+  publicHex,
+})
+
 const figures = {
   events: N,
   canonicalize_events_per_s: Math.round((N / canonMs) * 1000),
@@ -116,6 +126,7 @@ const figures = {
   ndjson_mb: Math.round(streamedMb),
   ndjson_events_per_s: Math.round((LINES / streamMs) * 1000),
   ndjson_rss_growth_mb: Math.round((rssPeak - rssBefore) / 1e6),
+  ...checkpoints,
 }
 
 if (values.json) {
@@ -133,6 +144,11 @@ if (values.json) {
     [
       `NDJSON stream (${LINES.toLocaleString('en-US')} lines, ${figures.ndjson_mb} MB)`,
       `${figures.ndjson_events_per_s.toLocaleString('en-US')} events/s, RSS growth ${figures.ndjson_rss_growth_mb} MB`,
+    ],
+    ['verify a checkpoint (p50)', `${figures.checkpoint_verify_ms} ms`],
+    [
+      `auditlens verify, whole export (${figures.export_check_events.toLocaleString('en-US')} events + checkpoint)`,
+      `${figures.export_check_100k_s} s`,
     ],
   ]
   for (const [name, value] of rows) console.log(`  ${name.padEnd(44)} ${value}`)

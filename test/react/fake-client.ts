@@ -65,6 +65,16 @@ export function fakeClient(options: FakeClientOptions) {
     async getPruneMarker() {
       return options.pruneMarker ?? null
     },
+    // A service without the completeness extension.
+    async getCheckpoint() {
+      return null
+    },
+    async getConsistency() {
+      throw new AuditError('not-found', 'No checkpoints', { status: 404 })
+    },
+    async getInclusion() {
+      throw new AuditError('not-found', 'No checkpoints', { status: 404 })
+    },
     async token() {
       return {
         token: 't',

@@ -13,6 +13,7 @@ import { bytesToHex } from '../verify/hex.js'
 import { abortError, AuditError, isAbort } from './audit-error.js'
 import { platform, type Platform } from './platform.js'
 import { TokenManager, type AuditToken, type FetchToken } from './token-manager.js'
+import type { ProofCalls } from './proof-calls.js'
 
 export interface EventPage {
   events: AuditEvent[]
@@ -53,7 +54,8 @@ export interface CallOptions {
   signal?: AbortSignal
 }
 
-export interface AuditClient {
+/** `getCheckpoint`, `getConsistency` and `getInclusion` are in {@link ProofCalls}. */
+export interface AuditClient extends ProofCalls {
   listEvents(
     query: AuditFilters & { limit?: number; cursor?: string | null },
     options?: CallOptions,
@@ -235,6 +237,12 @@ export function createAuditClient(options: AuditClientOptions = {}): AuditClient
     }
   }
 
+  /** The proof calls (issue 14), loaded on the first one: first rows never wait for them. */
+  const proofs = () =>
+    import('./proof-calls.js').then(({ proofCalls }) =>
+      proofCalls(async (path, { signal }) => (await request(path, { signal }))[0], AuditError),
+    )
+
   return {
     platform: env,
     async listEvents(query, { signal } = {}) {
@@ -288,6 +296,9 @@ export function createAuditClient(options: AuditClientOptions = {}): AuditClient
       const markers = (body as { markers?: unknown } | null)?.markers
       return Array.isArray(markers) ? (markers.at(-1) ?? null) : null
     },
+    getCheckpoint: (options) => proofs().then((calls) => calls.getCheckpoint(options)),
+    getConsistency: (first, second, options) => proofs().then((calls) => calls.getConsistency(first, second, options)),
+    getInclusion: (eventId, size, options) => proofs().then((calls) => calls.getInclusion(eventId, size, options)),
     token({ signal } = {}) {
       return tokens.get(signal)
     },
