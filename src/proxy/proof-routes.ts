@@ -84,7 +84,13 @@ export function proofRoutes({ upstream, bearer, basePath, catchAllParam }: Proof
       const answer = decodeCheckpointAnswer(body)
       // Well-formed per C2SP signed-note, so the browser gets a note or an error, never junk;
       // its signature is the browser's to check against the keys it pinned.
-      if (!answer || !parseSignedCheckpoint(answer.checkpoint).ok) throw badGateway('a checkpoint that is not one')
+      const parsed = answer ? parseSignedCheckpoint(answer.checkpoint) : null
+      if (!answer || !parsed?.ok) throw badGateway('a checkpoint that is not one')
+      // The log's origin names its org (`<ledger name>/orgs/<org id>`, README "Checkpoints and
+      // proofs"): a misrouted upstream must not hand one org's genuine checkpoint to another.
+      if (!parsed.value.checkpoint.origin.endsWith(`/orgs/${claims.org}`)) {
+        throw badGateway('a checkpoint of another org’s log')
+      }
       return json({ checkpoint: answer.checkpoint })
     },
 

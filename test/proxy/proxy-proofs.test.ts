@@ -171,6 +171,11 @@ describe('checkpoints and proofs from an upstream that is not the ledger', () =>
     expect((await fakeGet('/consistency?first=1&second=2')).body).toEqual({ proof })
     expect((await fakeGet('/events/aevt_1/inclusion?size=3')).body).toEqual({ index: 2, size: 3, proof })
 
+    // Genuine, but of another org's log (a misrouted upstream): not handed to this org's browser.
+    const globexNote = ledger.ledger.log.checkpoint(other).checkpoint
+    answers['/checkpoint'] = () => Response.json({ checkpoint: globexNote })
+    expect(await fakeGet('/checkpoint')).toMatchObject({ status: 502, body: { error: 'bad_gateway' } })
+
     answers['/checkpoint'] = () => Response.json({ checkpoint: 'acme\n25\nnot a note' })
     answers['/consistency'] = () => Response.json({ proof: ['AAAA'] })
     answers['/events/aevt_1/inclusion'] = () => Response.json({ index: 0, size: 3, proof })
