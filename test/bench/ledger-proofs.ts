@@ -5,8 +5,13 @@
  * alone, no HTTP or JSON). Sizes and events come from a seeded generator so runs compare.
  * `proof_ms_1m` is the consistency proof's p50 over HTTP: the issue's goal is at most 5 ms.
  */
+import { canonicalBytes, createWebCryptoBackend, parseAuditJson } from '../../src/core/index.js'
+import { leafHash, verifyConsistency, verifyInclusion } from '../../src/core/proof/merkle.js'
 import { fromBase64 } from '../../src/protocol/base64.js'
 import type { Ledger } from '../../src/ledger/ledger.js'
+
+/** How many of the served proofs are also checked, outside the timings, with core's verifiers. */
+const CHECKED = 50
 
 const RUNS = 300
 const WARM_UP = 20
@@ -55,7 +60,7 @@ export async function timeProofs(ledger: Ledger, orgId: string, url: string, aut
   const getJson = async (path: string) => {
     const response = await fetch(url + path, { headers: auth })
     if (response.status !== 200) throw new Error(`${path}: ${response.status}`)
-    return (await response.json()) as { proof?: unknown }
+    return (await response.json()) as Record<string, unknown>
   }
   const consistencyHttp = await sample(async (i) =>
     check((await getJson(`/v1/audit/orgs/${orgId}/consistency?first=${firsts[i]}&second=${size}`)).proof, 'http'),
@@ -63,6 +68,7 @@ export async function timeProofs(ledger: Ledger, orgId: string, url: string, aut
   const inclusionHttp = await sample(async (i) =>
     check((await getJson(`/v1/audit/events/${ids[i]}/inclusion?size=${size}`)).proof, 'http'),
   )
+  const verified = await verifyServed(ledger, orgId, size, firsts, ids, getJson)
   const consistency = await sample((i) => check(ledger.log.consistency(orgId, firsts[i]!, size).proof, 'tree'))
   const inclusion = await sample((i) => check(ledger.log.inclusion(orgId, seqs[i]!, size).proof, 'tree'))
   return {
@@ -76,5 +82,37 @@ export async function timeProofs(ledger: Ledger, orgId: string, url: string, aut
     proof_consistency_p95_ms: consistency.p95,
     proof_inclusion_p50_ms: inclusion.p50,
     proof_inclusion_p95_ms: inclusion.p95,
+    proof_1m_verified: verified,
   }
+}
+
+/**
+ * Check proofs served at this size with core's RFC 9162 verifiers (not the ledger's code that
+ * made them): consistency against signed checkpoints of both sizes, inclusion from the leaf of
+ * the event as the API serves it. Any failure stops the bench: a fast wrong proof is no figure.
+ */
+async function verifyServed(
+  ledger: Ledger,
+  orgId: string,
+  size: number,
+  firsts: number[],
+  ids: string[],
+  getJson: (path: string) => Promise<Record<string, unknown>>,
+): Promise<string> {
+  const backend = createWebCryptoBackend()
+  const hashes = (proof: unknown) => (proof as string[]).map((h) => fromBase64(h)!)
+  const rootOf = (n: number) => fromBase64(ledger.log.checkpoint(orgId, n).root_hash)!
+  const root = rootOf(size)
+  for (let i = 0; i < CHECKED; i++) {
+    const first = firsts[i]!
+    const { proof } = await getJson(`/v1/audit/orgs/${orgId}/consistency?first=${first}&second=${size}`)
+    if (!(await verifyConsistency(backend, first, size, hashes(proof), rootOf(first), root)))
+      throw new Error(`consistency ${first} -> ${size} does not verify`)
+    const event = parseAuditJson(JSON.stringify(await getJson(`/v1/audit/events/${ids[i]}`)))
+    const answer = await getJson(`/v1/audit/events/${ids[i]}/inclusion?size=${size}`)
+    const leaf = await leafHash(backend, canonicalBytes(event))
+    if (!(await verifyInclusion(backend, Number(answer.index), size, leaf, hashes(answer.proof), root)))
+      throw new Error(`inclusion of ${ids[i]} at ${size} does not verify`)
+  }
+  return `${CHECKED} consistency and ${CHECKED} inclusion proofs verified`
 }

@@ -187,6 +187,7 @@ if (values.json) {
       'inclusion proof p50 / p95 (in-process)',
       `${proofs.proof_inclusion_p50_ms} / ${proofs.proof_inclusion_p95_ms} ms`,
     ],
+    ['proofs checked with core’s verifiers', proofs.proof_1m_verified],
   ]
   for (const [name, value] of rows) console.log(`  ${name.padEnd(52)} ${value}`)
 }
