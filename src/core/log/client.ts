@@ -9,6 +9,7 @@ import { parseKeysDocument, type TrustedKeyInput } from '../verify/key-ring.js'
 import type { AuditEvent } from '../types.js'
 import { filtersToBody, filtersToQuery, type AuditFilters } from '../../protocol/filters.js'
 import { decodeKeysDocument } from '../../protocol/keys.js'
+import { decodeCheckpointAnswer, decodeConsistencyAnswer, decodeInclusionAnswer } from '../../protocol/proofs.js'
 import { bytesToHex } from '../verify/hex.js'
 import { abortError, AuditError, isAbort } from './audit-error.js'
 import { platform, type Platform } from './platform.js'
@@ -68,6 +69,19 @@ export interface AuditClient {
    * null when nothing was pruned or the service has no markers (an auditlens extension).
    */
   getPruneMarker(options?: CallOptions): Promise<unknown>
+  /**
+   * The org's newest checkpoint as served: a C2SP signed note, unverified (check it with
+   * `verifyCheckpoint`), or null when the service publishes none (an auditlens extension).
+   */
+  getCheckpoint?(options?: CallOptions): Promise<{ checkpoint: string } | null>
+  /** The RFC 9162 section 2.1.4 consistency proof between two sizes of the org's log (unverified). */
+  getConsistency?(first: number, second: number, options?: CallOptions): Promise<Uint8Array[]>
+  /** The RFC 9162 section 2.1.3 inclusion proof of an event in the tree of `size` leaves (unverified). */
+  getInclusion?(
+    eventId: string,
+    size: number,
+    options?: CallOptions,
+  ): Promise<{ index: number; size: number; proof: Uint8Array[] }>
   /** The current token (fetching one if needed): its `scopes` tell whether export is allowed. */
   token(options?: CallOptions): Promise<AuditToken>
   /** Time source shared with stores built on this client. */
@@ -112,6 +126,13 @@ function toExportInfo(value: AuditJsonValue, proxyOrigin: string): ExportInfo {
     downloadUrl: url,
     expiresAt: text(job.expires_at),
   }
+}
+
+/** A proof answer that did not decode: not retried, as a second try would get the same. */
+function malformed(what: string): never {
+  throw new AuditError('upstream', `The audit service answered with a ${what} it could not describe.`, {
+    retryable: false,
+  })
 }
 
 /** Retry-After as milliseconds: delta-seconds or an HTTP date (RFC 9110 section 10.2.3). */
@@ -287,6 +308,26 @@ export function createAuditClient(options: AuditClientOptions = {}): AuditClient
       }
       const markers = (body as { markers?: unknown } | null)?.markers
       return Array.isArray(markers) ? (markers.at(-1) ?? null) : null
+    },
+    async getCheckpoint({ signal } = {}) {
+      let body: unknown
+      try {
+        body = (await request('/checkpoint', { signal }))[0]
+      } catch (error) {
+        // A service without the extension (Invoance's hosted API today) publishes none.
+        if (error instanceof AuditError && error.code === 'not-found') return null
+        throw error
+      }
+      return decodeCheckpointAnswer(body) ?? malformed('checkpoint')
+    },
+    async getConsistency(first, second, { signal } = {}) {
+      const query = new URLSearchParams({ first: String(first), second: String(second) })
+      const body = (await request(`/consistency?${query}`, { signal }))[0]
+      return decodeConsistencyAnswer(body) ?? malformed('consistency proof')
+    },
+    async getInclusion(eventId, size, { signal } = {}) {
+      const path = `/events/${encodeURIComponent(eventId)}/inclusion?size=${encodeURIComponent(String(size))}`
+      return decodeInclusionAnswer((await request(path, { signal }))[0]) ?? malformed('inclusion proof')
     },
     token({ signal } = {}) {
       return tokens.get(signal)
