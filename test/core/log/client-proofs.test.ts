@@ -4,10 +4,9 @@
  * reference ledger. What arrives is checked with core's verifiers, not compared with itself.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createAuditClient, KeyRing, parseKeysDocument, type AuditClient } from '../../../src/core/index.js'
+import { canonicalBytes, createAuditClient, KeyRing, type AuditClient } from '../../../src/core/index.js'
 import { verifyCheckpoint } from '../../../src/core/proof/checkpoint.js'
 import { leafHash, verifyConsistency, verifyInclusion } from '../../../src/core/proof/merkle.js'
-import { canonicalBytes } from '../../../src/core/index.js'
 import { createWebCryptoBackend } from '../../../src/core/verify/crypto.js'
 import { generateEvents } from '../../../src/ledger/seed.js'
 import { startLedger, type TestLedger } from '../../support/ledger.js'
