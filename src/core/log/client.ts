@@ -9,7 +9,6 @@ import { parseKeysDocument, type TrustedKeyInput } from '../verify/key-ring.js'
 import type { AuditEvent } from '../types.js'
 import { filtersToBody, filtersToQuery, type AuditFilters } from '../../protocol/filters.js'
 import { decodeKeysDocument } from '../../protocol/keys.js'
-import { decodeCheckpointAnswer, decodeConsistencyAnswer, decodeInclusionAnswer } from '../../protocol/proofs.js'
 import { bytesToHex } from '../verify/hex.js'
 import { abortError, AuditError, isAbort } from './audit-error.js'
 import { platform, type Platform } from './platform.js'
@@ -318,16 +317,21 @@ export function createAuditClient(options: AuditClientOptions = {}): AuditClient
         if (error instanceof AuditError && error.code === 'not-found') return null
         throw error
       }
+      // The decoders load on demand: first rows need none of them (core's size budget).
+      const { decodeCheckpointAnswer } = await import('../../protocol/proofs.js')
       return decodeCheckpointAnswer(body) ?? malformed('checkpoint')
     },
     async getConsistency(first, second, { signal } = {}) {
       const query = new URLSearchParams({ first: String(first), second: String(second) })
       const body = (await request(`/consistency?${query}`, { signal }))[0]
+      const { decodeConsistencyAnswer } = await import('../../protocol/proofs.js')
       return decodeConsistencyAnswer(body) ?? malformed('consistency proof')
     },
     async getInclusion(eventId, size, { signal } = {}) {
       const path = `/events/${encodeURIComponent(eventId)}/inclusion?size=${encodeURIComponent(String(size))}`
-      return decodeInclusionAnswer((await request(path, { signal }))[0]) ?? malformed('inclusion proof')
+      const body = (await request(path, { signal }))[0]
+      const { decodeInclusionAnswer } = await import('../../protocol/proofs.js')
+      return decodeInclusionAnswer(body) ?? malformed('inclusion proof')
     },
     token({ signal } = {}) {
       return tokens.get(signal)

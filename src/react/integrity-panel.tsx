@@ -1,0 +1,134 @@
+'use client'
+/**
+ * The integrity line above the table, and the alarm. Loaded on demand after the first rows
+ * (the monitor, checkpoint parsing and the proofs are not needed to show events), it runs
+ * core's integrity monitor once for the org and shows where the log stands in one calm line;
+ * any failure raises a blocking alert dialog that says what failed in words and offers the
+ * evidence as a JSON download. Nothing here can call a failure "fine": closing the alarm
+ * leaves the line red with a way back to it.
+ */
+import { useEffect, useMemo, useState, useSyncExternalStore } from 'react'
+import { resolveCrypto, type AuditClient, type KeyRing, type LogModel } from '../core/index.js'
+import type { CheckpointStorage } from '../core/proof/checkpoint-memory.js'
+import {
+  createIntegrityMonitor,
+  type IntegrityEvidence,
+  type IntegrityMonitor,
+} from '../core/proof/integrity-monitor.js'
+import { useAuditLogContext } from './context.js'
+import { defaultIntegrityMessages, type IntegrityMessages } from './integrity-messages.js'
+import * as Dialog from './vendor/dialog.js'
+
+export interface IntegrityPanelProps {
+  client: AuditClient
+  keyRing: KeyRing
+  model: LogModel
+  /** Unfiltered rows start at the newest event, so the newest loaded seq can be checked. */
+  fromHead: boolean
+  storage?: CheckpointStorage
+}
+
+function download(evidence: IntegrityEvidence) {
+  const blob = new Blob([JSON.stringify(evidence, null, 2)], { type: 'application/json' })
+  const url = URL.createObjectURL(blob)
+  const link = document.createElement('a')
+  link.href = url
+  link.download = `auditlens-integrity-evidence-${evidence.detectedAt.replace(/[:.]/g, '-')}.json`
+  link.click()
+  setTimeout(() => URL.revokeObjectURL(url), 0)
+}
+
+/** The integrity line and alarm for the provider's org. */
+export default function IntegrityPanel(props: IntegrityPanelProps) {
+  const { client, keyRing, model, fromHead, storage } = props
+  const context = useAuditLogContext('AuditLog')
+  const m: IntegrityMessages = { ...defaultIntegrityMessages, ...context.messages.integrity }
+  const [monitor, setMonitor] = useState<IntegrityMonitor | null>(null)
+  useEffect(() => {
+    const controller = new AbortController()
+    void resolveCrypto('auto').then((backend) => {
+      if (controller.signal.aborted) return
+      const made = createIntegrityMonitor({ client, keyRing, backend, ...(storage ? { storage } : {}) })
+      setMonitor(made)
+      const { events } = model.getSnapshot()
+      made.check({ events, fromHead }, controller.signal).catch(() => {})
+    })
+    return () => controller.abort()
+    // One check per org, keys and storage: a later page or filter does not re-run it.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [client, keyRing, storage])
+  const idle = useMemo(() => ({ subscribe: () => () => {}, getSnapshot: () => null }), [])
+  const snapshot = useSyncExternalStore(
+    (monitor ?? idle).subscribe,
+    monitor ? monitor.getSnapshot : idle.getSnapshot,
+    monitor ? monitor.getSnapshot : idle.getSnapshot,
+  )
+  const [alarmOpen, setAlarmOpen] = useState(true)
+  const date = (ms: number, withTime: boolean) =>
+    new Intl.DateTimeFormat(context.locale, {
+      dateStyle: 'medium',
+      ...(withTime ? { timeStyle: 'short' } : {}),
+      ...(context.timeZone ? { timeZone: context.timeZone } : {}),
+    }).format(ms)
+
+  const status = snapshot?.status ?? 'checking'
+  let text: string
+  if (!snapshot || status === 'checking') text = m.checking
+  else if (status === 'complete')
+    text = m.complete(
+      snapshot.size ?? 0,
+      snapshot.time === null ? '—' : date(snapshot.time, true),
+      date(snapshot.firstSeenAt ?? 0, false),
+    )
+  else if (status === 'no-checkpoints') text = m.noCheckpoints
+  else if (status === 'unavailable') text = m.unavailable
+  else text = m.alarmLine
+  const problem = snapshot?.status === 'alarm' ? snapshot.problem : null
+
+  return (
+    <div className={`al-integrity al-integrity--${status}`} data-integrity={status}>
+      <span className="al-integrity__icon" aria-hidden="true">
+        {status === 'alarm' ? '⚠' : status === 'complete' ? '✓' : 'ⓘ'}
+      </span>
+      {/* A status for screen readers: it is read when it changes, without taking focus. */}
+      <span role="status" className="al-integrity__text">
+        {text}
+      </span>
+      {problem ? (
+        <button type="button" className="al-link" onClick={() => setAlarmOpen(true)}>
+          {m.showAlarm}
+        </button>
+      ) : null}
+      {problem && snapshot?.evidence ? (
+        <Dialog.Root open={alarmOpen} onOpenChange={(open) => open && setAlarmOpen(true)}>
+          <Dialog.Portal>
+            <Dialog.Overlay className="al-dialog__overlay" />
+            <Dialog.Content
+              role="alertdialog"
+              className="al-root al-dialog al-alarm"
+              aria-describedby="al-alarm-problem"
+              // Blocking: neither Escape nor a click outside may wave it away.
+              onEscapeKeyDown={(event) => event.preventDefault()}
+              onPointerDownOutside={(event) => event.preventDefault()}
+              onInteractOutside={(event) => event.preventDefault()}
+            >
+              <Dialog.Title className="al-dialog__title">{m.alarmTitle}</Dialog.Title>
+              <p>{m.alarmIntro}</p>
+              <p id="al-alarm-problem" className="al-alarm__problem">
+                {m.problem(problem)}
+              </p>
+              <div className="al-alarm__actions">
+                <button type="button" className="al-button" onClick={() => download(snapshot.evidence!)}>
+                  {m.downloadEvidence}
+                </button>
+                <button type="button" className="al-button" onClick={() => setAlarmOpen(false)}>
+                  {m.keepReviewing}
+                </button>
+              </div>
+            </Dialog.Content>
+          </Dialog.Portal>
+        </Dialog.Root>
+      ) : null}
+    </div>
+  )
+}
