@@ -5,7 +5,13 @@
  * empty, error, session expired), seq-gap rows, live tail, and the detail dialog.
  */
 import { lazy, Suspense, useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react'
-import { createLogModel, type AuditFilters, type LogModelSnapshot } from '../core/index.js'
+import {
+  canonicalBytes,
+  createLogModel,
+  resolveCrypto,
+  type AuditFilters,
+  type LogModelSnapshot,
+} from '../core/index.js'
 import { useAuditLogContext } from './context.js'
 import { usePruneMarker } from './use-prune-marker.js'
 import type { AuditLogColumn, ColumnVisibility } from './event-columns.js'
@@ -86,7 +92,7 @@ export function AuditLog(props: AuditLogProps) {
 }
 
 function AuditLogForClient(props: AuditLogProps) {
-  const { client, messages, reportError, keyRing } = useAuditLogContext('AuditLog')
+  const { client, messages, reportError, keyRing, verifier, locale, timeZone } = useAuditLogContext('AuditLog')
   const pruneMarker = usePruneMarker(client, keyRing)
   const density = props.density ?? 'comfortable'
   const [filters, setFilters] = useControllableState(
@@ -139,7 +145,7 @@ function AuditLogForClient(props: AuditLogProps) {
   const settled = useStore(model, selectFirstLoadSettled)
   // Once the first load settled, the panel stays: a filter that empties the table must not unmount an alarm.
   const [integrityWanted, setIntegrityWanted] = useState(false)
-  if (settled && keyRing && !integrityWanted) setIntegrityWanted(true)
+  if (settled && keyRing && verifier && !integrityWanted) setIntegrityWanted(true)
   const now = useNow(client.platform.now)
 
   return (
@@ -158,9 +164,17 @@ function AuditLogForClient(props: AuditLogProps) {
         </label>
         {props.showExport === false ? null : <ExportButton filters={filters} />}
       </FilterBar>
-      {integrityWanted && keyRing ? (
+      {integrityWanted && keyRing && verifier ? (
         <Suspense fallback={null}>
           <IntegrityPanel
+            shared={{
+              messages: messages.integrity,
+              locale,
+              timeZone,
+              resolveCrypto,
+              canonicalBytes,
+              verifier,
+            }}
             client={client}
             keyRing={keyRing}
             model={model}

@@ -8,14 +8,13 @@
  * leaves the line red with a way back to it.
  */
 import { useEffect, useMemo, useState, useSyncExternalStore } from 'react'
-import { resolveCrypto, type AuditClient, type KeyRing, type LogModel } from '../core/index.js'
+import type { AuditClient, AuditEvent, CryptoBackend, KeyRing, LogModel, Verifier } from '../core/index.js'
 import type { CheckpointStorage } from '../core/proof/checkpoint-memory.js'
 import {
   createIntegrityMonitor,
   type IntegrityEvidence,
   type IntegrityMonitor,
 } from '../core/proof/integrity-monitor.js'
-import { useAuditLogContext } from './context.js'
 import { defaultIntegrityMessages, type IntegrityMessages } from './integrity-messages.js'
 import * as Dialog from './vendor/dialog.js'
 
@@ -26,6 +25,20 @@ export interface IntegrityPanelProps {
   /** Unfiltered rows start at the newest event, so the newest loaded seq can be checked. */
   fromHead: boolean
   storage?: CheckpointStorage
+  /**
+   * What this chunk needs from the viewer's first download, handed over instead of imported:
+   * a module both chunks import would be split into a chunk of its own, which the size
+   * budget pays for (each chunk gzips apart).
+   */
+  shared: {
+    messages: Partial<IntegrityMessages> | undefined
+    locale: string | undefined
+    timeZone: string | undefined
+    resolveCrypto: (choice: 'auto') => Promise<CryptoBackend>
+    canonicalBytes: (event: AuditEvent) => Uint8Array
+    /** The badges' own verifier (workers, cache): only events it verified are remembered. */
+    verifier: Verifier
+  }
 }
 
 function download(evidence: IntegrityEvidence) {
@@ -40,15 +53,31 @@ function download(evidence: IntegrityEvidence) {
 
 /** The integrity line and alarm for the provider's org. */
 export default function IntegrityPanel(props: IntegrityPanelProps) {
-  const { client, keyRing, model, fromHead, storage } = props
-  const context = useAuditLogContext('AuditLog')
-  const m: IntegrityMessages = { ...defaultIntegrityMessages, ...context.messages.integrity }
+  const { client, keyRing, model, fromHead, storage, shared } = props
+  const context = shared
+  const m: IntegrityMessages = { ...defaultIntegrityMessages, ...shared.messages }
   const [monitor, setMonitor] = useState<IntegrityMonitor | null>(null)
   useEffect(() => {
     const controller = new AbortController()
-    void resolveCrypto('auto').then((backend) => {
+    void shared.resolveCrypto('auto').then((backend) => {
       if (controller.signal.aborted) return
-      const made = createIntegrityMonitor({ client, keyRing, backend, ...(storage ? { storage } : {}) })
+      const { canonicalBytes, verifier } = shared
+      const verifiedHashes = async (events: readonly AuditEvent[]) => {
+        verifier.request(events)
+        await verifier.idle()
+        return events.map((event) => {
+          const result = verifier.get(event)
+          return result?.status === 'verified' ? result.payloadHash : null
+        })
+      }
+      const made = createIntegrityMonitor({
+        client,
+        keyRing,
+        backend,
+        canonicalBytes,
+        verifiedHashes,
+        ...(storage ? { storage } : {}),
+      })
       setMonitor(made)
       const { events } = model.getSnapshot()
       made.check({ events, fromHead }, controller.signal).catch(() => {})

@@ -9,6 +9,7 @@ import { parseKeysDocument, type TrustedKeyInput } from '../verify/key-ring.js'
 import type { AuditEvent } from '../types.js'
 import { filtersToBody, filtersToQuery, type AuditFilters } from '../../protocol/filters.js'
 import { decodeKeysDocument } from '../../protocol/keys.js'
+import { decodeCheckpointAnswer, decodeConsistencyAnswer, decodeInclusionAnswer } from '../../protocol/proofs.js'
 import { bytesToHex } from '../verify/hex.js'
 import { abortError, AuditError, isAbort } from './audit-error.js'
 import { platform, type Platform } from './platform.js'
@@ -125,13 +126,6 @@ function toExportInfo(value: AuditJsonValue, proxyOrigin: string): ExportInfo {
     downloadUrl: url,
     expiresAt: text(job.expires_at),
   }
-}
-
-/** A proof answer that did not decode: not retried, as a second try would get the same. */
-function malformed(what: string): never {
-  throw new AuditError('upstream', `The audit service answered with a ${what} it could not describe.`, {
-    retryable: false,
-  })
 }
 
 /** Retry-After as milliseconds: delta-seconds or an HTTP date (RFC 9110 section 10.2.3). */
@@ -255,6 +249,16 @@ export function createAuditClient(options: AuditClientOptions = {}): AuditClient
     }
   }
 
+  /** A proof call's answer, decoded; one that does not decode is not retried (a retry gets the same). */
+  async function proof<T>(path: string, decode: (value: unknown) => T | null, signal?: AbortSignal): Promise<T> {
+    const value = decode((await request(path, { signal }))[0])
+    if (value === null)
+      throw new AuditError('upstream', 'The audit service answered with a proof it could not describe.', {
+        retryable: false,
+      })
+    return value
+  }
+
   return {
     platform: env,
     async listEvents(query, { signal } = {}) {
@@ -308,30 +312,18 @@ export function createAuditClient(options: AuditClientOptions = {}): AuditClient
       const markers = (body as { markers?: unknown } | null)?.markers
       return Array.isArray(markers) ? (markers.at(-1) ?? null) : null
     },
-    async getCheckpoint({ signal } = {}) {
-      let body: unknown
-      try {
-        body = (await request('/checkpoint', { signal }))[0]
-      } catch (error) {
-        // A service without the extension (Invoance's hosted API today) publishes none.
+    getCheckpoint({ signal } = {}) {
+      // A service without the extension (Invoance's hosted API today) answers 404: none published.
+      return proof('/checkpoint', decodeCheckpointAnswer, signal).catch((error: unknown) => {
         if (error instanceof AuditError && error.code === 'not-found') return null
         throw error
-      }
-      // The decoders load on demand: first rows need none of them (core's size budget).
-      const { decodeCheckpointAnswer } = await import('../../protocol/proofs.js')
-      return decodeCheckpointAnswer(body) ?? malformed('checkpoint')
+      })
     },
-    async getConsistency(first, second, { signal } = {}) {
-      const query = new URLSearchParams({ first: String(first), second: String(second) })
-      const body = (await request(`/consistency?${query}`, { signal }))[0]
-      const { decodeConsistencyAnswer } = await import('../../protocol/proofs.js')
-      return decodeConsistencyAnswer(body) ?? malformed('consistency proof')
+    getConsistency(first, second, { signal } = {}) {
+      return proof(`/consistency?first=${first}&second=${second}`, decodeConsistencyAnswer, signal)
     },
-    async getInclusion(eventId, size, { signal } = {}) {
-      const path = `/events/${encodeURIComponent(eventId)}/inclusion?size=${encodeURIComponent(String(size))}`
-      const body = (await request(path, { signal }))[0]
-      const { decodeInclusionAnswer } = await import('../../protocol/proofs.js')
-      return decodeInclusionAnswer(body) ?? malformed('inclusion proof')
+    getInclusion(eventId, size, { signal } = {}) {
+      return proof(`/events/${encodeURIComponent(eventId)}/inclusion?size=${size}`, decodeInclusionAnswer, signal)
     },
     token({ signal } = {}) {
       return tokens.get(signal)

@@ -9,13 +9,10 @@
  * verified against a pinned key; what storage returns is decoded and re-verified.
  */
 import { toBase64 } from '../../protocol/base64.js'
-import { canonicalBytes } from '../json/canonical.js'
-import { AuditError } from '../log/audit-error.js'
 import type { AuditClient } from '../log/client.js'
 import type { AuditEvent } from '../types.js'
 import type { CryptoBackend } from '../verify/crypto.js'
 import type { KeyRing } from '../verify/key-ring.js'
-import { verifyEvents } from '../verify/verify.js'
 import { verifyCheckpoint, type CheckpointTrust } from './checkpoint.js'
 import { CheckpointMemory, type CheckpointStorage } from './checkpoint-memory.js'
 import { leafHash, verifyInclusion } from './merkle.js'
@@ -36,6 +33,14 @@ export interface IntegrityMonitorOptions {
   /** The viewer's pinned keys: checkpoints are signed with the event key (name = origin). */
   keyRing: KeyRing
   backend: CryptoBackend
+  /**
+   * Core's `canonicalBytes` (the signed bytes, which are the leaf's input). Injected, like
+   * `verifiedHashes`, so this module shares no code with the viewer's first download and
+   * loads as one chunk after the first rows; `integrityDefaults` gives core's own.
+   */
+  canonicalBytes: (event: AuditEvent) => Uint8Array
+  /** The payload hash of each event that verified against a pinned key, null for the others. */
+  verifiedHashes: (events: readonly AuditEvent[]) => Promise<(string | null)[]>
   /** Where checkpoints and seen events are remembered (default: `localStorage`, when there is one). */
   storage?: CheckpointStorage
 }
@@ -193,10 +198,10 @@ export function createIntegrityMonitor(options: IntegrityMonitorOptions): Integr
         const inclusion = await client
           .getInclusion(newest.id, checkpoint.size, { ...(signal ? { signal } : {}) })
           .catch((error: unknown) => {
-            if (error instanceof AuditError && error.code === 'not-found') return null
+            if ((error as { code?: unknown } | null)?.code === 'not-found') return null
             throw error
           })
-        const leaf = await leafHash(backend, canonicalBytes(newest))
+        const leaf = await leafHash(backend, options.canonicalBytes(newest))
         if (
           !inclusion ||
           inclusion.index !== seq - 1 ||
@@ -245,11 +250,8 @@ export function createIntegrityMonitor(options: IntegrityMonitorOptions): Integr
       evidence: Omit<IntegrityEvidence, 'format' | 'org' | 'detectedAt' | 'problem'>,
     ) => Promise<IntegritySnapshot>,
   ): Promise<IntegritySnapshot> {
-    const results = await verifyEvents(loaded.events, { trustedKeys: keyRing, crypto: backend })
-    const hashed = loaded.events.map((event, i) => ({
-      seq: seqOf(event),
-      payloadHash: results[i]!.status === 'verified' ? results[i]!.payloadHash : null,
-    }))
+    const hashes = await options.verifiedHashes(loaded.events)
+    const hashed = loaded.events.map((event, i) => ({ seq: seqOf(event), payloadHash: hashes[i] ?? null }))
     const problems = record?.seen ? compareSeen(record.seen, hashed, loaded.fromHead) : []
     if (problems.length) {
       const first = problems[0]!

@@ -6,6 +6,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { createAuditClient, createWebCryptoBackend, KeyRing, type AuditClient } from '../../../src/core/index.js'
 import { createIntegrityMonitor, type LoadedLog } from '../../../src/core/proof/integrity-monitor.js'
+import { integrityDefaults } from '../../../src/core/proof/integrity-defaults.js'
 import type { CheckpointStorage } from '../../../src/core/proof/checkpoint-memory.js'
 import { startLedger } from '../../support/ledger.js'
 import { startForkedLedgers, type ForkedLedgers } from '../../support/forked-ledgers.js'
@@ -52,7 +53,7 @@ async function visit(options: { withProofs?: boolean; keyRing?: KeyRing; loaded?
   const client = clientFor(options.withProofs)
   const keyRing = options.keyRing ?? new KeyRing(await client.getKeys())
   const loaded = options.loaded ?? { events: (await client.listEvents({ limit: 50 })).events, fromHead: true }
-  const monitor = createIntegrityMonitor({ client, keyRing, backend, storage })
+  const monitor = createIntegrityMonitor({ client, keyRing, backend, storage, ...integrityDefaults(keyRing, backend) })
   const seen: string[] = []
   monitor.subscribe(() => seen.push(monitor.getSnapshot().status))
   const snapshot = await monitor.check(loaded)
