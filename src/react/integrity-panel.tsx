@@ -17,6 +17,7 @@ import {
 } from '../core/proof/integrity-monitor.js'
 import { defaultIntegrityMessages, type IntegrityMessages } from './integrity-messages.js'
 import * as Dialog from './vendor/dialog.js'
+import { VerifyAll } from './verify-all.js'
 
 export interface IntegrityPanelProps {
   client: AuditClient
@@ -57,6 +58,7 @@ export default function IntegrityPanel(props: IntegrityPanelProps) {
   const context = shared
   const m: IntegrityMessages = { ...defaultIntegrityMessages, ...shared.messages }
   const [monitor, setMonitor] = useState<IntegrityMonitor | null>(null)
+  const [backend, setBackend] = useState<CryptoBackend | null>(null)
   useEffect(() => {
     const controller = new AbortController()
     void shared.resolveCrypto('auto').then((backend) => {
@@ -79,6 +81,7 @@ export default function IntegrityPanel(props: IntegrityPanelProps) {
         ...(storage ? { storage } : {}),
       })
       setMonitor(made)
+      setBackend(backend)
       const { events } = model.getSnapshot()
       made.check({ events, fromHead }, controller.signal).catch(() => {})
     })
@@ -123,6 +126,18 @@ export default function IntegrityPanel(props: IntegrityPanelProps) {
       <span role="status" className="al-integrity__text">
         {text}
       </span>
+      {snapshot?.status === 'complete' && snapshot.note && backend ? (
+        <VerifyAll
+          client={client}
+          keyRing={keyRing}
+          backend={backend}
+          verifier={shared.verifier}
+          canonicalBytes={shared.canonicalBytes}
+          note={snapshot.note}
+          size={snapshot.size ?? 0}
+          messages={m}
+        />
+      ) : null}
       {problem ? (
         <button type="button" className="al-link" onClick={() => setAlarmOpen(true)}>
           {m.showAlarm}

@@ -237,6 +237,7 @@ export function createIntegrityMonitor(options: IntegrityMonitorOptions): Integr
       message: null,
       problem: null,
       evidence: null,
+      note: answer.checkpoint,
     })
   }
 

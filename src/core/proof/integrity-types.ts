@@ -57,6 +57,8 @@ export interface IntegritySnapshot {
   message: string | null
   problem: IntegrityProblem | null
   evidence: IntegrityEvidence | null
+  /** The verified checkpoint note (`complete`), for Verify entire log. */
+  note?: string
 }
 
 /** The problem in one English sentence, for the evidence file and `message`. */

@@ -66,6 +66,7 @@ describe('with checkpoints', () => {
     const first = await visit()
     expect(first.seen).toEqual(['checking', 'complete'])
     expect(first.snapshot).toMatchObject({ status: 'complete', size: 30, firstSeenAt: now })
+    expect(first.snapshot.note).toMatch(/\n30\n/)
     const firstSeen = now
     now += 86_400_000
     fork.append(fork.a, 4)
