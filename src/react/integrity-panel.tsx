@@ -10,13 +10,9 @@
 import { useEffect, useMemo, useState, useSyncExternalStore } from 'react'
 import type { AuditClient, AuditEvent, CryptoBackend, KeyRing, LogModel, Verifier } from '../core/index.js'
 import type { CheckpointStorage } from '../core/proof/checkpoint-memory.js'
-import {
-  createIntegrityMonitor,
-  type IntegrityEvidence,
-  type IntegrityMonitor,
-} from '../core/proof/integrity-monitor.js'
+import { createIntegrityMonitor, type IntegrityMonitor } from '../core/proof/integrity-monitor.js'
 import { defaultIntegrityMessages, type IntegrityMessages } from './integrity-messages.js'
-import * as Dialog from './vendor/dialog.js'
+import { IntegrityLineView } from './integrity-line.js'
 import { VerifyAll } from './verify-all.js'
 
 export interface IntegrityPanelProps {
@@ -42,20 +38,9 @@ export interface IntegrityPanelProps {
   }
 }
 
-function download(evidence: IntegrityEvidence) {
-  const blob = new Blob([JSON.stringify(evidence, null, 2)], { type: 'application/json' })
-  const url = URL.createObjectURL(blob)
-  const link = document.createElement('a')
-  link.href = url
-  link.download = `auditlens-integrity-evidence-${evidence.detectedAt.replace(/[:.]/g, '-')}.json`
-  link.click()
-  setTimeout(() => URL.revokeObjectURL(url), 0)
-}
-
 /** The integrity line and alarm for the provider's org. */
 export default function IntegrityPanel(props: IntegrityPanelProps) {
   const { client, keyRing, model, fromHead, storage, shared } = props
-  const context = shared
   const m: IntegrityMessages = { ...defaultIntegrityMessages, ...shared.messages }
   const [monitor, setMonitor] = useState<IntegrityMonitor | null>(null)
   const [backend, setBackend] = useState<CryptoBackend | null>(null)
@@ -95,37 +80,8 @@ export default function IntegrityPanel(props: IntegrityPanelProps) {
     monitor ? monitor.getSnapshot : idle.getSnapshot,
     monitor ? monitor.getSnapshot : idle.getSnapshot,
   )
-  const [alarmOpen, setAlarmOpen] = useState(true)
-  const date = (ms: number, withTime: boolean) =>
-    new Intl.DateTimeFormat(context.locale, {
-      dateStyle: 'medium',
-      ...(withTime ? { timeStyle: 'short' } : {}),
-      ...(context.timeZone ? { timeZone: context.timeZone } : {}),
-    }).format(ms)
-
-  const status = snapshot?.status ?? 'checking'
-  let text: string
-  if (!snapshot || status === 'checking') text = m.checking
-  else if (status === 'complete')
-    text = m.complete(
-      snapshot.size ?? 0,
-      snapshot.time === null ? '—' : date(snapshot.time, true),
-      date(snapshot.firstSeenAt ?? 0, false),
-    )
-  else if (status === 'no-checkpoints') text = m.noCheckpoints
-  else if (status === 'unavailable') text = m.unavailable
-  else text = m.alarmLine
-  const problem = snapshot?.status === 'alarm' ? snapshot.problem : null
-
   return (
-    <div className={`al-integrity al-integrity--${status}`} data-integrity={status}>
-      <span className="al-integrity__icon" aria-hidden="true">
-        {status === 'alarm' ? '⚠' : status === 'complete' ? '✓' : 'ⓘ'}
-      </span>
-      {/* A status for screen readers: it is read when it changes, without taking focus. */}
-      <span role="status" className="al-integrity__text">
-        {text}
-      </span>
+    <IntegrityLineView snapshot={snapshot} messages={m} locale={shared.locale} timeZone={shared.timeZone}>
       {snapshot?.status === 'complete' && snapshot.note && backend ? (
         <VerifyAll
           client={client}
@@ -138,41 +94,6 @@ export default function IntegrityPanel(props: IntegrityPanelProps) {
           messages={m}
         />
       ) : null}
-      {problem ? (
-        <button type="button" className="al-link" onClick={() => setAlarmOpen(true)}>
-          {m.showAlarm}
-        </button>
-      ) : null}
-      {problem && snapshot?.evidence ? (
-        <Dialog.Root open={alarmOpen} onOpenChange={(open) => open && setAlarmOpen(true)}>
-          <Dialog.Portal>
-            <Dialog.Overlay className="al-dialog__overlay" />
-            <Dialog.Content
-              role="alertdialog"
-              className="al-root al-dialog al-alarm"
-              aria-describedby="al-alarm-problem"
-              // Blocking: neither Escape nor a click outside may wave it away.
-              onEscapeKeyDown={(event) => event.preventDefault()}
-              onPointerDownOutside={(event) => event.preventDefault()}
-              onInteractOutside={(event) => event.preventDefault()}
-            >
-              <Dialog.Title className="al-dialog__title">{m.alarmTitle}</Dialog.Title>
-              <p>{m.alarmIntro}</p>
-              <p id="al-alarm-problem" className="al-alarm__problem">
-                {m.problem(problem)}
-              </p>
-              <div className="al-alarm__actions">
-                <button type="button" className="al-button" onClick={() => download(snapshot.evidence!)}>
-                  {m.downloadEvidence}
-                </button>
-                <button type="button" className="al-button" onClick={() => setAlarmOpen(false)}>
-                  {m.keepReviewing}
-                </button>
-              </div>
-            </Dialog.Content>
-          </Dialog.Portal>
-        </Dialog.Root>
-      ) : null}
-    </div>
+    </IntegrityLineView>
   )
 }

@@ -114,7 +114,7 @@ const verify = await page.evaluate(async () => {
  * Verify entire log over acme (about 100,000 events): core's walkLog as the integrity panel
  * runs it, with the components' verifier (Workers), against the ledger's checkpoint.
  */
-async function verifyAll(): Promise<{ seconds: number; walked: number; rootMatches: boolean }> {
+async function verifyAll() {
   await page.goto(demo.url + '/?bench')
   await page.waitForFunction(() => 'auditlensBench' in window)
   return page.evaluate(async (key) => {
@@ -141,8 +141,11 @@ async function verifyAll(): Promise<{ seconds: number; walked: number; rootMatch
         return events.map((event) => verifier.get(event)?.status)
       },
     })
-    if (report.verified !== report.walked) throw new Error(`verified ${report.verified} of ${report.walked}`)
-    return { seconds: (performance.now() - start) / 1000, walked: report.walked, rootMatches: report.rootMatches }
+    const seconds = (performance.now() - start) / 1000
+    // The demo plants a tampered event, a foreign-key one and a 2-event gap: the walk must find
+    // them (so the root cannot match); they are counted, not hidden.
+    const { walked, verified, tampered, untrusted, missing, rootMatches } = report
+    return { seconds, walked, verified, tampered, untrusted, missing, rootMatches }
   }, apiKey)
 }
 
@@ -150,9 +153,7 @@ if (values.walk) {
   const runs = []
   for (let i = 0; i < Number(values.walk); i++) {
     const run = await verifyAll()
-    log(
-      `verify_all_100k_s run ${i + 1}: ${run.seconds.toFixed(2)} s over ${run.walked} events, root matches: ${run.rootMatches}`,
-    )
+    log(`verify_all_100k_s run ${i + 1}: ${run.seconds.toFixed(2)} s, ${JSON.stringify(run)}`)
     runs.push(run)
   }
   console.log(JSON.stringify({ verify_all_100k_s: runs.map((run) => Number(run.seconds.toFixed(2))) }))
