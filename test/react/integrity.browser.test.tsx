@@ -5,6 +5,7 @@
  */
 import { render, screen, waitFor, within } from '@testing-library/react'
 import { userEvent } from '@testing-library/user-event'
+import axe from 'axe-core'
 import { afterAll, beforeEach, describe, expect, it } from 'vitest'
 import { commands } from 'vitest/browser'
 import { createAuditClient, type AuditToken } from '../../src/core/index.js'
@@ -76,7 +77,10 @@ describe('the integrity line', () => {
     await visit()
     const alarm = await screen.findByRole('alertdialog')
     expect(alarm).toHaveTextContent('The log of 24 events does not extend the 22 events this browser saw before')
-    // Escape does not wave it away.
+    const audit = await axe.run(document.body, { resultTypes: ['violations'] })
+    expect(audit.violations.map((v) => v.id)).toEqual([])
+    // Focus is inside the alarm, and Escape does not wave it away.
+    expect(alarm.contains(document.activeElement)).toBe(true)
     await userEvent.keyboard('{Escape}')
     expect(screen.getByRole('alertdialog')).toBeVisible()
     const clicked: string[] = []
