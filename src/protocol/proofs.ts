@@ -71,11 +71,6 @@ export function decodeInclusionAnswer(value: unknown): InclusionAnswer | null {
   return proof ? { index: value.index, size: value.size, proof } : null
 }
 
-/** Whether a parsed NDJSON line is a trailer rather than an event (it has `checkpoint`, no `id`). */
-export function isTrailerLine(value: unknown): boolean {
-  return isRecord(value) && 'checkpoint' in value && !('id' in value) && !('event_id' in value)
-}
-
 /** Decode an export's trailer line, or `null` when any part of it is not what a trailer holds. */
 export function decodeExportTrailer(value: unknown): ExportTrailer | null {
   if (!isRecord(value) || typeof value.checkpoint !== 'string') return null

@@ -92,7 +92,8 @@ export function AuditLog(props: AuditLogProps) {
 }
 
 function AuditLogForClient(props: AuditLogProps) {
-  const { client, messages, reportError, keyRing, verifier, locale, timeZone } = useAuditLogContext('AuditLog')
+  const context = useAuditLogContext('AuditLog')
+  const { client, messages, reportError, keyRing, verifier } = context
   const pruneMarker = usePruneMarker(client, keyRing)
   const density = props.density ?? 'comfortable'
   const [filters, setFilters] = useControllableState(
@@ -167,16 +168,8 @@ function AuditLogForClient(props: AuditLogProps) {
       {integrityWanted && keyRing && verifier ? (
         <Suspense fallback={null}>
           <IntegrityPanel
-            shared={{
-              messages: messages.integrity,
-              locale,
-              timeZone,
-              resolveCrypto,
-              canonicalBytes,
-              verifier,
-            }}
-            client={client}
-            keyRing={keyRing}
+            context={context}
+            shared={{ resolveCrypto, canonicalBytes }}
             model={model}
             fromHead={Object.keys(filters).length === 0}
           />

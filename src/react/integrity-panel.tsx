@@ -8,7 +8,8 @@
  * leaves the line red with a way back to it.
  */
 import { useEffect, useMemo, useState, useSyncExternalStore } from 'react'
-import type { AuditClient, AuditEvent, CryptoBackend, KeyRing, LogModel, Verifier } from '../core/index.js'
+import type { AuditEvent, CryptoBackend, LogModel } from '../core/index.js'
+import type { AuditLogContextValue } from './context.js'
 import type { CheckpointStorage } from '../core/proof/checkpoint-memory.js'
 import { createIntegrityMonitor, type IntegrityMonitor } from '../core/proof/integrity-monitor.js'
 import { defaultIntegrityMessages, type IntegrityMessages } from './integrity-messages.js'
@@ -16,8 +17,6 @@ import { IntegrityLineView } from './integrity-line.js'
 import { VerifyAll } from './verify-all.js'
 
 export interface IntegrityPanelProps {
-  client: AuditClient
-  keyRing: KeyRing
   model: LogModel
   /** Unfiltered rows start at the newest event, so the newest loaded seq can be checked. */
   fromHead: boolean
@@ -28,27 +27,28 @@ export interface IntegrityPanelProps {
    * budget pays for (each chunk gzips apart).
    */
   shared: {
-    messages: Partial<IntegrityMessages> | undefined
-    locale: string | undefined
-    timeZone: string | undefined
     resolveCrypto: (choice: 'auto') => Promise<CryptoBackend>
     canonicalBytes: (event: AuditEvent) => Uint8Array
-    /** The badges' own verifier (workers, cache): only events it verified are remembered. */
-    verifier: Verifier
   }
+  /** The provider's value: client, pinned keys, the badges' verifier, messages, locale. */
+  context: AuditLogContextValue
 }
 
 /** The integrity line and alarm for the provider's org. */
 export default function IntegrityPanel(props: IntegrityPanelProps) {
-  const { client, keyRing, model, fromHead, storage, shared } = props
-  const m: IntegrityMessages = { ...defaultIntegrityMessages, ...shared.messages }
+  const { model, fromHead, storage, shared, context } = props
+  const { client, locale, timeZone } = context
+  // Mounted only once both are there (AuditLog waits for them).
+  const keyRing = context.keyRing!
+  const verifier = context.verifier!
+  const m: IntegrityMessages = { ...defaultIntegrityMessages, ...context.messages.integrity }
   const [monitor, setMonitor] = useState<IntegrityMonitor | null>(null)
   const [backend, setBackend] = useState<CryptoBackend | null>(null)
   useEffect(() => {
     const controller = new AbortController()
     void shared.resolveCrypto('auto').then((backend) => {
       if (controller.signal.aborted) return
-      const { canonicalBytes, verifier } = shared
+      const { canonicalBytes } = shared
       const verifiedHashes = async (events: readonly AuditEvent[]) => {
         verifier.request(events)
         await verifier.idle()
@@ -81,13 +81,13 @@ export default function IntegrityPanel(props: IntegrityPanelProps) {
     monitor ? monitor.getSnapshot : idle.getSnapshot,
   )
   return (
-    <IntegrityLineView snapshot={snapshot} messages={m} locale={shared.locale} timeZone={shared.timeZone}>
+    <IntegrityLineView snapshot={snapshot} messages={m} locale={locale} timeZone={timeZone}>
       {snapshot?.status === 'complete' && snapshot.note && backend ? (
         <VerifyAll
           client={client}
           keyRing={keyRing}
           backend={backend}
-          verifier={shared.verifier}
+          verifier={verifier}
           canonicalBytes={shared.canonicalBytes}
           note={snapshot.note}
           size={snapshot.size ?? 0}

@@ -1,12 +1,8 @@
 /** The completeness extension's decoders take only what the shapes allow. */
 import { describe, expect, it } from 'vitest'
 import { toBase64 } from '../../src/protocol/base64.js'
-import {
-  decodeConsistencyAnswer,
-  decodeExportTrailer,
-  decodeInclusionAnswer,
-  isTrailerLine,
-} from '../../src/protocol/proofs.js'
+import { decodeConsistencyAnswer, decodeExportTrailer, decodeInclusionAnswer } from '../../src/protocol/proofs.js'
+import { isTrailerLine } from '../../src/protocol/trailer-line.js'
 
 const h = (byte: number) => toBase64(new Uint8Array(32).fill(byte))
 

@@ -9,7 +9,6 @@ import { parseKeysDocument, type TrustedKeyInput } from '../verify/key-ring.js'
 import type { AuditEvent } from '../types.js'
 import { filtersToBody, filtersToQuery, type AuditFilters } from '../../protocol/filters.js'
 import { decodeKeysDocument } from '../../protocol/keys.js'
-import { decodeCheckpointAnswer, decodeConsistencyAnswer, decodeInclusionAnswer } from '../../protocol/proofs.js'
 import { bytesToHex } from '../verify/hex.js'
 import { abortError, AuditError, isAbort } from './audit-error.js'
 import { platform, type Platform } from './platform.js'
@@ -250,10 +249,16 @@ export function createAuditClient(options: AuditClientOptions = {}): AuditClient
   }
 
   /** A proof call's answer, decoded; one that does not decode is not retried (a retry gets the same). */
-  async function proof<T>(path: string, decode: (value: unknown) => T | null, signal?: AbortSignal): Promise<T> {
-    const value = decode((await request(path, { signal }))[0])
+  async function proof<T>(
+    path: string,
+    decoder: (proofs: typeof import('../../protocol/proofs.js')) => (value: unknown) => T | null,
+    signal?: AbortSignal,
+  ): Promise<T> {
+    const body = (await request(path, { signal }))[0]
+    // The decoders load on demand: nothing on the way to the first rows needs them.
+    const value = decoder(await import('../../protocol/proofs.js'))(body)
     if (value === null)
-      throw new AuditError('upstream', 'The audit service answered with a proof it could not describe.', {
+      throw new AuditError('upstream', 'The audit service answered with a malformed proof.', {
         retryable: false,
       })
     return value
@@ -314,16 +319,20 @@ export function createAuditClient(options: AuditClientOptions = {}): AuditClient
     },
     getCheckpoint({ signal } = {}) {
       // A service without the extension (Invoance's hosted API today) answers 404: none published.
-      return proof('/checkpoint', decodeCheckpointAnswer, signal).catch((error: unknown) => {
-        if (error instanceof AuditError && error.code === 'not-found') return null
+      return proof('/checkpoint', (p) => p.decodeCheckpointAnswer, signal).catch((error: AuditError) => {
+        if (error.code === 'not-found') return null
         throw error
       })
     },
     getConsistency(first, second, { signal } = {}) {
-      return proof(`/consistency?first=${first}&second=${second}`, decodeConsistencyAnswer, signal)
+      return proof(`/consistency?first=${first}&second=${second}`, (p) => p.decodeConsistencyAnswer, signal)
     },
     getInclusion(eventId, size, { signal } = {}) {
-      return proof(`/events/${encodeURIComponent(eventId)}/inclusion?size=${size}`, decodeInclusionAnswer, signal)
+      return proof(
+        `/events/${encodeURIComponent(eventId)}/inclusion?size=${size}`,
+        (p) => p.decodeInclusionAnswer,
+        signal,
+      )
     },
     token({ signal } = {}) {
       return tokens.get(signal)

@@ -3,7 +3,7 @@
  * lines are split from raw byte chunks, a line longer than the limit is skipped rather than
  * buffered, and only a bounded window of verifications is in flight at once.
  */
-import { isTrailerLine } from '../../protocol/proofs.js'
+import { isTrailerLine } from '../../protocol/trailer-line.js'
 import { canonicalize } from '../json/canonical.js'
 import { AuditJsonSyntaxError, LosslessNumber, parseAuditJson } from '../json/lossless-json.js'
 import { resolveCrypto } from './crypto.js'
