@@ -3,6 +3,7 @@ import { storybookTest } from '@storybook/addon-vitest/vitest-plugin'
 import { playwright } from '@vitest/browser-playwright'
 import { defineConfig } from 'vitest/config'
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from './test/support/chromium.js'
+import { integrityCommands } from './test/support/integrity-commands.js'
 
 /**
  * Three projects: node (core and server: real HTTP, real SQLite), dom (components in jsdom
@@ -62,7 +63,8 @@ const browserProjects = [
       name: 'browser',
       include: ['test/**/*.browser.test.{ts,tsx}'],
       setupFiles: ['test/react/browser-setup.ts'],
-      browser: browser('browser'),
+      // Real ledgers for the integrity tests, driven from the page (they run in Node).
+      browser: { ...browser('browser'), commands: integrityCommands },
     },
   },
   {

@@ -4,8 +4,14 @@
  * the virtualized grid of events with a badge per row, states that replace the body (loading,
  * empty, error, session expired), seq-gap rows, live tail, and the detail dialog.
  */
-import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react'
-import { createLogModel, type AuditFilters, type LogModelSnapshot } from '../core/index.js'
+import { lazy, Suspense, useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react'
+import {
+  canonicalBytes,
+  createLogModel,
+  resolveCrypto,
+  type AuditFilters,
+  type LogModelSnapshot,
+} from '../core/index.js'
 import { useAuditLogContext } from './context.js'
 import { usePruneMarker } from './use-prune-marker.js'
 import type { AuditLogColumn, ColumnVisibility } from './event-columns.js'
@@ -55,7 +61,13 @@ export interface AuditLogProps {
   className?: string
 }
 
+/** The integrity line: monitor, checkpoints and proofs load after the first rows (bundle budget). */
+const IntegrityPanel = lazy(() => import('./integrity-panel.js'))
+
 const EMPTY: AuditFilters = {}
+/** Whether the first load settled: with rows, or with none or an error (a deleted log shows none). */
+const selectFirstLoadSettled = ({ events, state }: LogModelSnapshot) =>
+  events.length > 0 || state.status === 'ready' || state.status === 'error'
 const selectKnownActions = (snapshot: LogModelSnapshot) => snapshot.knownActions
 const selectSessionExpired = (snapshot: LogModelSnapshot) => snapshot.state.status === 'session-expired'
 const intervalOf = (liveTail: AuditLogProps['liveTail']) =>
@@ -80,7 +92,8 @@ export function AuditLog(props: AuditLogProps) {
 }
 
 function AuditLogForClient(props: AuditLogProps) {
-  const { client, messages, reportError, keyRing } = useAuditLogContext('AuditLog')
+  const context = useAuditLogContext('AuditLog')
+  const { client, messages, reportError, keyRing, verifier } = context
   const pruneMarker = usePruneMarker(client, keyRing)
   const density = props.density ?? 'comfortable'
   const [filters, setFilters] = useControllableState(
@@ -130,6 +143,10 @@ function AuditLogForClient(props: AuditLogProps) {
   }, [sessionExpired])
 
   const knownActions = useStore(model, selectKnownActions)
+  const settled = useStore(model, selectFirstLoadSettled)
+  // Once the first load settled, the panel stays: a filter that empties the table must not unmount an alarm.
+  const [integrityWanted, setIntegrityWanted] = useState(false)
+  if (settled && keyRing && verifier && !integrityWanted) setIntegrityWanted(true)
   const now = useNow(client.platform.now)
 
   return (
@@ -148,6 +165,16 @@ function AuditLogForClient(props: AuditLogProps) {
         </label>
         {props.showExport === false ? null : <ExportButton filters={filters} />}
       </FilterBar>
+      {integrityWanted && keyRing && verifier ? (
+        <Suspense fallback={null}>
+          <IntegrityPanel
+            context={context}
+            shared={{ resolveCrypto, canonicalBytes }}
+            model={model}
+            fromHead={Object.keys(filters).length === 0}
+          />
+        </Suspense>
+      ) : null}
       <div className="al-log__body">
         <LogBody
           model={model}

@@ -3,6 +3,7 @@
  * reword them: pass a partial `messages` to `<AuditLogProvider>`.
  */
 import type { VerificationStatus } from '../core/index.js'
+import type { IntegrityMessages } from './integrity-messages.js'
 
 /**
  * A verification result, `checking` while it is computed, or why nothing can be checked yet:
@@ -97,6 +98,11 @@ export interface AuditLogMessages {
     downloadFailed: string
   }
   time: { exact: (iso: string) => string }
+  /**
+   * The integrity line and alarm (checkpoints, Verify entire log). Their defaults load with
+   * the integrity panel after the first rows; what is given here replaces them one by one.
+   */
+  integrity?: Partial<IntegrityMessages>
 }
 
 export const defaultMessages: AuditLogMessages = {

@@ -2,7 +2,12 @@ import '@testing-library/jest-dom/vitest'
 import { cleanup } from '@testing-library/react'
 import { afterEach } from 'vitest'
 
-afterEach(() => cleanup())
+afterEach(() => {
+  cleanup()
+  // The integrity panel remembers each org's log in localStorage, as a browser does across
+  // visits; each test is a new browser, so what one test's log looked like never alarms another.
+  localStorage.clear()
+})
 
 // jsdom has no layout, so a virtualized body would measure 0 px and render no rows. Give the
 // log's scroll box a fixed size here; real layout is tested in Chromium (*.browser.test.tsx).

@@ -10,3 +10,5 @@ export {
   KeyRing,
   parseKeysDocument,
 } from '../../../src/core/index.js'
+export { createAuditClient, canonicalBytes, resolveCrypto } from '../../../src/core/index.js'
+export { walkLog } from '../../../src/core/proof/log-walk.js'

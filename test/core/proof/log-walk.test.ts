@@ -1,0 +1,110 @@
+/**
+ * Verify entire log, core part: the walk over a real ledger through the proxy, checked
+ * against checkpoints the ledger signed (and against a fork's checkpoint signed with the same key).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import {
+  canonicalBytes,
+  createAuditClient,
+  createWebCryptoBackend,
+  KeyRing,
+  verifyEvents,
+  type AuditClient,
+  type AuditEvent,
+} from '../../../src/core/index.js'
+import { walkLog } from '../../../src/core/proof/log-walk.js'
+import { startForkedLedgers, type ForkedLedgers } from '../../support/forked-ledgers.js'
+import { startForwardingProxy, type ForwardingProxy } from '../../support/proof-forwarder.js'
+
+const backend = createWebCryptoBackend()
+let fork: ForkedLedgers
+let proxy: ForwardingProxy
+let client: AuditClient
+let ring: KeyRing
+
+beforeAll(async () => {
+  fork = await startForkedLedgers(450)
+  fork.append(fork.a, 3)
+  fork.append(fork.b, 3)
+  proxy = await startForwardingProxy(fork.a, fork.orgId)
+  client = createAuditClient({
+    baseUrl: proxy.baseUrl,
+    fetchToken: async () =>
+      (await (
+        await fetch(`${proxy.baseUrl}/token`, {
+          method: 'POST',
+          headers: { 'x-test-user': `${fork.orgId}|user_1|audit:read` },
+        })
+      ).json()) as { token: string; expires_at: string },
+  })
+  ring = new KeyRing(await client.getKeys())
+})
+afterAll(async () => {
+  await proxy.close()
+  await fork.close()
+})
+
+const walk = (checkpoint: string, size: number, signal?: AbortSignal) =>
+  walkLog({
+    client,
+    checkpoint,
+    size,
+    trust: { keys: ring.keys.map((key) => ({ publicKey: key.bytes })) },
+    backend,
+    canonicalBytes: (event: AuditEvent) => canonicalBytes(event),
+    verify: async (events) =>
+      (await verifyEvents(events, { trustedKeys: ring, crypto: backend })).map((result) => result.status),
+    ...(signal ? { signal } : {}),
+  })
+
+const checkpointOf = async (ledger: ForkedLedgers['a']) =>
+  (await (await ledger.call(`/v1/audit/orgs/${fork.orgId}/checkpoint`)).json()) as { checkpoint: string; size: number }
+
+describe('walkLog', () => {
+  it('verifies every event and reproduces the checkpoint root from the leaves', async () => {
+    const { checkpoint, size } = await checkpointOf(fork.a)
+    const progress: number[] = []
+    const report = await walkLog({
+      client,
+      checkpoint,
+      size,
+      trust: { keys: ring.keys.map((key) => ({ publicKey: key.bytes })) },
+      backend,
+      canonicalBytes: (event) => canonicalBytes(event),
+      verify: async (events) =>
+        (await verifyEvents(events, { trustedKeys: ring, crypto: backend })).map((r) => r.status),
+      onProgress: (walked) => progress.push(walked),
+    })
+    expect(report).toMatchObject({
+      walked: 453,
+      verified: 453,
+      tampered: 0,
+      untrusted: 0,
+      missing: 0,
+      rootMatches: true,
+    })
+    expect(report.problems).toEqual([])
+    expect(progress).toEqual([200, 400, 453])
+  })
+
+  it('verifies events newer than the checkpoint without counting them as leaves', async () => {
+    const { checkpoint } = await checkpointOf(fork.a)
+    fork.append(fork.a, 2)
+    const report = await walk(checkpoint, 453)
+    expect(report).toMatchObject({ walked: 455, verified: 455, rootMatches: true, missing: 0 })
+  })
+
+  it('finds that the leaves do not reproduce a same-key fork’s root', async () => {
+    const { checkpoint, size } = await checkpointOf(fork.b)
+    const report = await walk(checkpoint, size)
+    expect(report.rootMatches).toBe(false)
+    expect(report.problems.map((p) => p.kind)).toContain('root-mismatch')
+  })
+
+  it('stops when cancelled', async () => {
+    const { checkpoint, size } = await checkpointOf(fork.a)
+    const controller = new AbortController()
+    controller.abort(new Error('cancelled'))
+    await expect(walk(checkpoint, size, controller.signal)).rejects.toThrow()
+  })
+})
