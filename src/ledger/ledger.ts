@@ -93,7 +93,13 @@ export class Ledger {
     this.keys = new SigningKeys(this.db, dataDir === null ? null : join(dataDir, 'keys'), this.now, options.warn)
     this.apiKeys = new ApiKeys(this.db, options.devApiKey ?? null, this.now)
     const name = options.logName ?? ledgerName(this.db, this.now())
-    this.log = new LogTree(this.db, this.keys, this.now, (orgId) => `${name}/orgs/${orgId}`)
+    this.log = new LogTree(
+      this.db,
+      this.keys,
+      this.now,
+      (orgId) => `${name}/orgs/${orgId}`,
+      (orgId) => this.retention.prunedThrough(orgId),
+    )
     this.events = new EventStore(this.db, this.keys, this.now, this.log)
     this.log.backfill(this.events)
     this.exports = new Exports(

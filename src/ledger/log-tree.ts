@@ -21,6 +21,8 @@ export interface CheckpointJson {
   size: number
   root_hash: string
   time: string
+  /** Seqs 1..through_seq removed by retention, and the subtree roots that stand for them. */
+  pruned?: { through_seq: number; frontier: string[] }
 }
 
 const BACKFILL_CHUNK = 5000
@@ -46,6 +48,8 @@ export class LogTree {
     private readonly now: () => number,
     /** The origin of an org's log. */
     readonly originOf: (orgId: string) => string,
+    /** How far retention pruned an org's log. */
+    private readonly prunedThrough: (orgId: string) => number = () => 0,
   ) {
     this.tree = new MerkleTree(db)
     this.sql = statements(db)
@@ -127,7 +131,18 @@ export class LogTree {
     const origin = this.originOf(orgId)
     const rootHash = this.tree.root(orgId, size)
     const note = signCheckpoint({ origin, size, rootHash, time }, key.privateKey, Buffer.from(key.publicKey, 'hex'))
-    return { checkpoint: note, origin, size, root_hash: toBase64(rootHash), time: new Date(time).toISOString() }
+    const answer: CheckpointJson = {
+      checkpoint: note,
+      origin,
+      size,
+      root_hash: toBase64(rootHash),
+      time: new Date(time).toISOString(),
+    }
+    // A reader who walks the remaining events (Verify entire log) needs the pruned prefix's
+    // subtree roots to recompute this root; an export carries the same in its trailer.
+    const pruned = Math.min(this.prunedThrough(orgId), size)
+    if (pruned > 0) answer.pruned = { through_seq: pruned, frontier: this.frontier(orgId, pruned) }
+    return answer
   }
 
   /** RFC 9162 §2.1.4 consistency proof between two sizes of the org's log. */

@@ -13,6 +13,11 @@ const MAX_PROOF_HASHES = 128
 export interface CheckpointAnswer {
   /** The C2SP signed note. */
   checkpoint: string
+  /**
+   * When retention removed the oldest events: what lets a reader who walks the rest recompute
+   * the root anyway (unverified until that root matches the signed checkpoint's).
+   */
+  pruned?: PrunedPrefix | null
 }
 
 /** `GET /v1/audit/events/{id}/inclusion?size=N`, and one entry of a trailer's `inclusion`. */
@@ -57,7 +62,16 @@ export function decodeHashes(value: unknown): Uint8Array[] | null {
 }
 
 export function decodeCheckpointAnswer(value: unknown): CheckpointAnswer | null {
-  return isRecord(value) && typeof value.checkpoint === 'string' ? { checkpoint: value.checkpoint } : null
+  if (!isRecord(value) || typeof value.checkpoint !== 'string') return null
+  if (value.pruned === undefined || value.pruned === null) return { checkpoint: value.checkpoint }
+  const pruned = decodePruned(value.pruned)
+  return pruned ? { checkpoint: value.checkpoint, pruned } : null
+}
+
+function decodePruned(value: unknown): PrunedPrefix | null {
+  if (!isRecord(value) || !isCount(value.through_seq)) return null
+  const frontier = decodeHashes(value.frontier)
+  return frontier ? { through_seq: value.through_seq, frontier } : null
 }
 
 /** `GET /v1/audit/orgs/{org}/consistency?first=M&second=N` answers `{proof: [...]}`. */
@@ -87,11 +101,8 @@ export function decodeExportTrailer(value: unknown): ExportTrailer | null {
   }
   let pruned: PrunedPrefix | null = null
   if (value.pruned !== undefined) {
-    const p = value.pruned
-    if (!isRecord(p) || !isCount(p.through_seq)) return null
-    const frontier = decodeHashes(p.frontier)
-    if (!frontier) return null
-    pruned = { through_seq: p.through_seq, frontier }
+    pruned = decodePruned(value.pruned)
+    if (!pruned) return null
   }
   return { checkpoint: value.checkpoint, inclusion, pruned }
 }

@@ -91,7 +91,10 @@ export function proofRoutes({ upstream, bearer, basePath, catchAllParam }: Proof
       if (!parsed.value.checkpoint.origin.endsWith(`/orgs/${claims.org}`)) {
         throw badGateway('a checkpoint of another org’s log')
       }
-      return json({ checkpoint: answer.checkpoint })
+      const pruned = answer.pruned
+        ? { through_seq: answer.pruned.through_seq, frontier: answer.pruned.frontier.map(toBase64) }
+        : undefined
+      return json({ checkpoint: answer.checkpoint, ...(pruned ? { pruned } : {}) })
     },
 
     /** `GET {basePath}/consistency?first=M&second=N`: `{proof}` (RFC 9162 §2.1.4). */

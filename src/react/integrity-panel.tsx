@@ -90,6 +90,7 @@ export default function IntegrityPanel(props: IntegrityPanelProps) {
           verifier={verifier}
           canonicalBytes={shared.canonicalBytes}
           note={snapshot.note}
+          pruned={snapshot.pruned ?? null}
           size={snapshot.size ?? 0}
           messages={m}
         />

@@ -7,6 +7,7 @@
 import { useEffect, useRef, useState } from 'react'
 import type { AuditClient, AuditEvent, CryptoBackend, KeyRing, Verifier } from '../core/index.js'
 import { walkLog, type LogWalkReport } from '../core/proof/log-walk.js'
+import type { PrunedPrefix } from '../protocol/proofs.js'
 import type { IntegrityMessages } from './integrity-messages.js'
 
 type WalkState =
@@ -23,6 +24,8 @@ export interface VerifyAllProps {
   canonicalBytes: (event: AuditEvent) => Uint8Array
   /** The verified checkpoint to check against, and its size. */
   note: string
+  /** The checkpoint's pruned prefix, when retention removed the oldest events. */
+  pruned: PrunedPrefix | null
   size: number
   messages: IntegrityMessages
 }
@@ -43,6 +46,7 @@ export function VerifyAll(props: VerifyAllProps) {
     walkLog({
       client: props.client,
       checkpoint: props.note,
+      pruned: props.pruned,
       size: props.size,
       trust: { keys: props.keyRing.keys.map((key) => ({ publicKey: key.bytes })) },
       backend: props.backend,

@@ -1,7 +1,12 @@
 /** The completeness extension's decoders take only what the shapes allow. */
 import { describe, expect, it } from 'vitest'
 import { toBase64 } from '../../src/protocol/base64.js'
-import { decodeConsistencyAnswer, decodeExportTrailer, decodeInclusionAnswer } from '../../src/protocol/proofs.js'
+import {
+  decodeCheckpointAnswer,
+  decodeConsistencyAnswer,
+  decodeExportTrailer,
+  decodeInclusionAnswer,
+} from '../../src/protocol/proofs.js'
 import { isTrailerLine } from '../../src/protocol/trailer-line.js'
 
 const h = (byte: number) => toBase64(new Uint8Array(32).fill(byte))
@@ -48,5 +53,16 @@ describe('proof decoders', () => {
       { checkpoint: 'note', pruned: { through_seq: -1, frontier: [] } },
     ])
       expect(decodeExportTrailer(bad)).toBeNull()
+  })
+
+  it('decode a checkpoint answer with or without its pruned prefix, and nothing malformed', () => {
+    expect(decodeCheckpointAnswer({ checkpoint: 'note', origin: 'x' })).toEqual({ checkpoint: 'note' })
+    const withPrefix = decodeCheckpointAnswer({
+      checkpoint: 'note',
+      pruned: { through_seq: 3, frontier: [h(1), h(2)] },
+    })
+    expect(withPrefix?.pruned?.frontier.map((x) => x[0])).toEqual([1, 2])
+    for (const pruned of [{ through_seq: 3 }, { through_seq: -1, frontier: [] }, { through_seq: 1, frontier: ['x'] }])
+      expect(decodeCheckpointAnswer({ checkpoint: 'note', pruned })).toBeNull()
   })
 })

@@ -238,6 +238,7 @@ export function createIntegrityMonitor(options: IntegrityMonitorOptions): Integr
       problem: null,
       evidence: null,
       note: answer.checkpoint,
+      pruned: answer.pruned ?? null,
     })
   }
 

@@ -2,6 +2,7 @@
  * The integrity monitor's snapshot, problems and evidence: types and the evidence file's
  * English sentences, import-free so the viewer can name them without loading the proof code.
  */
+import type { PrunedPrefix } from '../../protocol/proofs.js'
 
 /** What failed, for the alarm; the viewer puts each kind in words from its messages. */
 export type IntegrityProblem =
@@ -59,6 +60,8 @@ export interface IntegritySnapshot {
   evidence: IntegrityEvidence | null
   /** The verified checkpoint note (`complete`), for Verify entire log. */
   note?: string
+  /** Its pruned prefix, when retention removed the oldest events (for Verify entire log). */
+  pruned?: PrunedPrefix | null
 }
 
 /** The problem in one English sentence, for the evidence file and `message`. */

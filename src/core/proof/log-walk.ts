@@ -8,6 +8,7 @@
 import type { AuditClient, EventPage } from '../log/client.js'
 import type { AuditEvent, VerificationStatus } from '../types.js'
 import type { CryptoBackend } from '../verify/crypto.js'
+import type { PrunedPrefix } from '../../protocol/proofs.js'
 import type { CheckpointTrust } from './checkpoint.js'
 import { ExportCompleteness, type CompletenessProblem } from './export-check.js'
 import { seqOf } from './seen-events.js'
@@ -18,6 +19,12 @@ export interface LogWalkOptions {
   checkpoint: string
   /** Its size: events appended since are verified but are not leaves of its tree. */
   size: number
+  /**
+   * Seqs 1..N removed by retention, with the subtree roots that stand for them (the checkpoint
+   * answer's `pruned`): the walk then starts its tree from them, so a pruned head is neither
+   * missing nor a mismatch. Unverified until the root they lead to matches the checkpoint's.
+   */
+  pruned?: PrunedPrefix | null
   trust: CheckpointTrust
   backend: CryptoBackend
   canonicalBytes: (event: AuditEvent) => Uint8Array
@@ -81,7 +88,7 @@ export async function walkLog(options: LogWalkOptions): Promise<LogWalkReport> {
     if (signal?.aborted) throw signal.reason
   }
   const report = await completeness.check(
-    { checkpoint: options.checkpoint, inclusion: null, pruned: null },
+    { checkpoint: options.checkpoint, inclusion: null, pruned: options.pruned ?? null },
     options.trust,
   )
   const missing = report.problems.reduce((sum, p) => sum + (p.kind === 'seq-missing' ? p.to - p.from + 1 : 0), 0)
