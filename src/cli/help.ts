@@ -36,6 +36,8 @@ Options:
   --keys FILE            Pin the keys in a keys document (the /v1/audit/keys response).
   --checkpoint FILE      An earlier checkpoint (as served by .../checkpoint): the file's log
                          must extend it, computed offline from the events.
+  --remember FILE        Keep the newest checkpoint per log in FILE: each whole export must
+                         extend the one remembered, then becomes it.
   --require-checkpoint   Fail when the file has no checkpoint trailer.
   --json                 One JSON result per input line instead of a report.
   --allow-empty          Exit 0 for an input with no events (otherwise 1).

@@ -10,7 +10,9 @@ import {
   type VerificationStatus,
 } from '../core/index.js'
 import { ExportCompleteness, type CompletenessProblem } from '../core/proof/export-check.js'
+import { parseSignedCheckpoint } from '../core/proof/checkpoint.js'
 import { decodeCheckpointAnswer, decodeExportTrailer } from '../protocol/proofs.js'
+import { loadCheckpointFile, saveCheckpointFile } from './checkpoint-file.js'
 import { type CliIo, UsageError, writeOut } from './io.js'
 
 const STATUSES: readonly VerificationStatus[] = ['verified', 'unpinned', 'untrusted', 'tampered', 'malformed']
@@ -24,6 +26,8 @@ interface VerifyArgs {
   /** The text of an earlier checkpoint the file's log must extend (`--checkpoint OLD`). */
   earlier: string | null
   requireCheckpoint: boolean
+  /** `--remember FILE`: the checkpoint memory to compare with and update. */
+  remember: string | null
 }
 
 async function parseVerifyArgs(argv: string[]): Promise<VerifyArgs> {
@@ -40,6 +44,7 @@ async function parseVerifyArgs(argv: string[]): Promise<VerifyArgs> {
         'allow-empty': { type: 'boolean' },
         checkpoint: { type: 'string' },
         'require-checkpoint': { type: 'boolean' },
+        remember: { type: 'string' },
       },
     })
   } catch (error) {
@@ -85,9 +90,13 @@ async function parseVerifyArgs(argv: string[]): Promise<VerifyArgs> {
       throw new UsageError(`cannot read checkpoint file '${values.checkpoint}': ${describe(error)}`)
     }
   }
-  if (earlier !== null && keyRing.size === 0) {
-    throw new UsageError('--checkpoint needs pinned keys (--keys or --trusted-key) to check checkpoints against')
+  const remember = values.remember ?? null
+  if ((earlier !== null || remember !== null) && keyRing.size === 0) {
+    throw new UsageError(
+      `${earlier !== null ? '--checkpoint' : '--remember'} needs pinned keys (--keys or --trusted-key) to check checkpoints against`,
+    )
   }
+  if (earlier !== null && remember !== null) throw new UsageError('use --checkpoint or --remember, not both')
   return {
     input: positionals[0]!,
     keyRing,
@@ -95,6 +104,7 @@ async function parseVerifyArgs(argv: string[]): Promise<VerifyArgs> {
     allowEmpty: values['allow-empty'] ?? false,
     earlier,
     requireCheckpoint: values['require-checkpoint'] ?? false,
+    remember,
   }
 }
 
@@ -207,7 +217,13 @@ async function checkCompleteness(
     return { ok: !args.requireCheckpoint, lines }
   }
   const trust = { keys: args.keyRing.keys.map((key) => ({ publicKey: key.bytes })) }
-  const report = await completeness.check(decoded, trust, args.earlier ?? undefined)
+  const memory = args.remember === null ? null : await loadCheckpointFile(args.remember)
+  const parsed = parseSignedCheckpoint(decoded.checkpoint)
+  const origin = parsed.ok ? parsed.value.checkpoint.origin : null
+  // A filtered export cannot show consistency offline; the remembered checkpoint waits for a whole one.
+  const remembered = memory && origin !== null && decoded.inclusion === null ? (memory[origin] ?? null) : null
+  const earlier = args.earlier ?? remembered
+  const report = await completeness.check(decoded, trust, earlier ?? undefined)
   const lines = report.problems.slice(0, MAX_PROBLEM_LINES).map(describeProblem)
   if (report.problems.length > MAX_PROBLEM_LINES)
     lines.push(`... and ${report.problems.length - MAX_PROBLEM_LINES} more problems.`)
@@ -219,7 +235,14 @@ async function checkCompleteness(
         ? `Checkpoint: every event is proven in ${origin}, ${size} events${when}.`
         : `Checkpoint: complete, seq 1 to ${size} each once and the root matches ${origin}${when}.`,
     )
-    if (args.earlier !== null) lines.push('The log only grew since the earlier checkpoint.')
+    if (earlier !== null) lines.push('The log only grew since the earlier checkpoint.')
+    if (memory !== null && args.remember !== null && !report.filtered) {
+      memory[report.checkpoint.origin] = decoded.checkpoint
+      await saveCheckpointFile(args.remember, memory)
+      lines.push(`Remembered this checkpoint in ${args.remember}.`)
+    } else if (memory !== null) {
+      lines.push('Not compared with the remembered checkpoint: a filtered export cannot show that offline.')
+    }
   }
   return { ok: report.problems.length === 0, lines }
 }

@@ -4,7 +4,7 @@
  * canonical bytes; checkpoints are signed as the ledger signs them.
  * `npm test` builds first (pretest); run `npm run build` before running this file alone.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
@@ -121,5 +121,45 @@ describe('auditlens verify with a checkpoint trailer', () => {
     const bad = await verify(exportFile('bad-trailer.ndjson', all, { checkpoint: checkpoint(12), inclusion: [] }))
     expect(bad.code).toBe(1)
     expect(bad.stdout).toMatch(/^line 13: the checkpoint trailer is malformed\./)
+  })
+})
+
+describe('auditlens verify --remember', () => {
+  it('remembers the checkpoint of a whole export, then requires the next to extend it', async () => {
+    const memory = join(dir, 'memory.json')
+    const first = await verify(
+      exportFile('seen-7.ndjson', all.slice(0, 7), { checkpoint: checkpoint(7) }),
+      '--remember',
+      memory,
+    )
+    expect(first.code).toBe(0)
+    expect(first.stdout).toMatch(/Remembered this checkpoint in .*memory\.json\./)
+    expect(JSON.parse(readFileSync(memory, 'utf8'))).toEqual({ [origin]: checkpoint(7) })
+
+    const grown = await verify(exportFile('seen-12.ndjson', all, { checkpoint: checkpoint(12) }), '--remember', memory)
+    expect(grown.code).toBe(0)
+    expect(grown.stdout).toMatch(/The log only grew since the earlier checkpoint\./)
+    expect(JSON.parse(readFileSync(memory, 'utf8'))).toEqual({ [origin]: checkpoint(12) })
+
+    // The operator rewrites event 3, re-signs it and the checkpoint with the same key: the file
+    // is consistent with itself, and only the remembered checkpoint shows the history changed.
+    const rewrittenEvents = events.map((event, i) =>
+      i === 2 ? ledger.sign(apiEvent({ id: 'aevt_3', seq: 3, action: 'invoice.voided' })) : event,
+    )
+    const rewrittenLeaves = rewrittenEvents.map((event) => canonicalBytes(event))
+    const file = join(dir, 'rewritten-remembered.ndjson')
+    const lines = [...rewrittenEvents].reverse().map((event) => JSON.stringify(event))
+    writeFileSync(file, [...lines, JSON.stringify({ checkpoint: checkpoint(12, rewrittenLeaves) })].join('\n') + '\n')
+    expect((await verify(file)).code).toBe(0) // on its own, the rewritten export checks out
+    const rewritten = await verify(file, '--remember', memory)
+    expect(rewritten.code).toBe(1)
+    expect(rewritten.stdout).toMatch(/^INCONSISTENT with the earlier checkpoint: the first 12 events are not the ones/m)
+    expect(JSON.parse(readFileSync(memory, 'utf8'))).toEqual({ [origin]: checkpoint(12) })
+  })
+
+  it('refuses --remember without pinned keys, and next to --checkpoint', async () => {
+    const file = exportFile('plain-remember.ndjson', all, { checkpoint: checkpoint(12) })
+    expect((await runCli(['verify', file, '--remember', join(dir, 'm.json')])).code).toBe(2)
+    expect((await verify(file, '--remember', join(dir, 'm.json'), '--checkpoint', join(dir, 'old.json'))).code).toBe(2)
   })
 })
