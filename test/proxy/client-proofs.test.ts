@@ -20,7 +20,7 @@ import { leafHash, verifyConsistency, verifyInclusion } from '../../src/core/pro
 import { createWebCryptoBackend } from '../../src/core/verify/crypto.js'
 import { generateEvents } from '../../src/ledger/seed.js'
 import { eventBody, startLedger, type TestLedger } from '../support/ledger.js'
-import { serve, startProxy, stop, type TestProxy } from '../support/proxy.js'
+import { serve, startProxy, stop, type TestProxy, testTokens } from '../support/proxy.js'
 
 const backend = createWebCryptoBackend()
 let ledger: TestLedger
@@ -46,10 +46,7 @@ function proxyClient(org: string, base = proxy.url, fetchImpl?: typeof fetch): A
     baseUrl: `${base}/api/audit`,
     retry: { attempts: 3, baseDelayMs: 1 },
     ...(fetchImpl ? { fetch: fetchImpl } : {}),
-    fetchToken: async () =>
-      (await (
-        await fetch(`${base}/api/audit/token`, { method: 'POST', headers: { 'x-test-user': `${org}|u|audit:read` } })
-      ).json()) as { token: string; expires_at: string },
+    fetchToken: testTokens(`${base}/api/audit`, `${org}|u|audit:read`),
   })
 }
 

@@ -12,7 +12,7 @@ import {
   type AuditClient,
 } from '../../src/core/index.js'
 import { eventBody, startLedger, type TestLedger } from '../support/ledger.js'
-import { serve, startProxy, stop, type TestProxy } from '../support/proxy.js'
+import { serve, startProxy, stop, type TestProxy, testTokens } from '../support/proxy.js'
 
 const DAY = 86_400_000
 let now = Date.now() - 10 * DAY
@@ -42,13 +42,7 @@ afterAll(async () => {
 function clientFor(org: string, baseUrl = `${proxy.url}/api/audit`): AuditClient {
   return createAuditClient({
     baseUrl,
-    fetchToken: async () => {
-      const response = await fetch(`${proxy.url}/api/audit/token`, {
-        method: 'POST',
-        headers: { 'x-test-user': `${org}|user_1|audit:read` },
-      })
-      return (await response.json()) as { token: string; expires_at: string }
-    },
+    fetchToken: testTokens(`${proxy.url}/api/audit`, `${org}|user_1|audit:read`),
   })
 }
 

@@ -59,3 +59,14 @@ export async function mintToken(url: string, user: string): Promise<string> {
   if (minted.status !== 200) throw new Error(`minting failed: ${minted.status} ${await minted.text()}`)
   return ((await minted.json()) as { token: string }).token
 }
+
+/**
+ * The client's `fetchToken` in tests: the proxy whose routes are at `baseUrl` (e.g.
+ * `${proxy.url}/api/audit`) mints a token for `user` (`org|subject|scope,scope`).
+ */
+export function testTokens(baseUrl: string, user: string): () => Promise<{ token: string; expires_at: string }> {
+  return async () => {
+    const minted = await fetch(`${baseUrl}/token`, { method: 'POST', headers: { 'x-test-user': user } })
+    return (await minted.json()) as { token: string; expires_at: string }
+  }
+}

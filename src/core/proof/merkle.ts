@@ -11,6 +11,7 @@
  * Sizes and indexes are plain numbers (exact to 2^53), halved with arithmetic rather than
  * 32-bit shifts.
  */
+import { concatBytes } from '../bytes.js'
 import type { CryptoBackend } from '../verify/crypto.js'
 
 /** A SHA-256 hash: 32 bytes. */
@@ -19,26 +20,14 @@ export type Hash = Uint8Array
 const LEAF = Uint8Array.of(0)
 const NODE = Uint8Array.of(1)
 
-function concat(...parts: Uint8Array[]): Uint8Array {
-  let length = 0
-  for (const part of parts) length += part.length
-  const out = new Uint8Array(length)
-  let offset = 0
-  for (const part of parts) {
-    out.set(part, offset)
-    offset += part.length
-  }
-  return out
-}
-
 /** `SHA-256(0x00 || data)`: the hash of a leaf. */
 export function leafHash(backend: CryptoBackend, data: Uint8Array): Promise<Hash> {
-  return backend.sha256(concat(LEAF, data))
+  return backend.sha256(concatBytes([LEAF, data]))
 }
 
 /** `SHA-256(0x01 || left || right)`: the hash of an interior node. */
 export function nodeHash(backend: CryptoBackend, left: Hash, right: Hash): Promise<Hash> {
-  return backend.sha256(concat(NODE, left, right))
+  return backend.sha256(concatBytes([NODE, left, right]))
 }
 
 /** Whether two hashes are the same bytes. */

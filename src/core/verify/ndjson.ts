@@ -3,6 +3,7 @@
  * lines are split from raw byte chunks, a line longer than the limit is skipped rather than
  * buffered, and only a bounded window of verifications is in flight at once.
  */
+import { concatBytes } from '../bytes.js'
 import { isTrailerLine } from '../../protocol/trailer-line.js'
 import { canonicalize } from '../json/canonical.js'
 import { AuditJsonSyntaxError, LosslessNumber, parseAuditJson } from '../json/lossless-json.js'
@@ -40,7 +41,7 @@ export async function* splitLines(
   const finish = (): NdjsonLine | null => {
     lineNumber++
     const tooLong = overflow
-    const joined = concat(parts, size)
+    const joined = concatBytes(parts, size)
     parts = []
     size = 0
     overflow = false
@@ -88,17 +89,6 @@ export async function* splitLines(
     const line = finish()
     if (line) yield line
   }
-}
-
-function concat(parts: Uint8Array[], size: number): Uint8Array {
-  if (parts.length === 1) return parts[0]!
-  const out = new Uint8Array(size)
-  let offset = 0
-  for (const part of parts) {
-    out.set(part, offset)
-    offset += part.length
-  }
-  return out
 }
 
 /** The verification of one NDJSON line. */

@@ -11,6 +11,7 @@ import { createWebCryptoBackend } from '../../../src/core/verify/crypto.js'
 import { generateEvents } from '../../../src/ledger/seed.js'
 import { startLedger, type TestLedger } from '../../support/ledger.js'
 import { startForwardingProxy, type ForwardingProxy } from '../../support/proof-forwarder.js'
+import { testTokens } from '../../support/proxy.js'
 
 const backend = createWebCryptoBackend()
 let ledger: TestLedger
@@ -32,13 +33,7 @@ const clientFor = (org: string): AuditClient =>
   createAuditClient({
     baseUrl: proxy.baseUrl,
     retry: { attempts: 1 },
-    fetchToken: async () =>
-      (await (
-        await fetch(`${proxy.baseUrl}/token`, {
-          method: 'POST',
-          headers: { 'x-test-user': `${org}|user_1|audit:read` },
-        })
-      ).json()) as { token: string; expires_at: string },
+    fetchToken: testTokens(proxy.baseUrl, `${org}|user_1|audit:read`),
   })
 
 describe('proof calls', () => {

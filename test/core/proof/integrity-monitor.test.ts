@@ -12,6 +12,7 @@ import { startLedger } from '../../support/ledger.js'
 import { startForkedLedgers, type ForkedLedgers } from '../../support/forked-ledgers.js'
 import { startForwardingProxy, type ForwardingProxy } from '../../support/proof-forwarder.js'
 import { createSigner, seedFrom } from '../../support/signing.js'
+import { testTokens } from '../../support/proxy.js'
 
 const backend = createWebCryptoBackend()
 let fork: ForkedLedgers
@@ -35,13 +36,7 @@ function clientFor(withProofs = true): AuditClient {
     baseUrl: proxy.baseUrl,
     retry: { attempts: 1 },
     now: () => now,
-    fetchToken: async () =>
-      (await (
-        await fetch(`${proxy.baseUrl}/token`, {
-          method: 'POST',
-          headers: { 'x-test-user': `${fork.orgId}|user_1|audit:read` },
-        })
-      ).json()) as { token: string; expires_at: string },
+    fetchToken: testTokens(proxy.baseUrl, `${fork.orgId}|user_1|audit:read`),
   })
   if (withProofs) return client
   // A service that publishes no checkpoints (Invoance's hosted API today): the client says none.

@@ -16,7 +16,7 @@ import { walkLog } from '../../../src/core/proof/log-walk.js'
 import { generateEvents } from '../../../src/ledger/seed.js'
 import type { PrunedPrefix } from '../../../src/protocol/proofs.js'
 import { startLedger, type TestLedger } from '../../support/ledger.js'
-import { startProxy, type TestProxy } from '../../support/proxy.js'
+import { startProxy, type TestProxy, testTokens } from '../../support/proxy.js'
 
 const backend = createWebCryptoBackend()
 let now = Date.parse('2026-01-01T00:00:00Z')
@@ -37,13 +37,7 @@ beforeAll(async () => {
   client = createAuditClient({
     baseUrl: `${proxy.url}/api/audit`,
     now: () => now,
-    fetchToken: async () =>
-      (await (
-        await fetch(`${proxy.url}/api/audit/token`, {
-          method: 'POST',
-          headers: { 'x-test-user': `${org}|u|audit:read` },
-        })
-      ).json()) as { token: string; expires_at: string },
+    fetchToken: testTokens(`${proxy.url}/api/audit`, `${org}|u|audit:read`),
   })
   ring = new KeyRing(await client.getKeys())
 })

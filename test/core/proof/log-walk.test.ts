@@ -15,6 +15,7 @@ import {
 import { walkLog } from '../../../src/core/proof/log-walk.js'
 import { startForkedLedgers, type ForkedLedgers } from '../../support/forked-ledgers.js'
 import { startForwardingProxy, type ForwardingProxy } from '../../support/proof-forwarder.js'
+import { testTokens } from '../../support/proxy.js'
 
 const backend = createWebCryptoBackend()
 let fork: ForkedLedgers
@@ -29,13 +30,7 @@ beforeAll(async () => {
   proxy = await startForwardingProxy(fork.a, fork.orgId)
   client = createAuditClient({
     baseUrl: proxy.baseUrl,
-    fetchToken: async () =>
-      (await (
-        await fetch(`${proxy.baseUrl}/token`, {
-          method: 'POST',
-          headers: { 'x-test-user': `${fork.orgId}|user_1|audit:read` },
-        })
-      ).json()) as { token: string; expires_at: string },
+    fetchToken: testTokens(proxy.baseUrl, `${fork.orgId}|user_1|audit:read`),
   })
   ring = new KeyRing(await client.getKeys())
 })
