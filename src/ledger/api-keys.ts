@@ -9,7 +9,12 @@ import { HttpError } from '../protocol/errors.js'
 import { statements, type Db } from './database.js'
 import { newId, randomToken } from './ids.js'
 
-export const SCOPES = ['audit:read', 'audit:write'] as const
+/**
+ * `audit:admin` changes what the log keeps (retention): an app server that only writes events
+ * must not be able to shorten the history it writes to (an audit log has to outlast a
+ * compromised writer).
+ */
+export const SCOPES = ['audit:read', 'audit:write', 'audit:admin'] as const
 export type Scope = (typeof SCOPES)[number]
 
 export interface Caller {

@@ -61,7 +61,8 @@ function markersJson(ledger: Ledger, orgId: string) {
 export function registerRetentionRoutes(router: Router, ledger: Ledger, orgJson: (org: Org) => unknown): void {
   router
     .on('PUT', '/v1/audit/orgs/:id/retention', async (request, [id]) => {
-      ledger.apiKeys.authenticate(request, 'audit:write')
+      // Shortening retention deletes history: not for keys that only write events.
+      ledger.apiKeys.authenticate(request, 'audit:admin')
       const org = orgFromPath(ledger, id!)
       const days = parseRetentionBody(await readJsonObject(request, BODY_LIMIT))
       ledger.retention.setDays(org.id, days)

@@ -52,7 +52,7 @@ describe('API keys', () => {
   })
 
   it('refuse unknown scopes when created', () => {
-    expect(() => t.ledger.apiKeys.create(['audit:admin' as 'audit:read'])).toThrowError(/scopes must be/)
+    expect(() => t.ledger.apiKeys.create(['audit:root' as 'audit:read'])).toThrowError(/scopes must be/)
   })
 })
 

@@ -56,7 +56,7 @@ describe('GET /v1/me (Node validate()/me(), Go Client.Me/Validate, Ruby me/valid
     const response = await me('ruby', DEV_KEY)
     expect(((await response.json()) as { api_key: unknown }).api_key).toMatchObject({
       id: 'dev',
-      scopes: ['audit:read', 'audit:write'],
+      scopes: ['audit:admin', 'audit:read', 'audit:write'],
       created_at: null,
     })
   })

@@ -242,3 +242,33 @@ describe('integrity after a prune', () => {
     expect(await response.json()).toMatchObject({ pruned_through_seq: 1, markers: [{ org_id: org.id }] })
   })
 })
+
+describe('who may change retention', () => {
+  it('refuses a key that only writes events (it could erase the history it writes to), and a read key a log_streams session', async () => {
+    const writer = t.ledger.apiKeys.create(['audit:write', 'audit:read'])
+    const org = t.ledger.createOrg('ret-scope', null)
+    const asWriter = await t.call(`/v1/audit/orgs/${org.id}/retention`, {
+      method: 'PUT',
+      json: { days: 1 },
+      headers: { authorization: `Bearer ${writer.secret}` },
+    })
+    expect(asWriter.status).toBe(403)
+    expect(t.ledger.retention.daysOf(org.id)).toBeNull()
+    const admin = t.ledger.apiKeys.create(['audit:admin'])
+    const asAdmin = await t.call(`/v1/audit/orgs/${org.id}/retention`, {
+      method: 'PUT',
+      json: { days: 400 },
+      headers: { authorization: `Bearer ${admin.secret}` },
+    })
+    expect(asAdmin.status).toBe(200)
+
+    const reader = t.ledger.apiKeys.create(['audit:read'])
+    const session = await t.call('/v1/audit/portal_sessions', {
+      method: 'POST',
+      json: { organization_id: org.id, intent: 'log_streams' },
+      headers: { authorization: `Bearer ${reader.secret}` },
+    })
+    expect(session.status).toBe(403)
+    expect(await session.json()).toMatchObject({ error: 'forbidden', message: expect.stringMatching(/audit:write/) })
+  })
+})

@@ -135,7 +135,13 @@ export class ExportCompleteness {
         })
       }
     }
-    if (old && old.size > 0 && old.size < checkpoint.size) {
+    if (old && old.size === checkpoint.size && !sameHash(old.rootHash, checkpoint.rootHash)) {
+      // Two signed trees of one size that differ: a fork, whatever part of it was exported.
+      problems.push({
+        kind: 'inconsistent',
+        message: `the earlier checkpoint and this one sign two different logs of ${old.size} events`,
+      })
+    } else if (old && old.size > 0 && old.size < checkpoint.size) {
       problems.push({
         kind: 'inconsistent',
         message:

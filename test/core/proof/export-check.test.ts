@@ -119,4 +119,19 @@ describe('ExportCompleteness', () => {
     ).check({ checkpoint: forged, inclusion: null, pruned: null }, trust)
     expect(report).toMatchObject({ checkpoint: null, problems: [{ kind: 'checkpoint-invalid' }] })
   })
+
+  it('catches a same-size fork against an earlier checkpoint even when the export is filtered', async () => {
+    const forked = [...log]
+    forked[2] = new TextEncoder().encode('rewritten under the same key')
+    const inclusion = new Map<string, InclusionAnswer>([['aevt_3', { index: 2, size: 40, proof: path(2, forked) }]])
+    const check = await collect([3], forked)
+    const report = await check.check(
+      { checkpoint: checkpointOf(forked, 40), inclusion, pruned: null },
+      trust,
+      checkpointOf(log, 40),
+    )
+    expect(report.problems).toEqual([
+      expect.objectContaining({ kind: 'inconsistent', message: expect.stringMatching(/two different logs of 40/) }),
+    ])
+  })
 })
