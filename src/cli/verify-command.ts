@@ -5,11 +5,13 @@ import {
   KeyRing,
   parseKeysDocument,
   resolveCrypto,
+  verifyPruneMarker,
   verifyNdjson,
   type TrustedKeyInput,
   type VerificationStatus,
 } from '../core/index.js'
 import { ExportCompleteness, type CompletenessProblem } from '../core/proof/export-check.js'
+import { pruneProver } from '../core/proof/prune-proof.js'
 import { parseSignedCheckpoint } from '../core/proof/checkpoint.js'
 import { decodeCheckpointAnswer, decodeExportTrailer } from '../protocol/proofs.js'
 import { loadCheckpointFile, saveCheckpointFile } from './checkpoint-file.js'
@@ -223,7 +225,12 @@ async function checkCompleteness(
   // A filtered export cannot show consistency offline; the remembered checkpoint waits for a whole one.
   const remembered = memory && origin !== null && decoded.inclusion === null ? (memory[origin] ?? null) : null
   const earlier = args.earlier ?? remembered
-  const report = await completeness.check(decoded, trust, earlier ?? undefined)
+  const report = await completeness.check(
+    decoded,
+    trust,
+    earlier ?? undefined,
+    pruneProver((marker) => verifyPruneMarker(marker, { trustedKeys: args.keyRing })),
+  )
   const lines = report.problems.slice(0, MAX_PROBLEM_LINES).map(describeProblem)
   if (report.problems.length > MAX_PROBLEM_LINES)
     lines.push(`... and ${report.problems.length - MAX_PROBLEM_LINES} more problems.`)
@@ -233,7 +240,10 @@ async function checkCompleteness(
     lines.push(
       report.filtered
         ? `Checkpoint: every event is proven in ${origin}, ${size} events${when}.`
-        : `Checkpoint: complete, seq 1 to ${size} each once and the root matches ${origin}${when}.`,
+        : report.pruned > 0
+          ? `Checkpoint: complete, seq 1 to ${report.pruned} removed by retention (its signed marker verifies), ` +
+            `seq ${report.pruned + 1} to ${size} each once, and the root matches ${origin}${when}.`
+          : `Checkpoint: complete, seq 1 to ${size} each once and the root matches ${origin}${when}.`,
     )
     if (earlier !== null) lines.push('The log only grew since the earlier checkpoint.')
     if (memory !== null && args.remember !== null && !report.filtered) {
@@ -267,6 +277,8 @@ function describeProblem(problem: CompletenessProblem): string {
       return `CHECKPOINT INVALID: ${problem.message}.`
     case 'inconsistent':
       return `INCONSISTENT with the earlier checkpoint: ${problem.message}.`
+    case 'pruned-unproven':
+      return `PRUNED PREFIX NOT PROVEN: ${problem.message}.`
   }
 }
 

@@ -44,8 +44,6 @@ export class Exports {
     private readonly clock: () => number,
     /** Trees and checkpoints, for the trailer that ends an NDJSON export (issue 14). */
     private readonly log: LogTree | null = null,
-    /** How far retention pruned an org's log (an export of a pruned log carries its frontier). */
-    private readonly prunedThrough: (orgId: string) => number = () => 0,
   ) {
     this.sql = statements(db)
     // Jobs a previous process left unfinished start over rather than staying "running" forever.
@@ -190,8 +188,8 @@ export class Exports {
       }
       trailer.inclusion = inclusion
     } else {
-      const pruned = Math.min(this.prunedThrough(orgId), size)
-      if (pruned > 0) trailer.pruned = { through_seq: pruned, frontier: log.frontier(orgId, pruned) }
+      const pruned = log.prunedPrefix(orgId, size)
+      if (pruned) trailer.pruned = pruned
     }
     return trailer
   }

@@ -98,7 +98,7 @@ export class Ledger {
       this.keys,
       this.now,
       (orgId) => `${name}/orgs/${orgId}`,
-      (orgId) => this.retention.prunedThrough(orgId),
+      (orgId) => this.retention.latestJson(orgId),
     )
     this.events = new EventStore(this.db, this.keys, this.now, this.log)
     this.log.backfill(this.events)
@@ -108,7 +108,6 @@ export class Ledger {
       options.exportDir ?? join(dataDir ?? this.tempDir!, 'exports'),
       this.now,
       this.log,
-      (orgId) => this.retention.prunedThrough(orgId),
     )
     this.cursors = new Cursors(ledgerSecret(this.db, 'cursor_secret'))
     this.downloads = new DownloadSigner(

@@ -13,16 +13,27 @@ import type { EventRow, EventStore } from './event-store.js'
 import { newId } from './ids.js'
 import { MerkleTree, merkleLeafHash } from './merkle-tree.js'
 import type { SigningKeys } from './signing-keys.js'
+import type { PruneMarker } from '../core/verify/prune-marker.js'
 
 /** A checkpoint as the ledger serves it: the signed note and, for convenience, its parts. */
+/** A pruned prefix as served, in checkpoint answers and export trailers. */
+export interface PrunedJson {
+  through_seq: number
+  frontier: string[]
+  marker: PruneMarker
+}
+
 export interface CheckpointJson {
   checkpoint: string
   origin: string
   size: number
   root_hash: string
   time: string
-  /** Seqs 1..through_seq removed by retention, and the subtree roots that stand for them. */
-  pruned?: { through_seq: number; frontier: string[] }
+  /**
+   * Seqs 1..through_seq removed by retention: the subtree roots that stand for them, and the
+   * signed prune marker that proves the removal was the ledger's policy, not someone's edit.
+   */
+  pruned?: PrunedJson
 }
 
 const BACKFILL_CHUNK = 5000
@@ -48,8 +59,8 @@ export class LogTree {
     private readonly now: () => number,
     /** The origin of an org's log. */
     readonly originOf: (orgId: string) => string,
-    /** How far retention pruned an org's log. */
-    private readonly prunedThrough: (orgId: string) => number = () => 0,
+    /** The org's newest signed prune marker, when retention removed events. */
+    private readonly pruneMarker: (orgId: string) => PruneMarker | null = () => null,
   ) {
     this.tree = new MerkleTree(db)
     this.sql = statements(db)
@@ -140,8 +151,8 @@ export class LogTree {
     }
     // A reader who walks the remaining events (Verify entire log) needs the pruned prefix's
     // subtree roots to recompute this root; an export carries the same in its trailer.
-    const pruned = Math.min(this.prunedThrough(orgId), size)
-    if (pruned > 0) answer.pruned = { through_seq: pruned, frontier: this.frontier(orgId, pruned) }
+    const pruned = this.prunedPrefix(orgId, size)
+    if (pruned) answer.pruned = pruned
     return answer
   }
 
@@ -166,6 +177,17 @@ export class LogTree {
   /** Whether the tree covers the org's whole log (so exports can carry a checkpoint). */
   covers(orgId: string): boolean {
     return this.size(orgId) === this.logSize(orgId)
+  }
+
+  /**
+   * What stands for the events retention removed, in a log of `size`: the newest marker's seqs,
+   * their subtree roots, and the marker itself (readers accept the prefix only when it verifies).
+   */
+  prunedPrefix(orgId: string, size: number): PrunedJson | null {
+    const marker = this.pruneMarker(orgId)
+    if (!marker || marker.pruned_through_seq > size) return null
+    const through = marker.pruned_through_seq
+    return { through_seq: through, frontier: this.frontier(orgId, through), marker }
   }
 
   /** The frontier of the first `size` leaves, base64 (for an export's pruned prefix). */

@@ -86,7 +86,11 @@ export function registerPortalRoutes(router: Router, ledger: Ledger): void {
       // A log_streams session can create, repoint and delete the org's webhooks: no more than
       // the key could do itself (the API's stream routes need audit:write).
       if (parsed.intent === 'log_streams' && !caller.scopes.has('audit:write')) {
-        throw new HttpError(403, 'forbidden', 'A log_streams portal session needs an API key with the audit:write scope.')
+        throw new HttpError(
+          403,
+          'forbidden',
+          'A log_streams portal session needs an API key with the audit:write scope.',
+        )
       }
       const org = sessionOrg(ledger, parsed.orgRef)
       const created = ledger.portal.create(org.id, parsed.sessionSeconds, {

@@ -85,6 +85,12 @@ export class Retention {
     return this.latest(orgId)?.pruned_through_seq ?? 0
   }
 
+  /** The newest marker as served, or null when nothing was pruned. */
+  latestJson(orgId: string): PruneMarker | null {
+    const row = this.latest(orgId)
+    return row ? this.toJson(row) : null
+  }
+
   /** The marker as served: with its schema and the signing key's public half. */
   toJson(row: PruneMarkerRow): PruneMarker {
     return {

@@ -34,6 +34,12 @@ export interface PrunedPrefix {
   through_seq: number
   /** Roots of the perfect subtrees covering leaves [0, through_seq), largest first. */
   frontier: Uint8Array[]
+  /**
+   * The signed `auditlens.prune/1` marker that says seqs 1..through_seq were removed by policy,
+   * as served (decoded and checked against pinned keys by whoever relies on the prefix): without
+   * one that verifies, "pruned" is only a claim, and anyone could delete a log's head and say so.
+   */
+  marker: unknown
 }
 
 /** The last line of an NDJSON export. */
@@ -69,9 +75,9 @@ export function decodeCheckpointAnswer(value: unknown): CheckpointAnswer | null 
 }
 
 function decodePruned(value: unknown): PrunedPrefix | null {
-  if (!isRecord(value) || !isCount(value.through_seq)) return null
+  if (!isRecord(value) || !isCount(value.through_seq) || !isRecord(value.marker)) return null
   const frontier = decodeHashes(value.frontier)
-  return frontier ? { through_seq: value.through_seq, frontier } : null
+  return frontier ? { through_seq: value.through_seq, frontier, marker: value.marker } : null
 }
 
 /** `GET /v1/audit/orgs/{org}/consistency?first=M&second=N` answers `{proof: [...]}`. */

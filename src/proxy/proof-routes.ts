@@ -9,6 +9,7 @@
  * answer (extra fields, message text, headers) passes.
  */
 import { parseSignedCheckpoint } from '../core/proof/checkpoint.js'
+import { decodePruneMarker } from '../core/verify/prune-marker.js'
 import { toBase64 } from '../protocol/base64.js'
 import { HttpError, badRequest, notFound } from '../protocol/errors.js'
 import { decodeCheckpointAnswer, decodeConsistencyAnswer, decodeInclusionAnswer } from '../protocol/proofs.js'
@@ -91,9 +92,17 @@ export function proofRoutes({ upstream, bearer, basePath, catchAllParam }: Proof
       if (!parsed.value.checkpoint.origin.endsWith(`/orgs/${claims.org}`)) {
         throw badGateway('a checkpoint of another org’s log')
       }
-      const pruned = answer.pruned
-        ? { through_seq: answer.pruned.through_seq, frontier: answer.pruned.frontier.map(toBase64) }
-        : undefined
+      let pruned: Record<string, unknown> | undefined
+      if (answer.pruned) {
+        // The marker is rebuilt from its known fields (the browser checks its signature).
+        const marker = decodePruneMarker(answer.pruned.marker)
+        if (!marker.ok) throw badGateway('a pruned prefix without a prune marker')
+        pruned = {
+          through_seq: answer.pruned.through_seq,
+          frontier: answer.pruned.frontier.map(toBase64),
+          marker: marker.marker,
+        }
+      }
       return json({ checkpoint: answer.checkpoint, ...(pruned ? { pruned } : {}) })
     },
 

@@ -9,6 +9,7 @@ import {
   canonicalBytes,
   createLogModel,
   resolveCrypto,
+  verifyPruneMarker,
   type AuditFilters,
   type LogModelSnapshot,
 } from '../core/index.js'
@@ -169,7 +170,7 @@ function AuditLogForClient(props: AuditLogProps) {
         <Suspense fallback={null}>
           <IntegrityPanel
             context={context}
-            shared={{ resolveCrypto, canonicalBytes }}
+            shared={{ resolveCrypto, canonicalBytes, verifyPruneMarker }}
             model={model}
             fromHead={Object.keys(filters).length === 0}
           />

@@ -8,7 +8,7 @@
  * leaves the line red with a way back to it.
  */
 import { useEffect, useMemo, useState, useSyncExternalStore } from 'react'
-import type { AuditEvent, CryptoBackend, LogModel } from '../core/index.js'
+import type { AuditEvent, CryptoBackend, LogModel, verifyPruneMarker } from '../core/index.js'
 import type { AuditLogContextValue } from './context.js'
 import type { CheckpointStorage } from '../core/proof/checkpoint-memory.js'
 import { createIntegrityMonitor, type IntegrityMonitor } from '../core/proof/integrity-monitor.js'
@@ -29,6 +29,7 @@ export interface IntegrityPanelProps {
   shared: {
     resolveCrypto: (choice: 'auto') => Promise<CryptoBackend>
     canonicalBytes: (event: AuditEvent) => Uint8Array
+    verifyPruneMarker: typeof verifyPruneMarker
   }
   /** The provider's value: client, pinned keys, the badges' verifier, messages, locale. */
   context: AuditLogContextValue
@@ -89,6 +90,7 @@ export default function IntegrityPanel(props: IntegrityPanelProps) {
           backend={backend}
           verifier={verifier}
           canonicalBytes={shared.canonicalBytes}
+          verifyPruneMarker={shared.verifyPruneMarker}
           note={snapshot.note}
           pruned={snapshot.pruned ?? null}
           size={snapshot.size ?? 0}

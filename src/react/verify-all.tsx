@@ -5,8 +5,9 @@
  * cancel and a final report in words. Part of the integrity panel's chunk.
  */
 import { useEffect, useRef, useState } from 'react'
-import type { AuditClient, AuditEvent, CryptoBackend, KeyRing, Verifier } from '../core/index.js'
+import type { AuditClient, AuditEvent, CryptoBackend, KeyRing, Verifier, verifyPruneMarker } from '../core/index.js'
 import { walkLog, type LogWalkReport } from '../core/proof/log-walk.js'
+import { pruneProver } from '../core/proof/prune-proof.js'
 import type { PrunedPrefix } from '../protocol/proofs.js'
 import type { IntegrityMessages } from './integrity-messages.js'
 
@@ -24,6 +25,8 @@ export interface VerifyAllProps {
   canonicalBytes: (event: AuditEvent) => Uint8Array
   /** The verified checkpoint to check against, and its size. */
   note: string
+  /** The first download's prune-marker check (handed over, not imported: see IntegrityPanel). */
+  verifyPruneMarker: typeof verifyPruneMarker
   /** The checkpoint's pruned prefix, when retention removed the oldest events. */
   pruned: PrunedPrefix | null
   size: number
@@ -47,6 +50,7 @@ export function VerifyAll(props: VerifyAllProps) {
       client: props.client,
       checkpoint: props.note,
       pruned: props.pruned,
+      provePruned: pruneProver((marker) => props.verifyPruneMarker(marker, { trustedKeys: props.keyRing })),
       size: props.size,
       trust: { keys: props.keyRing.keys.map((key) => ({ publicKey: key.bytes })) },
       backend: props.backend,

@@ -162,7 +162,7 @@ describe('auditlens serve, seed and keys', () => {
 
   it('refuses bad arguments with exit 2 and one line', async () => {
     for (const args of [
-      ['keys', 'create', '--scopes', 'audit:admin', '--db', db],
+      ['keys', 'create', '--scopes', 'audit:root', '--db', db],
       ['keys', 'frob'],
       ['seed', '--count', '5'],
       ['serve', '--port', 'x'],

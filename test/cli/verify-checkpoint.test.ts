@@ -163,3 +163,23 @@ describe('auditlens verify --remember', () => {
     expect((await verify(file, '--remember', join(dir, 'm.json'), '--checkpoint', join(dir, 'old.json'))).code).toBe(2)
   })
 })
+
+describe('auditlens verify and pruned prefixes', () => {
+  it('does not accept a deleted head dressed up as pruned by retention', async () => {
+    // Events 1..11 deleted from a real export; the prefix's subtree roots are computable from
+    // the file alone, and the "marker" is whatever the editor writes.
+    const frontier = [mth(leafData.slice(0, 8)), mth(leafData.slice(8, 10)), mth(leafData.slice(10, 11))].map(toBase64)
+    for (const marker of [{}, { schema: 'auditlens.prune/1', org_id: 'aorg_x', pruned_through_seq: 11 }]) {
+      const file = exportFile('head-deleted.ndjson', [12], {
+        checkpoint: checkpoint(12),
+        pruned: { through_seq: 11, frontier, marker },
+      })
+      const result = await verify(file, '--require-checkpoint')
+      expect(result.code).toBe(1)
+      expect(result.stdout).toMatch(
+        /^PRUNED PREFIX NOT PROVEN: seqs 1 to 11 are said to be removed by retention, but not proven: /,
+      )
+      expect(result.stdout).toMatch(/^MISSING seq 1 to 11\.$/m)
+    }
+  })
+})

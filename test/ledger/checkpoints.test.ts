@@ -8,9 +8,10 @@ import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { canonicalBytes, KeyRing, parseAuditJson, parseKeysDocument } from '../../src/core/index.js'
+import { canonicalBytes, KeyRing, parseAuditJson, parseKeysDocument, verifyPruneMarker } from '../../src/core/index.js'
 import { verifyCheckpoint } from '../../src/core/proof/checkpoint.js'
 import { ExportCompleteness } from '../../src/core/proof/export-check.js'
+import { pruneProver } from '../../src/core/proof/prune-proof.js'
 import { verifyConsistency, verifyInclusion } from '../../src/core/proof/merkle.js'
 import { createWebCryptoBackend } from '../../src/core/verify/crypto.js'
 import { Ledger } from '../../src/ledger/ledger.js'
@@ -190,17 +191,27 @@ describe('the tree across retention and older databases', () => {
       const job = (await (await p.call(`/v1/audit/exports/${created.id}`)).json()) as { download_url: string }
       const { lines, trailer } = splitExport(await (await fetch(job.download_url)).text())
       expect(lines).toHaveLength(6)
-      expect(trailer).toMatchObject({ pruned: { through_seq: 13, frontier: expect.any(Array) } })
+      expect(trailer).toMatchObject({
+        pruned: {
+          through_seq: 13,
+          frontier: expect.any(Array),
+          marker: { schema: 'auditlens.prune/1', pruned_through_seq: 13 },
+        },
+      })
       const keys = parseKeysDocument(await (await p.call('/v1/audit/keys')).json())
       const check = new ExportCompleteness(backend)
       for (const line of lines) {
         const event = parseAuditJson(line) as { id: string; seq: number }
         await check.add({ id: event.id, seq: Number(event.seq) }, canonicalBytes(event))
       }
-      const report = await check.check(decodeExportTrailer(trailer)!, {
-        keys: new KeyRing(keys).keys.map((k) => ({ publicKey: k.bytes })),
-      })
-      expect(report).toMatchObject({ problems: [], checkpoint: { size: 19 } })
+      const ring = new KeyRing(keys)
+      const report = await check.check(
+        decodeExportTrailer(trailer)!,
+        { keys: ring.keys.map((k) => ({ publicKey: k.bytes })) },
+        undefined,
+        pruneProver((marker) => verifyPruneMarker(marker, { trustedKeys: ring })),
+      )
+      expect(report).toMatchObject({ problems: [], pruned: 13, checkpoint: { size: 19 } })
     } finally {
       await p.close()
     }

@@ -41,7 +41,7 @@ describe('proof decoders', () => {
     const full = decodeExportTrailer({
       checkpoint: 'note',
       inclusion: { aevt_1: { index: 0, size: 3, proof: [h(1)] } },
-      pruned: { through_seq: 2, frontier: [h(9)] },
+      pruned: { through_seq: 2, frontier: [h(9)], marker: { schema: 'auditlens.prune/1' } },
     })
     expect(full?.inclusion?.get('aevt_1')?.index).toBe(0)
     expect(full?.pruned?.through_seq).toBe(2)
@@ -59,10 +59,15 @@ describe('proof decoders', () => {
     expect(decodeCheckpointAnswer({ checkpoint: 'note', origin: 'x' })).toEqual({ checkpoint: 'note' })
     const withPrefix = decodeCheckpointAnswer({
       checkpoint: 'note',
-      pruned: { through_seq: 3, frontier: [h(1), h(2)] },
+      pruned: { through_seq: 3, frontier: [h(1), h(2)], marker: { schema: 'auditlens.prune/1' } },
     })
     expect(withPrefix?.pruned?.frontier.map((x) => x[0])).toEqual([1, 2])
-    for (const pruned of [{ through_seq: 3 }, { through_seq: -1, frontier: [] }, { through_seq: 1, frontier: ['x'] }])
+    for (const pruned of [
+      { through_seq: 3 },
+      { through_seq: -1, frontier: [], marker: {} },
+      { through_seq: 1, frontier: ['x'], marker: {} },
+      { through_seq: 1, frontier: [h(1)] },
+    ])
       expect(decodeCheckpointAnswer({ checkpoint: 'note', pruned })).toBeNull()
   })
 })

@@ -24,14 +24,25 @@ export type CompletenessProblem =
   | { kind: 'root-mismatch'; message: string }
   | { kind: 'not-in-checkpoint'; eventId: string; message: string }
   | { kind: 'inconsistent'; message: string }
+  | { kind: 'pruned-unproven'; message: string }
 
 export interface CompletenessReport {
   /** The trailer's checkpoint, when it verified. */
   checkpoint: Checkpoint | null
   /** Whether the export was filtered (checked by inclusion proofs, not as a whole). */
   filtered: boolean
+  /** Seqs 1..this were removed by retention, proven by a signed marker (0: none). */
+  pruned: number
   problems: CompletenessProblem[]
 }
+
+/**
+ * Whether a pruned prefix is really the ledger's: `null` when `marker` is a prune marker that
+ * verifies against the pinned keys, for the checkpoint's log (`origin`), through exactly
+ * `throughSeq`; otherwise the reason, in words. Injected (the CLI and the viewer hold the key
+ * ring), so a trailer's claim "seqs 1..N were pruned" is never taken on its word.
+ */
+export type ProvePruned = (marker: unknown, throughSeq: number, origin: string) => Promise<string | null>
 
 const BLOCK = 4096
 /** Missing ranges listed one by one before the rest are summed up in one. */
@@ -84,13 +95,18 @@ export class ExportCompleteness {
    * Check the collected events against the export's trailer (and an earlier checkpoint note,
    * when given). Never throws on data: every finding is a problem in the report.
    */
-  async check(trailer: ExportTrailer, trust: CheckpointTrust, earlier?: string): Promise<CompletenessReport> {
+  async check(
+    trailer: ExportTrailer,
+    trust: CheckpointTrust,
+    earlier?: string,
+    provePruned?: ProvePruned,
+  ): Promise<CompletenessReport> {
     const problems = [...this.problems]
     const filtered = trailer.inclusion !== null
     const verified = await verifyCheckpoint(this.backend, trailer.checkpoint, trust)
     if (!verified.ok) {
       problems.push({ kind: 'checkpoint-invalid', message: `the export's checkpoint is invalid: ${verified.message}` })
-      return { checkpoint: null, filtered, problems }
+      return { checkpoint: null, filtered, pruned: 0, problems }
     }
     const { checkpoint } = verified
     let old: Checkpoint | null = null
@@ -105,9 +121,34 @@ export class ExportCompleteness {
         })
       } else old = checked.checkpoint
     }
-    if (filtered) await this.checkInclusion(trailer, checkpoint, problems, old)
-    else await this.checkWhole(trailer, checkpoint, problems, old)
-    return { checkpoint, filtered, problems }
+    if (filtered) {
+      await this.checkInclusion(trailer, checkpoint, problems, old)
+      return { checkpoint, filtered, pruned: 0, problems }
+    }
+    const pruned = await this.provenPrefix(trailer, checkpoint, problems, provePruned)
+    await this.checkWhole(pruned ? trailer : { ...trailer, pruned: null }, checkpoint, problems, old)
+    return { checkpoint, filtered, pruned: pruned ? trailer.pruned!.through_seq : 0, problems }
+  }
+
+  /** Whether the trailer's pruned prefix may stand in for seqs 1..N: only with a verified marker. */
+  private async provenPrefix(
+    trailer: ExportTrailer,
+    checkpoint: Checkpoint,
+    problems: CompletenessProblem[],
+    provePruned: ProvePruned | undefined,
+  ): Promise<boolean> {
+    const prefix = trailer.pruned
+    if (!prefix) return false
+    const claim = `seqs 1 to ${prefix.through_seq} are said to be removed by retention`
+    const why =
+      prefix.through_seq > checkpoint.size
+        ? `more than the checkpoint's ${checkpoint.size} events`
+        : provePruned
+          ? await provePruned(prefix.marker, prefix.through_seq, checkpoint.origin)
+          : 'no pinned keys to check the prune marker against'
+    if (why === null) return true
+    problems.push({ kind: 'pruned-unproven', message: `${claim}, but not proven: ${why}` })
+    return false
   }
 
   private async checkInclusion(

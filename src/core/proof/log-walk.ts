@@ -10,7 +10,7 @@ import type { AuditEvent, VerificationStatus } from '../types.js'
 import type { CryptoBackend } from '../verify/crypto.js'
 import type { PrunedPrefix } from '../../protocol/proofs.js'
 import type { CheckpointTrust } from './checkpoint.js'
-import { ExportCompleteness, type CompletenessProblem } from './export-check.js'
+import { ExportCompleteness, type CompletenessProblem, type ProvePruned } from './export-check.js'
 import { seqOf } from './seen-events.js'
 
 export interface LogWalkOptions {
@@ -25,6 +25,8 @@ export interface LogWalkOptions {
    * missing nor a mismatch. Unverified until the root they lead to matches the checkpoint's.
    */
   pruned?: PrunedPrefix | null
+  /** Checks the pruned prefix's marker against the pinned keys (see {@link pruneProver}). */
+  provePruned?: ProvePruned
   trust: CheckpointTrust
   backend: CryptoBackend
   canonicalBytes: (event: AuditEvent) => Uint8Array
@@ -90,6 +92,8 @@ export async function walkLog(options: LogWalkOptions): Promise<LogWalkReport> {
   const report = await completeness.check(
     { checkpoint: options.checkpoint, inclusion: null, pruned: options.pruned ?? null },
     options.trust,
+    undefined,
+    options.provePruned,
   )
   const missing = report.problems.reduce((sum, p) => sum + (p.kind === 'seq-missing' ? p.to - p.from + 1 : 0), 0)
   return {

@@ -64,21 +64,55 @@ describe('ExportCompleteness', () => {
     expect(rewritten.problems).toEqual([expect.objectContaining({ kind: 'root-mismatch' })])
   })
 
-  it('checks an export whose oldest events were pruned, from the trailer’s frontier', async () => {
+  // The marker's own checks (signature, org, seqs) are pruneProver's: here one that accepts
+  // exactly the marker it is handed, to test how the prefix is used.
+  const marker = { schema: 'auditlens.prune/1' }
+  const proves = async (given: unknown) => (given === marker ? null : 'a marker nobody signed')
+
+  it('checks an export whose oldest events were pruned, from the trailer’s frontier and a proven marker', async () => {
     const frontier = [mth(log.slice(0, 8)), mth(log.slice(8, 10))] // 10 = 8 + 2
-    const ok = await (await collect(range(11, 40))).check(trailer(40, { pruned: { through_seq: 10, frontier } }), trust)
-    expect(ok.problems).toEqual([])
+    const prefix = (f: Uint8Array[], m: unknown = marker) => ({ pruned: { through_seq: 10, frontier: f, marker: m } })
+    const ok = await (await collect(range(11, 40))).check(trailer(40, prefix(frontier)), trust, undefined, proves)
+    expect(ok).toMatchObject({ problems: [], pruned: 10 })
     const wrong = [mth(log.slice(0, 8)), mth(log.slice(7, 9))]
-    const bad = await (
-      await collect(range(11, 40))
-    ).check(trailer(40, { pruned: { through_seq: 10, frontier: wrong } }), trust)
+    const bad = await (await collect(range(11, 40))).check(trailer(40, prefix(wrong)), trust, undefined, proves)
     expect(bad.problems).toEqual([expect.objectContaining({ kind: 'root-mismatch' })])
     const misfit = await (
       await collect(range(11, 40))
-    ).check(trailer(40, { pruned: { through_seq: 10, frontier: [frontier[0]!] } }), trust)
+    ).check(trailer(40, prefix([frontier[0]!])), trust, undefined, proves)
     expect(misfit.problems).toEqual([
       expect.objectContaining({ kind: 'root-mismatch', message: expect.stringMatching(/pruned prefix/) }),
     ])
+  })
+
+  it('never takes "these were pruned" on the trailer’s word: a deleted head stays missing', async () => {
+    // Someone deletes events 1..10 of a whole export and writes a prefix that hashes right
+    // (its frontier is computable from the file itself): without a verified marker, they are missing.
+    const frontier = [mth(log.slice(0, 8)), mth(log.slice(8, 10))]
+    for (const [given, prove] of [
+      [{ forged: true }, proves],
+      [marker, undefined],
+    ] as const) {
+      const report = await (
+        await collect(range(11, 40))
+      ).check(trailer(40, { pruned: { through_seq: 10, frontier, marker: given } }), trust, undefined, prove)
+      expect(report.pruned).toBe(0)
+      expect(report.problems).toEqual([
+        expect.objectContaining({
+          kind: 'pruned-unproven',
+          message: expect.stringMatching(/^seqs 1 to 10 .*not proven/),
+        }),
+        { kind: 'seq-missing', from: 1, to: 10 },
+      ])
+    }
+    // A prefix longer than the log, standing in for all of it with the checkpoint's own root.
+    const all = await (
+      await collect([])
+    ).check(trailer(40, { pruned: { through_seq: 64, frontier: [mth(log)], marker } }), trust, undefined, proves)
+    expect(all.problems[0]).toMatchObject({
+      kind: 'pruned-unproven',
+      message: expect.stringMatching(/more than the checkpoint/),
+    })
   })
 
   it('checks a filtered export event by event, by inclusion proof', async () => {

@@ -11,8 +11,10 @@ import {
   KeyRing,
   verifyEvents,
   type AuditClient,
+  verifyPruneMarker,
 } from '../../../src/core/index.js'
 import { walkLog } from '../../../src/core/proof/log-walk.js'
+import { pruneProver } from '../../../src/core/proof/prune-proof.js'
 import { generateEvents } from '../../../src/ledger/seed.js'
 import type { PrunedPrefix } from '../../../src/protocol/proofs.js'
 import { startLedger, type TestLedger } from '../../support/ledger.js'
@@ -52,6 +54,7 @@ const walk = (checkpoint: string, size: number, pruned: PrunedPrefix | null) =>
     checkpoint,
     size,
     pruned,
+    provePruned: pruneProver((marker) => verifyPruneMarker(marker, { trustedKeys: ring })),
     trust: { keys: ring.keys.map((key) => ({ publicKey: key.bytes })) },
     backend,
     canonicalBytes: (event) => canonicalBytes(event),
@@ -74,5 +77,17 @@ describe('walkLog after retention', () => {
     const report = await walk(answer.checkpoint, 30, forged)
     expect(report).toMatchObject({ missing: 0, rootMatches: false })
     expect(report.problems).toEqual([expect.objectContaining({ kind: 'root-mismatch' })])
+  })
+
+  it('does not let a prefix claim more than its signed marker covers', async () => {
+    const answer = (await client.getCheckpoint())!
+    // Deleting seq 22 too and claiming 1..22 pruned: the marker signs 1..21 only.
+    const claimed = { ...answer.pruned!, through_seq: 22 }
+    const report = await walk(answer.checkpoint, 30, claimed)
+    expect(report.rootMatches).toBe(false)
+    expect(report.problems[0]).toMatchObject({
+      kind: 'pruned-unproven',
+      message: expect.stringMatching(/covers seqs 1 to 21, not 1 to 22/),
+    })
   })
 })
