@@ -179,6 +179,24 @@ export function createIntegrityMonitor(options: IntegrityMonitorOptions): Integr
           )
         if (outcome.status === 'unavailable')
           return set({ ...CHECKING, status: 'unavailable', message: 'The consistency proof could not be fetched.' })
+        // An older, consistent tree head is never "complete": if the list also stops short of
+        // what this browser saw signed, events are being hidden (a replayed old answer needs no
+        // key); if it does not, the head is merely out of date, and nothing calm is said.
+        const head = loaded.fromHead && loaded.events[0] ? seqOf(loaded.events[0]) : null
+        if (head !== null && head < previous.size)
+          return alarm(
+            { kind: 'truncated', size: head, previousSize: previous.size },
+            {
+              previousCheckpoint: await memory.recall(checkpoint.origin),
+              checkpoint: answer.checkpoint,
+              proof: consistencyEvidence(),
+            },
+          )
+        return set({
+          ...CHECKING,
+          status: 'unavailable',
+          message: `The audit service served an older checkpoint (${checkpoint.size} events) than this browser saw (${previous.size}).`,
+        })
       }
     }
     const firstSeenAt = record?.firstSeenAt ?? now
