@@ -39,6 +39,7 @@ Options:
   --remember FILE        Keep the newest checkpoint per log in FILE: each whole export must
                          extend the one remembered, then becomes it.
   --require-checkpoint   Fail when the file has no checkpoint trailer.
+  --require-complete     Fail a filtered export too: it proves each event, not the whole log.
   --json                 One JSON result per input line instead of a report.
   --allow-empty          Exit 0 for an input with no events (otherwise 1).
   -h, --help             Show this help.

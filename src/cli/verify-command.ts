@@ -30,6 +30,8 @@ interface VerifyArgs {
   requireCheckpoint: boolean
   /** `--remember FILE`: the checkpoint memory to compare with and update. */
   remember: string | null
+  /** `--require-complete`: a filtered export (each event proven, not the whole log) fails. */
+  requireComplete: boolean
 }
 
 async function parseVerifyArgs(argv: string[]): Promise<VerifyArgs> {
@@ -47,6 +49,7 @@ async function parseVerifyArgs(argv: string[]): Promise<VerifyArgs> {
         checkpoint: { type: 'string' },
         'require-checkpoint': { type: 'boolean' },
         remember: { type: 'string' },
+        'require-complete': { type: 'boolean' },
       },
     })
   } catch (error) {
@@ -107,6 +110,7 @@ async function parseVerifyArgs(argv: string[]): Promise<VerifyArgs> {
     earlier,
     requireCheckpoint: values['require-checkpoint'] ?? false,
     remember,
+    requireComplete: values['require-complete'] ?? false,
   }
 }
 
@@ -232,6 +236,14 @@ async function checkCompleteness(
     pruneProver((marker) => verifyPruneMarker(marker, { trustedKeys: args.keyRing })),
   )
   const lines = report.problems.slice(0, MAX_PROBLEM_LINES).map(describeProblem)
+  // Whether an export is filtered is the trailer's own (unsigned) say: a filtered one proves each
+  // line is in the log, never that nothing is missing.
+  const incomplete = args.requireComplete && report.filtered
+  if (incomplete) {
+    lines.push(
+      'NOT COMPLETE: the export is filtered (its trailer proves each event is in the log), so it cannot show that no event is missing.',
+    )
+  }
   if (report.problems.length > MAX_PROBLEM_LINES)
     lines.push(`... and ${report.problems.length - MAX_PROBLEM_LINES} more problems.`)
   if (report.checkpoint && report.problems.length === 0) {
@@ -254,7 +266,7 @@ async function checkCompleteness(
       lines.push('Not compared with the remembered checkpoint: a filtered export cannot show that offline.')
     }
   }
-  return { ok: report.problems.length === 0, lines }
+  return { ok: report.problems.length === 0 && !incomplete, lines }
 }
 
 const MAX_PROBLEM_LINES = 50

@@ -183,3 +183,20 @@ describe('auditlens verify and pruned prefixes', () => {
     }
   })
 })
+
+describe('auditlens verify --require-complete', () => {
+  it('fails an export whose trailer makes it "filtered", which proves each event but not the whole log', async () => {
+    // Events 2..11 dropped from a whole export, and inclusion proofs written for the two left.
+    const inclusion = Object.fromEntries(
+      [1, 12].map((seq) => [`aevt_${seq}`, { index: seq - 1, size: 12, proof: path(seq - 1, leafData).map(toBase64) }]),
+    )
+    const file = exportFile('made-filtered.ndjson', [1, 12], { checkpoint: checkpoint(12), inclusion })
+    expect((await verify(file, '--require-checkpoint')).code).toBe(0)
+    const strict = await verify(file, '--require-complete')
+    expect(strict.code).toBe(1)
+    expect(strict.stdout).toMatch(/^NOT COMPLETE: the export is filtered/m)
+    expect(
+      (await verify(exportFile('whole-strict.ndjson', all, { checkpoint: checkpoint(12) }), '--require-complete')).code,
+    ).toBe(0)
+  })
+})
