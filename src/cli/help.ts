@@ -40,6 +40,8 @@ Options:
                          extend the one remembered, then becomes it.
   --require-checkpoint   Fail when the file has no checkpoint trailer.
   --require-complete     Fail a filtered export too: it proves each event, not the whole log.
+  --origin ORIGIN        The log the checkpoint must be for (…/orgs/<aorg id>); another
+                         org's export, signed by the same ledger, then fails.
   --json                 One JSON result per input line instead of a report.
   --allow-empty          Exit 0 for an input with no events (otherwise 1).
   -h, --help             Show this help.

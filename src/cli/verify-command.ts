@@ -32,6 +32,8 @@ interface VerifyArgs {
   remember: string | null
   /** `--require-complete`: a filtered export (each event proven, not the whole log) fails. */
   requireComplete: boolean
+  /** `--origin`: the log the checkpoint must be for (another org's genuine export fails). */
+  origin: string | null
 }
 
 async function parseVerifyArgs(argv: string[]): Promise<VerifyArgs> {
@@ -50,6 +52,7 @@ async function parseVerifyArgs(argv: string[]): Promise<VerifyArgs> {
         'require-checkpoint': { type: 'boolean' },
         remember: { type: 'string' },
         'require-complete': { type: 'boolean' },
+        origin: { type: 'string' },
       },
     })
   } catch (error) {
@@ -111,6 +114,7 @@ async function parseVerifyArgs(argv: string[]): Promise<VerifyArgs> {
     requireCheckpoint: values['require-checkpoint'] ?? false,
     remember,
     requireComplete: values['require-complete'] ?? false,
+    origin: values.origin ?? null,
   }
 }
 
@@ -222,7 +226,11 @@ async function checkCompleteness(
     const lines = ['Checkpoint not checked: no keys were pinned (--keys, --trusted-key).']
     return { ok: !args.requireCheckpoint, lines }
   }
-  const trust = { keys: args.keyRing.keys.map((key) => ({ publicKey: key.bytes })) }
+  const trust = {
+    keys: args.keyRing.keys.map((key) => ({ publicKey: key.bytes })),
+    // One ledger key signs every org's checkpoints: only the origin tells whose log this is.
+    ...(args.origin !== null ? { origin: args.origin } : {}),
+  }
   const memory = args.remember === null ? null : await loadCheckpointFile(args.remember)
   const parsed = parseSignedCheckpoint(decoded.checkpoint)
   const origin = parsed.ok ? parsed.value.checkpoint.origin : null

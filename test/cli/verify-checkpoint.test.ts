@@ -200,3 +200,13 @@ describe('auditlens verify --require-complete', () => {
     ).toBe(0)
   })
 })
+
+describe('auditlens verify --origin', () => {
+  it('fails a genuine checkpoint of another log signed by the same ledger key', async () => {
+    const file = exportFile('origin.ndjson', all, { checkpoint: checkpoint(12) })
+    expect((await verify(file, '--origin', origin)).code).toBe(0)
+    const other = await verify(file, '--origin', 'ledger.test/orgs/aorg_01JOTHER000000000000000000')
+    expect(other.code).toBe(1)
+    expect(other.stdout).toMatch(/^CHECKPOINT INVALID: .*is for "ledger\.test\/orgs\/aorg_01JTEST/)
+  })
+})
