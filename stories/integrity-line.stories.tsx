@@ -1,19 +1,11 @@
 import type { Meta, StoryObj } from '@storybook/react-vite'
 import { expect, userEvent, within } from 'storybook/test'
-import type { IntegritySnapshot } from '../src/core/proof/integrity-types.js'
+import { CHECKING, type IntegritySnapshot } from '../src/core/proof/integrity-types.js'
 import { IntegrityLineView } from '../src/react/integrity-line.js'
 import '../src/react/styles.css'
 
 /** Snapshots as the integrity monitor makes them; the notes are shortened C2SP checkpoints. */
-const base: IntegritySnapshot = {
-  status: 'checking',
-  size: null,
-  time: null,
-  firstSeenAt: null,
-  message: null,
-  problem: null,
-  evidence: null,
-}
+const base: IntegritySnapshot = CHECKING
 const seen = Date.parse('2026-11-02T09:30:00Z')
 const now = Date.parse('2026-11-29T14:05:00Z')
 

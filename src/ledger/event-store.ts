@@ -57,12 +57,7 @@ export class EventStore {
   appendInTransaction(orgId: string, events: readonly NewEvent[]): EventRow[] {
     const now = new Date(this.clock())
     const key = this.keys.active()
-    // After retention pruned every event, seq continues after the newest marker (retention.ts).
-    const last = this.stmt(
-      `SELECT MAX(seq) AS seq FROM (SELECT MAX(seq) AS seq FROM events WHERE org_id = @org
-         UNION ALL SELECT MAX(pruned_through_seq) FROM prune_markers WHERE org_id = @org)`,
-    ).get({ org: orgId }) as { seq: number | null }
-    let seq = last.seq ?? 0
+    let seq = this.lastSeq(orgId)
     // The tree takes the next leaf only when it holds every earlier one (an org pruned before
     // the ledger kept trees has none; its checkpoint says so).
     const treeFollows = this.log !== null && this.log.size(orgId) === seq
@@ -113,6 +108,18 @@ export class EventStore {
       if (treeFollows) this.log!.appendInTransaction(orgId, seq, bytes)
       return row
     })
+  }
+
+  /**
+   * The org's newest seq as the log counts it: its newest event, or, after retention pruned
+   * every event, its newest prune marker (seq continues after it; retention.ts).
+   */
+  lastSeq(orgId: string): number {
+    const last = this.stmt(
+      `SELECT MAX(seq) AS seq FROM (SELECT MAX(seq) AS seq FROM events WHERE org_id = @org
+         UNION ALL SELECT MAX(pruned_through_seq) FROM prune_markers WHERE org_id = @org)`,
+    ).get({ org: orgId }) as { seq: number | null }
+    return last.seq ?? 0
   }
 
   byId(id: string): EventRow | undefined {

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto'
+import type { Db } from './database.js'
 
 // Crockford's base32, as ULIDs use: no I, L, O or U.
 const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ'
@@ -29,4 +30,10 @@ export function newId(prefix: string, now: number): string {
 /** A random secret for tokens and keys, URL-safe. */
 export function randomToken(prefix: string, bytes = 24): string {
   return `${prefix}_${randomBytes(bytes).toString('base64url')}`
+}
+
+/** The ledger's own id (`/v1/me` answers it as organization and tenant), made once and kept in `meta`. */
+export function ledgerId(db: Db, now: number): string {
+  db.prepare('INSERT OR IGNORE INTO meta VALUES (?, ?)').run('ledger_id', newId('aldg', now))
+  return (db.prepare('SELECT value FROM meta WHERE key = ?').get('ledger_id') as { value: string }).value
 }

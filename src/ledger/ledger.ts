@@ -98,6 +98,7 @@ export class Ledger {
       this.keys,
       this.now,
       (orgId) => `${name}/orgs/${orgId}`,
+      (orgId) => this.events.lastSeq(orgId),
       (orgId) => this.retention.latestJson(orgId),
     )
     this.events = new EventStore(this.db, this.keys, this.now, this.log)

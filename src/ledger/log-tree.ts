@@ -10,7 +10,7 @@ import { HttpError, badRequest } from '../protocol/errors.js'
 import { signCheckpoint } from './checkpoint-signer.js'
 import { statements, type Db } from './database.js'
 import type { EventRow, EventStore } from './event-store.js'
-import { newId } from './ids.js'
+import { ledgerId } from './ids.js'
 import { MerkleTree, merkleLeafHash } from './merkle-tree.js'
 import type { SigningKeys } from './signing-keys.js'
 import type { PruneMarker } from '../core/verify/prune-marker.js'
@@ -38,12 +38,6 @@ export interface CheckpointJson {
 
 const BACKFILL_CHUNK = 5000
 
-/** The ledger's own id (`/v1/me` answers it as organization and tenant), made once and kept in `meta`. */
-export function ledgerId(db: Db, now: number): string {
-  db.prepare('INSERT OR IGNORE INTO meta VALUES (?, ?)').run('ledger_id', newId('aldg', now))
-  return (db.prepare('SELECT value FROM meta WHERE key = ?').get('ledger_id') as { value: string }).value
-}
-
 /** The ledger's default name in checkpoint origins. */
 export function ledgerName(db: Db, now: number): string {
   return `auditlens.local/${ledgerId(db, now)}`
@@ -59,6 +53,8 @@ export class LogTree {
     private readonly now: () => number,
     /** The origin of an org's log. */
     readonly originOf: (orgId: string) => string,
+    /** The org's log size as events and prune markers count it (EventStore.lastSeq). */
+    private readonly lastSeq: (orgId: string) => number,
     /** The org's newest signed prune marker, when retention removed events. */
     private readonly pruneMarker: (orgId: string) => PruneMarker | null = () => null,
   ) {
@@ -112,19 +108,10 @@ export class LogTree {
     }
   }
 
-  /** The org's log size as events and prune markers count it. */
-  private logSize(orgId: string): number {
-    const row = this.sql(
-      `SELECT MAX(seq) AS seq FROM (SELECT MAX(seq) AS seq FROM events WHERE org_id = @org
-         UNION ALL SELECT MAX(pruned_through_seq) FROM prune_markers WHERE org_id = @org)`,
-    ).get({ org: orgId }) as { seq: number | null }
-    return row.seq ?? 0
-  }
-
   /** The tree's size, or a 409 when the tree does not cover the whole log. */
   private completeSize(orgId: string): number {
     const size = this.size(orgId)
-    if (size !== this.logSize(orgId)) {
+    if (size !== this.lastSeq(orgId)) {
       throw new HttpError(
         409,
         'conflict',
@@ -176,7 +163,7 @@ export class LogTree {
 
   /** Whether the tree covers the org's whole log (so exports can carry a checkpoint). */
   covers(orgId: string): boolean {
-    return this.size(orgId) === this.logSize(orgId)
+    return this.size(orgId) === this.lastSeq(orgId)
   }
 
   /**

@@ -7,7 +7,7 @@
 import { json } from '../http/http-error.js'
 import type { Router } from '../http/router.js'
 import { HttpError } from '../protocol/errors.js'
-import { ledgerId } from './log-tree.js'
+import { ledgerId } from './ids.js'
 import type { Ledger } from './ledger.js'
 
 /** Register `GET /v1/me` on the ledger's router. */

@@ -70,6 +70,7 @@ describe('/v1/audit/portal/streams', () => {
     const delivery = receiver.received.at(-1)!
     expect(delivery).toMatchObject({ verified: true })
     // The header Invoance's viewer names to receivers carries the same signature.
+    expect(delivery.headers['x-invoance-signature']).toMatch(/^v1,[A-Za-z0-9+/]+=*$/)
     expect(delivery.headers['x-invoance-signature']).toBe(delivery.headers['webhook-signature'])
 
     expect((await portal(jwt, `/streams/${stream.id}`, { method: 'DELETE' })).status).toBe(200)

@@ -19,6 +19,7 @@ import { leafHash, verifyInclusion } from './merkle.js'
 import { compareSeen, rememberSeen, seqOf } from './seen-events.js'
 import { decodeRecord, defaultIntegrityStorage, RECORD, type OrgRecord } from './integrity-storage.js'
 import {
+  CHECKING,
   problemSentence,
   type IntegrityEvidence,
   type IntegrityProblem,
@@ -56,16 +57,6 @@ export interface IntegrityMonitor {
   getSnapshot(): IntegritySnapshot
   /** Check the org's log against what is loaded and what was remembered; never throws on data. */
   check(loaded: LoadedLog, signal?: AbortSignal): Promise<IntegritySnapshot>
-}
-
-const CHECKING: IntegritySnapshot = {
-  status: 'checking',
-  size: null,
-  time: null,
-  firstSeenAt: null,
-  message: null,
-  problem: null,
-  evidence: null,
 }
 
 /** Make a monitor for the client's org. */
@@ -211,41 +202,32 @@ export function createIntegrityMonitor(options: IntegrityMonitorOptions): Integr
           { kind: 'beyond-checkpoint', seq, size: checkpoint.size },
           { previousCheckpoint: null, checkpoint: answer.checkpoint, proof: null },
         )
-      if (client.getInclusion) {
-        // A log that denies an event it served is as wrong as a proof that fails.
-        const inclusion = await client
-          .getInclusion(newest.id, checkpoint.size, { ...(signal ? { signal } : {}) })
-          .catch((error: unknown) => {
-            if ((error as { code?: unknown } | null)?.code === 'not-found') return null
-            throw error
-          })
-        const leaf = await leafHash(backend, options.canonicalBytes(newest))
-        if (
-          !inclusion ||
-          inclusion.index !== seq - 1 ||
-          !(await verifyInclusion(
-            backend,
-            inclusion.index,
-            checkpoint.size,
-            leaf,
-            inclusion.proof,
-            checkpoint.rootHash,
-          ))
-        )
-          return alarm(
-            { kind: 'not-included', seq, size: checkpoint.size },
-            {
-              previousCheckpoint: null,
-              checkpoint: answer.checkpoint,
-              proof: inclusion && {
-                type: 'inclusion',
-                index: inclusion.index,
-                size: checkpoint.size,
-                hashes: inclusion.proof.map(toBase64),
-              },
+      // A log that denies an event it served is as wrong as a proof that fails.
+      const inclusion = await client
+        .getInclusion(newest.id, checkpoint.size, { ...(signal ? { signal } : {}) })
+        .catch((error: unknown) => {
+          if ((error as { code?: unknown } | null)?.code === 'not-found') return null
+          throw error
+        })
+      const leaf = await leafHash(backend, options.canonicalBytes(newest))
+      if (
+        !inclusion ||
+        inclusion.index !== seq - 1 ||
+        !(await verifyInclusion(backend, inclusion.index, checkpoint.size, leaf, inclusion.proof, checkpoint.rootHash))
+      )
+        return alarm(
+          { kind: 'not-included', seq, size: checkpoint.size },
+          {
+            previousCheckpoint: null,
+            checkpoint: answer.checkpoint,
+            proof: inclusion && {
+              type: 'inclusion',
+              index: inclusion.index,
+              size: checkpoint.size,
+              hashes: inclusion.proof.map(toBase64),
             },
-          )
-      }
+          },
+        )
     }
     return set({
       status: 'complete',

@@ -64,6 +64,17 @@ export interface IntegritySnapshot {
   pruned?: PrunedPrefix | null
 }
 
+/** The snapshot before (and while) a check runs: nothing known yet. */
+export const CHECKING: IntegritySnapshot = {
+  status: 'checking',
+  size: null,
+  time: null,
+  firstSeenAt: null,
+  message: null,
+  problem: null,
+  evidence: null,
+}
+
 /** The problem in one English sentence, for the evidence file and `message`. */
 export function problemSentence(problem: IntegrityProblem): string {
   switch (problem.kind) {

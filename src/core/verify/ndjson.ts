@@ -5,13 +5,13 @@
  */
 import { concatBytes } from '../bytes.js'
 import { isTrailerLine } from '../../protocol/trailer-line.js'
-import { canonicalize } from '../json/canonical.js'
+import { canonicalize, type CanonicalResult } from '../json/canonical.js'
 import { AuditJsonSyntaxError, LosslessNumber, parseAuditJson } from '../json/lossless-json.js'
-import { resolveCrypto } from './crypto.js'
+import { resolveCrypto, type CryptoBackend } from './crypto.js'
 import { mapInOrder } from './in-order.js'
 import { KeyRing } from './key-ring.js'
 import type { VerificationResult } from '../types.js'
-import { positiveInteger, verifyEvent, type VerifyOptions } from './verify.js'
+import { check, positiveInteger, type VerifyOptions } from './verify.js'
 
 /** One line of input, as split by {@link splitLines}. */
 export type NdjsonLine =
@@ -134,76 +134,78 @@ export async function* verifyNdjson(
   // Settle the options once, so a bad pinned key fails here instead of in every line.
   const trustedKeys = KeyRing.from(options.trustedKeys)
   await trustedKeys.usable()
-  const verifyOptions: VerifyOptions = { trustedKeys, crypto: await resolveCrypto(options.crypto) }
+  const verifyOptions: SettledOptions = { trustedKeys, crypto: await resolveCrypto(options.crypto) }
   const lines = splitLines(chunks, options)
-  const checked = mapInOrder(lines, (line) => verifyLine(line, verifyOptions, options.onEvent !== undefined), {
+  const checked = mapInOrder(lines, (line) => verifyLine(line, verifyOptions), {
     concurrency: window,
     weigh: (line) => (line.text === null ? 0 : line.bytes),
     maxWeight: windowBytes,
   })
-  let trailer: { value: unknown; line: number } | null = null
+  let trailer: Extract<CheckedLine, { trailer: unknown }> | null = null
   for await (const checkedLine of checked) {
     if (trailer) {
-      yield misplacedTrailer(trailer.line)
+      yield malformedLine(trailer.line, 'a checkpoint trailer must be the last line of an export', 'invalid-field')
       trailer = null
     }
     if ('trailer' in checkedLine) {
-      trailer = { value: checkedLine.trailer, line: checkedLine.line }
+      trailer = checkedLine
       continue
     }
     if (checkedLine.leaf) await options.onEvent?.(checkedLine.leaf.event, checkedLine.leaf.bytes)
     yield checkedLine.result
   }
-  if (trailer) options.onTrailer?.(trailer.value, trailer.line)
+  if (trailer) options.onTrailer?.(trailer.trailer, trailer.line)
 }
+
+/** Keys and backend settled once for the whole stream. */
+type SettledOptions = { trustedKeys: KeyRing; crypto: CryptoBackend }
 
 /** A checked line: an event's result (with what completeness checks need), or a trailer. */
 type CheckedLine =
   | { result: NdjsonLineResult; leaf: { event: { seq: number; id: string }; bytes: Uint8Array } | null }
   | { trailer: unknown; line: number }
 
-function misplacedTrailer(line: number): NdjsonLineResult {
-  return {
-    line,
-    id: null,
-    status: 'malformed',
-    reason: 'invalid-field',
-    message: 'a checkpoint trailer must be the last line of an export',
-    payloadHash: null,
-  }
-}
-
-async function verifyLine(line: NdjsonLine, options: VerifyOptions, wantLeaf: boolean): Promise<CheckedLine> {
+async function verifyLine(line: NdjsonLine, options: SettledOptions): Promise<CheckedLine> {
   if (line.text === null) {
     const message =
       line.problem === 'too-long' ? 'the line is longer than the line limit' : 'the line is not valid UTF-8'
-    return { result: notJson(line.line, message), leaf: null }
+    return { result: malformedLine(line.line, message), leaf: null }
   }
   let event: unknown
   try {
     event = parseAuditJson(line.text)
   } catch (error) {
     if (error instanceof AuditJsonSyntaxError) {
-      return { result: notJson(line.line, `the line is not JSON: ${error.message}`), leaf: null }
+      return { result: malformedLine(line.line, `the line is not JSON: ${error.message}`), leaf: null }
     }
     throw error
   }
   if (isTrailerLine(event)) return { trailer: event, line: line.line }
-  const result = { line: line.line, id: eventId(event), ...(await verifyEvent(event, options)) }
-  return { result, leaf: wantLeaf ? leafOf(event, result.id) : null }
+  // Built once: the check hashes these bytes, and a completeness check keeps them as the leaf.
+  const canonical = canonicalize(event)
+  const result = {
+    line: line.line,
+    id: eventId(event),
+    ...(await check(event, options.trustedKeys, options.crypto, canonical)),
+  }
+  return { result, leaf: leafOf(event, result.id, canonical) }
 }
 
 /** An event's seq and canonical bytes, when it has both (a malformed one says why elsewhere). */
-function leafOf(event: unknown, id: string | null) {
+function leafOf(event: unknown, id: string | null, canonical: CanonicalResult) {
   const seq = (event as { seq?: unknown }).seq
-  const canonical = canonicalize(event)
   if (id === null || !canonical.ok) return null
   const n = typeof seq === 'number' ? seq : seq instanceof LosslessNumber ? Number(seq.text) : NaN
   return Number.isSafeInteger(n) && n >= 1 ? { event: { seq: n, id }, bytes: canonical.bytes } : null
 }
 
-function notJson(line: number, message: string): NdjsonLineResult {
-  return { line, id: null, status: 'malformed', reason: 'not-json', message, payloadHash: null }
+/** A line that is no event: not JSON (the default reason), or a trailer out of place. */
+function malformedLine(
+  line: number,
+  message: string,
+  reason: 'not-json' | 'invalid-field' = 'not-json',
+): NdjsonLineResult {
+  return { line, id: null, status: 'malformed', reason, message, payloadHash: null }
 }
 
 function eventId(event: unknown): string | null {

@@ -6,7 +6,7 @@
  * and nothing is `verified` unless its signature was checked against a pinned key.
  */
 import { bytesToHex, hexToBytes } from './hex.js'
-import { canonicalize } from '../json/canonical.js'
+import { canonicalize, type CanonicalResult } from '../json/canonical.js'
 import { isUsablePublicKey, resolveCrypto, type CryptoBackend, type CryptoChoice } from './crypto.js'
 import { mapInOrder } from './in-order.js'
 import { HEX_64, KeyRing, type TrustedKey, type TrustedKeyInput } from './key-ring.js'
@@ -81,8 +81,17 @@ function result(
     : { status, reason, message, payloadHash }
 }
 
-async function check(event: unknown, ring: KeyRing, backend: CryptoBackend): Promise<VerificationResult> {
-  const canonical = canonicalize(event)
+/**
+ * The check itself, for callers that settled the keys and backend once and may already hold
+ * the canonical form (the NDJSON reader keeps its bytes as a Merkle leaf, so it is not built
+ * twice). Not part of core's public surface.
+ */
+export async function check(
+  event: unknown,
+  ring: KeyRing,
+  backend: CryptoBackend,
+  canonical: CanonicalResult = canonicalize(event),
+): Promise<VerificationResult> {
   if (!canonical.ok) return result('malformed', canonical.error.reason, canonical.error.message, null)
   const e = event as Record<string, unknown>
 
