@@ -59,7 +59,14 @@ export async function startDemo(options: DemoOptions = {}) {
   const givenApiKey = process.env.AUDITLENS_API_KEY || null
   const apiKey = givenApiKey ?? `alk_demo_${randomBytes(18).toString('base64url')}`
   const started = Date.now()
-  const ledger = new Ledger({ db: options.db ?? DEFAULT_DB, devApiKey: apiKey, warn: log })
+  const ledger = new Ledger({
+    db: options.db ?? DEFAULT_DB,
+    devApiKey: apiKey,
+    warn: log,
+    // A local demo: a stream made with its key may point at a receiver on this machine. Never
+    // set this where stream creators are not trusted with the host's network (README, H4).
+    streams: { allowPrivateTargets: true },
+  })
   const seeded = prepareDemo(ledger, options.seed ?? 100_000)
   if (seeded > 0)
     log(`Seeded ${seeded.toLocaleString('en-US')} events in ${((Date.now() - started) / 1000).toFixed(1)} s.`)

@@ -68,6 +68,10 @@ Options:
   --issuer-logo-url URL  The issuer's logo for the viewer (default none).
   --issuer-domain-verified
                          Let the viewer show the issuer's domain as verified (default off).
+  --allow-private-stream-targets
+                         Let webhook streams deliver to private and special-purpose addresses
+                         (loopback, private networks, link-local...). For local development
+                         only: any stream creator could then probe this host's network.
   -h, --help             Show this help.
 
 AUDITLENS_API_KEY sets a development API key with every scope; without it, serve makes one

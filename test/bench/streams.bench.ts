@@ -32,7 +32,7 @@ const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`
 
 /** Events/s for `streams` streams (one per org) each owed `N / streams` events. */
 async function deliver(streams: number): Promise<number> {
-  const ledger = new Ledger({ db: ':memory:', streams: { deliver: true } })
+  const ledger = new Ledger({ db: ':memory:', streams: { deliver: true, allowPrivateTargets: true } })
   const orgs = Array.from({ length: streams }, (_, i) => ledger.createOrg(`bench-${i}`, null))
   for (const org of orgs) ledger.streams.create(org.id, { url })
   const events = [...generateEvents(N / streams)]

@@ -42,7 +42,9 @@ describe('webhook streams across a SIGKILL', () => {
   it('lose nothing and duplicate only under the same webhook-id', { timeout: 60_000 }, async () => {
     const HANG_AT = 7
     receiver.answer = (i) => (i === HANG_AT ? 'hang' : 200)
-    serve = await startServe(['--db', db, '--port', '0'], env)
+    // The receiver is on 127.0.0.1: private targets are opted in explicitly.
+    const args = ['--db', db, '--port', '0', '--allow-private-stream-targets']
+    serve = await startServe(args, env)
     const org = await call('/v1/audit/orgs', { external_id: 'acme' })
     const stream = await call(`/v1/audit/orgs/${String(org.id)}/streams`, { url: receiver.url })
     receiver.secret = String(stream.signing_secret)
@@ -53,7 +55,7 @@ describe('webhook streams across a SIGKILL', () => {
     serve.child.kill('SIGKILL')
     expect(await serve.exited).toBe('SIGKILL')
     receiver.answer = () => 200
-    serve = await startServe(['--db', db, '--port', '0'], env)
+    serve = await startServe(args, env)
     for (let i = 21; i <= 25; i++) await call('/v1/audit/events', eventBody({ action: `step.n${i}` }))
     while (new Set(receiver.received.map((r) => seqOf(r.body))).size < 25)
       await receiver.waitFor(receiver.received.length + 1)

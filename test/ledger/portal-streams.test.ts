@@ -13,7 +13,8 @@ let acme: string
 let globex: string
 
 beforeAll(async () => {
-  t = await startLedger()
+  // The receiver is on 127.0.0.1, a private address: opted in explicitly (default refused).
+  t = await startLedger({ streams: { allowPrivateTargets: true } })
   receiver = await startReceiver()
   acme = t.ledger.createOrg('acme', 'Acme').id
   globex = t.ledger.createOrg('globex', 'Globex').id

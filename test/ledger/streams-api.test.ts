@@ -9,7 +9,8 @@ import { startReceiver } from '../support/webhook-receiver.js'
 let t: TestLedger
 let receiver: Awaited<ReturnType<typeof startReceiver>>
 beforeAll(async () => {
-  t = await startLedger()
+  // The receiver is on 127.0.0.1, a private address: opted in explicitly (default refused).
+  t = await startLedger({ streams: { allowPrivateTargets: true } })
   receiver = await startReceiver()
 })
 afterAll(async () => {

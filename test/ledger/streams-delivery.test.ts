@@ -21,6 +21,8 @@ async function setup(answer: Answer, options: StreamOptions = {}) {
     now: clock.now,
     streams: {
       deliver: true,
+      // The receiver is on 127.0.0.1, a private address: opted in explicitly (default refused).
+      allowPrivateTargets: true,
       setTimeout: clock.setTimeout,
       clearTimeout: clock.clearTimeout,
       random: () => 0.5,

@@ -20,6 +20,8 @@ function delivering(db: string, clock: ManualClock): Ledger {
     now: clock.now,
     streams: {
       deliver: true,
+      // The receiver is on 127.0.0.1, a private address: opted in explicitly (default refused).
+      allowPrivateTargets: true,
       setTimeout: clock.setTimeout,
       clearTimeout: clock.clearTimeout,
       random: () => 0.5,

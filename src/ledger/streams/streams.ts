@@ -12,9 +12,12 @@ import { SecretBox } from './secret-box.js'
 import { send, type DeliveryPlatform } from './send.js'
 import { newSigningSecret } from './signature.js'
 import { StreamStore, streamJson } from './stream-store.js'
+import { ipLiteralOf, isPublicAddress, systemResolver, type Resolver } from './target-guard.js'
+import { createTransport, type Transport } from './transport.js'
 
 /** How streams deliver; every field is optional, and tests inject the platform to step time. */
-export interface StreamOptions extends Partial<DeliveryPolicy>, Partial<DeliveryPlatform> {
+export interface StreamOptions
+  extends Partial<DeliveryPolicy>, Partial<Pick<DeliveryPlatform, 'now' | 'setTimeout' | 'clearTimeout'>> {
   /**
    * Run the background deliverer in this process (`auditlens serve` does). Off by default, so
    * that short-lived processes on the same database (`auditlens seed`, scripts) do not deliver
@@ -23,6 +26,15 @@ export interface StreamOptions extends Partial<DeliveryPolicy>, Partial<Delivery
   deliver?: boolean
   /** Uniform in [0, 1), for the backoff's jitter (default `Math.random`). */
   random?: () => number
+  /**
+   * Let streams deliver to private and special-purpose addresses (loopback, RFC 1918,
+   * link-local, ULA...). Off by default: whoever may create a stream, a `log_streams` portal
+   * session included, could otherwise make the ledger probe its own network. Turn it on for
+   * tests and local development only (`auditlens serve --allow-private-stream-targets`).
+   */
+  allowPrivateTargets?: boolean
+  /** How host names are resolved before the guard judges them (default `dns.lookup`, all addresses). */
+  resolve?: Resolver
 }
 
 /** What `POST .../streams` accepts, decoded. */
@@ -66,14 +78,21 @@ const defaultTimeout = (run: () => void, ms: number) => {
 
 export class Streams {
   private readonly store: StreamStore
+  private readonly transport: Transport
+  private readonly allowPrivateTargets: boolean
   private readonly deliverer: Deliverer
   private readonly platform: DeliveryPlatform
   private readonly policy: DeliveryPolicy
 
   constructor(db: Db, events: EventStore, key: Buffer, now: () => number, options: StreamOptions = {}) {
     this.store = new StreamStore(db, new SecretBox(key))
+    this.allowPrivateTargets = options.allowPrivateTargets ?? false
+    this.transport = createTransport({
+      allowPrivateTargets: this.allowPrivateTargets,
+      resolve: options.resolve ?? systemResolver,
+    })
     this.platform = {
-      fetch: options.fetch ?? globalThis.fetch,
+      post: this.transport.post,
       now: options.now ?? now,
       setTimeout: options.setTimeout ?? defaultTimeout,
       clearTimeout: options.clearTimeout ?? ((handle) => clearTimeout(handle as NodeJS.Timeout)),
@@ -91,6 +110,15 @@ export class Streams {
 
   /** Create a stream; the answer carries `signing_secret`, the only time it is ever shown. */
   create(orgId: string, input: StreamInput) {
+    // A literal address is judged now, with a clear 400; a name is judged at each delivery,
+    // after it resolves (target-guard.ts), since what it resolves to can change.
+    const literal = ipLiteralOf(new URL(input.url))
+    if (!this.allowPrivateTargets && literal !== null && !isPublicAddress(literal))
+      throw badRequest(
+        'url points at a private or special-purpose address (loopback, private network, link-local...); ' +
+          'streams deliver to public addresses only. For local development, start the ledger with ' +
+          '--allow-private-stream-targets.',
+      )
     const secret = newSigningSecret()
     const row = this.store.create(orgId, input.url, secret, this.platform.now())
     return { ...streamJson(row), signing_secret: secret }
@@ -156,8 +184,9 @@ export class Streams {
   }
 
   /** Stop delivering: timers cleared, in-flight requests cancelled (their events stay pending). */
-  stop(): Promise<void> {
-    return this.deliverer.stop()
+  async stop(): Promise<void> {
+    await this.deliverer.stop()
+    this.transport.close()
   }
 
   private require(orgId: string, streamId: string) {

@@ -1,0 +1,188 @@
+/**
+ * Streams refuse private and special-purpose targets by default (attack H4: a stream creator,
+ * a `log_streams` portal session included, probing the ledger's network), over real HTTP: a
+ * literal address at create with a 400, a name after it resolves, at `test` and at delivery.
+ */
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { Ledger } from '../../src/ledger/ledger.js'
+import { REFUSED_TARGET } from '../../src/ledger/streams/send.js'
+import type { StreamOptions } from '../../src/ledger/streams/streams.js'
+import type { Resolver } from '../../src/ledger/streams/target-guard.js'
+import { eventBody, startLedger, type TestLedger } from '../support/ledger.js'
+import { startReceiver } from '../support/webhook-receiver.js'
+
+let receiver: Awaited<ReturnType<typeof startReceiver>>
+let port: string
+const cleanups: (() => Promise<unknown>)[] = []
+beforeAll(async () => {
+  receiver = await startReceiver()
+  port = new URL(receiver.url).port
+})
+afterAll(async () => {
+  for (const cleanup of cleanups.reverse()) await cleanup()
+  await receiver.close()
+})
+
+async function ledger(streams: StreamOptions) {
+  const t = await startLedger({ streams: { ...streams } })
+  cleanups.push(() => t.close())
+  return t
+}
+
+async function create(t: TestLedger, orgId: string, url: string) {
+  return t.call(`/v1/audit/orgs/${orgId}/streams`, { method: 'POST', json: { url } })
+}
+
+async function testDelivery(t: TestLedger, orgId: string, streamId: string) {
+  const response = await t.call(`/v1/audit/orgs/${orgId}/streams/${streamId}/test`, { method: 'POST' })
+  return (await response.json()) as Record<string, unknown>
+}
+
+describe('stream targets, by default', () => {
+  it.each([
+    '127.0.0.1',
+    '0.0.0.0',
+    '10.0.0.5',
+    '172.16.3.4',
+    '192.168.0.10',
+    '169.254.169.254',
+    '100.64.0.1',
+    '2130706433', // 127.0.0.1 as one number; the URL parser normalises it
+    '0x7f.1',
+    '[::1]',
+    '[::]',
+    '[::ffff:127.0.0.1]',
+    '[::ffff:7f00:1]',
+    '[::ffff:169.254.169.254]',
+    '[fd00::1]',
+    '[fe80::1]',
+    '[64:ff9b::7f00:1]',
+  ])('refuses a stream to http://%s at create with a 400 that says why', async (host) => {
+    const t = await ledger({})
+    const org = t.ledger.createOrg('h4-literal', null)
+    const response = await create(t, org.id, `http://${host}:${port}/hook`)
+    expect(response.status).toBe(400)
+    expect(await response.json()).toEqual({
+      error: 'invalid_request',
+      message: expect.stringMatching(/private or special-purpose address.*--allow-private-stream-targets/),
+    })
+    expect(t.ledger.streams.list(org.id)).toEqual([])
+  })
+
+  it('refuses a literal private address from a log_streams portal session too', async () => {
+    const t = await ledger({})
+    t.ledger.createOrg('h4-portal', null)
+    const session = await t.call('/v1/audit/portal_sessions', {
+      method: 'POST',
+      json: { organization_id: 'h4-portal', intent: 'log_streams' },
+    })
+    const { token } = (await session.json()) as { token: string }
+    const exchanged = await fetch(`${t.url}/v1/audit/portal/exchange`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ token }),
+    })
+    const jwt = ((await exchanged.json()) as { token: string }).token
+    const response = await fetch(`${t.url}/v1/audit/portal/streams`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${jwt}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ url: 'http://169.254.169.254/latest/meta-data/' }),
+    })
+    expect(response.status).toBe(400)
+    expect(((await response.json()) as { message: string }).message).toMatch(/private or special-purpose/)
+  })
+
+  it('refuses a name that resolves to loopback (localhost) at test, without connecting or reporting a status', async () => {
+    const t = await ledger({})
+    const org = t.ledger.createOrg('h4-localhost', null)
+    const created = await create(t, org.id, `http://localhost:${port}/hook`)
+    expect(created.status).toBe(201)
+    const stream = (await created.json()) as { id: string }
+    const before = receiver.received.length
+    expect(await testDelivery(t, org.id, stream.id)).toEqual({
+      delivered: false,
+      http_status: null,
+      error: REFUSED_TARGET,
+    })
+    expect(receiver.received.length).toBe(before)
+  })
+
+  it('refuses a name at delivery, recording the refusal as the stream’s last error', async () => {
+    const t = await ledger({ deliver: true })
+    const org = t.ledger.createOrg('h4-delivery', null)
+    const created = await create(t, org.id, `http://localhost:${port}/hook`)
+    const stream = (await created.json()) as { id: string }
+    const before = receiver.received.length
+    await t.ingest(eventBody({ org: 'h4-delivery' }))
+    await t.ledger.streams.settled()
+    expect(t.ledger.streams.list(org.id)[0]).toMatchObject({
+      id: stream.id,
+      state: 'error',
+      cursor_seq: 0,
+      failure_streak: 1,
+      last_error: REFUSED_TARGET,
+    })
+    expect(receiver.received.length).toBe(before)
+  })
+
+  it.each<[string, Resolver]>([
+    ['IPv4-mapped loopback', async () => [{ address: '::ffff:127.0.0.1', family: 6 }]],
+    ['a ULA', async () => [{ address: 'fd00::5', family: 6 }]],
+    [
+      'one private address among public ones',
+      async () => [
+        { address: '93.184.216.34', family: 4 },
+        { address: '10.0.0.7', family: 4 },
+      ],
+    ],
+  ])('refuses a name whose DNS answer holds %s', async (_label, resolve) => {
+    const t = await ledger({ resolve })
+    const org = t.ledger.createOrg('h4-dns', null)
+    const stream = (await (await create(t, org.id, 'http://hook.example.test/hook')).json()) as { id: string }
+    expect(await testDelivery(t, org.id, stream.id)).toEqual({
+      delivered: false,
+      http_status: null,
+      error: REFUSED_TARGET,
+    })
+  })
+})
+
+describe('a stream stored while private targets were allowed', () => {
+  it('is refused (literal addresses are judged again at send) once the ledger runs without the opt-in', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'auditlens-h4-'))
+    cleanups.push(async () => rmSync(dir, { recursive: true, force: true }))
+    const db = join(dir, 'ledger.db')
+    const before = new Ledger({ db, streams: { allowPrivateTargets: true } })
+    const org = before.createOrg('h4-stored', null)
+    const stream = before.streams.create(org.id, { url: receiver.url })
+    await before.close()
+    const after = new Ledger({ db })
+    cleanups.push(() => after.close())
+    const received = receiver.received.length
+    expect(await after.streams.test(org.id, stream.id)).toEqual({
+      delivered: false,
+      http_status: null,
+      error: REFUSED_TARGET,
+    })
+    expect(receiver.received.length).toBe(received)
+  })
+})
+
+describe('stream targets with allowPrivateTargets (tests, local development)', () => {
+  it('creates, tests and delivers to 127.0.0.1 and to localhost', async () => {
+    const t = await ledger({ allowPrivateTargets: true })
+    const org = t.ledger.createOrg('h4-allowed', null)
+    for (const url of [receiver.url, `http://localhost:${port}/hook`]) {
+      const created = await create(t, org.id, url)
+      expect(created.status).toBe(201)
+      const stream = (await created.json()) as { id: string; signing_secret: string }
+      receiver.secret = stream.signing_secret
+      const before = receiver.received.length
+      expect(await testDelivery(t, org.id, stream.id)).toEqual({ delivered: true, http_status: 200, error: null })
+      expect(receiver.received[before]?.verified).toBe(true)
+    }
+  })
+})
