@@ -30,6 +30,27 @@ export const Complete: Story = {
   },
 }
 
+/** The remembered checkpoint no longer verified (a key rotation dropped its pin): said, not alarmed. */
+export const MemoryRestarted: Story = {
+  args: {
+    snapshot: {
+      ...base,
+      status: 'complete',
+      size: 100_203,
+      time: now,
+      firstSeenAt: now,
+      restarted: { from: seen, at: now, reason: 'unverifiable' },
+    },
+  },
+  play: async ({ canvasElement }) => {
+    await expect(within(canvasElement).getByRole('status')).toHaveTextContent(
+      'Complete up to #100,203 as of Nov 29, 2026, 2:05 PM · consistent with what this browser saw on Nov 29, 2026 · ' +
+        'this browser’s earlier record of this log, from Nov 2, 2026, could not be checked (the pinned keys may have changed) and was started afresh on Nov 29, 2026',
+    )
+    await expect(within(canvasElement.ownerDocument.body).queryByRole('alertdialog')).toBeNull()
+  },
+}
+
 export const NoCheckpoints: Story = {
   args: { snapshot: { ...base, status: 'no-checkpoints', firstSeenAt: seen } },
 }

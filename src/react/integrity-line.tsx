@@ -54,11 +54,20 @@ export function IntegrityLineView({ snapshot, locale, timeZone, children, ...pro
   else if (status === 'no-checkpoints') text = m.noCheckpoints
   else if (status === 'unavailable') text = m.unavailable
   else text = m.alarmLine
+  // Said, not alarmed: a rotation that drops the old pin is legitimate, but the line's "since"
+  // then only goes back to the restart, and the reader should know the memory was reset.
+  const restarted = snapshot?.restarted
+  if (restarted && (status === 'complete' || status === 'no-checkpoints'))
+    text += ` · ${m.restarted(restarted.from === null ? null : date(restarted.from, false), date(restarted.at, false))}`
   const problem = snapshot?.status === 'alarm' ? snapshot.problem : null
   const evidence = snapshot?.evidence ?? null
 
   return (
-    <div className={`al-integrity al-integrity--${status}`} data-integrity={status}>
+    <div
+      className={`al-integrity al-integrity--${status}`}
+      data-integrity={status}
+      data-memory={restarted ? 'restarted' : undefined}
+    >
       <span className="al-integrity__icon" aria-hidden="true">
         {status === 'alarm' ? '⚠' : status === 'complete' ? '✓' : 'ⓘ'}
       </span>

@@ -10,6 +10,12 @@ export interface IntegrityMessages {
   /** `since` is when this browser first saw the log (a date), `asOf` the checkpoint's signed time. */
   complete: (size: number, asOf: string, since: string) => string
   noCheckpoints: string
+  /**
+   * Added to the line when this browser's memory of the log was started afresh (the remembered
+   * checkpoint no longer verified, e.g. after a key rotation, or storage was altered): `from`
+   * is the date the earlier record began, null when it could not be read; `at` the restart's.
+   */
+  restarted: (from: string | null, at: string) => string
   unavailable: string
   alarmLine: string
   showAlarm: string
@@ -38,6 +44,10 @@ export const defaultIntegrityMessages: IntegrityMessages = {
     `Complete up to #${size.toLocaleString()} as of ${asOf} · consistent with what this browser saw on ${since}`,
   noCheckpoints:
     'This audit service publishes no checkpoints: only signatures and gaps between loaded events are checked',
+  restarted: (from, at) =>
+    from === null
+      ? `this browser’s earlier record of this log could not be read and was started afresh on ${at}`
+      : `this browser’s earlier record of this log, from ${from}, could not be checked (the pinned keys may have changed) and was started afresh on ${at}`,
   unavailable: 'Completeness could not be checked right now.',
   alarmLine: 'This audit log failed an integrity check.',
   showAlarm: 'Show what failed',

@@ -126,6 +126,22 @@ describe('the integrity line', () => {
     expect(await screen.findByRole('alertdialog')).toHaveTextContent('The log this browser saw before is gone.')
   })
 
+  it('says, without an alarm, that the memory started afresh when the remembered checkpoint no longer verifies', async () => {
+    ;(await visit()).unmount()
+    // Storage edited (as a key rotation that dropped the old pin would also leave it): the
+    // remembered note's signature no longer covers its text.
+    const key = Object.keys(localStorage).find((k) => k.startsWith('auditlens.checkpoint:'))!
+    localStorage.setItem(key, localStorage.getItem(key)!.replace(/\n20\n/, '\n19\n'))
+    await commands.integrityAppend('a', 1)
+    await visit()
+    expect(line()).toHaveAttribute('data-integrity', 'complete')
+    expect(line()).toHaveAttribute('data-memory', 'restarted')
+    expect(within(line() as HTMLElement).getByRole('status')).toHaveTextContent(
+      /Complete up to #21 .* · this browser’s earlier record of this log, from .+, could not be checked \(the pinned keys may have changed\) and was started afresh on /,
+    )
+    expect(screen.queryByRole('alertdialog')).toBeNull()
+  })
+
   it('without checkpoints says so, and alarms when an event seen before changed', async () => {
     await commands.integrityAppend('a', 2)
     await commands.integrityAppend('b', 2)

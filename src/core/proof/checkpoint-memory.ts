@@ -8,7 +8,7 @@
  * tests. Only checkpoints that verified against pinned keys are ever stored, keyed by origin.
  */
 import type { CryptoBackend } from '../verify/crypto.js'
-import { verifyCheckpoint, type Checkpoint, type CheckpointTrust } from './checkpoint.js'
+import { verifyCheckpoint, type Checkpoint, type CheckpointProblem, type CheckpointTrust } from './checkpoint.js'
 import { verifyConsistency, type Hash } from './merkle.js'
 
 /** Where remembered checkpoints live: text by key, async so IndexedDB fits. */
@@ -23,6 +23,12 @@ export type FetchConsistency = (first: number, second: number) => Promise<readon
 export type CheckpointOutcome =
   /** The first checkpoint seen for this log: remembered, nothing to compare with. */
   | { status: 'first'; checkpoint: Checkpoint }
+  /**
+   * A checkpoint was remembered for this log but no longer verifies (a key rotation dropped its
+   * pin, or storage was altered): this one is remembered in its place, with nothing to compare
+   * it with. Not an alarm by itself, since a rotation is legitimate, but never a silent 'first'.
+   */
+  | { status: 'restarted'; checkpoint: Checkpoint; reason: CheckpointProblem }
   /** Proven to extend (or equal) the remembered one; now remembered instead. */
   | { status: 'consistent'; checkpoint: Checkpoint; previous: Checkpoint }
   /** Older than the remembered one but a prefix of it: fine, and the newer one stays. */
@@ -62,7 +68,7 @@ export class CheckpointMemory {
     const before = remembered === null ? null : await verifyCheckpoint(this.backend, remembered, trust)
     if (!before || !before.ok) {
       await this.storage.set(key, note)
-      return { status: 'first', checkpoint }
+      return before ? { status: 'restarted', checkpoint, reason: before.problem } : { status: 'first', checkpoint }
     }
     const previous = before.checkpoint
     const [small, large] = previous.size <= checkpoint.size ? [previous, checkpoint] : [checkpoint, previous]

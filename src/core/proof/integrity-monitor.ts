@@ -16,18 +16,19 @@ import type { KeyRing } from '../verify/key-ring.js'
 import { verifyCheckpoint, type CheckpointTrust } from './checkpoint.js'
 import { CheckpointMemory, type CheckpointStorage } from './checkpoint-memory.js'
 import { leafHash, verifyInclusion } from './merkle.js'
-import { compareSeen, rememberSeen, seqOf } from './seen-events.js'
-import { decodeRecord, defaultIntegrityStorage, RECORD, type OrgRecord } from './integrity-storage.js'
+import { compareSeen, rememberSeen, seenProblem, seqOf } from './seen-events.js'
+import { decodeRecord, defaultIntegrityStorage, RECORD, restartOf, type OrgRecord } from './integrity-storage.js'
 import {
   CHECKING,
   problemSentence,
   type IntegrityEvidence,
   type IntegrityProblem,
+  type IntegrityRestart,
   type IntegritySnapshot,
 } from './integrity-types.js'
 
 export { defaultIntegrityStorage } from './integrity-storage.js'
-export type { IntegrityEvidence, IntegrityProblem, IntegritySnapshot } from './integrity-types.js'
+export type { IntegrityEvidence, IntegrityProblem, IntegrityRestart, IntegritySnapshot } from './integrity-types.js'
 
 export interface IntegrityMonitorOptions {
   client: Pick<AuditClient, 'getCheckpoint' | 'getConsistency' | 'getInclusion' | 'token' | 'platform'>
@@ -59,6 +60,9 @@ export interface IntegrityMonitor {
   check(loaded: LoadedLog, signal?: AbortSignal): Promise<IntegritySnapshot>
 }
 
+/** What an alarm's evidence holds besides what every alarm fills in. */
+type EvidenceParts = Omit<IntegrityEvidence, 'format' | 'org' | 'detectedAt' | 'problem'>
+
 /** Make a monitor for the client's org. */
 export function createIntegrityMonitor(options: IntegrityMonitorOptions): IntegrityMonitor {
   const { client, keyRing, backend } = options
@@ -76,18 +80,19 @@ export function createIntegrityMonitor(options: IntegrityMonitorOptions): Integr
   async function run(loaded: LoadedLog, signal?: AbortSignal): Promise<IntegritySnapshot> {
     const token = await client.token({ ...(signal ? { signal } : {}) })
     const recordKey = RECORD + (token.org_id ?? '')
-    const record = decodeRecord(await storage.get(recordKey))
+    const stored = await storage.get(recordKey)
+    const record = decodeRecord(stored)
+    // A record that is there but does not decode was edited or broken: not a first visit.
+    const unreadable = stored !== null && record === null
     const now = client.platform.now()
     const save = (next: OrgRecord) => storage.set(recordKey, JSON.stringify(next))
-    const alarm = async (
-      problem: IntegrityProblem,
-      evidence: Omit<IntegrityEvidence, 'format' | 'org' | 'detectedAt' | 'problem'>,
-    ) =>
+    const alarm = async (problem: IntegrityProblem, evidence: EvidenceParts) =>
       set({
         status: 'alarm',
         size: null,
         time: null,
         firstSeenAt: record?.firstSeenAt ?? null,
+        restarted: record?.restarted ?? null,
         message: problemSentence(problem),
         problem,
         evidence: {
@@ -105,7 +110,14 @@ export function createIntegrityMonitor(options: IntegrityMonitorOptions): Integr
         const previous = await memory.recall(record.origin)
         return alarm({ kind: 'deleted' }, { previousCheckpoint: previous, checkpoint: null, proof: null })
       }
-      return withoutCheckpoints(loaded, record, now, save, alarm)
+      return withoutCheckpoints(
+        loaded,
+        record,
+        restartOf(unreadable ? 'first' : 'kept', null, unreadable, now),
+        now,
+        save,
+        alarm,
+      )
     }
     const checked = await verifyCheckpoint(backend, answer.checkpoint, trust)
     if (!checked.ok)
@@ -190,8 +202,12 @@ export function createIntegrityMonitor(options: IntegrityMonitorOptions): Integr
         })
       }
     }
-    const firstSeenAt = record?.firstSeenAt ?? now
-    await save({ origin: checkpoint.origin, firstSeenAt, seen: record?.seen ?? null })
+    // A memory started afresh says so, now and on later visits, and counts from now.
+    const memoryDid = outcome.status === 'first' || outcome.status === 'restarted' ? outcome.status : 'kept'
+    const fresh = restartOf(memoryDid, record, unreadable, now)
+    const restarted = fresh ?? record?.restarted ?? null
+    const firstSeenAt = fresh ? now : (record?.firstSeenAt ?? now)
+    await save({ origin: checkpoint.origin, firstSeenAt, seen: record?.seen ?? null, restarted })
 
     // The newest loaded event must be inside the signed tree, at its seq (RFC 9162 2.1.3).
     const newest = loaded.events[0]
@@ -234,6 +250,7 @@ export function createIntegrityMonitor(options: IntegrityMonitorOptions): Integr
       size: checkpoint.size,
       time: checkpoint.time,
       firstSeenAt,
+      restarted,
       message: null,
       problem: null,
       evidence: null,
@@ -245,27 +262,25 @@ export function createIntegrityMonitor(options: IntegrityMonitorOptions): Integr
   async function withoutCheckpoints(
     loaded: LoadedLog,
     record: OrgRecord | null,
+    fresh: IntegrityRestart | null,
     now: number,
     save: (record: OrgRecord) => unknown,
-    alarm: (
-      problem: IntegrityProblem,
-      evidence: Omit<IntegrityEvidence, 'format' | 'org' | 'detectedAt' | 'problem'>,
-    ) => Promise<IntegritySnapshot>,
+    alarm: (problem: IntegrityProblem, evidence: EvidenceParts) => Promise<IntegritySnapshot>,
   ): Promise<IntegritySnapshot> {
     const hashes = await options.verifiedHashes(loaded.events)
     const hashed = loaded.events.map((event, i) => ({ seq: seqOf(event), payloadHash: hashes[i] ?? null }))
     const problems = record?.seen ? compareSeen(record.seen, hashed, loaded.fromHead) : []
-    if (problems.length) {
-      const first = problems[0]!
-      const problem: IntegrityProblem =
-        first.kind === 'truncated'
-          ? { kind: first.size === 0 ? 'deleted' : 'truncated', size: first.size, previousSize: first.previousSize }
-          : { kind: first.kind, seq: first.seq }
-      return alarm(problem, { previousCheckpoint: null, checkpoint: null, proof: null, events: problems })
-    }
-    const firstSeenAt = record?.firstSeenAt ?? now
-    await save({ origin: null, firstSeenAt, seen: rememberSeen(record?.seen ?? null, hashed) })
-    return set({ ...CHECKING, status: 'no-checkpoints', firstSeenAt })
+    if (problems.length)
+      return alarm(seenProblem(problems[0]!), {
+        previousCheckpoint: null,
+        checkpoint: null,
+        proof: null,
+        events: problems,
+      })
+    const restarted = fresh ?? record?.restarted ?? null
+    const firstSeenAt = fresh ? now : (record?.firstSeenAt ?? now)
+    await save({ origin: null, firstSeenAt, seen: rememberSeen(record?.seen ?? null, hashed), restarted })
+    return set({ ...CHECKING, status: 'no-checkpoints', firstSeenAt, restarted })
   }
 
   return {

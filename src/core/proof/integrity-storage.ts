@@ -3,6 +3,7 @@
  * where there is none) and the per-org record, decoded because storage is not trusted either.
  */
 import type { CheckpointStorage } from './checkpoint-memory.js'
+import type { IntegrityRestart } from './integrity-types.js'
 import { decodeSeenEvents, type SeenEvents } from './seen-events.js'
 
 /** Per org: the log's origin once a checkpoint verified, when this browser first saw it, seen events. */
@@ -10,6 +11,8 @@ export interface OrgRecord {
   origin: string | null
   firstSeenAt: number
   seen: SeenEvents | null
+  /** Kept so that later visits still say the memory only goes back to the restart. */
+  restarted: IntegrityRestart | null
 }
 
 export const RECORD = 'auditlens.integrity:'
@@ -52,8 +55,39 @@ export function decodeRecord(text: string | null): OrgRecord | null {
       origin: typeof value.origin === 'string' ? value.origin : null,
       firstSeenAt: value.firstSeenAt as number,
       seen: decodeSeenEvents(value.seen),
+      restarted: decodeRestart(value.restarted),
     }
   } catch {
     return null
   }
+}
+
+const REASONS: readonly IntegrityRestart['reason'][] = ['unverifiable', 'missing', 'unreadable']
+
+function decodeRestart(value: unknown): IntegrityRestart | null {
+  if (typeof value !== 'object' || value === null) return null
+  const { from, at, reason } = value as Record<string, unknown>
+  if (!Number.isFinite(at) || !(from === null || Number.isFinite(from))) return null
+  const known = REASONS.find((r) => r === reason)
+  return known ? { from: from as number | null, at: at as number, reason: known } : null
+}
+
+/**
+ * Whether this visit starts the browser's memory of the log afresh, and why. `memory` is what
+ * the checkpoint memory did with this visit's checkpoint ('kept' when it compared it with one
+ * it remembered); `unreadable` says a record was stored for the org but did not decode. A fresh
+ * record for an org never seen is not a restart.
+ */
+export function restartOf(
+  memory: 'first' | 'restarted' | 'kept',
+  record: OrgRecord | null,
+  unreadable: boolean,
+  now: number,
+): IntegrityRestart | null {
+  if (memory === 'restarted') return { from: record?.firstSeenAt ?? null, at: now, reason: 'unverifiable' }
+  if (memory !== 'first') return null
+  // The record names this log (a different origin is an alarm before this), so a checkpoint
+  // was remembered for it: it is gone from storage.
+  if (record?.origin) return { from: record.firstSeenAt, at: now, reason: 'missing' }
+  return unreadable ? { from: null, at: now, reason: 'unreadable' } : null
 }

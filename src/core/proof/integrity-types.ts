@@ -45,6 +45,27 @@ export interface IntegrityEvidence {
   events?: unknown[]
 }
 
+/**
+ * This browser's memory of the log was started afresh: the earlier record could not be used.
+ * Said on the line, never an alarm by itself: a key rotation that drops the old pin is
+ * legitimate, but what the line claims ("consistent since D") then only goes back to `at`.
+ */
+export interface IntegrityRestart {
+  /**
+   * When the earlier record began (epoch milliseconds), as this browser stored it; null when the
+   * record itself could not be read.
+   */
+  from: number | null
+  /** When the memory started afresh (epoch milliseconds). */
+  at: number
+  /**
+   * `unverifiable`: the remembered checkpoint no longer verifies against the pinned keys (a
+   * rotation dropped its key, or storage was edited); `missing`: the record names the log but
+   * its checkpoint is gone from storage; `unreadable`: the record is not one this code wrote.
+   */
+  reason: 'unverifiable' | 'missing' | 'unreadable'
+}
+
 /** Where the org's log stands; `checking` until the first check ends. */
 export interface IntegritySnapshot {
   status: 'checking' | 'complete' | 'no-checkpoints' | 'alarm' | 'unavailable'
@@ -52,8 +73,10 @@ export interface IntegritySnapshot {
   size: number | null
   /** The checkpoint's signed time, epoch milliseconds. */
   time: number | null
-  /** When this browser first saw this org's log (epoch milliseconds). */
+  /** When this browser first saw this org's log (epoch milliseconds), or last started afresh. */
   firstSeenAt: number | null
+  /** Set when this browser's memory of the log was started afresh (see {@link IntegrityRestart}). */
+  restarted: IntegrityRestart | null
   /** An English sentence for logs (the viewer words problems from its messages). */
   message: string | null
   problem: IntegrityProblem | null
@@ -70,6 +93,7 @@ export const CHECKING: IntegritySnapshot = {
   size: null,
   time: null,
   firstSeenAt: null,
+  restarted: null,
   message: null,
   problem: null,
   evidence: null,

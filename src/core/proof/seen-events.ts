@@ -6,6 +6,7 @@
  * viewer says in words.
  */
 import type { AuditEvent } from '../types.js'
+import type { IntegrityProblem } from './integrity-types.js'
 
 /** Hashes remembered per org: enough for the pages a reader loads, bounded in storage. */
 export const SEEN_EVENTS_LIMIT = 1000
@@ -78,4 +79,11 @@ export function rememberSeen(seen: SeenEvents | null, loaded: readonly LoadedEve
   }
   const newest = [...hashes].sort((a, b) => b[0] - a[0]).slice(0, SEEN_EVENTS_LIMIT)
   return { highestSeq, hashes: newest }
+}
+
+/** A seen-events problem as the monitor's problem: a log truncated to nothing is deleted. */
+export function seenProblem(first: SeenEventsProblem): IntegrityProblem {
+  return first.kind === 'truncated'
+    ? { kind: first.size === 0 ? 'deleted' : 'truncated', size: first.size, previousSize: first.previousSize }
+    : { kind: first.kind, seq: first.seq }
 }

@@ -109,4 +109,27 @@ describe('CheckpointMemory', () => {
     expect(await m.observe(note(honest, 9), trust, down)).toMatchObject({ status: 'unavailable' })
     expect(await m.recall(origin)).toBe(note(honest, 5))
   })
+
+  it('says it started afresh, never "first", when the remembered checkpoint no longer verifies', async () => {
+    const { memory: m, store } = memory()
+    expect(await m.observe(note(honest, 5), trust, proofsOver(honest).fetch)).toMatchObject({ status: 'first' })
+    // A key rotation that dropped the old pin: what was remembered is signed by a key no longer trusted.
+    const rotated = generateKeyPairSync('ed25519')
+    const newRaw = new Uint8Array(rotated.publicKey.export({ format: 'der', type: 'spki' }).subarray(-32))
+    const newTrust = { keys: [{ publicKey: newRaw }], origin }
+    const newNote = signCheckpoint(
+      { origin, size: 9, rootHash: mth(honest.slice(0, 9)), time: null },
+      rotated.privateKey,
+      newRaw,
+    )
+    const outcome = await m.observe(newNote, newTrust, proofsOver(honest).fetch)
+    expect(outcome).toMatchObject({ status: 'restarted', reason: 'unknown-key', checkpoint: { size: 9 } })
+    expect(await m.recall(origin)).toBe(newNote)
+    // Storage edited by hand: the remembered note is no longer well formed.
+    store.set([...store.keys()][0]!, 'not a checkpoint')
+    expect(await m.observe(newNote, newTrust, proofsOver(honest).fetch)).toMatchObject({
+      status: 'restarted',
+      reason: 'malformed',
+    })
+  })
 })

@@ -1,0 +1,136 @@
+/**
+ * When this browser's memory of a log cannot be used any more (attack L2): a remembered
+ * checkpoint that no longer verifies (a key rotation dropped its pin, or storage was edited),
+ * one that is gone, or an unreadable record. The monitor starts afresh and says so in its
+ * state, with the date the earlier record was from, never as an alarm and never silently.
+ * Real ledger over real HTTP, storage a Map that outlives each visit.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { createAuditClient, createWebCryptoBackend, KeyRing, type AuditClient } from '../../../src/core/index.js'
+import type { CheckpointStorage } from '../../../src/core/proof/checkpoint-memory.js'
+import { integrityDefaults } from '../../../src/core/proof/integrity-defaults.js'
+import { createIntegrityMonitor } from '../../../src/core/proof/integrity-monitor.js'
+import { startForkedLedgers, type ForkedLedgers } from '../../support/forked-ledgers.js'
+import { startForwardingProxy, type ForwardingProxy } from '../../support/proof-forwarder.js'
+import { testTokens } from '../../support/proxy.js'
+
+const backend = createWebCryptoBackend()
+const DAY = 86_400_000
+let fork: ForkedLedgers
+let proxy: ForwardingProxy
+let store: Map<string, string>
+let now: number
+const storage: CheckpointStorage = { get: (k) => store.get(k) ?? null, set: (k, v) => void store.set(k, v) }
+const checkpointKey = () => [...store.keys()].find((k) => k.startsWith('auditlens.checkpoint:'))!
+const recordKey = () => [...store.keys()].find((k) => k.startsWith('auditlens.integrity:'))!
+
+beforeEach(async () => {
+  fork = await startForkedLedgers(12)
+  proxy = await startForwardingProxy(fork.a, fork.orgId)
+  store = new Map()
+  now = Date.parse('2026-11-02T09:30:00Z')
+})
+afterEach(async () => {
+  await proxy.close()
+  await fork.close()
+})
+
+function clientFor(withProofs = true): AuditClient {
+  const client = createAuditClient({
+    baseUrl: proxy.baseUrl,
+    retry: { attempts: 1 },
+    now: () => now,
+    fetchToken: testTokens(proxy.baseUrl, `${fork.orgId}|user_1|audit:read`),
+  })
+  return withProofs ? client : { ...client, getCheckpoint: async () => null }
+}
+
+/** One visit, a day after the last; `keyRing` defaults to every key the service lists. */
+async function visit(options: { keyRing?: KeyRing; withProofs?: boolean } = {}) {
+  now += DAY
+  const client = clientFor(options.withProofs)
+  const keyRing = options.keyRing ?? new KeyRing(await client.getKeys())
+  const events = (await client.listEvents({ limit: 50 })).events
+  const monitor = createIntegrityMonitor({ client, keyRing, backend, storage, ...integrityDefaults(keyRing, backend) })
+  return monitor.check({ events, fromHead: true })
+}
+
+describe('a memory that cannot be used any more', () => {
+  it('given a key rotation that dropped the old pin, starts afresh and says from when the earlier record was', async () => {
+    const first = await visit()
+    expect(first).toMatchObject({ status: 'complete', restarted: null })
+    const firstSeen = first.firstSeenAt
+    const rotated = fork.a.ledger.keys.rotate()
+    fork.append(fork.a, 2)
+    // The host now pins only the new key: the remembered checkpoint, signed by the old one, cannot be checked.
+    const onlyNew = new KeyRing([{ publicKey: rotated.public_key }])
+    const second = await visit({ keyRing: onlyNew })
+    expect(second).toMatchObject({
+      status: 'complete',
+      size: 14,
+      problem: null,
+      firstSeenAt: now,
+      restarted: { from: firstSeen, at: now, reason: 'unverifiable' },
+    })
+    // Later visits compare with the new memory and still say it only goes back to the restart.
+    const restartedAt = now
+    fork.append(fork.a, 1)
+    expect(await visit({ keyRing: onlyNew })).toMatchObject({
+      status: 'complete',
+      size: 15,
+      firstSeenAt: restartedAt,
+      restarted: { from: firstSeen, at: restartedAt, reason: 'unverifiable' },
+    })
+  })
+
+  it('given the remembered checkpoint edited in storage, starts afresh instead of raising an alarm', async () => {
+    const firstSeen = (await visit()).firstSeenAt
+    store.set(checkpointKey(), store.get(checkpointKey())!.replace(/\n12\n/, '\n11\n'))
+    expect(await visit()).toMatchObject({
+      status: 'complete',
+      problem: null,
+      restarted: { from: firstSeen, at: now, reason: 'unverifiable' },
+    })
+  })
+
+  it('given the remembered checkpoint gone while the record names the log, says so', async () => {
+    const firstSeen = (await visit()).firstSeenAt
+    store.delete(checkpointKey())
+    expect(await visit()).toMatchObject({
+      status: 'complete',
+      firstSeenAt: now,
+      restarted: { from: firstSeen, at: now, reason: 'missing' },
+    })
+  })
+
+  it('given an unreadable record and no checkpoint to compare with, says the earlier record could not be read', async () => {
+    await visit()
+    store.delete(checkpointKey())
+    store.set(recordKey(), '{"firstSeenAt": "yesterday"}')
+    expect(await visit()).toMatchObject({
+      status: 'complete',
+      restarted: { from: null, at: now, reason: 'unreadable' },
+    })
+  })
+
+  it('given an unreadable record but an intact checkpoint memory, still compares and claims no restart', async () => {
+    await visit()
+    store.set(recordKey(), 'garbage')
+    expect(await visit()).toMatchObject({ status: 'complete', firstSeenAt: now, restarted: null })
+  })
+
+  it('without checkpoints, an unreadable record of seen events is a restart too', async () => {
+    await visit({ withProofs: false })
+    store.set(recordKey(), '[]')
+    expect(await visit({ withProofs: false })).toMatchObject({
+      status: 'no-checkpoints',
+      restarted: { from: null, at: now, reason: 'unreadable' },
+    })
+  })
+
+  it('given a first visit, is no restart', async () => {
+    expect(await visit()).toMatchObject({ status: 'complete', restarted: null })
+    store.clear()
+    expect(await visit({ withProofs: false })).toMatchObject({ status: 'no-checkpoints', restarted: null })
+  })
+})
