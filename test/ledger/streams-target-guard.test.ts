@@ -2,7 +2,9 @@
  * The stream target guard on its own: which addresses are public, and the connection lookup
  * that resolves once, judges every address and hands net.connect exactly what it judged.
  */
-import type { LookupAddress } from 'node:dns'
+import type { LookupAddress, LookupOptions } from 'node:dns'
+import { Agent, createServer, request as httpRequest } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { describe, expect, it } from 'vitest'
 import { guardedLookup, isPublicAddress, RefusedTarget, type Resolver } from '../../src/ledger/streams/target-guard.js'
 
@@ -61,7 +63,7 @@ describe('isPublicAddress', () => {
 })
 
 /** Run the lookup as net.connect does, with or without `all` (autoSelectFamily asks for all). */
-function lookupOnce(resolve: Resolver, all: boolean, family = 0) {
+function lookupOnce(resolve: Resolver, all: boolean, family: LookupOptions['family'] = 0) {
   return new Promise<{ error: NodeJS.ErrnoException | null; address: string | LookupAddress[] }>((done) => {
     guardedLookup(resolve)('hook.example', { all, family }, (error, address) => done({ error, address }))
   })
@@ -110,10 +112,49 @@ describe('guardedLookup', () => {
       ],
     })
     expect(await lookupOnce(both, false, 6)).toEqual({ error: null, address: '2606:4700::1111' })
+    expect(await lookupOnce(both, false, 'IPv4')).toEqual({ error: null, address: '93.184.216.34' })
   })
 
   it('passes a resolver failure on as it came', async () => {
     const failing: Resolver = () => Promise.reject(Object.assign(new Error('nope'), { code: 'ENOTFOUND' }))
     expect((await lookupOnce(failing, false)).error?.code).toBe('ENOTFOUND')
+  })
+})
+
+describe('guardedLookup on a real socket', () => {
+  it('connects to the address it judged, with the name kept as Host, and never resolves twice', async () => {
+    // 127.0.0.1 stands in for a public address and 127.0.0.2 for a private one; the receiver
+    // listens on 127.0.0.1 only. The name answers 127.0.0.1 once, then rebinds to 127.0.0.2.
+    const hosts: string[] = []
+    const server = createServer((request, response) => {
+      hosts.push(String(request.headers.host))
+      response.end('ok')
+    })
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+    const { port } = server.address() as AddressInfo
+    let asked = 0
+    const rebinding: Resolver = async () => [{ address: asked++ === 0 ? '127.0.0.1' : '127.0.0.2', family: 4 }]
+    const agent = new Agent({ lookup: guardedLookup(rebinding, (address) => address === '127.0.0.1') })
+    const get = () =>
+      new Promise<number | NodeJS.ErrnoException>((resolve) => {
+        const request = httpRequest(`http://rebind.example:${port}/`, { agent }, (response) => {
+          response.resume()
+          response.on('end', () => resolve(response.statusCode!))
+        })
+        request.on('error', resolve)
+        request.end()
+      })
+    try {
+      expect(await get()).toBe(200)
+      expect(asked).toBe(1)
+      expect(hosts).toEqual([`rebind.example:${port}`])
+      // A new connection asks again, and the rebound answer is refused before any connect.
+      const second = await get()
+      expect(second).toBeInstanceOf(RefusedTarget)
+      expect(hosts).toHaveLength(1)
+    } finally {
+      agent.destroy()
+      server.close()
+    }
   })
 })

@@ -106,16 +106,26 @@ export class RefusedTarget extends Error {
  * A `lookup` for `http.Agent` / `https.Agent` (passed on to `net.connect`) that resolves once,
  * refuses the connection unless every address is public, and connects to those same addresses.
  * TLS still names the host (SNI and the certificate check use the URL's name, not the address).
+ * `allowed` is injected by tests only, to stand a loopback address in for a public one.
  */
-export function guardedLookup(resolve: Resolver): LookupFunction {
+export function guardedLookup(
+  resolve: Resolver,
+  allowed: (address: string) => boolean = isPublicAddress,
+): LookupFunction {
   return (hostname, options, callback) => {
     resolve(hostname).then(
       (found) => {
-        const wanted = options.family === 4 || options.family === 6 ? options.family : 0
+        // net.connect passes 4, 6 or 0; dns.LookupOptions also allows the names.
+        const wanted =
+          options.family === 4 || options.family === 'IPv4'
+            ? 4
+            : options.family === 6 || options.family === 'IPv6'
+              ? 6
+              : 0
         const addresses = found.filter((a) => wanted === 0 || a.family === wanted)
         // Every address, not just the first: with autoSelectFamily node may try any of them.
         if (addresses.length === 0) return callback(Object.assign(new Error('no address'), { code: 'ENOTFOUND' }), '')
-        if (!addresses.every((a) => isPublicAddress(a.address))) return callback(new RefusedTarget(), '')
+        if (!addresses.every((a) => allowed(a.address))) return callback(new RefusedTarget(), '')
         // net.connect asks for `all` when it races address families (autoSelectFamily).
         if (options.all)
           return callback(
