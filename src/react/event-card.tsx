@@ -22,6 +22,9 @@ export function useCardLayout(ref: RefObject<HTMLElement | null>): boolean {
   useLayoutEffect(() => {
     const element = ref.current
     if (!element || typeof ResizeObserver === 'undefined') return
+    // Before the first paint, so a narrow log never draws one frame of cards at table height.
+    // clientWidth is rounded; the observer's exact width follows within the frame.
+    setCards(element.clientWidth < CARD_BREAKPOINT)
     const observer = new ResizeObserver(([entry]) => {
       const width = entry?.contentBoxSize[0]?.inlineSize ?? entry?.contentRect.width
       if (width !== undefined) setCards(width < CARD_BREAKPOINT)

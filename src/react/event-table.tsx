@@ -151,8 +151,14 @@ export function EventTable(props: EventTableProps) {
     getItemKey,
   })
   // TanStack Virtual keeps the sizes it estimated until told (its cache ignores a new
-  // estimateSize): a change of density or to cards must lay every row out again.
-  useEffect(() => virtualizer.measure(), [virtualizer, rowHeight])
+  // estimateSize): a change of density or to cards must lay every row out again. Not on mount,
+  // where the estimate is already the current one (measuring would cost a render).
+  const laidOutHeight = useRef(rowHeight)
+  useEffect(() => {
+    if (laidOutHeight.current === rowHeight) return
+    laidOutHeight.current = rowHeight
+    virtualizer.measure()
+  }, [virtualizer, rowHeight])
   const virtualItems = virtualizer.getVirtualItems()
   const passing = usePassing(virtualizer.isScrolling, virtualItems[0]?.index ?? 0, virtualItems.at(-1)?.index ?? 0)
   // One tab stop: the focused row, or the first rendered row when that one scrolled away.

@@ -128,6 +128,8 @@ describe('<AuditLog> at 375 px', () => {
     const sheet = rect(dialog)
     expect([sheet.left, sheet.top, sheet.width, sheet.height]).toEqual([0, 0, window.innerWidth, window.innerHeight])
     expect(dialog.scrollWidth).toBeLessThanOrEqual(dialog.clientWidth)
+    // Radix moves focus into the sheet once it has mounted; from there Tab stays inside.
+    await waitFor(() => expect(dialog.contains(document.activeElement)).toBe(true))
     for (let i = 0; i < 12; i++) {
       await userEvent.tab()
       expect(dialog.contains(document.activeElement)).toBe(true)
