@@ -15,6 +15,7 @@ import {
 } from '../core/index.js'
 import { useAuditLogContext } from './context.js'
 import { usePruneMarker } from './use-prune-marker.js'
+import { useCardLayout } from './event-card.js'
 import type { AuditLogColumn, ColumnVisibility } from './event-columns.js'
 import type { EventTableHandle } from './event-table.js'
 import { ExportButton } from './export-button.js'
@@ -149,6 +150,8 @@ function AuditLogForClient(props: AuditLogProps) {
   const [integrityWanted, setIntegrityWanted] = useState(false)
   if (settled && keyRing && verifier && !integrityWanted) setIntegrityWanted(true)
   const now = useNow(client.platform.now)
+  // Below 640 px of its own width the log draws cards, which are taller rows.
+  const cards = useCardLayout(rootRef)
 
   return (
     <div ref={rootRef} className={`al-root al-log al-log--${density}${props.className ? ` ${props.className}` : ''}`}>
@@ -180,6 +183,7 @@ function AuditLogForClient(props: AuditLogProps) {
         <LogBody
           model={model}
           density={density}
+          cards={cards}
           columns={props.columns}
           columnVisibility={props.columnVisibility}
           hasFilters={Object.keys(filters).length > 0}

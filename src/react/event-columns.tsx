@@ -121,6 +121,32 @@ export function builtInColumns(context: {
   ]
 }
 
+/** The ids of the built-in columns, which a host's column of the same id replaces. */
+export const BUILT_IN_COLUMN_IDS: readonly string[] = ['time', 'actor', 'action', 'verification']
+
+/**
+ * Below this width of the log itself (px) events are drawn as cards. styles.css's
+ * `@container al-log (width < 640px)` lays them out; this number sets their height.
+ */
+export const CARD_BREAKPOINT = 640
+
+/**
+ * A row's height in px, the same for every row (the virtualizer, PageUp/PageDown and the
+ * live-tail anchor all count in rows). A table row is 52 or 36 px; a card has two lines (action
+ * and badge, actor and time), 64 or 52 px, and 24 px more per visible host column, each on a
+ * line of its own (styles.css: 22 px lines, 2 px apart, centred).
+ */
+export function rowHeightOf(
+  density: 'comfortable' | 'compact',
+  cards: boolean,
+  columns: readonly AuditLogColumn[] = [],
+  visibility: ColumnVisibility = {},
+): number {
+  if (!cards) return density === 'compact' ? 36 : 52
+  const extra = columns.filter((c) => !BUILT_IN_COLUMN_IDS.includes(c.id) && visibility[c.id] !== false).length
+  return (density === 'compact' ? 52 : 64) + 24 * extra
+}
+
 /** A host's columns replace built-in ones by id; the rest are added after them. */
 export function withHostColumns(builtIn: AuditLogColumn[], extra: readonly AuditLogColumn[] = []): AuditLogColumn[] {
   const replaced = builtIn.map((column) => extra.find((c) => c.id === column.id) ?? column)

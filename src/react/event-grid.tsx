@@ -7,6 +7,7 @@
 import { memo, useMemo, type HTMLAttributes, type Key } from 'react'
 import type { AuditEvent, LogRow } from '../core/index.js'
 import { useAuditLogContext } from './context.js'
+import { CardCells } from './event-card.js'
 import { builtInColumns, withHostColumns, type AuditLogColumn, type ColumnVisibility } from './event-columns.js'
 import type { AuditLogMessages } from './messages.js'
 import {
@@ -23,7 +24,7 @@ const features = tableFeatures({ columnVisibilityFeature })
 const ALL_VISIBLE: ColumnVisibility = {}
 const helper = createColumnHelper<typeof features, AuditEvent>()
 
-type EventRow = Row<typeof features, AuditEvent>
+export type EventRow = Row<typeof features, AuditEvent>
 
 /**
  * A row's cells, re-rendered only when the row, the columns or their visibility change: every
@@ -90,8 +91,10 @@ export function gridRow(
   context: {
     messages: AuditLogMessages
     rows: readonly EventRow[]
-    columns: unknown
+    columns: readonly AuditLogColumn[]
     visibleKey: string
+    /** Draw events as cards (a narrow log; see event-card.tsx). */
+    cards: boolean
     /** Columns a full-width cell spans. */
     span: number
     /** Draw event rows as placeholders (a fling). */
@@ -144,7 +147,11 @@ export function gridRow(
   }
   return (
     <div key={key} className="al-row" onClick={() => context.onOpen(item.eventIndex)} {...rowProps}>
-      <RowCells row={row} columns={context.columns} visible={context.visibleKey} />
+      {context.cards ? (
+        <CardCells row={row} columns={context.columns} visible={context.visibleKey} />
+      ) : (
+        <RowCells row={row} columns={context.columns} visible={context.visibleKey} />
+      )}
     </div>
   )
 }

@@ -10,7 +10,7 @@
 import { useCallback, useEffect, useImperativeHandle, useRef, type Ref, type RefObject } from 'react'
 import type { AuditEvent, LogRow } from '../core/index.js'
 import { useAuditLogContext } from './context.js'
-import type { AuditLogColumn, ColumnVisibility } from './event-columns.js'
+import { rowHeightOf, type AuditLogColumn, type ColumnVisibility } from './event-columns.js'
 import { gridRow, useEventGrid } from './event-grid.js'
 import { useVirtualizer } from './vendor/table.js'
 
@@ -39,6 +39,8 @@ export interface EventTableProps {
   events: readonly AuditEvent[]
   /** Row height: comfortable (52 px) or compact (36 px). */
   density: 'comfortable' | 'compact'
+  /** Draw events as cards, for a log narrower than 640 px (`useCardLayout`); rows are taller. */
+  cards?: boolean
   /** Extra columns, or built-in ones replaced by id. */
   columns?: readonly AuditLogColumn[]
   /** Hide columns by id. */
@@ -115,7 +117,7 @@ export function EventTable(props: EventTableProps) {
   const { index: focusedIndex, onChange: onFocusedIndexChange } = props.focus
   const { ref: scrollRef } = props.scroll
   const { messages } = useAuditLogContext('AuditLog')
-  const rowHeight = density === 'compact' ? 36 : 52
+  const rowHeight = rowHeightOf(density, props.cards ?? false, props.columns, props.columnVisibility)
 
   const { table, rows, columns, visibleIds, visibleKey, template } = useEventGrid(
     events,
@@ -148,6 +150,15 @@ export function EventTable(props: EventTableProps) {
     initialRect: { width: 800, height: 600 },
     getItemKey,
   })
+  // TanStack Virtual keeps the sizes it estimated until told (its cache ignores a new
+  // estimateSize): a change of density or to cards must lay every row out again. Not on mount,
+  // where the estimate is already the current one (measuring would cost a render).
+  const laidOutHeight = useRef(rowHeight)
+  useEffect(() => {
+    if (laidOutHeight.current === rowHeight) return
+    laidOutHeight.current = rowHeight
+    virtualizer.measure()
+  }, [virtualizer, rowHeight])
   const virtualItems = virtualizer.getVirtualItems()
   const passing = usePassing(virtualizer.isScrolling, virtualItems[0]?.index ?? 0, virtualItems.at(-1)?.index ?? 0)
   // One tab stop: the focused row, or the first rendered row when that one scrolled away.
@@ -243,6 +254,7 @@ export function EventTable(props: EventTableProps) {
               rows,
               columns,
               visibleKey,
+              cards: props.cards ?? false,
               span: visibleIds.length,
               passing,
               loadingMore: paging.loadingMore,

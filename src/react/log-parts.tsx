@@ -6,7 +6,7 @@
 import { lazy, Suspense, useCallback, useEffect, useRef, useState, type RefObject } from 'react'
 import type { LogModel, LogModelSnapshot } from '../core/index.js'
 import { useAuditLogContext } from './context.js'
-import type { AuditLogColumn, ColumnVisibility } from './event-columns.js'
+import { rowHeightOf, type AuditLogColumn, type ColumnVisibility } from './event-columns.js'
 import { EventTable, type EventTableHandle } from './event-table.js'
 import { useScrollAnchor } from './log-hooks.js'
 import { Notice, stateView } from './log-states.js'
@@ -37,6 +37,8 @@ const selectDialog = ({ selection, events }: LogModelSnapshot) => ({
 export function LogBody(props: {
   model: LogModel
   density: 'comfortable' | 'compact'
+  /** Events as cards (a narrow log). */
+  cards: boolean
   columns: readonly AuditLogColumn[] | undefined
   columnVisibility: ColumnVisibility | undefined
   hasFilters: boolean
@@ -50,7 +52,7 @@ export function LogBody(props: {
   const { model, density, scrollRef, onOpen } = props
   const { messages } = useAuditLogContext('AuditLog')
   const { state, rows, events } = useStore(model, selectBody, shallowEqual)
-  const rowHeight = density === 'compact' ? 36 : 52
+  const rowHeight = rowHeightOf(density, props.cards, props.columns, props.columnVisibility)
   const [focusedIndex, setFocusedIndex] = useState(0)
   const shift = useCallback((by: number) => setFocusedIndex((focused) => focused + by), [])
   useScrollAnchor(rows, scrollRef, rowHeight, shift)
@@ -74,6 +76,7 @@ export function LogBody(props: {
       items={rows}
       events={events}
       density={density}
+      cards={props.cards}
       {...(props.columns ? { columns: props.columns } : {})}
       {...(props.columnVisibility ? { columnVisibility: props.columnVisibility } : {})}
       paging={{

@@ -32,6 +32,10 @@ export interface AuditLogMessages {
     timeZone: (zone: string) => string
     clear: string
     removeAction: (action: string) => string
+    /** The button that shows the filters on a narrow log (below 640 px they fold behind it). */
+    toggle: string
+    /** After the toggle's visible count, for screen readers: how many filters are set. */
+    activeCount: (count: number) => string
   }
   states: {
     loading: string
@@ -146,6 +150,8 @@ export const defaultMessages: AuditLogMessages = {
     timeZone: (zone) => `Times in ${zone}`,
     clear: 'Clear',
     removeAction: (action) => `Remove ${action}`,
+    toggle: 'Filters',
+    activeCount: (count) => `${count} active`,
   },
   states: {
     loading: 'Loading events…',

@@ -115,3 +115,26 @@ describe('wall-clock time in a zone, at the edges of daylight saving', () => {
     expect(toZonedInput('not a time', 'Europe/Berlin')).toBe('')
   })
 })
+
+describe('the narrow filter toggle', () => {
+  it('counts each action, the actor, the target and the date range as one filter each, and controls the fields', () => {
+    renderLog(undefined, {
+      defaultFilters: {
+        actions: ['invoice.paid', 'user.signed_in'],
+        targetId: 'inv_1',
+        from: '2026-03-08T06:30:00.000Z',
+        to: '2026-03-08T07:30:00.000Z',
+      },
+    })
+    // jsdom joins the visually hidden count without the space Chromium puts there (it knows no CSS).
+    const toggle = screen.getByRole('button', { name: /^Filters\s?4 active$/ })
+    expect(toggle).toHaveAttribute('aria-expanded', 'false')
+    const fields = document.getElementById(toggle.getAttribute('aria-controls')!)!
+    expect(fields).toContainElement(screen.getByRole('textbox', { name: 'Target' }))
+    expect(fields).toContainElement(screen.getByRole('button', { name: 'Clear' }))
+    fireEvent.click(toggle)
+    expect(toggle).toHaveAttribute('aria-expanded', 'true')
+    fireEvent.click(screen.getByRole('button', { name: 'Clear' }))
+    expect(toggle).toHaveAccessibleName('Filters')
+  })
+})
