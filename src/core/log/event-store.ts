@@ -3,21 +3,21 @@
  * ready for React's useSyncExternalStore). Pages follow `next_cursor`; a filter change aborts
  * what is in flight and can never be overwritten by a stale page; live tail adds only events
  * newer than the head; with no filters, missing seqs between loaded neighbours are reported.
+ *
+ * Memory is bounded: each page is kept as a block (page-blocks.ts), and only the blocks around
+ * the viewport (`setViewport`), at most `windowPages` of them, hold their events; the others
+ * keep what re-fetching needs and are fetched again by their cursor when they come back into
+ * view. Adding a page costs O(page) in events (its gaps, its block) plus copying the list of
+ * block references (one pointer per page), which keeps every published snapshot immutable.
  */
 import type { AuditEvent } from '../types.js'
 import { AuditError, isAbort } from './audit-error.js'
 import type { AuditFilters } from '../../protocol/filters.js'
 import type { AuditClient } from './client.js'
+import { dropped, filled, makeBlock, samePage, seqOf, type PageBlock, type SeqGap } from './page-blocks.js'
+import { heldEvents, refetchBlock } from './page-refetch.js'
 
-/** A run of seqs missing between two loaded events (or below the oldest one). */
-export interface SeqGap {
-  /** First missing seq. */
-  from: number
-  /** Last missing seq. */
-  to: number
-  /** The loaded event just above the gap (newer). */
-  afterEventId: string
-}
+export type { PageBlock, SeqGap }
 
 export type EventStoreState =
   | { status: 'idle' }
@@ -28,8 +28,12 @@ export type EventStoreState =
 
 export interface EventStoreSnapshot {
   state: EventStoreState
-  /** Newest first, each event once. */
-  events: readonly AuditEvent[]
+  /** Every page fetched, newest first; a block outside the window has `events: null`. */
+  blocks: readonly PageBlock[]
+  /** The position of `blocks[0]` on a line that stays put: n blocks added above lower it by n. */
+  base: number
+  /** The events held now (the window), newest first, each once; built on first read. */
+  readonly events: readonly AuditEvent[]
   filters: AuditFilters
   /** Only without filters (with filters, skipped seqs are expected). */
   gaps: readonly SeqGap[]
@@ -44,6 +48,13 @@ export interface EventStore {
   setFilters(filters: AuditFilters): Promise<void>
   /** Live tail: fetch the newest events above the head; resolves with how many were added. */
   refreshHead(): Promise<number>
+  /**
+   * The blocks (indexes in `blocks`) the view shows: they are kept, re-fetched if dropped, and
+   * the blocks farthest from them are dropped beyond `windowPages`.
+   */
+  setViewport(firstBlock: number, lastBlock: number): void
+  /** The index in `blocks` of the block holding event `eventId`, or -1 when it is not held. */
+  locate(eventId: string): number
   /** After an error: try the failed load again. */
   retry(): Promise<void>
   /** Stop everything in flight; the store stays readable and usable (React StrictMode remounts). */
@@ -56,32 +67,56 @@ export interface EventStoreOptions {
   pageSize?: number
   /** Pages live tail reads at most before giving up on catching up in one go (default 10). */
   maxTailPages?: number
+  /**
+   * Pages that hold their events at most (default 20): the ones nearest the viewport. Farther
+   * pages keep their place (row count, scroll height) and are fetched again when shown.
+   */
+  windowPages?: number
 }
 
-const seqOf = (event: AuditEvent) => Number(event.seq)
-const bySeqDesc = (a: AuditEvent, b: AuditEvent) => seqOf(b) - seqOf(a)
-
-/** Two seq-descending lists as one: a copy joined end to end when they do not overlap (the usual case). */
-function join(rows: readonly AuditEvent[], page: readonly AuditEvent[]): AuditEvent[] {
-  if (rows.length === 0) return [...page]
-  if (seqOf(rows.at(-1)!) >= seqOf(page[0]!)) return rows.concat(page)
-  if (seqOf(page.at(-1)!) >= seqOf(rows[0]!)) return page.concat(rows)
-  const out: AuditEvent[] = []
-  let i = 0
-  let j = 0
-  while (i < rows.length && j < page.length) out.push(seqOf(rows[i]!) >= seqOf(page[j]!) ? rows[i++]! : page[j++]!)
-  return out.concat(rows.slice(i), page.slice(j))
-}
 const hasFilters = (f: AuditFilters) => Boolean(f.actions?.length || f.actorId || f.targetId || f.from || f.to)
+const bySeqDesc = (a: AuditEvent, b: AuditEvent) => seqOf(b) - seqOf(a)
+const gapsOf = (block: PageBlock) => block.gaps.map((g) => g.gap)
+
+function snapshotOf(
+  state: EventStoreState,
+  blocks: readonly PageBlock[],
+  filters: AuditFilters,
+  gaps: readonly SeqGap[],
+  base = 0,
+  holding: readonly (readonly [PageBlock, number])[] = [],
+): EventStoreSnapshot {
+  let events: readonly AuditEvent[] | null = null
+  return {
+    state,
+    blocks,
+    base,
+    filters,
+    gaps,
+    get events() {
+      events ??= heldEvents(holding)
+      return events
+    },
+  }
+}
 
 export function createEventStore(client: AuditClient, options: EventStoreOptions = {}): EventStore {
   const pageSize = Math.min(200, Math.max(1, options.pageSize ?? 50))
   const maxTailPages = options.maxTailPages ?? 10
+  const windowPages = Math.max(1, options.windowPages ?? 20)
   const listeners = new Set<() => void>()
-  let snapshot: EventStoreSnapshot = { state: { status: 'idle' }, events: [], filters: options.filters ?? {}, gaps: [] }
-  let byId = new Map<string, AuditEvent>()
-  /** `byId`'s values, newest first: the published `events`. */
-  let sorted: AuditEvent[] = []
+  let snapshot = snapshotOf({ status: 'idle' }, [], options.filters ?? {}, [])
+  let blocks: readonly PageBlock[] = []
+  let gaps: readonly SeqGap[] = []
+  /** Ids of the held events, for dropping a page's copies of events already shown. */
+  let held = new Map<string, PageBlock>()
+  /** The blocks holding events, each with its position (`base` + index, unchanged by prepends). */
+  let holding = new Map<PageBlock, number>()
+  /** The position of `blocks[0]`: prepending n blocks lowers it by n. */
+  let base = 0
+  /** Blocks in the viewport, by key: kept in the window, re-fetched when dropped. */
+  let viewport = { first: 0, last: 0 }
+  const refetching = new Map<number, Promise<void>>()
   let cursor: string | null = null
   let hasMore = true
   /** Bumped on every filter change; a response from an older generation is dropped. */
@@ -90,34 +125,105 @@ export function createEventStore(client: AuditClient, options: EventStoreOptions
   let loading: Promise<void> | null = null
   let tailing: Promise<number> | null = null
 
-  function publish(state: EventStoreState, changedEvents = false): void {
-    let { events, gaps } = snapshot
-    if (changedEvents) {
-      events = sorted
-      gaps = hasFilters(snapshot.filters) ? [] : findGaps(events, hasMore)
-    }
-    snapshot = { state, events, filters: snapshot.filters, gaps }
+  function publish(state: EventStoreState): void {
+    snapshot = snapshotOf(state, blocks, snapshot.filters, gaps, base, [...holding])
     for (const listener of [...listeners]) listener()
   }
 
-  /**
-   * Add a page to the seq-descending list. A page lands below the rows (paging) or above them
-   * (live tail), so it is sorted alone (page size, not rows) and joined on; only an overlap or
-   * a changed copy of a loaded event costs a full sort.
-   */
-  function add(page: readonly AuditEvent[]): number {
-    const fresh: AuditEvent[] = []
-    let replaced = false
-    for (const event of page) {
-      const known = byId.get(event.id)
-      if (known === event) continue
-      if (known) replaced = true
-      else fresh.push(event)
-      byId.set(event.id, event)
+  function hold(block: PageBlock, index: number): void {
+    if (!block.events) return
+    for (const event of block.events) held.set(event.id, block)
+    holding.set(block, base + index)
+  }
+  function release(block: PageBlock): void {
+    if (!holding.delete(block)) return
+    for (const event of block.events ?? []) if (held.get(event.id) === block) held.delete(event.id)
+  }
+
+  /** Replace the block at `index` (a copy of the block list: one pointer per page). */
+  function replace(index: number, block: PageBlock): void {
+    const next = blocks.slice()
+    release(next[index]!)
+    next[index] = block
+    hold(block, index)
+    blocks = next
+  }
+
+  /** Drop the events of the held blocks farthest from the viewport, beyond `windowPages`. O(window). */
+  function evict(): void {
+    if (holding.size <= windowPages) return
+    const distance = (i: number) =>
+      i < viewport.first ? viewport.first - i : i > viewport.last ? i - viewport.last : 0
+    const indexes = [...holding.values()].map((position) => position - base)
+    indexes.sort((a, b) => distance(b) - distance(a))
+    const far = indexes.slice(0, indexes.length - windowPages).filter((index) => distance(index) > 0)
+    if (far.length === 0) return
+    const next = blocks.slice()
+    for (const index of far) {
+      release(next[index]!)
+      next[index] = dropped(next[index]!)
     }
-    if (replaced) sorted = [...byId.values()].sort(bySeqDesc)
-    else if (fresh.length > 0) sorted = join(sorted, fresh.sort(bySeqDesc))
-    return fresh.length
+    blocks = next
+  }
+
+  /** Add a page fetched with `from` below the blocks (paging). O(page). */
+  function append(page: readonly AuditEvent[], from: string | null, last: boolean): void {
+    const fresh = page.filter((event) => !held.has(event.id)).sort(bySeqDesc)
+    const below = blocks.at(-1)
+    const overlap = below?.events && fresh.length > 0 && seqOf(fresh[0]!) > below.oldest
+    if (below?.events && overlap) {
+      // A page reaching above the last one (events written out of order): merge it into that
+      // block, so rows stay in seq order. O(page + block).
+      const merged = [...below.events, ...fresh].sort(bySeqDesc)
+      const above = blocks.at(-2)
+      const block = makeBlock(
+        merged,
+        { cursor: below.cursor, newest: seqOf(merged[0]!), oldest: seqOf(merged.at(-1)!) },
+        { above: edgeOf(above), last, gaps: !hasFilters(snapshot.filters) },
+      )
+      replace(blocks.length - 1, block)
+      gaps = rebuildGaps(blocks)
+      return
+    }
+    const kept = below ? fresh.filter((event) => seqOf(event) < below.oldest) : fresh
+    // An empty last page still carries the gap below the oldest event, down to seq 1.
+    const newest = kept[0] ? seqOf(kept[0]) : below ? below.oldest - 1 : 0
+    const block = makeBlock(
+      kept,
+      { cursor: from, newest, oldest: kept.at(-1) ? seqOf(kept.at(-1)!) : 1 },
+      { above: edgeOf(below), last, gaps: !hasFilters(snapshot.filters) },
+    )
+    if (block.count === 0 && block.gaps.length === 0) return
+    blocks = [...blocks, block]
+    hold(block, blocks.length - 1)
+    if (block.gaps.length > 0) gaps = gaps.concat(gapsOf(block))
+  }
+
+  /** Add blocks above the head (live tail), newest first; the old head gets the gap above it. */
+  function prepend(pages: readonly { events: AuditEvent[]; cursor: string | null }[]): void {
+    const made: PageBlock[] = []
+    const withGaps = !hasFilters(snapshot.filters)
+    for (const page of pages) {
+      const events = page.events.sort(bySeqDesc)
+      const block = makeBlock(
+        events,
+        { cursor: page.cursor, newest: seqOf(events[0]!), oldest: seqOf(events.at(-1)!) },
+        { above: edgeOf(made.at(-1)), last: false, gaps: withGaps },
+      )
+      made.push(block)
+    }
+    const head = blocks[0]
+    const lowest = made.at(-1)
+    // The gap between the new blocks and the old head, under the lowest new event.
+    if (withGaps && head && lowest?.oldestId && lowest.oldest - head.newest > 1) {
+      const gap = { from: head.newest + 1, to: lowest.oldest - 1, afterEventId: lowest.oldestId }
+      made[made.length - 1] = { ...lowest, gaps: [...lowest.gaps, { after: lowest.count - 1, gap }] }
+    }
+    blocks = [...made, ...blocks]
+    base -= made.length
+    made.forEach(hold)
+    viewport = { first: viewport.first + made.length, last: viewport.last + made.length }
+    gaps = made.some((block) => block.gaps.length > 0) ? [...made.flatMap(gapsOf), ...gaps] : gaps
   }
 
   function failed(error: unknown): EventStoreState {
@@ -132,30 +238,35 @@ export function createEventStore(client: AuditClient, options: EventStoreOptions
   }
 
   /** Ready, keeping what the current state says about a page load in progress or failed. */
-  function currentReady(): EventStoreState {
+  function currentReady(pageError?: AuditError | null): EventStoreState {
     const state = snapshot.state
-    return state.status === 'ready' ? ready(state.pageError, loading !== null) : ready()
+    const error = pageError !== undefined ? pageError : state.status === 'ready' ? state.pageError : null
+    return state.status === 'ready' || pageError !== undefined ? ready(error, loading !== null) : ready()
   }
 
   function loadNext(): Promise<void> {
     if (loading) return loading
     if (!hasMore && snapshot.state.status === 'ready') return Promise.resolve()
     const mine = generation
-    const first = byId.size === 0
+    const first = blocks.length === 0
     publish(first ? { status: 'loading' } : ready(null, true))
     loading = (async () => {
       try {
+        const from = cursor
         const page = await client.listEvents(
-          { ...snapshot.filters, limit: pageSize, cursor },
+          { ...snapshot.filters, limit: pageSize, cursor: from },
           { signal: controller.signal },
         )
         if (mine !== generation) return
-        add(page.events)
         cursor = page.nextCursor
         hasMore = page.nextCursor !== null
-        publish(ready(), true)
+        append(page.events, from, !hasMore)
+        evict()
+        loading = null
+        publish(ready())
       } catch (error) {
         if (mine !== generation || isAbort(error)) return
+        loading = null
         // A failed later page keeps what is shown and says so; a failed first page is the state.
         const state = failed(error)
         publish(
@@ -173,21 +284,25 @@ export function createEventStore(client: AuditClient, options: EventStoreOptions
     if (snapshot.state.status !== 'ready') return 0
     const mine = generation
     tailing = (async () => {
-      const head = snapshot.events[0] ? seqOf(snapshot.events[0]) : 0
-      let added = 0
+      const head = blocks[0]?.newest ?? 0
+      const pages: { events: AuditEvent[]; cursor: string | null }[] = []
       let tailCursor: string | null = null
       try {
-        for (let page = 0; page < maxTailPages; page++) {
+        for (let read = 0; read < maxTailPages; read++) {
           const result = await client.listEvents(
             { ...snapshot.filters, limit: pageSize, cursor: tailCursor },
             { signal: controller.signal },
           )
           if (mine !== generation) return 0
           const above = result.events.filter((event) => seqOf(event) > head)
-          const reachedHead = above.length < result.events.length
-          added += add(above.filter((event) => !byId.has(event.id)))
-          if (reachedHead || result.nextCursor === null) {
-            if (added > 0) publish(currentReady(), true)
+          if (above.length > 0) pages.push({ events: above, cursor: tailCursor })
+          if (above.length < result.events.length || result.nextCursor === null) {
+            const added = pages.reduce((sum, page) => sum + page.events.length, 0)
+            if (added > 0) {
+              prepend(pages)
+              evict()
+              publish(currentReady())
+            }
             return added
           }
           tailCursor = result.nextCursor
@@ -195,13 +310,18 @@ export function createEventStore(client: AuditClient, options: EventStoreOptions
         // More arrived than live tail reads in one go. Keeping the old rows would leave a hole
         // between them and the new ones (shown as a false seq gap), so the list restarts from
         // the newest rows and continues downwards from here.
-        const fresh = [...byId.values()].filter((event) => seqOf(event) > head)
-        byId = new Map(fresh.map((event) => [event.id, event]))
-        sorted = fresh.sort(bySeqDesc)
+        blocks = []
+        gaps = []
+        held = new Map()
+        holding = new Map()
+        base = 0
+        for (const page of pages) append(page.events, page.cursor, false)
+        viewport = { first: 0, last: 0 }
+        evict()
         cursor = tailCursor
         hasMore = true
-        publish(currentReady(), true)
-        return added
+        publish(currentReady())
+        return pages.reduce((sum, page) => sum + page.events.length, 0)
       } catch (error) {
         if (mine !== generation || isAbort(error)) return 0
         const state = failed(error)
@@ -214,17 +334,77 @@ export function createEventStore(client: AuditClient, options: EventStoreOptions
     return tailing
   }
 
+  /** Fetch a dropped block again by its cursor; a page that changed meanwhile is derived afresh. */
+  function refill(block: PageBlock, at: number): Promise<void> {
+    const running = refetching.get(block.key)
+    if (running) return running
+    const mine = generation
+    const position = base + at
+    const job = (async () => {
+      try {
+        const events = await refetchBlock(client, block, snapshot.filters, pageSize, controller.signal)
+        const index = position - base
+        if (mine !== generation || blocks[index]?.key !== block.key || blocks[index]!.events) return
+        if (samePage(block, events)) replace(index, filled(block, events))
+        else {
+          // Retention (or anything else) changed the page since it was first read: its rows are
+          // derived from what the ledger returns now, never drawn under the old events' places.
+          const above = blocks[index - 1]
+          replace(
+            index,
+            makeBlock(
+              events,
+              { cursor: block.cursor, newest: block.newest, oldest: block.oldest },
+              {
+                above: edgeOf(above),
+                last: index === blocks.length - 1 && !hasMore,
+                gaps: !hasFilters(snapshot.filters),
+              },
+            ),
+          )
+          gaps = rebuildGaps(blocks)
+        }
+        evict()
+        publish(currentReady())
+      } catch (error) {
+        if (mine !== generation || isAbort(error)) return
+        const state = failed(error)
+        publish(state.status === 'session-expired' ? state : currentReady(AuditError.from(error, 'Loading failed.')))
+      } finally {
+        refetching.delete(block.key)
+      }
+    })()
+    refetching.set(block.key, job)
+    return job
+  }
+
+  function setViewport(first: number, last: number): void {
+    viewport = { first: Math.max(0, first), last: Math.max(first, last) }
+    if (snapshot.state.status !== 'ready') return
+    for (let i = viewport.first; i <= Math.min(viewport.last, blocks.length - 1); i++) {
+      if (!blocks[i]!.events) void refill(blocks[i]!, i)
+    }
+    const before = blocks
+    evict()
+    if (blocks !== before) publish(currentReady())
+  }
+
   function reset(filters: AuditFilters): void {
     controller.abort()
     controller = new AbortController()
     generation++
     loading = null
     tailing = null
-    byId = new Map()
-    sorted = []
+    refetching.clear()
+    blocks = []
+    gaps = []
+    held = new Map()
+    holding = new Map()
+    base = 0
+    viewport = { first: 0, last: 0 }
     cursor = null
     hasMore = true
-    snapshot = { ...snapshot, filters, events: [], gaps: [] }
+    snapshot = snapshotOf(snapshot.state, blocks, filters, gaps)
   }
 
   return {
@@ -239,12 +419,23 @@ export function createEventStore(client: AuditClient, options: EventStoreOptions
       return loadNext()
     },
     refreshHead,
+    setViewport,
+    locate(eventId) {
+      const block = held.get(eventId)
+      const position = block ? holding.get(block) : undefined
+      return position === undefined ? -1 : position - base
+    },
     retry() {
-      if (snapshot.state.status === 'error' || snapshot.state.status === 'session-expired') {
-        if (byId.size === 0) reset(snapshot.filters)
+      const state = snapshot.state
+      if (state.status === 'error' || state.status === 'session-expired') {
+        if (blocks.length === 0) reset(snapshot.filters)
         return loadNext()
       }
-      if (snapshot.state.status === 'ready' && snapshot.state.pageError) return loadNext()
+      if (state.status === 'ready' && state.pageError) {
+        publish(ready())
+        setViewport(viewport.first, viewport.last)
+        return hasMore ? loadNext() : Promise.resolve()
+      }
       return Promise.resolve()
     },
     destroy() {
@@ -253,19 +444,18 @@ export function createEventStore(client: AuditClient, options: EventStoreOptions
       generation++
       loading = null
       tailing = null
+      refetching.clear()
     },
   }
 }
 
-/** Missing seqs between neighbours of a seq-descending list, and below the oldest at the end. */
-export function findGaps(events: readonly AuditEvent[], hasMore: boolean): SeqGap[] {
-  const gaps: SeqGap[] = []
-  for (let i = 1; i < events.length; i++) {
-    const newer = seqOf(events[i - 1]!)
-    const older = seqOf(events[i]!)
-    if (newer - older > 1) gaps.push({ from: older + 1, to: newer - 1, afterEventId: events[i - 1]!.id })
-  }
-  const oldest = events.at(-1)
-  if (!hasMore && oldest && seqOf(oldest) > 1) gaps.push({ from: 1, to: seqOf(oldest) - 1, afterEventId: oldest.id })
-  return gaps
+/** The oldest event of a block, for the gap above the next one. */
+function edgeOf(block: PageBlock | undefined): { seq: number; id: string } | null {
+  if (!block) return null
+  return block.oldestId ? { seq: block.oldest, id: block.oldestId } : { seq: block.oldest, id: '' }
+}
+
+/** Every block's gaps in order: after a block was derived afresh (rare). O(blocks). */
+function rebuildGaps(blocks: readonly PageBlock[]): SeqGap[] {
+  return blocks.flatMap(gapsOf)
 }

@@ -1,37 +1,170 @@
 /**
- * The rows a log view draws, in order: each event, a marker under any event that has missing
- * seqs below it, and a loader row while more pages exist. Framework-free, so every view (the
- * React grid today) draws the same list and a core test can check it.
+ * The rows a log view draws, in order: each event (or a placeholder where its page was dropped
+ * from memory), a marker under any event that has missing seqs below it, the pruned range and a
+ * loader row while more pages exist. Framework-free, so every view (the React grid today) draws
+ * the same list and a core test can check it.
+ *
+ * Rows are a lookup by index over the event store's blocks, not one array: each block's rows are
+ * built once (when the block is new, dropped or filled) and reused by every later snapshot, so a
+ * page costs O(page) rows; finding a row is a binary search over the blocks' first rows.
  */
 import type { AuditEvent } from '../types.js'
-import type { SeqGap } from './event-store.js'
+import type { PageBlock, SeqGap } from './page-blocks.js'
 import type { PrunedRange } from './pruned-range.js'
 
 export type LogRow =
-  | { kind: 'event'; event: AuditEvent; /** Index in the events list. */ eventIndex: number }
+  /** `key` is the row's place (page and position), the same as its placeholder's. */
+  | { kind: 'event'; event: AuditEvent; key: string }
+  /**
+   * An event whose page is not held (dropped from the window, being fetched again): the same
+   * height and place, no id and no content. `key` is stable while the page stays dropped.
+   */
+  | { kind: 'placeholder'; key: string }
   | { kind: 'gap'; gap: SeqGap }
   /** Seqs removed by retention, vouched for by a verified prune marker (below the oldest event). */
   | { kind: 'pruned'; pruned: PrunedRange }
   | { kind: 'loader' }
 
-/**
- * `events` (newest first) with each gap after the event it hangs under, then the pruned range
- * (once the oldest page is loaded), and the loader last.
- */
-export function rowsOf(
-  events: readonly AuditEvent[],
-  gaps: readonly SeqGap[],
-  loader: boolean,
-  pruned: PrunedRange | null = null,
-): LogRow[] {
-  const after = new Map(gaps.map((gap) => [gap.afterEventId, gap]))
+/** The rows of one block: events or placeholders, and its gaps (minus what `through` pruned). */
+function blockRows(block: PageBlock, through: number | null): readonly LogRow[] {
   const rows: LogRow[] = []
-  events.forEach((event, eventIndex) => {
-    rows.push({ kind: 'event', event, eventIndex })
-    const gap = after.get(event.id)
-    if (gap) rows.push({ kind: 'gap', gap })
-  })
-  if (pruned) rows.push({ kind: 'pruned', pruned })
-  if (loader) rows.push({ kind: 'loader' })
+  const gapRow = (gap: SeqGap) => {
+    if (through === null || gap.from > through) rows.push({ kind: 'gap', gap })
+    else if (gap.to > through) rows.push({ kind: 'gap', gap: { ...gap, from: through + 1 } })
+  }
+  let next = 0
+  const gaps = block.gaps
+  while (next < gaps.length && gaps[next]!.after < 0) gapRow(gaps[next++]!.gap)
+  for (let i = 0; i < block.count; i++) {
+    const event = block.events?.[i]
+    const key = `${block.key}:${i}`
+    rows.push(event ? { kind: 'event', event, key } : { kind: 'placeholder', key })
+    while (next < gaps.length && gaps[next]!.after === i) gapRow(gaps[next++]!.gap)
+  }
   return rows
+}
+
+/** The rows over a list of blocks, then the pruned range and the loader. */
+export class LogRows implements Iterable<LogRow> {
+  /** Rows in all. */
+  readonly length: number
+  /** Events in the rows, held or not (placeholders count). */
+  readonly eventCount: number
+  private readonly _blocks: readonly PageBlock[]
+  private readonly _perBlock: readonly (readonly LogRow[])[]
+  /** The index of each block's first row. */
+  private readonly _starts: Float64Array
+  private readonly _end: readonly LogRow[]
+  private readonly _through: number | null
+  private readonly _base: number
+
+  private constructor(
+    base: number,
+    blocks: readonly PageBlock[],
+    perBlock: readonly (readonly LogRow[])[],
+    through: number | null,
+    end: readonly LogRow[],
+  ) {
+    this._base = base
+    this._blocks = blocks
+    this._perBlock = perBlock
+    this._through = through
+    this._end = end
+    this._starts = new Float64Array(blocks.length + 1)
+    let events = 0
+    for (let i = 0; i < perBlock.length; i++) {
+      this._starts[i + 1] = this._starts[i]! + perBlock[i]!.length
+      events += blocks[i]!.count
+    }
+    this.eventCount = events
+    this.length = this._starts[blocks.length]! + end.length
+  }
+
+  /**
+   * Rows for `blocks`, reusing `previous`'s rows of every block it already had (same object,
+   * also after blocks were added above or below). `onNewBlock` hears each block whose rows were
+   * built here. O(blocks) pointer compares plus O(rows) of the new blocks. `base` is the
+   * position of `blocks[0]` (the event store's `base`, lower by n after n blocks were added above).
+   */
+  static over(
+    blocks: readonly PageBlock[],
+    base: number,
+    options: { previous?: LogRows | null; through?: number | null; pruned?: PrunedRange | null; loader?: boolean },
+    onNewBlock?: (block: PageBlock) => void,
+  ): LogRows {
+    const through = options.through ?? null
+    const previous = options.previous?._through === through ? options.previous : null
+    const old = previous?._blocks ?? []
+    // Blocks added above (live tail) shift the old ones down by as many.
+    const shift = previous ? previous._base - base : 0
+    const perBlock = blocks.map((block, i) => {
+      if (old[i - shift] === block) return previous!._perBlock[i - shift]!
+      onNewBlock?.(block)
+      return blockRows(block, through)
+    })
+    const end: LogRow[] = []
+    if (options.pruned) end.push({ kind: 'pruned', pruned: options.pruned })
+    if (options.loader) end.push({ kind: 'loader' })
+    const sameEnd =
+      previous && end.length === previous._end.length && end.every((r, i) => r.kind === previous._end[i]!.kind)
+    const pruned = options.pruned ?? null
+    const samePruned = !pruned || (previous?._end[0]?.kind === 'pruned' && previous._end[0].pruned === pruned)
+    return new LogRows(base, blocks, perBlock, through, sameEnd && samePruned ? previous._end : end)
+  }
+
+  /** Whether `other` draws exactly these rows. */
+  sameAs(other: LogRows): boolean {
+    return (
+      other.length === this.length &&
+      other._end === this._end &&
+      other._perBlock.length === this._perBlock.length &&
+      other._perBlock.every((rows, i) => rows === this._perBlock[i])
+    )
+  }
+
+  /** The block a row belongs to (the last block for the pruned and loader rows), or -1. */
+  blockAt(index: number): number {
+    if (this._blocks.length === 0 || index < 0) return -1
+    let low = 0
+    let high = this._blocks.length - 1
+    while (low < high) {
+      const middle = (low + high + 1) >> 1
+      if (this._starts[middle]! <= index) low = middle
+      else high = middle - 1
+    }
+    return low
+  }
+
+  at(index: number): LogRow | undefined {
+    if (index < 0 || index >= this.length) return undefined
+    const blocksEnd = this._starts[this._blocks.length]!
+    if (index >= blocksEnd) return this._end[index - blocksEnd]
+    const block = this.blockAt(index)
+    return this._perBlock[block]![index - this._starts[block]!]
+  }
+
+  /** The row of event `eventId` in block `block`, or -1. O(page). */
+  indexOfEvent(eventId: string, block: number): number {
+    const rows = this._perBlock[block]
+    const at = rows ? rows.findIndex((row) => row.kind === 'event' && row.event.id === eventId) : -1
+    return at < 0 ? -1 : this._starts[block]! + at
+  }
+
+  /**
+   * Where row `index` of `previous` (an earlier snapshot's rows) is now: the same place in the
+   * same page, after pages were added above or dropped; -1 when that page was derived afresh.
+   */
+  follow(previous: LogRows, index: number): number {
+    const block = previous.blockAt(index)
+    if (block < 0 || index >= previous._starts[previous._blocks.length]!) return -1
+    const now = block + previous._base - this._base
+    const offset = index - previous._starts[block]!
+    if (this._blocks[now]?.key !== previous._blocks[block]!.key) return -1
+    return offset < this._perBlock[now]!.length ? this._starts[now]! + offset : -1
+  }
+
+  *[Symbol.iterator](): Iterator<LogRow> {
+    for (const rows of this._perBlock) yield* rows
+    yield* this._end
+  }
 }
