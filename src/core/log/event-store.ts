@@ -53,8 +53,8 @@ export interface EventStore {
    * the blocks farthest from them are dropped beyond `windowPages`.
    */
   setViewport(firstBlock: number, lastBlock: number): void
-  /** The index in `blocks` of the block holding event `eventId`, or -1 when it is not held. */
-  locate(eventId: string): number
+  /** Where event `eventId` is held: its block's index in `blocks` and its place in it; null when not held. */
+  locate(eventId: string): { block: number; offset: number } | null
   /** After an error: try the failed load again. */
   retry(): Promise<void>
   /** Stop everything in flight; the store stays readable and usable (React StrictMode remounts). */
@@ -109,7 +109,7 @@ export function createEventStore(client: AuditClient, options: EventStoreOptions
   let blocks: readonly PageBlock[] = []
   let gaps: readonly SeqGap[] = []
   /** Ids of the held events, for dropping a page's copies of events already shown. */
-  let held = new Map<string, PageBlock>()
+  let held = new Map<string, { block: PageBlock; offset: number }>()
   /** The blocks holding events, each with its position (`base` + index, unchanged by prepends). */
   let holding = new Map<PageBlock, number>()
   /** The position of `blocks[0]`: prepending n blocks lowers it by n. */
@@ -132,12 +132,12 @@ export function createEventStore(client: AuditClient, options: EventStoreOptions
 
   function hold(block: PageBlock, index: number): void {
     if (!block.events) return
-    for (const event of block.events) held.set(event.id, block)
+    block.events.forEach((event, offset) => held.set(event.id, { block, offset }))
     holding.set(block, base + index)
   }
   function release(block: PageBlock): void {
     if (!holding.delete(block)) return
-    for (const event of block.events ?? []) if (held.get(event.id) === block) held.delete(event.id)
+    for (const event of block.events ?? []) if (held.get(event.id)?.block === block) held.delete(event.id)
   }
 
   /** Replace the block at `index` (a copy of the block list: one pointer per page). */
@@ -421,9 +421,9 @@ export function createEventStore(client: AuditClient, options: EventStoreOptions
     refreshHead,
     setViewport,
     locate(eventId) {
-      const block = held.get(eventId)
-      const position = block ? holding.get(block) : undefined
-      return position === undefined ? -1 : position - base
+      const at = held.get(eventId)
+      const position = at ? holding.get(at.block) : undefined
+      return position === undefined ? null : { block: position - base, offset: at!.offset }
     },
     retry() {
       const state = snapshot.state

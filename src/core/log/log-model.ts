@@ -167,8 +167,8 @@ export function createLogModel(client: AuditClient, initial: LogModelOptions = {
   /** Where the selected event is among the rows, and the event, without scanning every row. */
   function locate(rows: LogRows, eventId: string | null): { index: number; event: AuditEvent | null } {
     if (eventId === null) return { index: -1, event: null }
-    const block = store.locate(eventId)
-    const index = block < 0 ? -1 : rows.indexOfEvent(eventId, block)
+    const at = store.locate(eventId)
+    const index = at ? rows.indexOfEvent(at.block, at.offset) : -1
     const row = index < 0 ? undefined : rows.at(index)
     if (row?.kind === 'event') selected = row.event
     else if (selected?.id !== eventId) selected = null
@@ -300,7 +300,7 @@ export function createLogModel(client: AuditClient, initial: LogModelOptions = {
   function syncDeepLink(force = false): void {
     const id = options.selectedEventId ?? null
     // Not held and never seen in the rows: an event whose page was dropped stays as last seen.
-    const missing = running && id !== null && store.locate(id) < 0 && selected?.id !== id
+    const missing = running && id !== null && store.locate(id) === null && selected?.id !== id
     deepLink.sync(missing ? id : null, force)
   }
 

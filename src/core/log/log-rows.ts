@@ -122,9 +122,13 @@ export class LogRows implements Iterable<LogRow> {
     )
   }
 
-  /** The block a row belongs to (the last block for the pruned and loader rows), or -1. */
+  /**
+   * The block a row belongs to, or -1. The pruned and loader rows stand for the page after the
+   * last (`blocks.length`): the page they bring in is wanted, not dropped as soon as it lands.
+   */
   blockAt(index: number): number {
-    if (this._blocks.length === 0 || index < 0) return -1
+    if (index < 0) return -1
+    if (index >= this._starts[this._blocks.length]!) return this._blocks.length
     let low = 0
     let high = this._blocks.length - 1
     while (low < high) {
@@ -143,11 +147,18 @@ export class LogRows implements Iterable<LogRow> {
     return this._perBlock[block]![index - this._starts[block]!]
   }
 
-  /** The row of event `eventId` in block `block`, or -1. O(page). */
-  indexOfEvent(eventId: string, block: number): number {
+  /**
+   * The row of the event at `offset` in block `block` (the event store's `locate`), or -1.
+   * It stands after at most the block's gap rows, so this reads keys, never events: O(gaps).
+   */
+  indexOfEvent(block: number, offset: number): number {
     const rows = this._perBlock[block]
-    const at = rows ? rows.findIndex((row) => row.kind === 'event' && row.event.id === eventId) : -1
-    return at < 0 ? -1 : this._starts[block]! + at
+    const key = `${this._blocks[block]?.key}:${offset}`
+    for (let at = offset; rows && at < rows.length; at++) {
+      const row = rows[at]!
+      if (row.kind === 'event' && row.key === key) return this._starts[block]! + at
+    }
+    return -1
   }
 
   /**
@@ -156,7 +167,7 @@ export class LogRows implements Iterable<LogRow> {
    */
   follow(previous: LogRows, index: number): number {
     const block = previous.blockAt(index)
-    if (block < 0 || index >= previous._starts[previous._blocks.length]!) return -1
+    if (block < 0 || block >= previous._blocks.length) return -1
     const now = block + previous._base - this._base
     const offset = index - previous._starts[block]!
     if (this._blocks[now]?.key !== previous._blocks[block]!.key) return -1
