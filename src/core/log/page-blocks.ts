@@ -93,14 +93,3 @@ export function makeBlock(
     events,
   }
 }
-
-/** The block without its events (same key, same rows as placeholders). */
-export const dropped = (block: PageBlock): PageBlock => ({ ...block, events: null })
-
-/** The block with `events` back, when a re-fetch found exactly the events it had. */
-export const filled = (block: PageBlock, events: readonly AuditEvent[]): PageBlock => ({ ...block, events })
-
-/** Whether a re-fetched page is the block's page again: same count, and the same ends. */
-export function samePage(block: PageBlock, events: readonly AuditEvent[]): boolean {
-  return events.length === block.count && (events.at(-1)?.id ?? null) === block.oldestId
-}

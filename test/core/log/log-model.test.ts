@@ -9,6 +9,10 @@ import {
 } from '../../../src/core/index.js'
 import { createLogModel, type IntervalTimers, type LogModelOptions } from '../../../src/core/index.js'
 
+// The window's re-fetch and live-tail code loads on demand; loaded up front here, one flush
+// covers it as it does in a page where the first rows already requested it.
+await import('../../../src/core/log/page-window.js')
+
 const event = (seq: number, action = 'a.b'): AuditEvent =>
   ({ id: `aevt_${seq}`, seq, org_id: 'aorg_1', action }) as unknown as AuditEvent
 

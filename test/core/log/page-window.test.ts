@@ -16,6 +16,10 @@ import {
   type LogRows,
 } from '../../../src/core/index.js'
 
+// The window's re-fetch and live-tail code loads on demand; loaded up front here, one flush
+// covers it as it does in a page where the first rows already requested it.
+await import('../../../src/core/log/page-window.js')
+
 /** Property reads of the events made through `counted`, to prove which events a step touched. */
 let reads = new Map<number, number>()
 const event = (seq: number): AuditEvent =>
@@ -104,6 +108,7 @@ describe('the window of pages', () => {
     const model = await fourPages(env)
     const requests = env.pages.length
     model.setViewport(2, 3)
+    await env.flush() // the re-fetch code loads on demand
     expect(env.pages).toHaveLength(requests + 1)
     expect(env.pages.at(-1)!.query).toMatchObject({ cursor: 'c8', limit: 2 })
     await env.answer(run(8, 7), 'c6')
@@ -116,6 +121,7 @@ describe('the window of pages', () => {
     const env = createMockEnvironment()
     const model = await fourPages(env)
     model.setViewport(2, 3)
+    await env.flush()
     // Retention removed seq 7 since the page was read: the re-fetch reaches into the next page.
     await env.answer([event(8), event(6)], 'c5')
     const rows = model.getSnapshot().rows
