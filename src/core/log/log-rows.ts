@@ -25,22 +25,53 @@ export type LogRow =
   | { kind: 'pruned'; pruned: PrunedRange }
   | { kind: 'loader' }
 
-/** The rows of one block: events or placeholders, and its gaps (minus what `through` pruned). */
-function blockRows(block: PageBlock, through: number | null): readonly LogRow[] {
+/** One block's rows: an array for a held block, made on demand for a dropped one. */
+interface BlockRows {
+  readonly length: number
+  at(index: number): LogRow | undefined
+}
+
+/** A block's gap rows, each with the event it follows (-1: above the first), minus what `through` pruned. */
+function gapRows(block: PageBlock, through: number | null): { after: number; row: LogRow }[] {
+  const rows: { after: number; row: LogRow }[] = []
+  for (const { after, gap } of block.gaps) {
+    if (through === null || gap.from > through) rows.push({ after, row: { kind: 'gap', gap } })
+    else if (gap.to > through) rows.push({ after, row: { kind: 'gap', gap: { ...gap, from: through + 1 } } })
+  }
+  return rows
+}
+
+/**
+ * The rows of one block: events and gaps. A dropped block's rows are made when asked for (a
+ * placeholder per event, its gap rows kept), so a million dropped rows cost no million objects.
+ */
+function blockRows(block: PageBlock, through: number | null): BlockRows {
+  const gaps = gapRows(block, through)
+  const { events } = block
+  if (!events) {
+    const length = block.count + gaps.length
+    return {
+      length,
+      at(index) {
+        if (index < 0 || index >= length) return undefined
+        // Rows before `index` are events and the gaps above them: walk the (few) gaps.
+        let offset = index
+        for (let k = 0; k < gaps.length; k++) {
+          const at = gaps[k]!.after + 1 + k // the gap's own row: after its events and the k gaps above
+          if (at === index) return gaps[k]!.row
+          if (at < index) offset--
+        }
+        return { kind: 'placeholder', key: `${block.key}:${offset}` }
+      },
+    }
+  }
   const rows: LogRow[] = []
-  const gapRow = (gap: SeqGap) => {
-    if (through === null || gap.from > through) rows.push({ kind: 'gap', gap })
-    else if (gap.to > through) rows.push({ kind: 'gap', gap: { ...gap, from: through + 1 } })
-  }
   let next = 0
-  const gaps = block.gaps
-  while (next < gaps.length && gaps[next]!.after < 0) gapRow(gaps[next++]!.gap)
-  for (let i = 0; i < block.count; i++) {
-    const event = block.events?.[i]
-    const key = `${block.key}:${i}`
-    rows.push(event ? { kind: 'event', event, key } : { kind: 'placeholder', key })
-    while (next < gaps.length && gaps[next]!.after === i) gapRow(gaps[next++]!.gap)
-  }
+  while (next < gaps.length && gaps[next]!.after < 0) rows.push(gaps[next++]!.row)
+  events.forEach((event, i) => {
+    rows.push({ kind: 'event', event, key: `${block.key}:${i}` })
+    while (next < gaps.length && gaps[next]!.after === i) rows.push(gaps[next++]!.row)
+  })
   return rows
 }
 
@@ -51,7 +82,7 @@ export class LogRows implements Iterable<LogRow> {
   /** Events in the rows, held or not (placeholders count). */
   readonly eventCount: number
   private readonly _blocks: readonly PageBlock[]
-  private readonly _perBlock: readonly (readonly LogRow[])[]
+  private readonly _perBlock: readonly BlockRows[]
   /** The index of each block's first row. */
   private readonly _starts: Float64Array
   private readonly _end: readonly LogRow[]
@@ -61,7 +92,7 @@ export class LogRows implements Iterable<LogRow> {
   private constructor(
     base: number,
     blocks: readonly PageBlock[],
-    perBlock: readonly (readonly LogRow[])[],
+    perBlock: readonly BlockRows[],
     through: number | null,
     end: readonly LogRow[],
   ) {
@@ -144,7 +175,7 @@ export class LogRows implements Iterable<LogRow> {
     const blocksEnd = this._starts[this._blocks.length]!
     if (index >= blocksEnd) return this._end[index - blocksEnd]
     const block = this.blockAt(index)
-    return this._perBlock[block]![index - this._starts[block]!]
+    return this._perBlock[block]!.at(index - this._starts[block]!)
   }
 
   /**
@@ -155,7 +186,7 @@ export class LogRows implements Iterable<LogRow> {
     const rows = this._perBlock[block]
     const key = `${this._blocks[block]?.key}:${offset}`
     for (let at = offset; rows && at < rows.length; at++) {
-      const row = rows[at]!
+      const row = rows.at(at)!
       if (row.kind === 'event' && row.key === key) return this._starts[block]! + at
     }
     return -1
@@ -175,7 +206,7 @@ export class LogRows implements Iterable<LogRow> {
   }
 
   *[Symbol.iterator](): Iterator<LogRow> {
-    for (const rows of this._perBlock) yield* rows
+    for (const rows of this._perBlock) for (let i = 0; i < rows.length; i++) yield rows.at(i)!
     yield* this._end
   }
 }

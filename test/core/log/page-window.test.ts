@@ -103,6 +103,21 @@ describe('the window of pages', () => {
     expect(events.map((e) => Number(e.seq))).toEqual([6, 5, 4, 3])
   })
 
+  it('keeps a dropped page’s gap rows in place among its placeholders, made on demand', async () => {
+    const env = createMockEnvironment()
+    const model = env.model({ pageSize: 3, windowPages: 1 })
+    model.start()
+    await env.answer([event(10), event(8), event(5)], 'c4')
+    model.setViewport(5, 5) // the loader row
+    void model.loadNext()
+    await env.answer(run(4, 3), 'c2')
+    model.setViewport(5, 6)
+    const { rows } = model.getSnapshot()
+    expect(shown(rows)).toEqual(['hold', 'gap', 'hold', 'gap', 'hold', 4, 3, 'loader'])
+    expect(rows.at(3)).toEqual({ kind: 'gap', gap: { from: 6, to: 7, afterEventId: 'aevt_8' } })
+    expect(rows.at(4)).toEqual({ kind: 'placeholder', key: expect.stringMatching(/:2$/) })
+  })
+
   it('fetches a dropped page again by its own cursor when it comes back into view, and fills it in', async () => {
     const env = createMockEnvironment()
     const model = await fourPages(env)
