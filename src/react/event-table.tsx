@@ -128,21 +128,8 @@ export function EventTable(props: EventTableProps) {
 
   // Stable callbacks: TanStack Virtual recomputes every row's offset (O(rows), 100,000 at a
   // time) whenever getItemKey changes identity, which an inline function did on every frame.
-  const getItemKey = useCallback(
-    (index: number) => {
-      const item = items.at(index)!
-      // Events and placeholders share their place's key, so a row keeps its element (and
-      // focus) when its page is dropped or fetched again.
-      return item.kind === 'event' || item.kind === 'placeholder'
-        ? item.key
-        : item.kind === 'gap'
-          ? `gap-${item.gap.from}`
-          : item.kind === 'pruned'
-            ? 'pruned'
-            : 'loader'
-    },
-    [items],
-  )
+  // Keys are numbers (a row's page and place), so a million rows' keys allocate nothing.
+  const getItemKey = useCallback((index: number) => items.keyAt(index), [items])
   const estimateSize = useCallback(() => rowHeight, [rowHeight])
   const virtualizer = useVirtualizer({
     count: items.length,
@@ -162,10 +149,12 @@ export function EventTable(props: EventTableProps) {
   const firstRendered = virtualItems[0]?.index ?? -1
   const lastRendered = virtualItems.at(-1)?.index ?? -1
   const loaderInView = items.at(lastRendered)?.kind === 'loader'
+  // The model keeps (or fetches again) the pages of the rows on screen; not during a fling,
+  // which would ask for every page it passes. When it slows down, the rows shown are asked for.
   const { onViewport } = props
   useEffect(() => {
-    if (firstRendered >= 0) onViewport?.(firstRendered, lastRendered)
-  }, [firstRendered, lastRendered, items, onViewport])
+    if (firstRendered >= 0 && !passing) onViewport?.(firstRendered, lastRendered)
+  }, [firstRendered, lastRendered, passing, items, onViewport])
   const { canLoadMore, loadMore } = paging
   useEffect(() => {
     if (loaderInView && canLoadMore) loadMore()

@@ -143,6 +143,24 @@ export class LogRows implements Iterable<LogRow> {
     return new LogRows(base, blocks, perBlock, through, sameEnd && samePruned ? previous._end : end)
   }
 
+  /** The block `keyAt` found last: a virtualizer asks for every index in order. */
+  private _lastBlock = 0
+
+  /**
+   * A number naming row `index`'s place (its page's key and its row in that page), the same for
+   * an event and its placeholder, so a view keeps the row's element (and focus) across a drop
+   * and a re-fetch. Allocates nothing: a virtualizer asks for every row's key on each page.
+   */
+  keyAt(index: number): number {
+    const blocksEnd = this._starts[this._blocks.length]!
+    if (index >= blocksEnd) return -1 - (index - blocksEnd)
+    let block = this._lastBlock
+    if (!(this._starts[block]! <= index && index < this._starts[block + 1]!)) block = this.blockAt(index)
+    this._lastBlock = block
+    // Rows per page stay far below 2^16 (pages of at most 200 events and their gaps).
+    return this._blocks[block]!.key * 65_536 + (index - this._starts[block]!)
+  }
+
   /** Whether `other` draws exactly these rows. */
   sameAs(other: LogRows): boolean {
     return (

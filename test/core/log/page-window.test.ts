@@ -122,6 +122,7 @@ describe('the window of pages', () => {
     const env = createMockEnvironment()
     const model = await fourPages(env)
     const requests = env.pages.length
+    const keys = [2, 3].map((i) => model.getSnapshot().rows.keyAt(i))
     model.setViewport(2, 3)
     await env.flush() // the re-fetch code loads on demand
     expect(env.pages).toHaveLength(requests + 1)
@@ -130,6 +131,9 @@ describe('the window of pages', () => {
     const { rows, events } = model.getSnapshot()
     expect(shown(rows)).toEqual(['hold', 'hold', 8, 7, 6, 5, 'hold', 'hold', 'loader'])
     expect(events).toHaveLength(4)
+    // The filled rows keep their placeholders' keys, so a view keeps their elements (and focus).
+    expect([2, 3].map((i) => rows.keyAt(i))).toEqual(keys)
+    expect(new Set([...Array(rows.length).keys()].map((i) => rows.keyAt(i))).size).toBe(rows.length)
   })
 
   it('derives a page afresh when it changed meanwhile, never drawing an event in another one’s place', async () => {
