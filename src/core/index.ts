@@ -66,7 +66,8 @@ export type {
   LogModelSnapshot,
   LogSelection,
 } from './log/log-model.js'
-export type { LogRow } from './log/log-rows.js'
+export type { LogRow, LogRows } from './log/log-rows.js'
+export type { PageBlock } from './log/page-blocks.js'
 export type { PrunedRange } from './log/pruned-range.js'
 export { createExportJob } from './log/export-job.js'
 export type { ExportJob, ExportJobOptions, ExportJobState } from './log/export-job.js'

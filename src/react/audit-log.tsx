@@ -49,6 +49,12 @@ export interface AuditLogProps {
   onLiveTailChange?: (liveTail: boolean) => void
   /** Events per page (default 50). */
   pageSize?: number
+  /**
+   * Pages kept in memory at most (default 20), those nearest the rows on screen. Farther pages
+   * keep their rows (as "loading" placeholders, so the scroll height stays) and are fetched
+   * again when scrolled back to, so memory stays bounded at any depth.
+   */
+  windowPages?: number
   /** Row height: comfortable (about 52 px, default) or compact (about 36 px). */
   density?: 'comfortable' | 'compact'
   /** Extra columns, or built-in ones replaced by id (`time`, `actor`, `action`, `verification`). */
@@ -84,13 +90,13 @@ const idOf = (client: object) => {
 }
 
 /**
- * The audit tab. A new client from the provider (the host switched orgs) or a new `pageSize`
+ * The audit tab. A new client from the provider (the host switched orgs) or a new `pageSize` or `windowPages`
  * starts afresh: a new event store, and no selection, deep link, live-tail count or action
  * suggestions carried over from the old one. Uncontrolled filters go back to `defaultFilters`.
  */
 export function AuditLog(props: AuditLogProps) {
   const { client } = useAuditLogContext('AuditLog')
-  return <AuditLogForClient key={`${idOf(client)}:${props.pageSize ?? ''}`} {...props} />
+  return <AuditLogForClient key={`${idOf(client)}:${props.pageSize ?? ''}:${props.windowPages ?? ''}`} {...props} />
 }
 
 function AuditLogForClient(props: AuditLogProps) {
@@ -127,6 +133,7 @@ function AuditLogForClient(props: AuditLogProps) {
     onError: reportError,
     pruneMarker,
     ...(props.pageSize ? { pageSize: props.pageSize } : {}),
+    ...(props.windowPages ? { windowPages: props.windowPages } : {}),
   }
   const [model] = useState(() => createLogModel(client, options))
   // TanStack's way: every render hands the model its current options; only changes act.

@@ -1,7 +1,8 @@
 'use client'
 /**
  * The table half of `<EventTable>`: TanStack Table's columns and cells for the loaded events,
- * and how each kind of row (event, gap marker, loader, placeholder during a fling) is drawn.
+ * and how each kind of row (event, gap marker, loader, placeholder during a fling or while a
+ * dropped page is fetched again) is drawn.
  * The virtualizer, focus and keyboard stay in event-table.tsx.
  */
 import { memo, useMemo, type HTMLAttributes, type Key } from 'react'
@@ -76,11 +77,11 @@ export function useEventGrid(
     getRowId: (event) => event.id,
     state: { columnVisibility: columnVisibility ?? ALL_VISIBLE },
   })
-  const rows = table.getRowModel().rows
+  const { rowsById } = table.getRowModel()
   const visibleIds = table.getVisibleLeafColumns().map((c) => c.id)
   const visibleKey = visibleIds.join()
   const template = visibleIds.map((id) => columns.find((c) => c.id === id)?.width ?? 'minmax(8rem, 1fr)').join(' ')
-  return { table, rows, columns, visibleIds, visibleKey, template }
+  return { table, rowsById, columns, visibleIds, visibleKey, template }
 }
 
 /** One drawn row of the grid; `rowProps` carry its role, aria-rowindex, position and focus. */
@@ -90,7 +91,8 @@ export function gridRow(
   rowProps: HTMLAttributes<HTMLDivElement> & { 'data-item-index': number },
   context: {
     messages: AuditLogMessages
-    rows: readonly EventRow[]
+    /** The held events' rows, by event id. */
+    rowsById: Readonly<Record<string, EventRow>>
     columns: readonly AuditLogColumn[]
     visibleKey: string
     /** Draw events as cards (a narrow log; see event-card.tsx). */
@@ -100,7 +102,7 @@ export function gridRow(
     /** Draw event rows as placeholders (a fling). */
     passing: boolean
     loadingMore: boolean
-    onOpen: (eventIndex: number) => void
+    onOpen: (eventId: string) => void
   },
 ) {
   const { messages, span } = context
@@ -136,7 +138,8 @@ export function gridRow(
       </div>
     )
   }
-  const row = context.rows[item.eventIndex]
+  if (item.kind === 'placeholder') return placeholderRow(key, rowProps, span, messages.table.loadingRow)
+  const row = context.rowsById[item.event.id]
   if (!row) return null
   if (context.passing) {
     return (
@@ -146,12 +149,25 @@ export function gridRow(
     )
   }
   return (
-    <div key={key} className="al-row" onClick={() => context.onOpen(item.eventIndex)} {...rowProps}>
+    <div key={key} className="al-row" onClick={() => context.onOpen(item.event.id)} {...rowProps}>
       {context.cards ? (
         <CardCells row={row} columns={context.columns} visible={context.visibleKey} />
       ) : (
         <RowCells row={row} columns={context.columns} visible={context.visibleKey} />
       )}
+    </div>
+  )
+}
+
+/**
+ * A row whose page was dropped from memory and is being fetched again: same height and
+ * aria-rowindex as the event it stands for, busy, and labelled for screen readers; no id and no
+ * content, so it can never show one event under another's place.
+ */
+function placeholderRow(key: Key, rowProps: HTMLAttributes<HTMLDivElement>, span: number, label: string) {
+  return (
+    <div key={key} className="al-row al-row--passing al-row--placeholder" aria-busy="true" {...rowProps}>
+      <div className="al-cell al-cell--full" role="gridcell" aria-colspan={span} aria-label={label} />
     </div>
   )
 }

@@ -8,7 +8,7 @@
  * Up/Down, PageUp/PageDown, Home/End, Enter to open.
  */
 import { useCallback, useEffect, useImperativeHandle, useRef, type Ref, type RefObject } from 'react'
-import type { AuditEvent, LogRow } from '../core/index.js'
+import type { AuditEvent, LogRows } from '../core/index.js'
 import { useAuditLogContext } from './context.js'
 import { rowHeightOf, type AuditLogColumn, type ColumnVisibility } from './event-columns.js'
 import { gridRow, useEventGrid } from './event-grid.js'
@@ -33,10 +33,12 @@ export interface TablePaging {
 }
 
 export interface EventTableProps {
-  /** The rows to draw: events, gap markers and the loader row (the log model's `rows`). */
-  items: readonly LogRow[]
-  /** The loaded events, newest first (the table's data). */
+  /** The rows to draw: events, placeholders, gap markers and the loader row (the log model's `rows`). */
+  items: LogRows
+  /** The events held in memory, newest first (the table's data; bounded by the model's window). */
   events: readonly AuditEvent[]
+  /** Hears which rows are rendered (overscan included), so the model keeps or fetches their pages. */
+  onViewport?: (firstIndex: number, lastIndex: number) => void
   /** Row height: comfortable (52 px) or compact (36 px). */
   density: 'comfortable' | 'compact'
   /** Draw events as cards, for a log narrower than 640 px (`useCardLayout`); rows are taller. */
@@ -53,8 +55,8 @@ export interface EventTableProps {
   focus: { index: number; onChange: (index: number) => void }
   /** The scroll element (live tail asks whether the reader is at the top), and its scrolls. */
   scroll: { ref: React.RefObject<HTMLDivElement | null>; onScroll?: () => void }
-  /** Open the event at this index in `events` (click or Enter). */
-  onOpen: (eventIndex: number) => void
+  /** Open this event (click or Enter). */
+  onOpen: (eventId: string) => void
   /** "Now" for relative times; `null` until mounted. */
   now: number | null
   /**
@@ -119,7 +121,7 @@ export function EventTable(props: EventTableProps) {
   const { messages } = useAuditLogContext('AuditLog')
   const rowHeight = rowHeightOf(density, props.cards ?? false, props.columns, props.columnVisibility)
 
-  const { table, rows, columns, visibleIds, visibleKey, template } = useEventGrid(
+  const { table, rowsById, columns, visibleIds, visibleKey, template } = useEventGrid(
     events,
     props.columns,
     props.columnVisibility,
@@ -128,19 +130,8 @@ export function EventTable(props: EventTableProps) {
 
   // Stable callbacks: TanStack Virtual recomputes every row's offset (O(rows), 100,000 at a
   // time) whenever getItemKey changes identity, which an inline function did on every frame.
-  const getItemKey = useCallback(
-    (index: number) => {
-      const item = items[index]!
-      return item.kind === 'event'
-        ? item.event.id
-        : item.kind === 'gap'
-          ? `gap-${item.gap.from}`
-          : item.kind === 'pruned'
-            ? 'pruned'
-            : 'loader'
-    },
-    [items],
-  )
+  // Keys are numbers (a row's page and place), so a million rows' keys allocate nothing.
+  const getItemKey = useCallback((index: number) => items.keyAt(index), [items])
   const estimateSize = useCallback(() => rowHeight, [rowHeight])
   const virtualizer = useVirtualizer({
     count: items.length,
@@ -166,12 +157,19 @@ export function EventTable(props: EventTableProps) {
 
   // Ask for more when the loader row comes into view, or is still in view after a page landed;
   // never while a page loads or after one failed (the Retry button is for that).
+  const firstRendered = virtualItems[0]?.index ?? -1
   const lastRendered = virtualItems.at(-1)?.index ?? -1
-  const loaderInView = items[lastRendered]?.kind === 'loader'
+  const loaderInView = items.at(lastRendered)?.kind === 'loader'
+  // The model keeps (or fetches again) the pages of the rows on screen; not during a fling,
+  // which would ask for every page it passes. When it slows down, the rows shown are asked for.
+  const { onViewport } = props
+  useEffect(() => {
+    if (firstRendered >= 0 && !passing) onViewport?.(firstRendered, lastRendered)
+  }, [firstRendered, lastRendered, passing, items, onViewport])
   const { canLoadMore, loadMore } = paging
   useEffect(() => {
     if (loaderInView && canLoadMore) loadMore()
-  }, [loaderInView, canLoadMore, events.length, loadMore])
+  }, [loaderInView, canLoadMore, items.eventCount, loadMore])
 
   const gridRef = useRef<HTMLDivElement>(null)
   const focusRow = useRowFocus(gridRef)
@@ -189,7 +187,7 @@ export function EventTable(props: EventTableProps) {
   // The loader row is not a place to rest: when its page lands it moves away and would take
   // keyboard focus with it. End and the arrows stop at the last loaded row, which brings the
   // loader into view, so the next page loads and End goes further.
-  const lastRow = items.at(-1)?.kind === 'loader' ? items.length - 2 : items.length - 1
+  const lastRow = items.at(items.length - 1)?.kind === 'loader' ? items.length - 2 : items.length - 1
   const move = (to: number) => {
     const index = Math.max(0, Math.min(lastRow, to))
     onFocusedIndexChange(index)
@@ -205,8 +203,10 @@ export function EventTable(props: EventTableProps) {
       role="grid"
       aria-label={messages.table.label}
       aria-rowcount={paging.hasMore ? -1 : items.length + 1}
-      // The loaded events, for hosts and tests: aria-rowcount is -1 until the last page is in.
-      data-loaded-rows={events.length}
+      // The loaded events (held or dropped), for hosts and tests: aria-rowcount is -1 until the
+      // last page is in. data-held-rows: those held in memory now.
+      data-loaded-rows={items.eventCount}
+      data-held-rows={events.length}
       aria-colcount={visibleIds.length}
       onKeyDown={(event) => {
         const to = keyTarget(event.key, focusedIndex, pageRows, lastRow)
@@ -214,10 +214,10 @@ export function EventTable(props: EventTableProps) {
           event.preventDefault()
           move(to)
         } else if (event.key === 'Enter') {
-          const item = items[focusedIndex]
+          const item = items.at(focusedIndex)
           if (item?.kind === 'event') {
             event.preventDefault()
-            onOpen(item.eventIndex)
+            onOpen(item.event.id)
           }
         }
       }}
@@ -239,7 +239,7 @@ export function EventTable(props: EventTableProps) {
       <div ref={scrollRef} className="al-grid__body" role="rowgroup" onScroll={props.scroll.onScroll}>
         <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
           {virtualItems.map((virtual) => {
-            const item = items[virtual.index]!
+            const item = items.at(virtual.index)!
             const style = { transform: `translateY(${virtual.start}px)`, height: rowHeight }
             const rowProps = {
               role: 'row',
@@ -251,7 +251,7 @@ export function EventTable(props: EventTableProps) {
             }
             return gridRow(virtual.key, item, rowProps, {
               messages,
-              rows,
+              rowsById,
               columns,
               visibleKey,
               cards: props.cards ?? false,

@@ -5,7 +5,7 @@
  * log model's, in core.
  */
 import { useEffect, useLayoutEffect, useRef, useState, type RefObject } from 'react'
-import type { LogRow } from '../core/index.js'
+import type { LogRows } from '../core/index.js'
 
 /**
  * "Now" for relative times, from `clock` (the client's platform clock): `null` until the
@@ -25,13 +25,14 @@ export function useNow(clock: () => number, intervalMs = 30_000): number | null 
 
 /**
  * Keep the row being read where it is when rows land above it (live tail): after React
- * commits the new rows, find the event that was at the top of the view and scroll by however
- * many rows (events and gap markers) now stand above it, moving the focused row with it.
+ * commits the new rows, find where the row that was at the top of the view is now (same page,
+ * same place: an event or its placeholder) and scroll by however many rows now stand above it,
+ * moving the focused row with it.
  * Measured at commit time, so a reader who scrolled while the request was in flight is not
  * thrown back.
  */
 export function useScrollAnchor(
-  rows: readonly LogRow[],
+  rows: LogRows,
   scrollRef: RefObject<HTMLDivElement | null>,
   rowHeight: number,
   onShift: (by: number) => void,
@@ -43,9 +44,7 @@ export function useScrollAnchor(
     const element = scrollRef.current
     if (!element || element.scrollTop === 0 || before === rows) return
     const index = Math.floor(element.scrollTop / rowHeight)
-    const anchor = before[index]
-    if (anchor?.kind !== 'event') return
-    const now = rows.findIndex((row) => row.kind === 'event' && row.event.id === anchor.event.id)
+    const now = rows.follow(before, index)
     if (now > index) {
       element.scrollTop += (now - index) * rowHeight
       onShift(now - index)

@@ -4,7 +4,7 @@
  * selector, so a live-tail count or a page error re-renders the pill or the notice, not the grid.
  */
 import { lazy, Suspense, useCallback, useEffect, useRef, useState, type RefObject } from 'react'
-import type { LogModel, LogModelSnapshot } from '../core/index.js'
+import type { LogModel, LogModelSnapshot, LogRows } from '../core/index.js'
 import { useAuditLogContext } from './context.js'
 import { rowHeightOf, type AuditLogColumn, type ColumnVisibility } from './event-columns.js'
 import { EventTable, type EventTableHandle } from './event-table.js'
@@ -19,6 +19,15 @@ const EventDialog = lazy(() => import('./event-dialog.js').then((module) => ({ d
 const THEMED = '[data-theme="light"], [data-theme="dark"]'
 
 const selectBody = ({ state, rows, events }: LogModelSnapshot) => ({ state, rows, events })
+/** The event next to row `index` (`step` -1 above, 1 below), past gap rows; none at a placeholder. */
+function neighbourId(rows: LogRows, index: number, step: 1 | -1): string | null {
+  for (let at = index + step; at >= 0 && at < rows.length; at += step) {
+    const row = rows.at(at)!
+    if (row.kind === 'event') return row.event.id
+    if (row.kind !== 'gap') return null
+  }
+  return null
+}
 const selectUnseen = (snapshot: LogModelSnapshot) => snapshot.liveTail.unseen
 const selectNotices = ({ state, selection, liveTail }: LogModelSnapshot) => ({
   deepLinkFailed: selection.deepLink.status === 'failed',
@@ -26,11 +35,11 @@ const selectNotices = ({ state, selection, liveTail }: LogModelSnapshot) => ({
   pageFailed: state.status === 'ready' && state.pageError !== null,
   loadingMore: state.status === 'ready' && state.loadingMore,
 })
-const selectDialog = ({ selection, events }: LogModelSnapshot) => ({
+const selectDialog = ({ selection, rows }: LogModelSnapshot) => ({
   event: selection.event,
   index: selection.index,
-  previousId: selection.index > 0 ? events[selection.index - 1]!.id : null,
-  nextId: selection.index >= 0 ? (events[selection.index + 1]?.id ?? null) : null,
+  previousId: selection.index >= 0 ? neighbourId(rows, selection.index, -1) : null,
+  nextId: selection.index >= 0 ? neighbourId(rows, selection.index, 1) : null,
 })
 
 /** The grid, or the state view that replaces it (loading, error, session expired, empty). */
@@ -57,11 +66,11 @@ export function LogBody(props: {
   const shift = useCallback((by: number) => setFocusedIndex((focused) => focused + by), [])
   useScrollAnchor(rows, scrollRef, rowHeight, shift)
   const loadNext = useCallback(() => void model.loadNext(), [model])
-  const open = useCallback((eventIndex: number) => onOpen(events[eventIndex]?.id ?? null), [events, onOpen])
+  const setViewport = useCallback((first: number, last: number) => model.setViewport(first, last), [model])
 
   const view = stateView({
     state,
-    empty: events.length === 0,
+    empty: rows.eventCount === 0,
     hasFilters: props.hasFilters,
     rowHeight,
     messages,
@@ -75,6 +84,7 @@ export function LogBody(props: {
       handleRef={props.tableRef}
       items={rows}
       events={events}
+      onViewport={setViewport}
       density={density}
       cards={props.cards}
       {...(props.columns ? { columns: props.columns } : {})}
@@ -87,7 +97,7 @@ export function LogBody(props: {
       }}
       focus={{ index: focusedIndex, onChange: setFocusedIndex }}
       scroll={{ ref: scrollRef, onScroll: () => (scrollRef.current?.scrollTop ?? 0) < rowHeight && model.markSeen() }}
-      onOpen={open}
+      onOpen={onOpen}
       now={props.now}
     />
   )
@@ -141,7 +151,7 @@ export function LogDialog(props: {
 }) {
   const { model, onSelect } = props
   const { event, index, previousId, nextId } = useStore(model, selectDialog, shallowEqual)
-  // The close handler runs after the selection is cleared: remember what was open.
+  // The close handler runs after the selection is cleared: remember the row that was open.
   const lastIndex = useRef(-1)
   useEffect(() => {
     if (index >= 0) lastIndex.current = index
@@ -163,10 +173,7 @@ export function LogDialog(props: {
         onCloseAutoFocus={(closing) => {
           closing.preventDefault()
           if (lastIndex.current < 0) return
-          const row = model
-            .getSnapshot()
-            .rows.findIndex((item) => item.kind === 'event' && item.eventIndex === lastIndex.current)
-          props.tableRef.current?.scrollToIndex(row, { focus: true })
+          props.tableRef.current?.scrollToIndex(lastIndex.current, { focus: true })
         }}
       />
     </Suspense>

@@ -58,7 +58,12 @@ export interface AuditLogMessages {
   pruned: (through: number, retentionDays: number, prunedAt: string) => string
   /** `failed`: live tail could not reach the server; it keeps trying. */
   live: { label: string; newEvents: (count: number) => string; failed: string }
-  table: { label: string; openDetails: string }
+  table: {
+    label: string
+    openDetails: string
+    /** A row whose page is being fetched again (it was dropped from memory while far away). */
+    loadingRow: string
+  }
   dialog: {
     previous: string
     next: string
@@ -176,7 +181,7 @@ export const defaultMessages: AuditLogMessages = {
     newEvents: (count) => (count === 1 ? '1 new event' : `${count} new events`),
     failed: 'Live updates paused: the server could not be reached. Trying again…',
   },
-  table: { label: 'Audit log', openDetails: 'Open details' },
+  table: { label: 'Audit log', openDetails: 'Open details', loadingRow: 'Loading event…' },
   dialog: {
     previous: 'Previous event',
     next: 'Next event',

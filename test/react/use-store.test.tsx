@@ -4,15 +4,15 @@ import { describe, expect, it } from 'vitest'
 import type { LogModel, LogModelSnapshot } from '../../src/core/index.js'
 import { shallowEqual, useStore } from '../../src/react/hooks.js'
 
-/** Just enough of a model: a snapshot the test replaces and publishes. */
-function fakeModel(initial: Partial<LogModelSnapshot>) {
+/** Just enough of a model: a snapshot the test replaces and publishes (rows only need a length). */
+function fakeModel(initial: object) {
   const listeners = new Set<() => void>()
   let snapshot = initial as LogModelSnapshot
   const model = {
     subscribe: (listener: () => void) => (listeners.add(listener), () => listeners.delete(listener)),
     getSnapshot: () => snapshot,
   } as unknown as LogModel
-  const publish = (next: Partial<LogModelSnapshot>) =>
+  const publish = (next: object) =>
     act(() => {
       snapshot = { ...snapshot, ...next }
       listeners.forEach((listener) => listener())

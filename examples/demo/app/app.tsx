@@ -9,6 +9,11 @@ import { readPinnedKeys } from './pinned-keys.js'
 
 /** Read once: the provider keys its verifier by these, and they never change while the page lives. */
 const PINNED = readPinnedKeys()
+/**
+ * `?window=N`: pages of 200 held in memory at most (the benchmarks set it: a large one to hold
+ * 100,000 rows with nothing dropped); without it, the library's default.
+ */
+const WINDOW_PAGES = Number(new URLSearchParams(location.search).get('window')) || undefined
 
 interface Org {
   external_id: string
@@ -176,6 +181,7 @@ export function App() {
                 filters={filters}
                 onFiltersChange={setFilters}
                 pageSize={200}
+                {...(WINDOW_PAGES ? { windowPages: WINDOW_PAGES } : {})}
                 onSessionExpired={() => switchUser(null)}
               />
             </div>

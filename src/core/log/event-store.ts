@@ -3,21 +3,21 @@
  * ready for React's useSyncExternalStore). Pages follow `next_cursor`; a filter change aborts
  * what is in flight and can never be overwritten by a stale page; live tail adds only events
  * newer than the head; with no filters, missing seqs between loaded neighbours are reported.
+ *
+ * Memory is bounded: each page is kept as a block (page-blocks.ts), and only the blocks around
+ * the viewport (`setViewport`), at most `windowPages` of them, hold their events; the others
+ * keep what re-fetching needs and are fetched again by their cursor when they come back into
+ * view. Adding a page costs O(page) in events (its gaps, its block) plus copying the list of
+ * block references (one pointer per page), which keeps every published snapshot immutable.
  */
 import type { AuditEvent } from '../types.js'
 import { AuditError, isAbort } from './audit-error.js'
 import type { AuditFilters } from '../../protocol/filters.js'
 import type { AuditClient } from './client.js'
+import { seqOf, type PageBlock, type SeqGap } from './page-blocks.js'
+import { append, emptyList, evict, heldEvents, listOps, locate, type BlockList } from './block-list.js'
 
-/** A run of seqs missing between two loaded events (or below the oldest one). */
-export interface SeqGap {
-  /** First missing seq. */
-  from: number
-  /** Last missing seq. */
-  to: number
-  /** The loaded event just above the gap (newer). */
-  afterEventId: string
-}
+export type { PageBlock, SeqGap }
 
 export type EventStoreState =
   | { status: 'idle' }
@@ -28,8 +28,12 @@ export type EventStoreState =
 
 export interface EventStoreSnapshot {
   state: EventStoreState
-  /** Newest first, each event once. */
-  events: readonly AuditEvent[]
+  /** Every page fetched, newest first; a block outside the window has `events: null`. */
+  blocks: readonly PageBlock[]
+  /** The position of `blocks[0]` on a line that stays put: n blocks added above lower it by n. */
+  base: number
+  /** The events held now (the window), newest first, each once; built on first read. */
+  readonly events: readonly AuditEvent[]
   filters: AuditFilters
   /** Only without filters (with filters, skipped seqs are expected). */
   gaps: readonly SeqGap[]
@@ -44,6 +48,13 @@ export interface EventStore {
   setFilters(filters: AuditFilters): Promise<void>
   /** Live tail: fetch the newest events above the head; resolves with how many were added. */
   refreshHead(): Promise<number>
+  /**
+   * The blocks (indexes in `blocks`) the view shows: they are kept, re-fetched if dropped, and
+   * the blocks farthest from them are dropped beyond `windowPages`.
+   */
+  setViewport(firstBlock: number, lastBlock: number): void
+  /** Where event `eventId` is held: its block's index in `blocks` and its place in it; null when not held. */
+  locate(eventId: string): { block: number; offset: number } | null
   /** After an error: try the failed load again. */
   retry(): Promise<void>
   /** Stop everything in flight; the store stays readable and usable (React StrictMode remounts). */
@@ -56,32 +67,48 @@ export interface EventStoreOptions {
   pageSize?: number
   /** Pages live tail reads at most before giving up on catching up in one go (default 10). */
   maxTailPages?: number
+  /**
+   * Pages that hold their events at most (default 20): the ones nearest the viewport. Farther
+   * pages keep their place (row count, scroll height) and are fetched again when shown.
+   */
+  windowPages?: number
 }
 
-const seqOf = (event: AuditEvent) => Number(event.seq)
-const bySeqDesc = (a: AuditEvent, b: AuditEvent) => seqOf(b) - seqOf(a)
-
-/** Two seq-descending lists as one: a copy joined end to end when they do not overlap (the usual case). */
-function join(rows: readonly AuditEvent[], page: readonly AuditEvent[]): AuditEvent[] {
-  if (rows.length === 0) return [...page]
-  if (seqOf(rows.at(-1)!) >= seqOf(page[0]!)) return rows.concat(page)
-  if (seqOf(page.at(-1)!) >= seqOf(rows[0]!)) return page.concat(rows)
-  const out: AuditEvent[] = []
-  let i = 0
-  let j = 0
-  while (i < rows.length && j < page.length) out.push(seqOf(rows[i]!) >= seqOf(page[j]!) ? rows[i++]! : page[j++]!)
-  return out.concat(rows.slice(i), page.slice(j))
-}
 const hasFilters = (f: AuditFilters) => Boolean(f.actions?.length || f.actorId || f.targetId || f.from || f.to)
+
+function snapshotOf(state: EventStoreState, list: BlockList, filters: AuditFilters): EventStoreSnapshot {
+  let events: readonly AuditEvent[] | null = null
+  const holding = [...list.holding]
+  return {
+    state,
+    blocks: list.blocks,
+    base: list.base,
+    filters,
+    gaps: list.gaps,
+    get events() {
+      events ??= heldEvents(holding)
+      return events
+    },
+  }
+}
+
+/**
+ * Re-fetching and live-tail blocks (page-window.ts), loaded on demand: requested once the first
+ * page is shown, so it is there by the time a page is dropped or live tail adds one.
+ */
+let windowModule: Promise<typeof import('./page-window.js')> | null = null
+const windowOps = () => (windowModule ??= import('./page-window.js'))
 
 export function createEventStore(client: AuditClient, options: EventStoreOptions = {}): EventStore {
   const pageSize = Math.min(200, Math.max(1, options.pageSize ?? 50))
   const maxTailPages = options.maxTailPages ?? 10
+  const windowPages = Math.max(1, options.windowPages ?? 20)
   const listeners = new Set<() => void>()
-  let snapshot: EventStoreSnapshot = { state: { status: 'idle' }, events: [], filters: options.filters ?? {}, gaps: [] }
-  let byId = new Map<string, AuditEvent>()
-  /** `byId`'s values, newest first: the published `events`. */
-  let sorted: AuditEvent[] = []
+  const filtersAtStart = options.filters ?? {}
+  let list = emptyList(windowPages, !hasFilters(filtersAtStart))
+  let snapshot = snapshotOf({ status: 'idle' }, list, filtersAtStart)
+  /** Re-fetches in flight, by block key. */
+  const refetching = new Map<number, Promise<void>>()
   let cursor: string | null = null
   let hasMore = true
   /** Bumped on every filter change; a response from an older generation is dropped. */
@@ -90,34 +117,9 @@ export function createEventStore(client: AuditClient, options: EventStoreOptions
   let loading: Promise<void> | null = null
   let tailing: Promise<number> | null = null
 
-  function publish(state: EventStoreState, changedEvents = false): void {
-    let { events, gaps } = snapshot
-    if (changedEvents) {
-      events = sorted
-      gaps = hasFilters(snapshot.filters) ? [] : findGaps(events, hasMore)
-    }
-    snapshot = { state, events, filters: snapshot.filters, gaps }
+  function publish(state: EventStoreState): void {
+    snapshot = snapshotOf(state, list, snapshot.filters)
     for (const listener of [...listeners]) listener()
-  }
-
-  /**
-   * Add a page to the seq-descending list. A page lands below the rows (paging) or above them
-   * (live tail), so it is sorted alone (page size, not rows) and joined on; only an overlap or
-   * a changed copy of a loaded event costs a full sort.
-   */
-  function add(page: readonly AuditEvent[]): number {
-    const fresh: AuditEvent[] = []
-    let replaced = false
-    for (const event of page) {
-      const known = byId.get(event.id)
-      if (known === event) continue
-      if (known) replaced = true
-      else fresh.push(event)
-      byId.set(event.id, event)
-    }
-    if (replaced) sorted = [...byId.values()].sort(bySeqDesc)
-    else if (fresh.length > 0) sorted = join(sorted, fresh.sort(bySeqDesc))
-    return fresh.length
   }
 
   function failed(error: unknown): EventStoreState {
@@ -132,30 +134,35 @@ export function createEventStore(client: AuditClient, options: EventStoreOptions
   }
 
   /** Ready, keeping what the current state says about a page load in progress or failed. */
-  function currentReady(): EventStoreState {
+  function currentReady(pageError?: AuditError): EventStoreState {
     const state = snapshot.state
-    return state.status === 'ready' ? ready(state.pageError, loading !== null) : ready()
+    return ready(pageError ?? (state.status === 'ready' ? state.pageError : null), loading !== null)
   }
 
   function loadNext(): Promise<void> {
     if (loading) return loading
     if (!hasMore && snapshot.state.status === 'ready') return Promise.resolve()
     const mine = generation
-    const first = byId.size === 0
+    const first = list.blocks.length === 0
     publish(first ? { status: 'loading' } : ready(null, true))
     loading = (async () => {
       try {
+        const from = cursor
         const page = await client.listEvents(
-          { ...snapshot.filters, limit: pageSize, cursor },
+          { ...snapshot.filters, limit: pageSize, cursor: from },
           { signal: controller.signal },
         )
         if (mine !== generation) return
-        add(page.events)
         cursor = page.nextCursor
         hasMore = page.nextCursor !== null
-        publish(ready(), true)
+        append(list, page.events, from, !hasMore)
+        evict(list)
+        loading = null
+        publish(ready())
+        void windowOps()
       } catch (error) {
         if (mine !== generation || isAbort(error)) return
+        loading = null
         // A failed later page keeps what is shown and says so; a failed first page is the state.
         const state = failed(error)
         publish(
@@ -173,21 +180,27 @@ export function createEventStore(client: AuditClient, options: EventStoreOptions
     if (snapshot.state.status !== 'ready') return 0
     const mine = generation
     tailing = (async () => {
-      const head = snapshot.events[0] ? seqOf(snapshot.events[0]) : 0
-      let added = 0
+      const head = list.blocks[0]?.newest ?? 0
+      const pages: { events: AuditEvent[]; cursor: string | null }[] = []
       let tailCursor: string | null = null
+      let added = 0
       try {
-        for (let page = 0; page < maxTailPages; page++) {
+        for (let read = 0; read < maxTailPages; read++) {
           const result = await client.listEvents(
             { ...snapshot.filters, limit: pageSize, cursor: tailCursor },
             { signal: controller.signal },
           )
           if (mine !== generation) return 0
           const above = result.events.filter((event) => seqOf(event) > head)
-          const reachedHead = above.length < result.events.length
-          added += add(above.filter((event) => !byId.has(event.id)))
-          if (reachedHead || result.nextCursor === null) {
-            if (added > 0) publish(currentReady(), true)
+          added += above.length
+          if (above.length > 0) pages.push({ events: above, cursor: tailCursor })
+          if (above.length < result.events.length || result.nextCursor === null) {
+            if (added === 0) return 0
+            const { prepend } = await windowOps()
+            if (mine !== generation) return 0
+            prepend(listOps, list, pages)
+            evict(list)
+            publish(currentReady())
             return added
           }
           tailCursor = result.nextCursor
@@ -195,12 +208,12 @@ export function createEventStore(client: AuditClient, options: EventStoreOptions
         // More arrived than live tail reads in one go. Keeping the old rows would leave a hole
         // between them and the new ones (shown as a false seq gap), so the list restarts from
         // the newest rows and continues downwards from here.
-        const fresh = [...byId.values()].filter((event) => seqOf(event) > head)
-        byId = new Map(fresh.map((event) => [event.id, event]))
-        sorted = fresh.sort(bySeqDesc)
+        list = emptyList(windowPages, list.withGaps)
+        for (const page of pages) append(list, page.events, page.cursor, false)
+        evict(list)
         cursor = tailCursor
         hasMore = true
-        publish(currentReady(), true)
+        publish(currentReady())
         return added
       } catch (error) {
         if (mine !== generation || isAbort(error)) return 0
@@ -214,17 +227,55 @@ export function createEventStore(client: AuditClient, options: EventStoreOptions
     return tailing
   }
 
+  /** Fetch a dropped block again by its cursor, and put it back (page-window.ts). */
+  function refill(block: PageBlock, at: number): void {
+    if (refetching.has(block.key)) return
+    const mine = generation
+    const mineList = list
+    const position = list.base + at
+    const job = (async () => {
+      try {
+        const window = await windowOps()
+        const events = await window.refetchBlock(listOps, client, block, snapshot.filters, pageSize, controller.signal)
+        const index = position - list.base
+        const now = list.blocks[index]
+        if (mine !== generation || mineList !== list || now?.key !== block.key || now.events) return
+        window.settle(listOps, list, index, block, events, index === list.blocks.length - 1 && !hasMore)
+        evict(list)
+        publish(currentReady())
+      } catch (error) {
+        if (mine !== generation || isAbort(error)) return
+        const state = failed(error)
+        publish(state.status === 'session-expired' ? state : currentReady(AuditError.from(error, 'Loading failed.')))
+      } finally {
+        refetching.delete(block.key)
+      }
+    })()
+    refetching.set(block.key, job)
+  }
+
+  function setViewport(first: number, last: number): void {
+    list.viewport = { first: Math.max(0, first), last: Math.max(first, last) }
+    if (snapshot.state.status !== 'ready') return
+    const { blocks } = list
+    for (let i = list.viewport.first; i <= Math.min(list.viewport.last, blocks.length - 1); i++) {
+      if (!blocks[i]!.events) refill(blocks[i]!, i)
+    }
+    evict(list)
+    if (list.blocks !== blocks) publish(currentReady())
+  }
+
   function reset(filters: AuditFilters): void {
     controller.abort()
     controller = new AbortController()
     generation++
     loading = null
     tailing = null
-    byId = new Map()
-    sorted = []
+    refetching.clear()
+    list = emptyList(windowPages, !hasFilters(filters))
     cursor = null
     hasMore = true
-    snapshot = { ...snapshot, filters, events: [], gaps: [] }
+    snapshot = snapshotOf(snapshot.state, list, filters)
   }
 
   return {
@@ -239,12 +290,19 @@ export function createEventStore(client: AuditClient, options: EventStoreOptions
       return loadNext()
     },
     refreshHead,
+    setViewport,
+    locate: (eventId) => locate(list, eventId),
     retry() {
-      if (snapshot.state.status === 'error' || snapshot.state.status === 'session-expired') {
-        if (byId.size === 0) reset(snapshot.filters)
+      const state = snapshot.state
+      if (state.status === 'error' || state.status === 'session-expired') {
+        if (list.blocks.length === 0) reset(snapshot.filters)
         return loadNext()
       }
-      if (snapshot.state.status === 'ready' && snapshot.state.pageError) return loadNext()
+      if (state.status === 'ready' && state.pageError) {
+        publish(ready())
+        setViewport(list.viewport.first, list.viewport.last)
+        return hasMore ? loadNext() : Promise.resolve()
+      }
       return Promise.resolve()
     },
     destroy() {
@@ -253,19 +311,7 @@ export function createEventStore(client: AuditClient, options: EventStoreOptions
       generation++
       loading = null
       tailing = null
+      refetching.clear()
     },
   }
-}
-
-/** Missing seqs between neighbours of a seq-descending list, and below the oldest at the end. */
-export function findGaps(events: readonly AuditEvent[], hasMore: boolean): SeqGap[] {
-  const gaps: SeqGap[] = []
-  for (let i = 1; i < events.length; i++) {
-    const newer = seqOf(events[i - 1]!)
-    const older = seqOf(events[i]!)
-    if (newer - older > 1) gaps.push({ from: older + 1, to: newer - 1, afterEventId: events[i - 1]!.id })
-  }
-  const oldest = events.at(-1)
-  if (!hasMore && oldest && seqOf(oldest) > 1) gaps.push({ from: 1, to: seqOf(oldest) - 1, afterEventId: oldest.id })
-  return gaps
 }

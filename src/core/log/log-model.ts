@@ -13,7 +13,8 @@ import { AuditError } from './audit-error.js'
 import type { AuditClient } from './client.js'
 import { createEventStore, type EventStore, type EventStoreSnapshot } from './event-store.js'
 import { createDeepLink, type DeepLinkState } from './deep-link.js'
-import { rowsOf, type LogRow } from './log-rows.js'
+import { LogRows } from './log-rows.js'
+import type { PageBlock } from './page-blocks.js'
 import { applyPruneMarker, type PrunedRange } from './pruned-range.js'
 import type { PruneMarkerCheck } from '../verify/prune-marker-registry.js'
 
@@ -31,16 +32,22 @@ export interface LiveTailState {
 export interface LogSelection {
   /** The selected event's id, loaded or not; `null` for none. */
   eventId: string | null
-  /** Its index in `events`, or -1 when it is not loaded. */
+  /** Its index in `rows`, or -1 when it is not held (not loaded, or its page was dropped). */
   index: number
-  /** The event itself, from the rows or from the deep-link fetch; `null` while unknown. */
+  /**
+   * The event itself: from the rows, as last seen there (its page may have been dropped since),
+   * or from the deep-link fetch; `null` while unknown.
+   */
   event: AuditEvent | null
   deepLink: DeepLinkState
 }
 
 export interface LogModelSnapshot extends EventStoreSnapshot {
-  /** What a view draws: events, gap markers, the pruned range, and a loader row while more pages exist. */
-  rows: readonly LogRow[]
+  /**
+   * What a view draws: events (placeholders where a page was dropped), gap markers, the pruned
+   * range, and a loader row while more pages exist.
+   */
+  rows: LogRows
   /** Seqs removed by retention (from a verified `pruneMarker`), once the oldest page is loaded. */
   pruned: PrunedRange | null
   /** Every action seen since the model was made (filter suggestions), sorted. */
@@ -64,6 +71,12 @@ export interface LogModelOptions {
   pageSize?: number
   /** Pages one live-tail poll reads at most (default 10). */
   maxTailPages?: number
+  /**
+   * Pages that hold their events at most (default 20), those nearest the rows the view shows
+   * (`setViewport`); the rest keep their rows as placeholders and are fetched again when shown.
+   * A change loads afresh.
+   */
+  windowPages?: number
   /** Poll for newer events while the rows are shown (default false). */
   liveTail?: boolean
   /** Time between polls (default 5000 ms). */
@@ -97,6 +110,11 @@ export interface LogModel {
   retryDeepLink(): void
   /** The reader is back at the head: nothing is unseen. */
   markSeen(): void
+  /**
+   * The rows (indexes in `rows`) the view shows now: their pages are kept or fetched again,
+   * and pages far from them are dropped beyond `windowPages`.
+   */
+  setViewport(firstRow: number, lastRow: number): void
   /** Stop everything and drop the listeners. */
   dispose(): void
 }
@@ -123,53 +141,75 @@ export function createLogModel(client: AuditClient, initial: LogModelOptions = {
   /** What the last derive's gaps and pruned range were computed from. */
   let storeGapsOf: readonly unknown[] | null = null
   let markerOf: PruneMarkerCheck | null = null
+  let throughOf: number | null = null
   let hasMoreOf = true
+  let orgOf: string | null = null
+  /** The selected event as last seen in the rows, kept when its page is dropped. */
+  let selected: AuditEvent | null = null
   let snapshot = derive(null)
 
   function newStore() {
-    const { pageSize, maxTailPages } = options
+    const { pageSize, maxTailPages, windowPages } = options
     return createEventStore(client, {
       filters: filtersOf(),
       ...(pageSize ? { pageSize } : {}),
       ...(maxTailPages ? { maxTailPages } : {}),
+      ...(windowPages ? { windowPages } : {}),
     })
+  }
+
+  /** The org of the loaded events (the prune marker must be this org's). */
+  function orgIdOf(blocks: readonly PageBlock[]): string | null {
+    for (let i = blocks.length - 1; i >= 0; i--) if (blocks[i]!.orgId) return blocks[i]!.orgId
+    return null
+  }
+
+  /** Where the selected event is among the rows, and the event, without scanning every row. */
+  function locate(rows: LogRows, eventId: string | null): { index: number; event: AuditEvent | null } {
+    if (eventId === null) return { index: -1, event: null }
+    const at = store.locate(eventId)
+    const index = at ? rows.indexOfEvent(at.block, at.offset) : -1
+    const row = index < 0 ? undefined : rows.at(index)
+    if (row?.kind === 'event') selected = row.event
+    else if (selected?.id !== eventId) selected = null
+    return { index, event: selected }
   }
 
   /** The snapshot for the current parts, reusing those of `previous` that did not change. */
   function derive(previous: LogModelSnapshot | null): LogModelSnapshot {
-    const { state, events, gaps: storeGaps, filters } = store.getSnapshot()
+    const storeSnapshot = store.getSnapshot()
+    const { state, blocks, base, gaps: storeGaps, filters } = storeSnapshot
     const loader = state.status === 'ready' && (state.hasMore || state.loadingMore)
     const hasMore = state.status !== 'ready' || state.hasMore
     const marker = options.pruneMarker ?? null
+    // The org changes only with the first block of a new list: O(blocks) only then.
+    const orgId = previous && previous.blocks[0] === blocks[0] && orgOf !== null ? orgOf : orgIdOf(blocks)
     const sameInputs =
-      previous &&
-      previous.events === events &&
-      storeGapsOf === storeGaps &&
-      markerOf === marker &&
-      hasMoreOf === hasMore
-    const { gaps, pruned } = sameInputs
-      ? { gaps: previous.gaps, pruned: previous.pruned }
-      : applyPruneMarker(events, storeGaps, hasMore, marker)
+      previous && storeGapsOf === storeGaps && markerOf === marker && hasMoreOf === hasMore && orgOf === orgId
+    const applied = sameInputs
+      ? { gaps: previous.gaps, pruned: previous.pruned, through: throughOf }
+      : applyPruneMarker(orgId, storeGaps, hasMore, marker)
     storeGapsOf = storeGaps
     markerOf = marker
     hasMoreOf = hasMore
-    const hadLoader = previous?.rows.at(-1)?.kind === 'loader'
-    const sameRows =
-      previous &&
-      previous.events === events &&
-      previous.gaps === gaps &&
-      previous.pruned === pruned &&
-      hadLoader === loader
-    let knownActions = previous?.knownActions ?? []
-    if (!previous || previous.events !== events) {
-      const before = seenActions.size
-      for (const event of events) if (typeof event.action === 'string') seenActions.add(event.action)
-      if (!previous || seenActions.size !== before) knownActions = [...seenActions].sort()
-    }
+    orgOf = orgId
+    throughOf = applied.through
+    const { gaps, pruned } = applied
+    const before = seenActions.size
+    const built = LogRows.over(
+      blocks,
+      base,
+      { previous: previous?.rows ?? null, through: applied.through, pruned, loader },
+      // knownActions grow from new pages only: O(page) per page.
+      (block) => block.events?.forEach((event) => typeof event.action === 'string' && seenActions.add(event.action)),
+    )
+    const rows = previous && built.sameAs(previous.rows) ? previous.rows : built
+    const knownActions = !previous || seenActions.size !== before ? [...seenActions].sort() : previous.knownActions
     const eventId = options.selectedEventId ?? null
-    const index = eventId === null ? -1 : events.findIndex((event) => event.id === eventId)
+    const found = locate(rows, eventId)
+    const index = found.index
     const link = deepLink.state
-    const event = index >= 0 ? events[index]! : link.status === 'ready' ? link.event : null
+    const event = found.event ?? (link.status === 'ready' ? link.event : null)
     const was = previous?.selection
     const selection =
       was && was.eventId === eventId && was.index === index && was.event === event && was.deepLink === link
@@ -177,11 +217,15 @@ export function createLogModel(client: AuditClient, initial: LogModelOptions = {
         : { eventId, index, event, deepLink: link }
     return {
       state,
-      events,
+      blocks,
+      base,
+      get events() {
+        return storeSnapshot.events
+      },
       gaps,
       filters,
       pruned,
-      rows: sameRows ? previous.rows : rowsOf(events, gaps, loader, pruned),
+      rows,
       knownActions,
       liveTail,
       selection,
@@ -255,7 +299,8 @@ export function createLogModel(client: AuditClient, initial: LogModelOptions = {
   /** Fetch the selected event while started and it is not among the rows; forget it once it is. */
   function syncDeepLink(force = false): void {
     const id = options.selectedEventId ?? null
-    const missing = running && id !== null && !store.getSnapshot().events.some((event) => event.id === id)
+    // Not held and never seen in the rows: an event whose page was dropped stays as last seen.
+    const missing = running && id !== null && store.locate(id) === null && selected?.id !== id
     deepLink.sync(missing ? id : null, force)
   }
 
@@ -280,10 +325,11 @@ export function createLogModel(client: AuditClient, initial: LogModelOptions = {
       let dirty =
         (options.selectedEventId ?? null) !== (before.selectedEventId ?? null) ||
         (options.pruneMarker ?? null) !== (before.pruneMarker ?? null)
-      if (options.pageSize !== before.pageSize || options.maxTailPages !== before.maxTailPages || key !== filtersKey) {
+      const paging = (o: LogModelOptions) => [o.pageSize, o.maxTailPages, o.windowPages].join()
+      if (paging(options) !== paging(before) || key !== filtersKey) {
         filtersKey = key
         // Paging options are the store's own; filters reload in place while running.
-        if (running && options.pageSize === before.pageSize && options.maxTailPages === before.maxTailPages) {
+        if (running && paging(options) === paging(before)) {
           void store.setFilters(filtersOf())
         } else replaceStore()
         dirty = true
@@ -316,6 +362,10 @@ export function createLogModel(client: AuditClient, initial: LogModelOptions = {
       if (deepLink.state.status !== 'failed') return
       syncDeepLink(true)
       publish()
+    },
+    setViewport(firstRow, lastRow) {
+      const { rows } = snapshot
+      store.setViewport(Math.max(0, rows.blockAt(firstRow)), Math.max(0, rows.blockAt(lastRow)))
     },
     markSeen() {
       if (liveTail.unseen === 0) return

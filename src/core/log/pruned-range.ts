@@ -4,9 +4,8 @@
  * a marker that {@link verifyPruneMarker} checked against pinned keys counts: anyone who can
  * delete events could also claim they were pruned.
  */
-import type { AuditEvent } from '../types.js'
 import { isVerifiedPruneMarker, type PruneMarkerCheck } from '../verify/prune-marker-registry.js'
-import type { SeqGap } from './event-store.js'
+import type { SeqGap } from './page-blocks.js'
 
 /** Seqs the org's retention removed, as a verified marker states them. */
 export interface PrunedRange {
@@ -24,13 +23,14 @@ export interface PrunedRange {
  * events', changes nothing: the gaps stay alarms.
  */
 export function applyPruneMarker(
-  events: readonly AuditEvent[],
+  orgId: string | null,
   gaps: readonly SeqGap[],
   hasMore: boolean,
   check: PruneMarkerCheck | null | undefined,
-): { gaps: readonly SeqGap[]; pruned: PrunedRange | null } {
-  const oldest = events.at(-1)
-  if (!isVerifiedPruneMarker(check) || !oldest || oldest.org_id !== check.marker.org_id) return { gaps, pruned: null }
+): { gaps: readonly SeqGap[]; pruned: PrunedRange | null; through: number | null } {
+  if (!isVerifiedPruneMarker(check) || orgId === null || orgId !== check.marker.org_id) {
+    return { gaps, pruned: null, through: null }
+  }
   const through = check.marker.pruned_through_seq
   const kept: SeqGap[] = []
   for (const gap of gaps) {
@@ -40,5 +40,6 @@ export function applyPruneMarker(
   const pruned: PrunedRange | null = hasMore
     ? null
     : { from: 1, to: through, prunedAt: check.marker.pruned_at, retentionDays: check.marker.retention_days }
-  return { gaps: kept.length === gaps.length && kept.every((g, i) => g === gaps[i]) ? gaps : kept, pruned }
+  const same = kept.length === gaps.length && kept.every((g, i) => g === gaps[i])
+  return { gaps: same ? gaps : kept, pruned, through }
 }

@@ -9,6 +9,10 @@ import {
 } from '../../../src/core/index.js'
 import { createLogModel, type IntervalTimers, type LogModelOptions } from '../../../src/core/index.js'
 
+// The window's re-fetch and live-tail code loads on demand; loaded up front here, one flush
+// covers it as it does in a page where the first rows already requested it.
+await import('../../../src/core/log/page-window.js')
+
 const event = (seq: number, action = 'a.b'): AuditEvent =>
   ({ id: `aevt_${seq}`, seq, org_id: 'aorg_1', action }) as unknown as AuditEvent
 
@@ -48,8 +52,8 @@ function createMockEnvironment() {
 }
 
 const flush = () => new Promise((resolve) => setTimeout(resolve, 0))
-const seqs = (rows: readonly { kind: string; event?: AuditEvent }[]) =>
-  rows.map((row) => (row.kind === 'event' ? row.event!.seq : row.kind))
+const seqs = (rows: Iterable<{ kind: string; event?: AuditEvent }>) =>
+  [...rows].map((row) => (row.kind === 'event' ? row.event!.seq : row.kind))
 
 describe('createLogModel', () => {
   it('does nothing until started, so a server render that builds one stays pure', () => {
@@ -68,7 +72,7 @@ describe('createLogModel', () => {
     env.answer(0, [event(9), event(8), event(5)], 'c1')
     await flush()
     expect(seqs(model.getSnapshot().rows)).toEqual([9, 8, 'gap', 5, 'loader'])
-    expect(model.getSnapshot().rows[2]).toEqual({ kind: 'gap', gap: { from: 6, to: 7, afterEventId: 'aevt_8' } })
+    expect(model.getSnapshot().rows.at(2)).toEqual({ kind: 'gap', gap: { from: 6, to: 7, afterEventId: 'aevt_8' } })
     void model.loadNext()
     expect(env.pages[1]!.query).toMatchObject({ cursor: 'c1', limit: 3 })
     env.answer(1, [event(4), event(2)], null)

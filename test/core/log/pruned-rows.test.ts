@@ -54,8 +54,8 @@ async function loaded(pages: AuditEvent[][], options: LogModelOptions = {}, read
   return model
 }
 
-const kinds = (rows: readonly { kind: string; event?: AuditEvent }[]) =>
-  rows.map((row) => (row.kind === 'event' ? row.event!.seq : row.kind))
+const kinds = (rows: Iterable<{ kind: string; event?: AuditEvent }>) =>
+  [...rows].map((row) => (row.kind === 'event' ? row.event!.seq : row.kind))
 
 describe('the pruned head of the log', () => {
   it('is a gap without a marker', async () => {

@@ -1,0 +1,133 @@
+/**
+ * The event store's list of page blocks and its window: which blocks hold their events, where
+ * each held event is (for dedupe and the selection), and dropping the blocks farthest from the
+ * viewport beyond `windowPages`. What is needed once pages were dropped or live tail adds above
+ * (re-fetching, prepending) loads on demand from page-window.ts.
+ */
+import type { AuditEvent } from '../types.js'
+import { AuditError } from './audit-error.js'
+import { makeBlock, seqOf, type PageBlock, type SeqGap } from './page-blocks.js'
+
+export interface BlockList {
+  /** Newest first; every published snapshot keeps its own array. */
+  blocks: readonly PageBlock[]
+  gaps: readonly SeqGap[]
+  /** The position of `blocks[0]`: prepending n blocks lowers it by n. */
+  base: number
+  /** Each held event's block and place in it. */
+  held: Map<string, { block: PageBlock; offset: number }>
+  /** The blocks holding events, each with its position (`base` + index, unchanged by prepends). */
+  holding: Map<PageBlock, number>
+  /** The blocks the view shows (indexes in `blocks`). */
+  viewport: { first: number; last: number }
+  windowPages: number
+  /** Whether seq gaps are reported (not with filters). */
+  withGaps: boolean
+}
+
+export const emptyList = (windowPages: number, withGaps: boolean): BlockList => ({
+  blocks: [],
+  gaps: [],
+  base: 0,
+  held: new Map(),
+  holding: new Map(),
+  viewport: { first: 0, last: 0 },
+  windowPages,
+  withGaps,
+})
+
+export const bySeqDesc = (a: AuditEvent, b: AuditEvent) => seqOf(b) - seqOf(a)
+export const gapsOf = (block: PageBlock) => block.gaps.map((g) => g.gap)
+
+/** The oldest event of a block, for the gap above the next one. */
+export const edgeOf = (block: PageBlock | undefined) => (block ? { seq: block.oldest, id: block.oldestId ?? '' } : null)
+
+export function hold(list: BlockList, block: PageBlock, index: number): void {
+  if (!block.events) return
+  block.events.forEach((event, offset) => list.held.set(event.id, { block, offset }))
+  list.holding.set(block, list.base + index)
+}
+
+function release(list: BlockList, block: PageBlock): void {
+  if (!list.holding.delete(block)) return
+  for (const event of block.events ?? []) if (list.held.get(event.id)?.block === block) list.held.delete(event.id)
+}
+
+/** Replace the block at `index` (a copy of the block list: one pointer per page). */
+export function replace(list: BlockList, index: number, block: PageBlock): void {
+  const next = list.blocks.slice()
+  release(list, next[index]!)
+  next[index] = block
+  hold(list, block, index)
+  list.blocks = next
+}
+
+/** Drop the events of the held blocks farthest from the viewport, beyond `windowPages`. O(window). */
+export function evict(list: BlockList): void {
+  if (list.holding.size <= list.windowPages) return
+  const { first, last } = list.viewport
+  const distance = (i: number) => (i < first ? first - i : i > last ? i - last : 0)
+  const indexes = [...list.holding.values()].map((position) => position - list.base)
+  indexes.sort((a, b) => distance(b) - distance(a))
+  const far = indexes.slice(0, indexes.length - list.windowPages).filter((index) => distance(index) > 0)
+  if (far.length === 0) return
+  const next = list.blocks.slice()
+  for (const index of far) {
+    release(list, next[index]!)
+    next[index] = { ...next[index]!, events: null }
+  }
+  list.blocks = next
+}
+
+/** Add a page fetched with `from` below the blocks (paging). O(page). */
+export function append(list: BlockList, page: readonly AuditEvent[], from: string | null, last: boolean): void {
+  const fresh = page.filter((event) => !list.held.has(event.id)).sort(bySeqDesc)
+  const below = list.blocks.at(-1)
+  if (below?.events && fresh.length > 0 && seqOf(fresh[0]!) > below.oldest) {
+    // A page reaching above the last one (events written out of order): merge it into that
+    // block, so rows stay in seq order. O(page + block).
+    const merged = [...below.events, ...fresh].sort(bySeqDesc)
+    const range = { cursor: below.cursor, newest: seqOf(merged[0]!), oldest: seqOf(merged.at(-1)!) }
+    const edges = { above: edgeOf(list.blocks.at(-2)), last, gaps: list.withGaps }
+    replace(list, list.blocks.length - 1, makeBlock(merged, range, edges))
+    list.gaps = list.blocks.flatMap(gapsOf)
+    return
+  }
+  const kept = below ? fresh.filter((event) => seqOf(event) < below.oldest) : fresh
+  // An empty last page still carries the gap below the oldest event, down to seq 1.
+  const newest = kept[0] ? seqOf(kept[0]) : below ? below.oldest - 1 : 0
+  const block = makeBlock(
+    kept,
+    { cursor: from, newest, oldest: kept.at(-1) ? seqOf(kept.at(-1)!) : 1 },
+    { above: edgeOf(below), last, gaps: list.withGaps },
+  )
+  if (block.count === 0 && block.gaps.length === 0) return
+  list.blocks = [...list.blocks, block]
+  hold(list, block, list.blocks.length - 1)
+  if (block.gaps.length > 0) list.gaps = list.gaps.concat(gapsOf(block))
+}
+
+/** Where event `eventId` is held: its block's index and its place in it; null when not held. */
+export function locate(list: BlockList, eventId: string): { block: number; offset: number } | null {
+  const at = list.held.get(eventId)
+  const position = at ? list.holding.get(at.block) : undefined
+  return position === undefined ? null : { block: position - list.base, offset: at!.offset }
+}
+
+/** The events of the held blocks, newest first: O(events held). */
+export function heldEvents(holding: readonly (readonly [PageBlock, number])[]): AuditEvent[] {
+  return [...holding].sort((a, b) => a[1] - b[1]).flatMap(([block]) => block.events ?? [])
+}
+
+/** What page-window.ts (loaded on demand) uses of this module's and page-blocks.ts's functions. */
+export const listOps = {
+  hold,
+  replace,
+  edgeOf,
+  gapsOf,
+  bySeqDesc,
+  makeBlock,
+  seqOf,
+  fail: (message: string) => new AuditError('upstream', message, { retryable: true }),
+}
+export type ListOps = typeof listOps

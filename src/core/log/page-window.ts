@@ -1,0 +1,93 @@
+/**
+ * What the window of pages does once pages were dropped or live tail adds above: fetching a
+ * dropped block again by the cursor that first fetched it (keeping only events inside its seq
+ * range, so an event that moved never lands in the wrong block), settling what came back, and
+ * adding live-tail pages above the head. Loaded on demand: the first rows need none of it.
+ * The list's own operations come in as `ops` rather than imports: importing them would split
+ * the code both halves share into extra chunks, which costs more bytes than this file saves.
+ */
+import type { AuditFilters } from '../../protocol/filters.js'
+import type { AuditEvent } from '../types.js'
+import type { AuditClient } from './client.js'
+import type { BlockList, ListOps } from './block-list.js'
+import type { PageBlock } from './page-blocks.js'
+
+/**
+ * Pages one re-fetch reads at most. A block read from the head (the first page, live tail) is
+ * found again by walking down from the newest events; after that many pages of new events
+ * above it the walk gives up and reports an error rather than reading without end.
+ */
+const MAX_WALK = 50
+
+/** The events in `block`'s seq range now, newest first. */
+export async function refetchBlock(
+  { seqOf, bySeqDesc, fail }: ListOps,
+  client: AuditClient,
+  block: PageBlock,
+  filters: AuditFilters,
+  pageSize: number,
+  signal: AbortSignal,
+): Promise<AuditEvent[]> {
+  const out: AuditEvent[] = []
+  let cursor = block.cursor
+  for (let read = 0; read < MAX_WALK; read++) {
+    const page = await client.listEvents({ ...filters, limit: pageSize, cursor }, { signal })
+    for (const event of page.events) {
+      const seq = seqOf(event)
+      if (seq <= block.newest && seq >= block.oldest) out.push(event)
+    }
+    const last = page.events.at(-1)
+    if (!last || seqOf(last) <= block.oldest || page.nextCursor === null) return out.sort(bySeqDesc)
+    cursor = page.nextCursor
+  }
+  throw fail('A page of the log could not be found again.')
+}
+
+/**
+ * Put a re-fetched block back at `index`. The same page (same count, same oldest event) gets
+ * its events back under the same rows; a page that changed since it was first read (retention
+ * removed events) is derived afresh from what the ledger returns now, so no row is ever drawn
+ * under another event's place.
+ */
+export function settle(
+  { replace, makeBlock, edgeOf, gapsOf }: ListOps,
+  list: BlockList,
+  index: number,
+  block: PageBlock,
+  events: AuditEvent[],
+  last: boolean,
+): void {
+  if (events.length === block.count && (events.at(-1)?.id ?? null) === block.oldestId) {
+    replace(list, index, { ...block, events })
+    return
+  }
+  const range = { cursor: block.cursor, newest: block.newest, oldest: block.oldest }
+  replace(list, index, makeBlock(events, range, { above: edgeOf(list.blocks[index - 1]), last, gaps: list.withGaps }))
+  list.gaps = list.blocks.flatMap(gapsOf) // O(blocks), only when a page changed
+}
+
+/** Add live-tail pages above the head, newest first; the lowest gets the gap down to the old head. */
+export function prepend(
+  { bySeqDesc, seqOf, makeBlock, edgeOf, gapsOf, hold }: ListOps,
+  list: BlockList,
+  pages: readonly { events: AuditEvent[]; cursor: string | null }[],
+): void {
+  const made: PageBlock[] = []
+  for (const page of pages) {
+    const events = page.events.sort(bySeqDesc)
+    const range = { cursor: page.cursor, newest: seqOf(events[0]!), oldest: seqOf(events.at(-1)!) }
+    made.push(makeBlock(events, range, { above: edgeOf(made.at(-1)), last: false, gaps: list.withGaps }))
+  }
+  const head = list.blocks[0]
+  const lowest = made.at(-1)
+  if (list.withGaps && head && lowest?.oldestId && lowest.oldest - head.newest > 1) {
+    const gap = { from: head.newest + 1, to: lowest.oldest - 1, afterEventId: lowest.oldestId }
+    made[made.length - 1] = { ...lowest, gaps: [...lowest.gaps, { after: lowest.count - 1, gap }] }
+  }
+  list.blocks = [...made, ...list.blocks]
+  list.base -= made.length
+  made.forEach((block, index) => hold(list, block, index))
+  const { first, last } = list.viewport
+  list.viewport = { first: first + made.length, last: last + made.length }
+  if (made.some((block) => block.gaps.length > 0)) list.gaps = [...made.flatMap(gapsOf), ...list.gaps]
+}
