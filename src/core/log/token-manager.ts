@@ -3,7 +3,7 @@
  * page never sees an API key), one request at a time however many calls wait, refreshed in the
  * background once 80% of their lifetime has passed.
  */
-import { AuditError } from './audit-error.js'
+import { abortError, AuditError } from './audit-error.js'
 
 /** What the host's token endpoint returns (`POST {baseUrl}/token` by default). */
 export interface AuditToken {
@@ -57,9 +57,15 @@ export class TokenManager {
     if (this.held?.value.token === token) this.held = null
   }
 
-  /** The last token's scopes, once one has been fetched. */
-  get scopes(): readonly string[] | undefined {
-    return this.held?.value.scopes
+  /**
+   * Hold `value`, valid until `expiresAt`, as if just fetched: a token the host's server minted
+   * for the page (its caller, `adoptInitialPage`, decodes it). A token held already stays, and
+   * `value` is then refused unless it is for the same org; one on its way replaces it.
+   */
+  hold(value: AuditToken, expiresAt: number): boolean {
+    return this.held
+      ? this.held.value.org_id === value.org_id
+      : !!(this.held = { value, receivedAt: this.now(), expiresAt })
   }
 
   private refresh(): Promise<Held> {
@@ -69,9 +75,7 @@ export class TokenManager {
         if (typeof value?.token !== 'string' || !Number.isFinite(expiresAt)) {
           throw new AuditError('upstream', 'The token endpoint answered without { token, expires_at }.')
         }
-        const held = { value, receivedAt: this.now(), expiresAt }
-        this.held = held
-        return held
+        return (this.held = { value, receivedAt: this.now(), expiresAt })
       })
       .finally(() => {
         this.inflight = null
@@ -83,20 +87,10 @@ export class TokenManager {
 /** Let one caller stop waiting without cancelling work others share. */
 function withSignal<T>(promise: Promise<T>, signal?: AbortSignal): Promise<T> {
   if (!signal) return promise
-  if (signal.aborted)
-    return Promise.reject(new AuditError('aborted', 'The request was cancelled.', { retryable: false }))
   return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(new AuditError('aborted', 'The request was cancelled.', { retryable: false }))
+    const onAbort = () => reject(abortError(signal))
+    if (signal.aborted) onAbort()
     signal.addEventListener('abort', onAbort, { once: true })
-    promise.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort)
-        resolve(value)
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort)
-        reject(error)
-      },
-    )
+    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort))
   })
 }
