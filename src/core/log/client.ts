@@ -12,7 +12,7 @@ import { decodeKeysDocument } from '../../protocol/keys.js'
 import { bytesToHex } from '../verify/hex.js'
 import { abortError, AuditError, isAbort } from './audit-error.js'
 import { platform, type Platform } from './platform.js'
-import { TokenManager, type AuditToken, type FetchToken } from './token-manager.js'
+import { createTokenManager, type AuditToken, type FetchToken } from './token-manager.js'
 import type { ProofCalls } from './proof-calls.js'
 
 export interface EventPage {
@@ -193,7 +193,7 @@ export function createAuditClient(options: AuditClientOptions = {}): AuditClient
     if (!response.ok) throw AuditError.fromResponse(response.status, text)
     return JSON.parse(text) as AuditToken
   }
-  const tokens = new TokenManager(options.fetchToken ?? defaultFetchToken, env.now)
+  const tokens = createTokenManager(options.fetchToken ?? defaultFetchToken, env.now)
 
   /** The parsed answer to a call, and the token it was made with. */
   async function request(

@@ -30,57 +30,55 @@ interface Held {
 /** Fraction of a token's lifetime after which a fresh one is fetched in the background. */
 const REFRESH_AT = 0.8
 
-export class TokenManager {
-  private held: Held | null = null
-  private inflight: Promise<Held> | null = null
-
-  constructor(
-    private readonly fetchToken: FetchToken,
-    private readonly now: () => number,
-  ) {}
-
+export interface TokenManager {
   /** A token that is valid now. Concurrent callers share one request. */
-  async get(signal?: AbortSignal): Promise<AuditToken> {
-    const held = this.held
-    const now = this.now()
-    if (held && now < held.expiresAt) {
-      if (now >= held.receivedAt + (held.expiresAt - held.receivedAt) * REFRESH_AT) {
-        this.refresh().catch(() => {}) // in the background; the current token is still good
-      }
-      return held.value
-    }
-    return (await withSignal(this.refresh(), signal)).value
-  }
-
+  get(signal?: AbortSignal): Promise<AuditToken>
   /** Drop `token` (the server refused it) so the next `get` fetches a new one. */
-  invalidate(token: string): void {
-    if (this.held?.value.token === token) this.held = null
-  }
-
+  invalidate(token: string): void
   /**
    * Hold `value`, valid until `expiresAt`, as if just fetched: a token the host's server minted
    * for the page (its caller, `adoptInitialPage`, decodes it). A token held already stays, and
    * `value` is then refused unless it is for the same org; one on its way replaces it.
    */
-  hold(value: AuditToken, expiresAt: number): boolean {
-    return this.held
-      ? this.held.value.org_id === value.org_id
-      : !!(this.held = { value, receivedAt: this.now(), expiresAt })
-  }
+  hold(value: AuditToken, expiresAt: number): boolean
+}
 
-  private refresh(): Promise<Held> {
-    this.inflight ??= this.fetchToken()
+/**
+ * The manager as a closure rather than a class: its state minifies to one-letter names, which
+ * keeps `auditlens/core` inside its 16 kB budget (see BENCHMARKS.md).
+ */
+export function createTokenManager(fetchToken: FetchToken, now: () => number): TokenManager {
+  let held: Held | null = null
+  let inflight: Promise<Held> | null = null
+  const keep = (value: AuditToken, expiresAt: number) => (held = { value, receivedAt: now(), expiresAt })
+  const refresh = () =>
+    (inflight ??= fetchToken()
       .then((value) => {
         const expiresAt = Date.parse(value?.expires_at)
         if (typeof value?.token !== 'string' || !Number.isFinite(expiresAt)) {
           throw new AuditError('upstream', 'The token endpoint answered without { token, expires_at }.')
         }
-        return (this.held = { value, receivedAt: this.now(), expiresAt })
+        return keep(value, expiresAt)
       })
       .finally(() => {
-        this.inflight = null
-      })
-    return this.inflight
+        inflight = null
+      }))
+  return {
+    async get(signal) {
+      const current = held
+      const at = now()
+      if (current && at < current.expiresAt) {
+        if (at >= current.receivedAt + (current.expiresAt - current.receivedAt) * REFRESH_AT) {
+          refresh().catch(() => {}) // in the background; the current token is still good
+        }
+        return current.value
+      }
+      return (await withSignal(refresh(), signal)).value
+    },
+    invalidate(token) {
+      if (held?.value.token === token) held = null
+    },
+    hold: (value, expiresAt) => (held ? held.value.org_id === value.org_id : !!keep(value, expiresAt)),
   }
 }
 
