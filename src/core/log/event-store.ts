@@ -7,7 +7,7 @@
 import type { AuditEvent } from '../types.js'
 import { AuditError, isAbort } from './audit-error.js'
 import type { AuditFilters } from '../../protocol/filters.js'
-import type { AuditClient } from './client.js'
+import type { AuditClient, EventPage } from './client.js'
 
 /** A run of seqs missing between two loaded events (or below the oldest one). */
 export interface SeqGap {
@@ -56,6 +56,11 @@ export interface EventStoreOptions {
   pageSize?: number
   /** Pages live tail reads at most before giving up on catching up in one go (default 10). */
   maxTailPages?: number
+  /**
+   * A first page for `filters` and `pageSize` that is already here (the host's server fetched
+   * it, see `adoptInitialPage`): the store starts ready with it, and pages on from its cursor.
+   */
+  initialPage?: EventPage | null
 }
 
 const seqOf = (event: AuditEvent) => Number(event.seq)
@@ -89,6 +94,12 @@ export function createEventStore(client: AuditClient, options: EventStoreOptions
   let controller = new AbortController()
   let loading: Promise<void> | null = null
   let tailing: Promise<number> | null = null
+  const initial = options.initialPage
+  if (initial) {
+    add(initial.events)
+    hasMore = (cursor = initial.nextCursor) !== null
+    publish(ready(), true)
+  }
 
   function publish(state: EventStoreState, changedEvents = false): void {
     let { events, gaps } = snapshot
