@@ -7,6 +7,7 @@
 import { parseAuditJson } from '../json/lossless-json.js'
 import { decodePage, eventsQuery, type AuditClient, type EventPage, type EventsQuery } from './client.js'
 import type { AuditToken } from './token-manager.js'
+import type { AuditFilters } from '../../protocol/filters.js'
 
 /**
  * What a host's server fetched so the first rows show at first paint (made by
@@ -25,6 +26,15 @@ export interface AuditLogInitialData {
 }
 
 /**
+ * The query of a log's first page: its filters and its page size as the event store clamps it
+ * (default 50, 1 to 200). One function for the server that fetches the page and the browser
+ * that checks it answers the log's own query.
+ */
+export function firstPageQuery(filters: AuditFilters = {}, pageSize?: number): EventsQuery {
+  return { ...filters, limit: Math.min(200, Math.max(1, pageSize ?? 50)) }
+}
+
+/**
  * `data`'s page if it fits the log that asks `query` of `client`: it answers the same query
  * (filters and page size), its token names an org, every event is of that org (the check
  * `listEvents` makes), and the client holds no token of another org; the token is then held
@@ -33,9 +43,12 @@ export interface AuditLogInitialData {
  */
 export function adoptInitialPage(client: AuditClient, data: AuditLogInitialData, query: EventsQuery): EventPage | null {
   // Hostile until decoded, like a fetched page; and it must name its org, or nothing is checked.
-  let why: unknown = 'it answers another query (filters or page size)'
+  // Why not, in a word (these bytes are in the React entry's first download): 'query' (other
+  // filters or page size), 'token' (no org, expired, or another org than the client holds),
+  // or the decoder's error.
+  let why: unknown = 'query'
   if (data?.query === eventsQuery(query)) {
-    why = 'its token names no org, has expired, or is for another org than the client holds'
+    why = 'token'
     try {
       const token = data.token
       // Decoded as the client decodes its token endpoint's answer, and still valid now.
@@ -48,6 +61,6 @@ export function adoptInitialPage(client: AuditClient, data: AuditLogInitialData,
       why = error
     }
   }
-  console.warn('auditlens: <AuditLog initialData> is not used, the first page is fetched instead:', why)
+  console.warn('auditlens: <AuditLog initialData> not used:', why)
   return null
 }
