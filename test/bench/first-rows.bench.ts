@@ -13,7 +13,12 @@ import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../support/chromium.js'
 import { startDemo } from '../../examples/demo/server.js'
 
 const { values } = parseArgs({
-  options: { json: { type: 'boolean', default: false }, runs: { type: 'string', default: '5' } },
+  options: {
+    json: { type: 'boolean', default: false },
+    runs: { type: 'string', default: '5' },
+    // The first page and token from the server (the demo's `?ssr`), instead of the client path.
+    ssr: { type: 'boolean', default: false },
+  },
 })
 
 const demo = await startDemo({
@@ -55,8 +60,7 @@ const runs: {
   layoutMs: number
 }[] = []
 for (let i = 0; i < Number(values.runs); i++) {
-  const before = await metric(['ScriptDuration', 'LayoutDuration', 'RecalcStyleDuration'])
-  await page.goto(demo.url + '/?bench')
+  await page.goto(demo.url + (values.ssr ? '/?bench&ssr' : '/?bench'))
   const firstRows = (await (
     await page.waitForFunction(
       () => {
