@@ -24,7 +24,7 @@ export interface LoadAuditLogInitialDataOptions {
    * say); none by default, for an `authorize` that reads the session another way (Next.js's
    * `cookies()`). They go to the proxy only.
    */
-  headers?: HeadersInit
+  headers?: Record<string, string>
   /** The `<AuditLog>`'s filters: the page must answer the same query or the browser refuses it. */
   filters?: AuditFilters
   /** The `<AuditLog>`'s `pageSize` (default 50). */
