@@ -108,6 +108,7 @@ export default defineConfig({
             'test/protocol/**/*.test.ts',
             'test/http/**/*.test.ts',
             'test/proxy/**/*.test.ts',
+            'test/server/**/*.test.ts',
             'test/ledger/**/*.test.ts',
             'test/cli/**/*.test.ts',
             'test/demo/**/*.test.ts',

@@ -26,12 +26,17 @@ import { createAuditProxy } from '../../src/proxy/proxy.js'
 import { DEMO_ORGS } from '../../src/ledger/demo-orgs.js'
 import { KeyRing, parseKeysDocument } from '../../src/core/index.js'
 import { prepareDemo } from './demo-data.js'
+import { loadAuditLogInitialData } from '../../src/server/initial-data.js'
 import { createDemoSessions } from './sessions.js'
 
 /** The Vite-built app beside the compiled server (dist-demo/examples/demo/app). */
 const APP_DIR = fileURLToPath(new URL('./app/', import.meta.url))
 /** The id of the element the page reads its pinned keys from (see app/pinned-keys.ts). */
 export const PINNED_KEYS_ELEMENT = 'auditlens-pinned-keys'
+/** The id of the element the page reads its orgs, sign-in and server-fetched first page from (app/boot.ts). */
+export const BOOT_ELEMENT = 'demo-boot'
+/** The demo's page size (app/app.tsx): the server-fetched first page must ask the same. */
+const PAGE_SIZE = 200
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
@@ -121,7 +126,7 @@ export async function startDemo(options: DemoOptions = {}) {
     .on('POST', '/demo/sign-out', (request) => json({ ok: true }, 200, { 'set-cookie': sessions.signOut(request) }))
 
   /** The app's file at `decoded` (the path, percent-decoded by the router), or its index page. */
-  function staticFile(decoded: string, url: URL): Response {
+  async function staticFile(request: Request, decoded: string, url: URL): Promise<Response> {
     const root = resolve(options.appDir ?? APP_DIR)
     let path = normalize(join(root, decoded))
     // With the separator: `startsWith(root)` alone lets `/app-private/...` past a root `/app`.
@@ -130,16 +135,38 @@ export async function startDemo(options: DemoOptions = {}) {
     if (!existsSync(path)) {
       return new Response('The demo app is not built: run `npm start` (it builds it first).', { status: 500 })
     }
-    if (path === join(root, 'index.html')) return indexHtml(path)
+    if (path === join(root, 'index.html')) return indexHtml(path, request, url)
     const body = Readable.toWeb(createReadStream(path)) as ReadableStream<Uint8Array>
     return new Response(body, { headers: { 'content-type': TYPES[extname(path)] ?? 'application/octet-stream' } })
   }
 
-  /** The app's page with the pinned keys embedded, as inert JSON that no `</script>` in it can end. */
-  function indexHtml(path: string): Response {
-    const keys = JSON.stringify({ keys: pinned }).replaceAll('<', '\\u003c')
-    const tag = `<script id="${PINNED_KEYS_ELEMENT}" type="application/json">${keys}</script>`
-    const html = readFileSync(path, 'utf8').replace('</head>', `    ${tag}\n  </head>`)
+  /**
+   * The app's page with the pinned keys embedded, and what the app would otherwise ask first:
+   * the orgs and who is signed in (one round trip fewer before the log). With `?ssr` in the
+   * URL and no filters, also the log's token and first page (`loadAuditLogInitialData`, the
+   * proxy called in-process with the page's cookie), for `<AuditLog initialData>`. All of it as
+   * inert JSON that no `</script>` in it can end.
+   */
+  async function indexHtml(path: string, request: Request, url: URL): Promise<Response> {
+    const inert = (id: string, value: unknown) =>
+      `<script id="${id}" type="application/json">${JSON.stringify(value).replaceAll('<', '\\u003c')}</script>`
+    const signedIn = sessionOrg(request)
+    const plain = [...url.searchParams.keys()].every((key) => key === 'ssr' || key === 'bench' || key === 'page')
+    const initial =
+      signedIn && url.searchParams.has('ssr') && plain
+        ? await loadAuditLogInitialData({
+            proxy,
+            headers: { cookie: request.headers.get('cookie') ?? '' },
+            pageSize: PAGE_SIZE,
+          })
+        : null
+    const boot = {
+      orgs: DEMO_ORGS.map(({ external_id, name }) => ({ external_id, name })),
+      signed_in: signedIn,
+      initial,
+    }
+    const tags = [inert(PINNED_KEYS_ELEMENT, { keys: pinned }), inert(BOOT_ELEMENT, boot)]
+    const html = readFileSync(path, 'utf8').replace('</head>', `    ${tags.join('\n    ')}\n  </head>`)
     return new Response(html, { headers: { 'content-type': TYPES['.html']!, 'cache-control': 'no-store' } })
   }
 
@@ -149,8 +176,8 @@ export async function startDemo(options: DemoOptions = {}) {
     .mount('/v1/', ledgerHandler)
     .mount('/api/audit/', proxy)
     .mount('/demo/', demoRoutes.handle)
-    .on('GET', '/*', (_request, [rest], url) => staticFile(`/${rest}`, url))
-    .on('HEAD', '/*', (_request, [rest], url) => staticFile(`/${rest}`, url)).handle
+    .on('GET', '/*', (request, [rest], url) => staticFile(request, `/${rest}`, url))
+    .on('HEAD', '/*', (request, [rest], url) => staticFile(request, `/${rest}`, url)).handle
 
   const server = createNodeServer(handler, { onError: logError })
   await new Promise<void>((done, fail) => {

@@ -37,12 +37,14 @@ export type { PruneMarker } from './verify/prune-marker.js'
 export type { NdjsonLine, NdjsonLineResult, VerifyNdjsonOptions } from './verify/ndjson.js'
 
 export { createAuditClient } from './log/client.js'
+export type { AuditLogInitialData } from './log/initial-page.js'
 export type { AuditFilters } from '../protocol/filters.js'
 export type {
   AuditClient,
   AuditClientOptions,
   CallOptions,
   EventPage,
+  EventsQuery,
   ExportFormat,
   ExportInfo,
   RetryOptions,

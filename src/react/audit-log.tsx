@@ -11,8 +11,10 @@ import {
   resolveCrypto,
   verifyPruneMarker,
   type AuditFilters,
+  type AuditLogInitialData,
   type LogModelSnapshot,
 } from '../core/index.js'
+import { adoptInitialPage, firstPageQuery } from '../core/log/initial-page.js'
 import { useAuditLogContext } from './context.js'
 import { usePruneMarker } from './use-prune-marker.js'
 import { useCardLayout } from './event-card.js'
@@ -67,6 +69,15 @@ export interface AuditLogProps {
   onSessionExpired?: () => void
   /** Extra class names for the root element. */
   className?: string
+  /**
+   * The token and first page your server fetched with `loadAuditLogInitialData` from
+   * `auditlens/server` (README "Rows at first paint"), so rows render in the server's HTML and
+   * at first paint instead of after two round trips. Read when the log is made. The page is
+   * decoded and checked like a fetched one; one for other filters, another page size or
+   * another org is not shown (a console warning says why) and the first page is fetched. Badges
+   * still verify every event in the browser.
+   */
+  initialData?: AuditLogInitialData | null
 }
 
 /** The integrity line: monitor, checkpoints and proofs load after the first rows (bundle budget). */
@@ -135,7 +146,16 @@ function AuditLogForClient(props: AuditLogProps) {
     ...(props.pageSize ? { pageSize: props.pageSize } : {}),
     ...(props.windowPages ? { windowPages: props.windowPages } : {}),
   }
-  const [model] = useState(() => createLogModel(client, options))
+  const [model] = useState(() => {
+    const initialPage = props.initialData
+      ? adoptInitialPage(client, props.initialData, firstPageQuery(filters, props.pageSize))
+      : null
+    // Without a page from the server, the token request starts now, while this first render
+    // and its commit run, not in the effect after them (a round trip before the first page).
+    // Only in a browser; the token manager shares the request with the first page's call.
+    if (!initialPage && typeof document !== 'undefined') client.token().catch(() => {})
+    return createLogModel(client, { ...options, initialPage })
+  })
   // TanStack's way: every render hands the model its current options; only changes act.
   // Before paint, so the rows never show a selection or filters the props have moved past.
   useLayoutEffect(() => model.setOptions(options))

@@ -21,3 +21,7 @@ export { createAuditProxy } from '../proxy/proxy.js'
 export type { AuditProxyHandler, AuditProxyOptions, ProxyGrant, AuditKeyInfo } from '../proxy/proxy.js'
 export type { UpstreamOptions } from '../proxy/upstream.js'
 export type { RateLimitOptions } from '../proxy/rate-limit.js'
+
+export { loadAuditLogInitialData } from './initial-data.js'
+export type { LoadAuditLogInitialDataOptions } from './initial-data.js'
+export type { AuditLogInitialData } from '../core/log/initial-page.js'

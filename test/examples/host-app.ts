@@ -31,13 +31,22 @@ function auditlensBin(dir: string, args: string[]) {
   })
 }
 
+export interface HostAppExpectations {
+  /**
+   * The server puts the token and first page in the HTML (`<AuditLog initialData>`): rows are
+   * in the HTML the server sends, and the browser asks for neither the first page nor a token.
+   */
+  serverRendersFirstPage?: boolean
+}
+
 /** Register the host-app checks; `prepare` installs and builds the example (in beforeAll). */
-export function hostAppChecks(prepare: () => Promise<HostAppSetup>) {
+export function hostAppChecks(prepare: () => Promise<HostAppSetup>, expectations: HostAppExpectations = {}) {
   let setup: HostAppSetup
   let ledger: TestLedger
   let app: RunningApp
   let browser: Browser
   let page: Page
+  const consoleErrors: string[] = []
 
   beforeAll(async () => {
     const [prepared, seeded, launched] = await Promise.all([prepare(), startSeededLedger(), launchChromium()])
@@ -48,6 +57,11 @@ export function hostAppChecks(prepare: () => Promise<HostAppSetup>) {
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, acceptDownloads: true })
     page = await context.newPage()
     page.setDefaultTimeout(15_000)
+    page.on('console', (message) => {
+      // The examples ship no favicon; the browser's 404 for it is no error of the app's.
+      if (message.type() === 'error' && !message.location().url.endsWith('/favicon.ico'))
+        consoleErrors.push(`${message.text()} (${message.location().url})`)
+    })
   })
   afterAll(async () => {
     await browser?.close()
@@ -64,11 +78,29 @@ export function hostAppChecks(prepare: () => Promise<HostAppSetup>) {
     await expect.poll(() => page.getByText('Verified', { exact: true }).count()).toBeGreaterThan(0)
     // The keys are pinned from what the server handed the page, never fetched next to the events.
     const requested = await page.evaluate(() => performance.getEntriesByType('resource').map((e) => e.name))
-    expect(requested.some((url) => url.includes('/api/audit/events'))).toBe(true)
+    if (expectations.serverRendersFirstPage) {
+      // The first page and its token came with the HTML: neither is asked for again.
+      expect(requested.filter((url) => /\/api\/audit\/(events|token)/.test(url))).toEqual([])
+    } else expect(requested.some((url) => url.includes('/api/audit/events'))).toBe(true)
     expect(requested.filter((url) => url.includes('/keys'))).toEqual([])
+    // React reports a server/browser mismatch (hydration) as a console error.
+    expect(consoleErrors).toEqual([])
     // Any alert with text (Next.js keeps an empty one, its route announcer).
     expect(await page.getByRole('alert').filter({ hasText: /\S/ }).allTextContents()).toEqual([])
   })
+
+  if (expectations.serverRendersFirstPage) {
+    it('sends the rows in the HTML for the signed-in session, and none without one', async () => {
+      const cookie = (await page.context().cookies()).map((c) => `${c.name}=${c.value}`).join('; ')
+      const rowsIn = async (headers: Record<string, string>) => {
+        const html = await (await fetch(app.origin + '/', { headers })).text()
+        return (html.match(/aria-rowindex="\d+"/g) ?? []).length
+      }
+      // 50 events and the header row (the grid draws what fits its first 600 px, at least).
+      expect(await rowsIn({ cookie })).toBeGreaterThan(5)
+      expect(await rowsIn({})).toBe(0)
+    })
+  }
 
   it('opens the detail dialog for a row', async () => {
     await page.locator('.al-grid__body [role="row"][aria-rowindex]').nth(1).click()

@@ -5,6 +5,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react'
 import type { AuditError, AuditEvent, AuditFilters } from '../../../src/core/index.js'
 import { AuditLog, AuditLogProvider, EventText, useAuditLogContext, VerifyBadge } from '../../../src/react/index.js'
+import { readBoot, type Org } from './boot.js'
 import { readPinnedKeys } from './pinned-keys.js'
 
 /** Read once: the provider keys its verifier by these, and they never change while the page lives. */
@@ -15,10 +16,8 @@ const PINNED = readPinnedKeys()
  */
 const WINDOW_PAGES = Number(new URLSearchParams(location.search).get('window')) || undefined
 
-interface Org {
-  external_id: string
-  name: string
-}
+/** Read once: the orgs, who is signed in, and (with `?ssr`) the log's first page, from the server. */
+const BOOT = readBoot()
 
 function filtersFromUrl(): AuditFilters {
   const params = new URLSearchParams(location.search)
@@ -107,13 +106,16 @@ function BadgesPage() {
 }
 
 export function App() {
-  const [orgs, setOrgs] = useState<Org[] | null>(null)
-  const [signedIn, setSignedIn] = useState<string | null>(null)
+  const [orgs, setOrgs] = useState<Org[] | null>(BOOT?.orgs ?? null)
+  const [signedIn, setSignedIn] = useState<string | null>(BOOT?.signedIn ?? null)
+  // The server's first page is for the session the page was served to, and only for it.
+  const [initialData, setInitialData] = useState(BOOT?.initial ?? null)
   const [theme, setTheme] = useState<'light' | 'dark'>('light')
   const [page, setPage] = useState(() => new URLSearchParams(location.search).get('page') ?? 'log')
   const [filters, setFilters] = useState<AuditFilters>(filtersFromUrl)
 
   useEffect(() => {
+    if (BOOT) return
     void fetch('/demo/orgs')
       .then((r) => r.json())
       .then((body: { orgs: Org[]; signed_in: string | null }) => {
@@ -132,6 +134,7 @@ export function App() {
   const focusHeading = useRef(false)
   const switchUser = useCallback((org: string | null) => {
     focusHeading.current = true
+    setInitialData(null)
     setSignedIn(org)
   }, [])
   useEffect(() => {
@@ -182,6 +185,7 @@ export function App() {
                 onFiltersChange={setFilters}
                 pageSize={200}
                 {...(WINDOW_PAGES ? { windowPages: WINDOW_PAGES } : {})}
+                initialData={initialData}
                 onSessionExpired={() => switchUser(null)}
               />
             </div>

@@ -1,6 +1,8 @@
 import { Suspense } from 'react'
 import { cookies } from 'next/headers'
+import { loadAuditLogInitialData } from 'auditlens/server'
 import { pinnedKeys } from '@/lib/audit'
+import { auditProxy } from '@/lib/audit-proxy'
 import { readSession, SESSION_COOKIE, TENANTS } from '@/lib/session'
 import { signIn } from './actions'
 import { AuditTab } from './audit-tab'
@@ -32,10 +34,14 @@ async function SignedInView() {
       </>
     )
   }
+  // The token and first page, fetched here through the proxy (in-process, as this user), so
+  // the rows are in this HTML; the same filters and page size as <AuditLog> (none, 50). Null
+  // if they cannot be had: the browser then fetches them itself and shows any error.
+  const [trustedKeys, initialData] = await Promise.all([pinnedKeys(), loadAuditLogInitialData({ proxy: auditProxy })])
   return (
     <>
       <h1>{TENANTS[session.tenant]} · Audit log</h1>
-      <AuditTab trustedKeys={await pinnedKeys()} />
+      <AuditTab trustedKeys={trustedKeys} initialData={initialData} />
     </>
   )
 }

@@ -12,7 +12,7 @@ import { decodeKeysDocument } from '../../protocol/keys.js'
 import { bytesToHex } from '../verify/hex.js'
 import { abortError, AuditError, isAbort } from './audit-error.js'
 import { platform, type Platform } from './platform.js'
-import { TokenManager, type AuditToken, type FetchToken } from './token-manager.js'
+import { createTokenManager, type AuditToken, type FetchToken } from './token-manager.js'
 import type { ProofCalls } from './proof-calls.js'
 
 export interface EventPage {
@@ -21,6 +21,17 @@ export interface EventPage {
 }
 
 export type ExportFormat = 'csv' | 'ndjson'
+
+/** The query of a page of events: filters, page size, and the cursor of the page before. */
+export type EventsQuery = AuditFilters & { limit?: number; cursor?: string | null }
+
+/** The `/events` query string for `query`, in the proxy's names: one writer for the browser and the server. */
+export function eventsQuery(query: EventsQuery): string {
+  const params = filtersToQuery(query)
+  if (query.limit !== undefined) params.set('limit', String(query.limit))
+  if (query.cursor) params.set('cursor', query.cursor)
+  return `${params}`
+}
 
 /** An export job as the proxy reports it. */
 export interface ExportInfo {
@@ -56,10 +67,14 @@ export interface CallOptions {
 
 /** `getCheckpoint`, `getConsistency` and `getInclusion` are in {@link ProofCalls}. */
 export interface AuditClient extends ProofCalls {
-  listEvents(
-    query: AuditFilters & { limit?: number; cursor?: string | null },
-    options?: CallOptions,
-  ): Promise<EventPage>
+  listEvents(query: EventsQuery, options?: CallOptions): Promise<EventPage>
+  /**
+   * Hold `token`, valid until `expiresAt` (ms), as if the token endpoint had just answered it:
+   * one the host's server minted for this page (`<AuditLog initialData>`). A token held already
+   * stays, and `token` is then refused (false) unless it is for the same org. Optional for
+   * clients of your own.
+   */
+  holdToken?(token: AuditToken, expiresAt: number): boolean
   getEvent(id: string, options?: CallOptions): Promise<AuditEvent>
   createExport(request: { format: ExportFormat; filters?: AuditFilters }, options?: CallOptions): Promise<ExportInfo>
   getExport(id: string, options?: CallOptions): Promise<ExportInfo>
@@ -116,12 +131,40 @@ function toExportInfo(value: AuditJsonValue, proxyOrigin: string): ExportInfo {
   }
 }
 
+const sessionEnded = () =>
+  new AuditError('session-expired', 'Your session has ended; sign in again to see the audit log.', { status: 401 })
+
 /** Retry-After as milliseconds: delta-seconds or an HTTP date (RFC 9110 section 10.2.3). */
 function retryAfterMs(header: string | null, now: number): number | undefined {
   if (!header) return undefined
   if (/^\d+$/.test(header.trim())) return Number(header) * 1000
   const date = Date.parse(header)
   return Number.isNaN(date) ? undefined : Math.max(0, date - now)
+}
+
+/**
+ * Events must belong to the org of the token they were fetched with (the `org_id` the token
+ * endpoint returned). The proxy already scopes every call to that org; this is the check
+ * behind it, so a misrouted or compromised upstream cannot put another org's events on screen.
+ * A mismatch is an error, never rows.
+ */
+export function ownEvent(event: unknown, token: AuditToken): AuditEvent {
+  const org = (event as { org_id?: unknown } | null)?.org_id
+  if (token.org_id !== undefined && org !== token.org_id)
+    throw new AuditError('upstream', 'The audit service answered with an event of another organization.', {
+      retryable: false,
+    })
+  return event as AuditEvent
+}
+
+/** A page as the API answers it, each event checked against the token's org. */
+export function decodePage(body: AuditJsonValue, token: AuditToken): EventPage {
+  const page = body as { events?: unknown; next_cursor?: unknown }
+  if (!Array.isArray(page?.events)) throw new AuditError('upstream', 'The event page had no events list.')
+  return {
+    events: page.events.map((event) => ownEvent(event, token)),
+    nextCursor: typeof page.next_cursor === 'string' ? page.next_cursor : null,
+  }
 }
 
 export function createAuditClient(options: AuditClientOptions = {}): AuditClient {
@@ -146,30 +189,11 @@ export function createAuditClient(options: AuditClientOptions = {}): AuditClient
       throw new AuditError('network', 'Could not reach the audit service for a token.', { cause: error })
     }
     const text = await response.text()
-    if (response.status === 401) {
-      throw new AuditError('session-expired', 'Your session has ended; sign in again to see the audit log.', {
-        status: 401,
-      })
-    }
+    if (response.status === 401) throw sessionEnded()
     if (!response.ok) throw AuditError.fromResponse(response.status, text)
     return JSON.parse(text) as AuditToken
   }
-  const tokens = new TokenManager(options.fetchToken ?? defaultFetchToken, env.now)
-
-  /**
-   * Events must belong to the org of the token they were fetched with (the `org_id` the token
-   * endpoint returned). The proxy already scopes every call to that org; this is the check
-   * behind it, so a misrouted or compromised upstream cannot put another org's events on screen.
-   * A mismatch is an error, never rows.
-   */
-  function ownEvent(event: unknown, token: AuditToken): AuditEvent {
-    const org = (event as { org_id?: unknown } | null)?.org_id
-    if (token.org_id !== undefined && org !== token.org_id)
-      throw new AuditError('upstream', 'The audit service answered with an event of another organization.', {
-        retryable: false,
-      })
-    return event as AuditEvent
-  }
+  const tokens = createTokenManager(options.fetchToken ?? defaultFetchToken, env.now)
 
   /** The parsed answer to a call, and the token it was made with. */
   async function request(
@@ -209,10 +233,7 @@ export function createAuditClient(options: AuditClientOptions = {}): AuditClient
         }
         if (response.status === 401) {
           tokens.invalidate(token)
-          if (refreshed)
-            throw new AuditError('session-expired', 'Your session has ended; sign in again to see the audit log.', {
-              status: 401,
-            })
+          if (refreshed) throw sessionEnded()
           refreshed = true
           attempt-- // a token refresh is not a retry
           continue
@@ -246,17 +267,9 @@ export function createAuditClient(options: AuditClientOptions = {}): AuditClient
   return {
     platform: env,
     async listEvents(query, { signal } = {}) {
-      const params = filtersToQuery(query)
-      if (query.limit !== undefined) params.set('limit', String(query.limit))
-      if (query.cursor) params.set('cursor', query.cursor)
-      const [body, token] = await request(`/events?${params}`, { signal })
-      const page = body as { events?: unknown; next_cursor?: unknown }
-      if (!Array.isArray(page?.events)) throw new AuditError('upstream', 'The event page had no events list.')
-      return {
-        events: page.events.map((event) => ownEvent(event, token)),
-        nextCursor: typeof page.next_cursor === 'string' ? page.next_cursor : null,
-      }
+      return decodePage(...(await request(`/events?${eventsQuery(query)}`, { signal })))
     },
+    holdToken: (token, expiresAt) => tokens.hold(token, expiresAt),
     async getEvent(id, { signal } = {}) {
       const event = ownEvent(...(await request(`/events/${encodeURIComponent(id)}`, { signal })))
       // A deep link names one event; another one shown in its place would mislead as much.

@@ -13,7 +13,7 @@
 import type { AuditEvent } from '../types.js'
 import { AuditError, isAbort } from './audit-error.js'
 import type { AuditFilters } from '../../protocol/filters.js'
-import type { AuditClient } from './client.js'
+import type { AuditClient, EventPage } from './client.js'
 import { seqOf, type PageBlock, type SeqGap } from './page-blocks.js'
 import { append, emptyList, evict, heldEvents, listOps, locate, type BlockList } from './block-list.js'
 
@@ -72,6 +72,11 @@ export interface EventStoreOptions {
    * pages keep their place (row count, scroll height) and are fetched again when shown.
    */
   windowPages?: number
+  /**
+   * A first page for `filters` and `pageSize` that is already here (the host's server fetched
+   * it, see `adoptInitialPage`): the store starts ready with it, and pages on from its cursor.
+   */
+  initialPage?: EventPage | null
 }
 
 const hasFilters = (f: AuditFilters) => Boolean(f.actions?.length || f.actorId || f.targetId || f.from || f.to)
@@ -116,6 +121,13 @@ export function createEventStore(client: AuditClient, options: EventStoreOptions
   let controller = new AbortController()
   let loading: Promise<void> | null = null
   let tailing: Promise<number> | null = null
+  const initial = options.initialPage
+  if (initial) {
+    cursor = initial.nextCursor
+    hasMore = cursor !== null
+    append(list, initial.events, null, !hasMore)
+    snapshot = snapshotOf(ready(), list, filtersAtStart)
+  }
 
   function publish(state: EventStoreState): void {
     snapshot = snapshotOf(state, list, snapshot.filters)

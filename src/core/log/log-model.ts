@@ -10,7 +10,7 @@
 import type { AuditFilters } from '../../protocol/filters.js'
 import type { AuditEvent } from '../types.js'
 import { AuditError } from './audit-error.js'
-import type { AuditClient } from './client.js'
+import type { AuditClient, EventPage } from './client.js'
 import { createEventStore, type EventStore, type EventStoreSnapshot } from './event-store.js'
 import { createDeepLink, type DeepLinkState } from './deep-link.js'
 import { LogRows } from './log-rows.js'
@@ -77,6 +77,12 @@ export interface LogModelOptions {
    * A change loads afresh.
    */
   windowPages?: number
+  /**
+   * A first page for the first `filters` and `pageSize` that is already here (see
+   * `EventStoreOptions.initialPage`): read when the model is made, and `start()` shows it
+   * instead of fetching it. Later changes are ignored.
+   */
+  initialPage?: EventPage | null
   /** Poll for newer events while the rows are shown (default false). */
   liveTail?: boolean
   /** Time between polls (default 5000 ms). */
@@ -130,6 +136,8 @@ export function createLogModel(client: AuditClient, initial: LogModelOptions = {
   let filtersKey = JSON.stringify(filtersOf())
   const listeners = new Set<() => void>()
   const seenActions = new Set<string>()
+  /** The initial page while the store still holds it (`start()` then keeps it). */
+  let initialPage = initial.initialPage
   let store: EventStore = newStore()
   let unsubscribeStore = store.subscribe(changed)
   let running = false
@@ -155,6 +163,7 @@ export function createLogModel(client: AuditClient, initial: LogModelOptions = {
       ...(pageSize ? { pageSize } : {}),
       ...(maxTailPages ? { maxTailPages } : {}),
       ...(windowPages ? { windowPages } : {}),
+      initialPage,
     })
   }
 
@@ -233,6 +242,7 @@ export function createLogModel(client: AuditClient, initial: LogModelOptions = {
   }
 
   function replaceStore(): void {
+    initialPage = null
     unsubscribeStore()
     store.destroy()
     store = newStore()
@@ -330,6 +340,7 @@ export function createLogModel(client: AuditClient, initial: LogModelOptions = {
         filtersKey = key
         // Paging options are the store's own; filters reload in place while running.
         if (running && paging(options) === paging(before)) {
+          initialPage = null
           void store.setFilters(filtersOf())
         } else replaceStore()
         dirty = true
@@ -348,7 +359,7 @@ export function createLogModel(client: AuditClient, initial: LogModelOptions = {
       if (!running) {
         running = true
         startRun++
-        void store.setFilters(filtersOf())
+        if (!initialPage) void store.setFilters(filtersOf())
         changed()
       }
       const mine = startRun

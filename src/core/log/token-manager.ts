@@ -3,7 +3,7 @@
  * page never sees an API key), one request at a time however many calls wait, refreshed in the
  * background once 80% of their lifetime has passed.
  */
-import { AuditError } from './audit-error.js'
+import { abortError, AuditError } from './audit-error.js'
 
 /** What the host's token endpoint returns (`POST {baseUrl}/token` by default). */
 export interface AuditToken {
@@ -30,73 +30,65 @@ interface Held {
 /** Fraction of a token's lifetime after which a fresh one is fetched in the background. */
 const REFRESH_AT = 0.8
 
-export class TokenManager {
-  private held: Held | null = null
-  private inflight: Promise<Held> | null = null
-
-  constructor(
-    private readonly fetchToken: FetchToken,
-    private readonly now: () => number,
-  ) {}
-
+export interface TokenManager {
   /** A token that is valid now. Concurrent callers share one request. */
-  async get(signal?: AbortSignal): Promise<AuditToken> {
-    const held = this.held
-    const now = this.now()
-    if (held && now < held.expiresAt) {
-      if (now >= held.receivedAt + (held.expiresAt - held.receivedAt) * REFRESH_AT) {
-        this.refresh().catch(() => {}) // in the background; the current token is still good
-      }
-      return held.value
-    }
-    return (await withSignal(this.refresh(), signal)).value
-  }
-
+  get(signal?: AbortSignal): Promise<AuditToken>
   /** Drop `token` (the server refused it) so the next `get` fetches a new one. */
-  invalidate(token: string): void {
-    if (this.held?.value.token === token) this.held = null
-  }
+  invalidate(token: string): void
+  /**
+   * Hold `value`, valid until `expiresAt`, as if just fetched: a token the host's server minted
+   * for the page (its caller, `adoptInitialPage`, decodes it). A token held already stays, and
+   * `value` is then refused unless it is for the same org; one on its way replaces it.
+   */
+  hold(value: AuditToken, expiresAt: number): boolean
+}
 
-  /** The last token's scopes, once one has been fetched. */
-  get scopes(): readonly string[] | undefined {
-    return this.held?.value.scopes
-  }
-
-  private refresh(): Promise<Held> {
-    this.inflight ??= this.fetchToken()
+/**
+ * The manager as a closure rather than a class: its state minifies to one-letter names, which
+ * keeps `auditlens/core` inside its 16 kB budget (see BENCHMARKS.md).
+ */
+export function createTokenManager(fetchToken: FetchToken, now: () => number): TokenManager {
+  let held: Held | null = null
+  let inflight: Promise<Held> | null = null
+  const keep = (value: AuditToken, expiresAt: number) => (held = { value, receivedAt: now(), expiresAt })
+  const refresh = () =>
+    (inflight ??= fetchToken()
       .then((value) => {
         const expiresAt = Date.parse(value?.expires_at)
         if (typeof value?.token !== 'string' || !Number.isFinite(expiresAt)) {
           throw new AuditError('upstream', 'The token endpoint answered without { token, expires_at }.')
         }
-        const held = { value, receivedAt: this.now(), expiresAt }
-        this.held = held
-        return held
+        return keep(value, expiresAt)
       })
       .finally(() => {
-        this.inflight = null
-      })
-    return this.inflight
+        inflight = null
+      }))
+  return {
+    async get(signal) {
+      const current = held
+      const at = now()
+      if (current && at < current.expiresAt) {
+        if (at >= current.receivedAt + (current.expiresAt - current.receivedAt) * REFRESH_AT) {
+          refresh().catch(() => {}) // in the background; the current token is still good
+        }
+        return current.value
+      }
+      return (await withSignal(refresh(), signal)).value
+    },
+    invalidate(token) {
+      if (held?.value.token === token) held = null
+    },
+    hold: (value, expiresAt) => (held ? held.value.org_id === value.org_id : !!keep(value, expiresAt)),
   }
 }
 
 /** Let one caller stop waiting without cancelling work others share. */
 function withSignal<T>(promise: Promise<T>, signal?: AbortSignal): Promise<T> {
   if (!signal) return promise
-  if (signal.aborted)
-    return Promise.reject(new AuditError('aborted', 'The request was cancelled.', { retryable: false }))
   return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(new AuditError('aborted', 'The request was cancelled.', { retryable: false }))
+    const onAbort = () => reject(abortError(signal))
+    if (signal.aborted) onAbort()
     signal.addEventListener('abort', onAbort, { once: true })
-    promise.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort)
-        resolve(value)
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort)
-        reject(error)
-      },
-    )
+    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort))
   })
 }

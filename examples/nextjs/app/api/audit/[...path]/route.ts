@@ -1,25 +1,5 @@
-/**
- * The token proxy: the browser gets short-lived, org-scoped tokens here and reads its org's
- * events through it; the audit API key never leaves the server.
- */
-import { cookies } from 'next/headers'
-import { createAuditProxy } from 'auditlens/server/proxy'
-import { auditOrgId, requiredEnv } from '@/lib/audit'
-import { readSession, SESSION_COOKIE } from '@/lib/session'
+/** The token proxy (lib/audit-proxy.ts) at /api/audit/*. */
+import { auditProxy } from '@/lib/audit-proxy'
 
-// Options are read on the first request, not at module load: `next build` evaluates this file
-// and needs no secrets. Under `next start`, `request.url` says localhost whatever the browser
-// used; the proxy's links are relative and its Origin check trusts the browser's
-// Sec-Fetch-Site, so no public origin needs configuring.
-const proxy = createAuditProxy(() => ({
-  upstream: { baseUrl: requiredEnv('AUDIT_API_URL'), apiKey: requiredEnv('AUDIT_API_KEY') },
-  secret: requiredEnv('AUDITLENS_SECRET'),
-  authorize: async () => {
-    const session = readSession((await cookies()).get(SESSION_COOKIE)?.value)
-    const orgId = session && (await auditOrgId(session.tenant))
-    return orgId ? { orgId, subject: session.userId, scopes: ['audit:read', 'audit:export'] } : null
-  },
-}))
-
-export const GET = proxy
-export const POST = proxy
+export const GET = auditProxy
+export const POST = auditProxy
