@@ -188,7 +188,9 @@ export class LogRows implements Iterable<LogRow> {
     return low
   }
 
+  /** Row `index`; a negative index counts back from the end, as `Array.prototype.at` does. */
   at(index: number): LogRow | undefined {
+    if (index < 0) index += this.length
     if (index < 0 || index >= this.length) return undefined
     const blocksEnd = this._starts[this._blocks.length]!
     if (index >= blocksEnd) return this._end[index - blocksEnd]
