@@ -6,8 +6,10 @@
  */
 import { KeyRing } from './key-ring.js'
 import { parseAuditJson } from '../json/lossless-json.js'
-import { verifyEvents } from './verify.js'
-import type { WorkerCrypto, WorkerReply, WorkerRequest } from './verifier-worker-pool.js'
+import { resolveCrypto, type CryptoBackend } from './crypto.js'
+import { check } from './verify.js'
+import type { WorkerReply, WorkerRequest } from './verifier-worker-pool.js'
+import { encodeResults } from './worker-wire.js'
 
 /** The two members of `DedicatedWorkerGlobalScope` this file uses (the DOM lib types `self` as a Window). */
 const scope = globalThis as unknown as {
@@ -15,13 +17,31 @@ const scope = globalThis as unknown as {
   postMessage(message: WorkerReply): void
 }
 
-let ring = new KeyRing()
-let crypto: WorkerCrypto = 'auto'
+/**
+ * The pinned keys, checked once, and the backend, chosen once: settled when `configure` arrives
+ * rather than on every batch, so the first batch finds the curve arithmetic (for the key check)
+ * already loading and later batches pay nothing for either.
+ */
+let ready = settle(new KeyRing(), 'auto')
+function settle(ring: KeyRing, crypto: Parameters<typeof resolveCrypto>[0]) {
+  const both = Promise.all([ring.usable(), resolveCrypto(crypto)]).then(([, backend]) => ({ ring, backend }))
+  both.catch(() => {}) // reported with the first batch, as a `failed` reply
+  return both
+}
+
+/**
+ * A batch is checked with every event in flight at once, not through verifyEvents' window of
+ * 64: in Chromium WebCrypto digests and verifies on the calling thread, so a window buys no
+ * parallelism here, and its async generator cost a few µs an event (measured with
+ * test/bench/verify-profile.bench.ts; BENCHMARKS.md, "Where the verifier's time goes").
+ */
+function verifyBatch(events: readonly unknown[], ring: KeyRing, backend: CryptoBackend) {
+  return Promise.all(events.map((event) => check(event, ring, backend)))
+}
 
 scope.addEventListener('message', ({ data }) => {
   if (data.type === 'configure') {
-    ring = new KeyRing(data.trustedKeys)
-    crypto = data.crypto
+    ready = settle(new KeyRing(data.trustedKeys), data.crypto)
     return
   }
   const events = data.events.map((event) => {
@@ -32,8 +52,10 @@ scope.addEventListener('message', ({ data }) => {
       return event.text // reported as malformed: not an object
     }
   })
-  verifyEvents(events, { trustedKeys: ring, crypto }).then(
-    (results) => scope.postMessage({ type: 'results', id: data.id, results }),
-    (error: unknown) => scope.postMessage({ type: 'failed', id: data.id, message: String(error) }),
-  )
+  ready
+    .then(({ ring, backend }) => verifyBatch(events, ring, backend))
+    .then(
+      (results) => scope.postMessage({ type: 'results', id: data.id, results: encodeResults(results) }),
+      (error: unknown) => scope.postMessage({ type: 'failed', id: data.id, message: String(error) }),
+    )
 })
