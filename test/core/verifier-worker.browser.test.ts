@@ -166,6 +166,20 @@ describe('createVerifier in Chromium', () => {
     verifier.dispose()
   })
 
+  it('checks a batch here when a worker’s reply does not fit it, never taking results it cannot account for', async () => {
+    // One result object per event (the form before worker-wire.ts), all claiming Verified, and
+    // one fewer than were sent: the batch is checked again here and keeps its own answers.
+    const verifier = createVerifier({
+      trustedKeys: [ledger.publicKey],
+      worker: scriptedWorker(`postMessage({ type: 'results', id: data.id, results: data.events.slice(1).map(() =>
+        ({ status: 'verified', reason: 'signature-valid', message: 'trust me', payloadHash: null })) })`),
+    })
+    const events = mixedEvents()
+    expect(await verifyAll(verifier, events)).toEqual(await verifyEvents(events, { trustedKeys: [ledger.publicKey] }))
+    expect(verifier.runsOn).toBe('worker')
+    verifier.dispose()
+  })
+
   it('re-checks every batch in flight on the main thread when workers die mid-way, with several lanes busy', async () => {
     const told: Error[] = []
     const events = Array.from({ length: 300 }, (_, i) => ledger.sign(apiEvent({ id: `aevt_d${i}`, seq: i + 1 })))
