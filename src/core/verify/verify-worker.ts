@@ -18,22 +18,26 @@ const scope = globalThis as unknown as {
 }
 
 /**
- * The pinned keys, checked once, and the backend, chosen once: settled when `configure` arrives
- * rather than on every batch, so the first batch finds the curve arithmetic (for the key check)
- * already loading and later batches pay nothing for either.
+ * The backend, chosen once, and the proof that every pinned key is a usable Ed25519 point, begun
+ * when `configure` arrives. That proof needs noble's curve arithmetic, which the worker loads on
+ * demand; a batch is checked while it loads and its results wait for the proof, so the first
+ * batch does not wait for the download (measured: first results 50-100 ms after the verifier
+ * starts, under load; BENCHMARKS.md).
  */
 let ready = settle(new KeyRing(), 'auto')
 function settle(ring: KeyRing, crypto: Parameters<typeof resolveCrypto>[0]) {
-  const both = Promise.all([ring.usable(), resolveCrypto(crypto)]).then(([, backend]) => ({ ring, backend }))
-  both.catch(() => {}) // reported with the first batch, as a `failed` reply
-  return both
+  const usable = ring.usable()
+  const backend = resolveCrypto(crypto)
+  usable.catch(() => {}) // reported with each batch, as a `failed` reply
+  backend.catch(() => {})
+  return { ring, usable, backend }
 }
 
 /**
  * A batch is checked with every event in flight at once, not through verifyEvents' window of
- * 64: in Chromium WebCrypto digests and verifies on the calling thread, so a window buys no
- * parallelism here, and its async generator cost a few µs an event (measured with
- * test/bench/verify-profile.bench.ts; BENCHMARKS.md, "Where the verifier's time goes").
+ * 64: in Chromium `subtle.verify` and `subtle.digest` return only once their work is done, so a
+ * window buys no parallelism here, and its async generator cost a few µs an event (measured
+ * with test/bench/verify-profile.bench.ts; BENCHMARKS.md, "Where the verifier's time goes").
  */
 function verifyBatch(events: readonly unknown[], ring: KeyRing, backend: CryptoBackend) {
   return Promise.all(events.map((event) => check(event, ring, backend)))
@@ -52,8 +56,9 @@ scope.addEventListener('message', ({ data }) => {
       return event.text // reported as malformed: not an object
     }
   })
-  ready
-    .then(({ ring, backend }) => verifyBatch(events, ring, backend))
+  const { ring, usable, backend } = ready
+  Promise.all([backend.then((chosen) => verifyBatch(events, ring, chosen)), usable])
+    .then(([results]) => results)
     .then(
       (results) => scope.postMessage({ type: 'results', id: data.id, results: encodeResults(results) }),
       (error: unknown) => scope.postMessage({ type: 'failed', id: data.id, message: String(error) }),
