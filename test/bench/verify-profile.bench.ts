@@ -10,13 +10,20 @@
  * so the demo is best built unminified for this (`npx vite build --config vite.demo.config.ts
  * --minify false`); minified names land in "other".
  */
+import { readdirSync, readFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
 import { fileURLToPath } from 'node:url'
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../support/chromium.js'
 import { chromium } from 'playwright-core'
 import { startDemo } from '../../examples/demo/server.js'
 
-const { values } = parseArgs({ options: { runs: { type: 'string', default: '3' } } })
+const { values } = parseArgs({
+  options: {
+    runs: { type: 'string', default: '3' },
+    // CPU time by thread only: no sampling profiler, whose own threads and interrupts cost CPU.
+    'cpu-only': { type: 'boolean', default: false },
+  },
+})
 const port = 9300 + (process.pid % 600)
 
 const demo = await startDemo({
@@ -86,7 +93,7 @@ ws.addEventListener('message', ({ data }: MessageEvent<string>) => {
     waiting.delete(message.id)
   } else if (message.method === 'Target.attachedToTarget') {
     const { sessionId, targetInfo } = message.params
-    if (targetInfo.type === 'worker') {
+    if (targetInfo.type === 'worker' && !values['cpu-only']) {
       sessions.set(sessionId, `worker ${sessions.size}`)
       void (async () => {
         await send('Profiler.enable', {}, sessionId)
@@ -105,6 +112,36 @@ const pageTarget = targetInfos.find(
 const { sessionId: pageSession } = await send('Target.attachToTarget', { targetId: pageTarget.targetId, flatten: true })
 sessions.set(pageSession, 'main')
 await send('Target.setAutoAttach', { autoAttach: true, waitForDebuggerOnStart: true, flatten: true }, pageSession)
+
+/**
+ * CPU time of every thread of Chromium's renderer processes, from /proc (Linux): utime + stime
+ * in clock ticks (10 ms) by thread name. Unlike wall time and sampled self time, CPU time does
+ * not grow when other processes take the cores, so it is the figure to compare under load.
+ */
+function threadTicks(): Map<string, number> {
+  const ticks = new Map<string, number>()
+  for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+    let cmdline: string
+    try {
+      cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8')
+    } catch {
+      continue
+    }
+    if (!cmdline.includes('chromium') || !cmdline.includes('--type=renderer')) continue
+    for (const tid of readdirSync(`/proc/${pid}/task`)) {
+      try {
+        const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8')
+        const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'))
+        const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+        const key = `${name} ${pid}/${tid}`
+        ticks.set(key, Number(fields[11]) + Number(fields[12]))
+      } catch {
+        // the thread ended
+      }
+    }
+  }
+  return ticks
+}
 
 interface Node {
   id: number
@@ -169,12 +206,13 @@ function summarise(profile: Profile, events: number) {
 
 for (let run = 0; run < Number(values.runs); run++) {
   for (const [sessionId, label] of sessions) {
-    if (label !== 'main') continue
+    if (label !== 'main' || values['cpu-only']) continue
     await send('Profiler.enable', {}, sessionId)
     await send('Profiler.setSamplingInterval', { interval: 100 }, sessionId)
     await send('Profiler.start', {}, sessionId)
   }
   const before = new Set(sessions.keys())
+  const ticksBefore = threadTicks()
   const outcome = await page.evaluate(async () => {
     type Hooks = typeof import('../../examples/demo/app/bench-hooks.js')
     const w = window as unknown as { auditlensBench: Hooks; benchEvents: unknown[]; benchKeys: never }
@@ -188,10 +226,31 @@ for (let run = 0; run < Number(values.runs); run++) {
     ;(window as unknown as { benchVerifier: { dispose(): void } }).benchVerifier = verifier
     return { ms, verified, count: events.length, runsOn: verifier.runsOn }
   })
+  const ticksAfter = threadTicks()
+  const cpu: string[] = []
+  // Other sessions' browsers may run on this machine: only the renderer whose workers worked.
+  let ours = ''
+  let most = 0
+  for (const [thread, after] of ticksAfter) {
+    const spent = after - (ticksBefore.get(thread) ?? 0)
+    if (thread.startsWith('DedicatedWorker') && spent > most)
+      [most, ours] = [spent, thread.split(' ')[1]!.split('/')[0]!]
+  }
+  let total = 0
+  for (const [thread, after] of ticksAfter) {
+    if (thread.split(' ')[1]!.split('/')[0] !== ours) continue
+    const spent = after - (ticksBefore.get(thread) ?? 0)
+    // A tick is 10 ms: per event, ms * 1000 / events.
+    total += spent
+    if (spent > 0) cpu.push(`${((spent * 10 * 1000) / outcome.count).toFixed(1).padStart(7)} µs  ${thread}`)
+  }
+  console.log(
+    `  CPU time per event in the page's renderer (/proc, 10 ms ticks): ${((total * 10 * 1000) / outcome.count).toFixed(0)} µs\n    ${cpu.sort().reverse().join('\n    ')}`,
+  )
   console.log(
     `run ${run + 1}: ${outcome.count} events in ${outcome.ms.toFixed(0)} ms = ${Math.round((outcome.count / outcome.ms) * 1000)} events/s (${outcome.verified} verified)`,
   )
-  for (const [sessionId, label] of sessions) {
+  for (const [sessionId, label] of values['cpu-only'] ? [] : sessions) {
     if (label !== 'main' && before.has(sessionId)) continue // an earlier run's worker
     const { profile } = (await send('Profiler.stop', {}, sessionId)) as { profile: Profile }
     if (!profile) continue
