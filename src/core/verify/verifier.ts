@@ -112,18 +112,6 @@ function macrotask(): Promise<void> {
   })
 }
 
-/**
- * The last `count` entries of `queue`, oldest first. Walks the keys to skip the rest instead of
- * copying every entry, as `[...queue].slice(-count)` did once per batch: with thousands queued
- * that copy cost the main thread more than the batch's own postMessage (BENCHMARKS.md).
- */
-function newest<K, V>(queue: Map<K, V>, count: number): [K, V][] {
-  let skip = queue.size - count
-  const batch: [K, V][] = []
-  for (const key of queue.keys()) if (skip-- <= 0) batch.push([key, queue.get(key)!])
-  return batch
-}
-
 export function createVerifier(options: VerifierOptions = {}): Verifier {
   const ring = KeyRing.from(options.trustedKeys)
   const batchSize = options.batchSize ?? 64
@@ -232,7 +220,7 @@ export function createVerifier(options: VerifierOptions = {}): Verifier {
     // Start after this task, so the requests of one render are ordered together first.
     await Promise.resolve()
     while (queue.size > 0 && !disposed && lanes.size <= laneLimit()) {
-      const batch = newest(queue, batchSize)
+      const batch = [...queue].slice(-batchSize)
       for (const [key] of batch) {
         queue.delete(key)
         inflight.add(key)
