@@ -152,13 +152,17 @@ describe('canonicalJson', () => {
     }
   })
 
+  const surrogateCases: [string, boolean][] = [
+    ['plain ascii', false],
+    ['emoji 😀 and \uE000', false],
+    ['high \ud83d alone', true],
+    ['low \ude00 alone', true],
+    ['ends high \ud83d', true],
+    ['\ude00\ud83d', true],
+  ]
+
   it('finds lone surrogates, paired ones excepted, without relying on isWellFormed (older Safari lacks it)', () => {
-    expect(hasLoneSurrogate('plain ascii')).toBe(false)
-    expect(hasLoneSurrogate('emoji 😀 and \uE000')).toBe(false)
-    expect(hasLoneSurrogate('high \ud83d alone')).toBe(true)
-    expect(hasLoneSurrogate('low \ude00 alone')).toBe(true)
-    expect(hasLoneSurrogate('ends high \ud83d')).toBe(true)
-    expect(hasLoneSurrogate('\ude00\ud83d')).toBe(true)
+    for (const [text, lone] of surrogateCases) expect(hasLoneSurrogate(text)).toBe(lone)
   })
 })
 
@@ -170,5 +174,9 @@ describe('hex', () => {
     expect(bytesToHex(hexToBytes('00FFab'))).toBe('00ffab')
     expect(() => hexToBytes('abc')).toThrowError(TypeError)
     expect(() => hexToBytes('zz')).toThrowError(TypeError)
+    // Every character next to each hex digit range, in both positions of a byte.
+    for (const near of ['/', ':', '@', 'G', '`', 'g', ' ', '\u0130', '\uff10'])
+      for (const text of [near + '0', '0' + near]) expect(() => hexToBytes(text), text).toThrowError(TypeError)
+    expect(bytesToHex(hexToBytes('0123456789abcdefABCDEF'))).toBe('0123456789abcdefabcdef')
   })
 })

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest'
 import { createVerifier, parseAuditJson, verifyEvents, type VerificationResult } from '../../src/core/index.js'
 import { defaultCreateWorker } from '../../src/core/verify/verifier-worker-pool.js'
-import { apiEvent, createSigner, seedFrom, VECTOR_SEED } from '../support/signing.js'
+import { apiEvent, createSigner, seedFrom, signWithTorsion, VECTOR_SEED } from '../support/signing.js'
 
 const ledger = createSigner(VECTOR_SEED)
 const stranger = createSigner(seedFrom(7), 'key_stranger')
@@ -164,6 +164,38 @@ describe('createVerifier in Chromium', () => {
     expect(verifier.runsOn).toBe('worker')
     expect(told).toEqual([])
     verifier.dispose()
+  })
+
+  it('checks a batch here when a worker’s reply does not fit it, never taking results it cannot account for', async () => {
+    // One result object per event (the form before worker-wire.ts), all claiming Verified, and
+    // one fewer than were sent: the batch is checked again here and keeps its own answers.
+    const verifier = createVerifier({
+      trustedKeys: [ledger.publicKey],
+      worker: scriptedWorker(`postMessage({ type: 'results', id: data.id, results: data.events.slice(1).map(() =>
+        ({ status: 'verified', reason: 'signature-valid', message: 'trust me', payloadHash: null })) })`),
+    })
+    const events = mixedEvents()
+    expect(await verifyAll(verifier, events)).toEqual(await verifyEvents(events, { trustedKeys: [ledger.publicKey] }))
+    expect(verifier.runsOn).toBe('worker')
+    verifier.dispose()
+  })
+
+  it('reports nothing from a worker before the pinned keys are proven usable, though it checks while that proof loads', async () => {
+    // A key with a small-order component may never be pinned: whatever WebCrypto says of a
+    // signature under it, the batch's results are withheld and the ring is refused.
+    const event = signWithTorsion(apiEvent({ id: 'aevt_torsion' }), VECTOR_SEED, 'A')
+    const errors: unknown[] = []
+    const logged = console.error
+    console.error = (error: unknown) => errors.push(error)
+    try {
+      const verifier = createVerifier({ trustedKeys: [event.signing_public_key as string] })
+      const [result] = await verifyAll(verifier, [event])
+      expect(result).toBeUndefined()
+      expect(String(errors[0])).toMatch(/not a usable Ed25519 public key/)
+      verifier.dispose()
+    } finally {
+      console.error = logged
+    }
   })
 
   it('re-checks every batch in flight on the main thread when workers die mid-way, with several lanes busy', async () => {

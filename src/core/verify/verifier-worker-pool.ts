@@ -13,6 +13,7 @@ import type { KeyRing, TrustedKeyInput } from './key-ring.js'
 import type { LosslessNumber } from '../json/lossless-json.js'
 import type { VerificationResult } from '../types.js'
 import type { WebWorker } from './web-types.js'
+import { decodeResults, type WireResults } from './worker-wire.js'
 
 export type WorkerCrypto = 'auto' | 'webcrypto' | 'noble'
 
@@ -24,9 +25,9 @@ export type WorkerRequest =
 /** An event on its way to a worker: cloned as it is, or as JSON text to parse losslessly. */
 export type WireEvent = { value: unknown } | { text: string }
 
-/** Messages from a verification worker. */
+/** Messages from a verification worker; results in the compact form of worker-wire.ts. */
 export type WorkerReply =
-  { type: 'results'; id: number; results: VerificationResult[] } | { type: 'failed'; id: number; message: string }
+  { type: 'results'; id: number; results: WireResults } | { type: 'failed'; id: number; message: string }
 
 /** Raised for every batch in flight (and every later one) once a worker has failed. */
 export class WorkerUnavailableError extends Error {
@@ -122,6 +123,8 @@ function transport(value: unknown, depth: number, lossless: typeof LosslessNumbe
 
 interface Pending {
   worker: Worker
+  /** Events sent, which the reply must account for one by one. */
+  count: number
   resolve(results: VerificationResult[]): void
   reject(error: Error): void
 }
@@ -175,12 +178,18 @@ export function createWorkerPool(options: {
     for (let i = 0; i < options.count; i++) {
       const worker = options.createWorker()
       load.set(worker, 0)
-      worker.addEventListener('message', (event: MessageEvent<WorkerReply>) => {
-        const reply = event.data
-        const waiting = settle(reply.id)
+      worker.addEventListener('message', (event: MessageEvent<unknown>) => {
+        // Read member by member: a script other than ours may answer (see worker-wire.ts).
+        const reply: unknown = event.data
+        const { type, id, results, message } = (typeof reply === 'object' && reply !== null ? reply : {}) as Record<
+          string,
+          unknown
+        >
+        const waiting = typeof id === 'number' ? settle(id) : undefined
         if (!waiting) return
-        if (reply.type === 'results') waiting.resolve(reply.results)
-        else waiting.reject(new Error(reply.message))
+        const decoded = type === 'results' ? decodeResults(results, waiting.count) : null
+        if (decoded) waiting.resolve(decoded)
+        else waiting.reject(new Error(type === 'failed' ? String(message) : 'the worker’s reply did not fit the batch'))
       })
       worker.addEventListener('error', (event) => {
         event.preventDefault()
@@ -204,7 +213,7 @@ export function createWorkerPool(options: {
     for (const [worker, busy] of load) if (!target || busy < load.get(target)!) target = worker
     const id = nextId++
     const done = new Promise<VerificationResult[]>((resolve, reject) =>
-      pending.set(id, { worker: target!, resolve, reject }),
+      pending.set(id, { worker: target!, count: wire.length, resolve, reject }),
     )
     load.set(target!, load.get(target!)! + 1)
     try {

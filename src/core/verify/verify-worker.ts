@@ -6,8 +6,10 @@
  */
 import { KeyRing } from './key-ring.js'
 import { parseAuditJson } from '../json/lossless-json.js'
-import { verifyEvents } from './verify.js'
-import type { WorkerCrypto, WorkerReply, WorkerRequest } from './verifier-worker-pool.js'
+import { resolveCrypto, type CryptoBackend } from './crypto.js'
+import { check } from './verify.js'
+import type { WorkerReply, WorkerRequest } from './verifier-worker-pool.js'
+import { encodeResults } from './worker-wire.js'
 
 /** The two members of `DedicatedWorkerGlobalScope` this file uses (the DOM lib types `self` as a Window). */
 const scope = globalThis as unknown as {
@@ -15,13 +17,35 @@ const scope = globalThis as unknown as {
   postMessage(message: WorkerReply): void
 }
 
-let ring = new KeyRing()
-let crypto: WorkerCrypto = 'auto'
+/**
+ * The backend, chosen once, and the proof that every pinned key is a usable Ed25519 point, begun
+ * when `configure` arrives. That proof needs noble's curve arithmetic, which the worker loads on
+ * demand; a batch is checked while it loads and its results wait for the proof, so the first
+ * batch does not wait for the download (measured: first results 50-100 ms after the verifier
+ * starts, under load; BENCHMARKS.md).
+ */
+let ready = settle(new KeyRing(), 'auto')
+function settle(ring: KeyRing, crypto: Parameters<typeof resolveCrypto>[0]) {
+  const usable = ring.usable()
+  const backend = resolveCrypto(crypto)
+  usable.catch(() => {}) // reported with each batch, as a `failed` reply
+  backend.catch(() => {})
+  return { ring, usable, backend }
+}
+
+/**
+ * A batch is checked with every event in flight at once, not through verifyEvents' window of
+ * 64: in Chromium `subtle.verify` and `subtle.digest` return only once their work is done, so a
+ * window buys no parallelism here, and its async generator cost a few µs an event (measured
+ * with test/bench/verify-profile.bench.ts; BENCHMARKS.md, "Where the verifier's time goes").
+ */
+function verifyBatch(events: readonly unknown[], ring: KeyRing, backend: CryptoBackend) {
+  return Promise.all(events.map((event) => check(event, ring, backend)))
+}
 
 scope.addEventListener('message', ({ data }) => {
   if (data.type === 'configure') {
-    ring = new KeyRing(data.trustedKeys)
-    crypto = data.crypto
+    ready = settle(new KeyRing(data.trustedKeys), data.crypto)
     return
   }
   const events = data.events.map((event) => {
@@ -32,8 +56,11 @@ scope.addEventListener('message', ({ data }) => {
       return event.text // reported as malformed: not an object
     }
   })
-  verifyEvents(events, { trustedKeys: ring, crypto }).then(
-    (results) => scope.postMessage({ type: 'results', id: data.id, results }),
-    (error: unknown) => scope.postMessage({ type: 'failed', id: data.id, message: String(error) }),
-  )
+  const { ring, usable, backend } = ready
+  Promise.all([backend.then((chosen) => verifyBatch(events, ring, chosen)), usable])
+    .then(([results]) => results)
+    .then(
+      (results) => scope.postMessage({ type: 'results', id: data.id, results: encodeResults(results) }),
+      (error: unknown) => scope.postMessage({ type: 'failed', id: data.id, message: String(error) }),
+    )
 })
