@@ -5,12 +5,14 @@
  * The virtualizer, focus and keyboard stay in event-table.tsx.
  */
 import { memo, useMemo, type HTMLAttributes, type Key } from 'react'
+import { BoundedCache } from '../core/bounded-cache.js'
 import type { AuditEvent, LogRow } from '../core/index.js'
 import { useAuditLogContext } from './context.js'
 import { builtInColumns, withHostColumns, type AuditLogColumn, type ColumnVisibility } from './event-columns.js'
 import type { AuditLogMessages } from './messages.js'
 import {
   columnVisibilityFeature,
+  constructRow,
   createColumnHelper,
   FlexRender,
   tableFeatures,
@@ -24,6 +26,26 @@ const ALL_VISIBLE: ColumnVisibility = {}
 const helper = createColumnHelper<typeof features, AuditEvent>()
 
 type EventRow = Row<typeof features, AuditEvent>
+
+/** The table's data: none. Rows are built for drawn events only (see {@link DrawnRows}). */
+const NO_DATA: AuditEvent[] = []
+/**
+ * Rows kept for events drawn lately: more than a tall screen of compact rows plus overscan, so
+ * a row that stays on screen keeps its Row object (and its memoised cells) from frame to frame.
+ */
+const DRAWN_ROWS_KEPT = 256
+
+/**
+ * TanStack Table rows for the events being drawn, built on first use. The core row model would
+ * hold a Row (with two value caches and a `rowsById` entry) for every loaded event, rebuilt in
+ * full whenever a page lands: about 30 MB at 100,000 events (test/bench/heap-parts.ts), for
+ * rows nobody sees. A Row here is the same object TanStack's row model makes (`constructRow`),
+ * so cells, columns and visibility still come from TanStack Table.
+ */
+export interface DrawnRows {
+  /** The row for `events[index]`, or `undefined` past the end. The same object while it stays drawn. */
+  at(index: number): EventRow | undefined
+}
 
 /**
  * A row's cells, re-rendered only when the row, the columns or their visibility change: every
@@ -71,11 +93,23 @@ export function useEventGrid(
   const table = useTable({
     features,
     columns: tableColumns,
-    data: events as AuditEvent[],
-    getRowId: (event) => event.id,
+    data: NO_DATA,
     state: { columnVisibility: columnVisibility ?? ALL_VISIBLE },
   })
-  const rows = table.getRowModel().rows
+  // Keyed by the event object: a re-fetched or changed event is a new object and gets a new row.
+  const built = useMemo(() => new BoundedCache<AuditEvent, EventRow>(DRAWN_ROWS_KEPT), [])
+  const rows = useMemo<DrawnRows>(
+    () => ({
+      at(index) {
+        const event = events[index]
+        if (!event) return undefined
+        let row = built.get(event)
+        if (!row) built.set(event, (row = constructRow(table, event.id, event, index, 0)))
+        return row
+      },
+    }),
+    [events, built, table],
+  )
   const visibleIds = table.getVisibleLeafColumns().map((c) => c.id)
   const visibleKey = visibleIds.join()
   const template = visibleIds.map((id) => columns.find((c) => c.id === id)?.width ?? 'minmax(8rem, 1fr)').join(' ')
@@ -89,7 +123,7 @@ export function gridRow(
   rowProps: HTMLAttributes<HTMLDivElement> & { 'data-item-index': number },
   context: {
     messages: AuditLogMessages
-    rows: readonly EventRow[]
+    rows: DrawnRows
     columns: unknown
     visibleKey: string
     /** Columns a full-width cell spans. */
@@ -133,8 +167,6 @@ export function gridRow(
       </div>
     )
   }
-  const row = context.rows[item.eventIndex]
-  if (!row) return null
   if (context.passing) {
     return (
       <div key={key} className="al-row al-row--passing" {...rowProps}>
@@ -142,6 +174,8 @@ export function gridRow(
       </div>
     )
   }
+  const row = context.rows.at(item.eventIndex)
+  if (!row) return null
   return (
     <div key={key} className="al-row" onClick={() => context.onOpen(item.eventIndex)} {...rowProps}>
       <RowCells row={row} columns={context.columns} visible={context.visibleKey} />
