@@ -97,6 +97,14 @@ export function parseAuditJson(text: string, options: ParseAuditJsonOptions = {}
 
 class Parser {
   pos = 0
+  /**
+   * Each distinct string value of this text, once, as a copy of its own. V8 returns a
+   * `slice()` of 13 or more characters as a view that keeps the whole source text alive, so
+   * one event kept from a page of 200 held the page's text (measured in the demo: about 0.9 kB
+   * an event beyond the parsed objects, test/bench/heap-parts.ts). A copy also lets the values
+   * a page repeats (org, action, actor, key) share one string.
+   */
+  private readonly strings = new Map<string, string>()
 
   constructor(
     private readonly text: string,
@@ -121,8 +129,14 @@ class Parser {
         return this.parseObject(depth + 1)
       case 0x5b /* [ */:
         return this.parseArray(depth + 1)
-      case 0x22 /* " */:
-        return this.parseString()
+      case 0x22 /* " */: {
+        const value = this.parseString()
+        let owned = this.strings.get(value)
+        // JSON.parse of JSON.stringify gives a flat string of the same UTF-16 code units (lone
+        // surrogates are escaped and restored), holding nothing else; the round trip runs natively.
+        if (owned === undefined) this.strings.set(value, (owned = JSON.parse(JSON.stringify(value)) as string))
+        return owned
+      }
       case 0x74 /* t */:
         return this.parseLiteral('true', true)
       case 0x66 /* f */:
