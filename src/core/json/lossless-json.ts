@@ -130,11 +130,17 @@ class Parser {
       case 0x5b /* [ */:
         return this.parseArray(depth + 1)
       case 0x22 /* " */: {
+        const at = this.pos
         const value = this.parseString()
         let owned = this.strings.get(value)
-        // JSON.parse of JSON.stringify gives a flat string of the same UTF-16 code units (lone
-        // surrogates are escaped and restored), holding nothing else; the round trip runs natively.
-        if (owned === undefined) this.strings.set(value, (owned = JSON.parse(JSON.stringify(value)) as string))
+        // V8 copies slices shorter than 13 characters (SlicedString::kMinLength in
+        // src/objects/string.h). Longer ones are copied by JSON.parse, natively, from the source
+        // text this parser has just checked, which JSON.parse decodes to the same UTF-16.
+        if (owned === undefined)
+          this.strings.set(
+            value,
+            (owned = value.length < 13 ? value : (JSON.parse(this.text.slice(at, this.pos)) as string)),
+          )
         return owned
       }
       case 0x74 /* t */:
