@@ -65,7 +65,8 @@ describe('given an event was verified and its object dropped', () => {
     // A backend that accepts every signature at once: this test is about the bound, not crypto.
     const fast: CryptoBackend = { name: 'fast', sha256: nobleBackend.sha256, verifyEd25519: async () => true }
     const verifier = createVerifier({ crypto: fast, maxQueued: 4500, yieldToHost: async () => {} })
-    const events = Array.from({ length: 4500 }, (_, i) => ({ ...signed(0), id: `aevt_${i}` }))
+    const base = signed(0)
+    const events = Array.from({ length: 4500 }, (_, i) => ({ ...base, id: `aevt_${i}` }))
     verifier.request(events)
     await verifier.idle()
     // The newest request is checked first, so its result is the least recently used.

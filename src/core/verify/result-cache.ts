@@ -10,8 +10,8 @@
  * hash would let it build a forged event that collides with a genuine one and inherits its
  * Verified. Why noble's and not WebCrypto's: `Verifier.get` is synchronous (React reads it
  * while rendering through useSyncExternalStore), and `crypto.subtle.digest` only answers in a
- * later task; noble's SHA-256 answers at once, at about 3 µs for an event of 1 kB (Node 20 on
- * this machine) against about 15 µs to spell the event.
+ * later task; noble's SHA-256 answers at once, in about 6 µs for an event of 818 bytes, beside
+ * about 7 µs to spell it (Node 20 on a 2-core VM, best of 40; BENCHMARKS.md).
  *
  * An entry holds the 32-byte digest as a 32-character one-byte string (about 48 bytes on V8's
  * heap) and a result shared by every event with the same outcome: the recomputed hash, the one

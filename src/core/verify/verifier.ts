@@ -111,16 +111,22 @@ export function createVerifier(options: VerifierOptions = {}): Verifier {
     byObject.set(event, result)
     keys.delete(event)
   }
-  /** Results by content digest; `undefined` until its chunk has loaded (the first lane waits for it). */
+  /** Results by content digest; `undefined` until its chunk has loaded. */
   let byContent: ResultCache | undefined
-  let loadingCache: Promise<unknown> | undefined
+  /**
+   * Results that landed before that chunk did (verifying does not wait for it: a first screen
+   * or so), filed when it arrives or dropped if it cannot load.
+   */
+  let early: Parameters<typeof remember>[] | undefined = []
+  let loadingCache: Promise<void> | undefined
   const loadCache = () =>
-    (loadingCache ??= import('./result-cache.js').then(
-      ({ createResultCache }) => {
+    (loadingCache ??= import('./result-cache.js')
+      .then(({ createResultCache }) => {
         byContent = createResultCache(maxCached, { Cache: BoundedCache, Lossless: LosslessNumber })
-      },
-      (error: unknown) => console.error(error), // results are then kept for each object only
-    ))
+        for (const args of early!) remember(...args)
+      })
+      .catch(console.error) // results are then kept for each object only
+      .finally(() => (early = undefined)))
   /** Insertion order = request order; the newest are taken first. */
   const queue = new Map<string | VerifiableEvent, VerifiableEvent>()
   const inflight = new Set<string | VerifiableEvent>()
@@ -143,11 +149,12 @@ export function createVerifier(options: VerifierOptions = {}): Verifier {
     return result
   }
   function remember(event: VerifiableEvent, key: string | VerifiableEvent, result: VerificationResult) {
+    if (!byContent) early?.push([event, key, result])
     const digest = typeof key === 'string' ? key : byContent?.digest(event)
     if (digest !== undefined) {
       byContent!.set(digest, event, result)
       // The shared form: its recomputed hash is the event's own string, not the worker's copy.
-      result = byContent!.get(digest, event) ?? result
+      result = byContent!.get(digest, event)!
     }
     settle(event, result)
   }
@@ -213,9 +220,8 @@ export function createVerifier(options: VerifierOptions = {}): Verifier {
   const laneLimit = () => (pool ? pool.capacity : 1)
 
   async function lane(): Promise<void> {
-    // Start after this task, so the requests of one render are ordered together first, and
-    // once results can be filed by content.
-    await loadCache()
+    // Start after this task, so the requests of one render are ordered together first.
+    await Promise.resolve()
     while (queue.size > 0 && !disposed && lanes.size <= laneLimit()) {
       const batch = [...queue].slice(-batchSize)
       for (const [key] of batch) {
@@ -248,6 +254,7 @@ export function createVerifier(options: VerifierOptions = {}): Verifier {
   return {
     get,
     request(events) {
+      void loadCache()
       for (const event of events) {
         if (get(event)) continue
         const key = keyOf(event)
@@ -265,6 +272,7 @@ export function createVerifier(options: VerifierOptions = {}): Verifier {
     },
     async idle() {
       while (lanes.size > 0) await Promise.all(lanes)
+      await loadingCache // so that what was checked is also filed by content
     },
     get runsOn() {
       return pool === null ? 'main-thread' : 'worker'
