@@ -6,6 +6,7 @@
  * The virtualizer, focus and keyboard stay in event-table.tsx.
  */
 import { memo, useMemo, type HTMLAttributes, type Key } from 'react'
+import { BoundedCache } from '../core/bounded-cache.js'
 import type { AuditEvent, LogRow } from '../core/index.js'
 import { useAuditLogContext } from './context.js'
 import { CardCells } from './event-card.js'
@@ -13,6 +14,7 @@ import { builtInColumns, withHostColumns, type AuditLogColumn, type ColumnVisibi
 import type { AuditLogMessages } from './messages.js'
 import {
   columnVisibilityFeature,
+  constructRow,
   createColumnHelper,
   FlexRender,
   tableFeatures,
@@ -26,6 +28,26 @@ const ALL_VISIBLE: ColumnVisibility = {}
 const helper = createColumnHelper<typeof features, AuditEvent>()
 
 export type EventRow = Row<typeof features, AuditEvent>
+
+/** The table's data: none. Rows are built for drawn events only (see {@link DrawnRows}). */
+const NO_DATA: AuditEvent[] = []
+/**
+ * Rows kept for events drawn lately: more than a tall screen of compact rows plus overscan, so
+ * a row that stays on screen keeps its Row object (and its memoised cells) from frame to frame.
+ */
+const DRAWN_ROWS_KEPT = 256
+
+/**
+ * TanStack Table rows for the events being drawn, built on first use. The core row model would
+ * hold a Row (with two value caches and a `rowsById` entry) for every loaded event, rebuilt in
+ * full whenever a page lands: about 30 MB at 100,000 events (test/bench/heap-parts.ts), for
+ * rows nobody sees. A Row here is the same object TanStack's row model makes (`constructRow`),
+ * so cells, columns and visibility still come from TanStack Table.
+ */
+export interface DrawnRows {
+  /** The row for a drawn event: the same object while that event object stays drawn. */
+  of(event: AuditEvent): EventRow
+}
 
 /**
  * A row's cells, re-rendered only when the row, the columns or their visibility change: every
@@ -45,9 +67,8 @@ const RowCells = memo(function RowCells(props: {
   ))
 })
 
-/** The built-in and host columns over `events`, and what the grid needs to lay them out. */
+/** The built-in and host columns, rows for the events drawn, and what the grid needs to lay them out. */
 export function useEventGrid(
-  events: readonly AuditEvent[],
   hostColumns: readonly AuditLogColumn[] | undefined,
   columnVisibility: ColumnVisibility | undefined,
   now: number | null,
@@ -73,15 +94,26 @@ export function useEventGrid(
   const table = useTable({
     features,
     columns: tableColumns,
-    data: events as AuditEvent[],
-    getRowId: (event) => event.id,
+    data: NO_DATA,
     state: { columnVisibility: columnVisibility ?? ALL_VISIBLE },
   })
-  const { rowsById } = table.getRowModel()
+  // Keyed by the event object: a re-fetched or changed event is a new object and gets a new row.
+  const built = useMemo(() => new BoundedCache<AuditEvent, EventRow>(DRAWN_ROWS_KEPT), [])
+  const rows = useMemo<DrawnRows>(
+    () => ({
+      of(event) {
+        let row = built.get(event)
+        // The row index is TanStack's place in its own data, which is empty here; nothing reads it.
+        if (!row) built.set(event, (row = constructRow(table, event.id, event, 0, 0)))
+        return row
+      },
+    }),
+    [built, table],
+  )
   const visibleIds = table.getVisibleLeafColumns().map((c) => c.id)
   const visibleKey = visibleIds.join()
   const template = visibleIds.map((id) => columns.find((c) => c.id === id)?.width ?? 'minmax(8rem, 1fr)').join(' ')
-  return { table, rowsById, columns, visibleIds, visibleKey, template }
+  return { table, rows, columns, visibleIds, visibleKey, template }
 }
 
 /** One drawn row of the grid; `rowProps` carry its role, aria-rowindex, position and focus. */
@@ -91,8 +123,7 @@ export function gridRow(
   rowProps: HTMLAttributes<HTMLDivElement> & { 'data-item-index': number },
   context: {
     messages: AuditLogMessages
-    /** The held events' rows, by event id. */
-    rowsById: Readonly<Record<string, EventRow>>
+    rows: DrawnRows
     columns: readonly AuditLogColumn[]
     visibleKey: string
     /** Draw events as cards (a narrow log; see event-card.tsx). */
@@ -139,8 +170,6 @@ export function gridRow(
     )
   }
   if (item.kind === 'placeholder') return placeholderRow(key, rowProps, span, messages.table.loadingRow)
-  const row = context.rowsById[item.event.id]
-  if (!row) return null
   if (context.passing) {
     return (
       <div key={key} className="al-row al-row--passing" {...rowProps}>
@@ -148,6 +177,7 @@ export function gridRow(
       </div>
     )
   }
+  const row = context.rows.of(item.event)
   return (
     <div key={key} className="al-row" onClick={() => context.onOpen(item.event.id)} {...rowProps}>
       {context.cards ? (

@@ -121,8 +121,7 @@ export function EventTable(props: EventTableProps) {
   const { messages } = useAuditLogContext('AuditLog')
   const rowHeight = rowHeightOf(density, props.cards ?? false, props.columns, props.columnVisibility)
 
-  const { table, rowsById, columns, visibleIds, visibleKey, template } = useEventGrid(
-    events,
+  const { table, rows, columns, visibleIds, visibleKey, template } = useEventGrid(
     props.columns,
     props.columnVisibility,
     now,
@@ -251,7 +250,7 @@ export function EventTable(props: EventTableProps) {
             }
             return gridRow(virtual.key, item, rowProps, {
               messages,
-              rowsById,
+              rows,
               columns,
               visibleKey,
               cards: props.cards ?? false,

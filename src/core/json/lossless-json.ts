@@ -97,6 +97,14 @@ export function parseAuditJson(text: string, options: ParseAuditJsonOptions = {}
 
 class Parser {
   pos = 0
+  /**
+   * Each distinct string value of this text, once, as a copy of its own. V8 returns a
+   * `slice()` of 13 or more characters as a view that keeps the whole source text alive, so
+   * one event kept from a page of 200 held the page's text (measured in the demo: about 0.9 kB
+   * an event beyond the parsed objects, test/bench/heap-parts.ts). A copy also lets the values
+   * a page repeats (org, action, actor, key) share one string.
+   */
+  private readonly strings = new Map<string, string>()
 
   constructor(
     private readonly text: string,
@@ -121,8 +129,20 @@ class Parser {
         return this.parseObject(depth + 1)
       case 0x5b /* [ */:
         return this.parseArray(depth + 1)
-      case 0x22 /* " */:
-        return this.parseString()
+      case 0x22 /* " */: {
+        const at = this.pos
+        const value = this.parseString()
+        let owned = this.strings.get(value)
+        // V8 copies slices shorter than 13 characters (SlicedString::kMinLength in
+        // src/objects/string.h). Longer ones are copied by JSON.parse, natively, from the source
+        // text this parser has just checked, which JSON.parse decodes to the same UTF-16.
+        if (owned === undefined)
+          this.strings.set(
+            value,
+            (owned = value.length < 13 ? value : (JSON.parse(this.text.slice(at, this.pos)) as string)),
+          )
+        return owned
+      }
       case 0x74 /* t */:
         return this.parseLiteral('true', true)
       case 0x66 /* f */:

@@ -2,11 +2,11 @@
  * A shared, cached verification queue for a UI: rows ask for their events to be checked, the
  * queue verifies them in small batches (newest requests first, so what is on screen now wins
  * over what scrolled past), and subscribers hear when results land. A result belongs to the exact
- * content that was checked: it is kept for the object itself and, for plain JSON data, under a key
- * spelling out every member of the event, so a refetched copy with the same content is not checked
- * again. Nothing the event merely claims about itself (its id or stored `payload_hash`) selects a
- * result: keyed that way, a forged event served later under a genuine event's id and hash would
- * inherit its Verified.
+ * content that was checked: it is kept for the object itself and, for plain JSON data, under the
+ * SHA-256 of a spelling of every member of the event (result-cache.ts), so a refetched copy with
+ * the same content is not checked again. Nothing the event merely claims about itself (its id or
+ * stored `payload_hash`) selects a result: keyed that way, a forged event served later under a
+ * genuine event's id and hash would inherit its Verified.
  *
  * Where `Worker` exists (browsers), batches go to dedicated Web Workers: canonical bytes cost
  * about 25 µs an event and WebCrypto's Ed25519 runs on the calling thread in Chromium, so on
@@ -22,6 +22,8 @@ import { LosslessNumber } from '../json/lossless-json.js'
 import type { CryptoChoice } from './crypto.js'
 import type { VerificationResult } from '../types.js'
 import { verifyEvents } from './verify.js'
+// Loaded on the first request, with noble's SHA-256: results by content digest.
+import type { ResultCache } from './result-cache.js'
 // Loaded on the first batch, and only where workers can run: pages that never verify, and
 // Node, never download it.
 import type { WorkerPool } from './verifier-worker-pool.js'
@@ -35,7 +37,11 @@ export interface VerifierOptions {
   batchSize?: number
   /** Requests kept waiting at most; the oldest are dropped (default 256, several screens of rows). */
   maxQueued?: number
-  /** Results kept for copies of already-checked content, least recently used dropped first (default 4096). */
+  /**
+   * Results kept by content digest for copies of already-checked content, least recently used
+   * dropped first (default 100,000: about 8 MB, see BENCHMARKS.md). Results for the event
+   * objects themselves are kept as long as the objects are.
+   */
   maxCached?: number
   /** How to yield between batches on the main thread (default: a macrotask). */
   yieldToHost?: () => Promise<void>
@@ -75,31 +81,6 @@ export interface VerifiableEvent {
 const isObject = (value: unknown): value is object => typeof value === 'object' && value !== null
 
 /**
- * Every member of a plain-JSON value, spelled so that two values with the same key verify
- * alike: numbers keep `-0`, lossless numbers keep their text apart from plain numbers (a plain
- * 2^60 is malformed where its lossless spelling may verify), and `undefined` members are
- * written. Anything else (Dates, class instances, cycles) has no key and is cached only as
- * the object itself.
- */
-function contentKey(value: unknown): string | undefined {
-  const write = (v: unknown): string => {
-    if (typeof v === 'string') return JSON.stringify(v)
-    if (typeof v === 'number') return Object.is(v, -0) ? '-0' : String(v)
-    if (typeof v !== 'object' || v === null) return typeof v === 'bigint' ? v + 'n' : String(v)
-    if (v instanceof LosslessNumber) return '#' + v.text
-    if (Array.isArray(v)) return '[' + v.map(write).join() + ']'
-    const proto = Object.getPrototypeOf(v)
-    if (proto !== Object.prototype && proto !== null) throw 0
-    const record = v as Record<string, unknown>
-    return '{' + Object.keys(record).map((k) => JSON.stringify(k) + ':' + write(record[k])) + '}'
-  }
-  try {
-    return write(value)
-  } catch {
-    return undefined // not plain data, or too deep to spell: checked afresh for each object
-  }
-}
-/**
  * Yield to the host for one task. A MessageChannel message is not clamped to 4 ms the way a
  * nested setTimeout is, which made the queue spend most of its time waiting (measured: 3,500
  * events/s with setTimeout against 9,700 for a plain loop).
@@ -117,12 +98,11 @@ export function createVerifier(options: VerifierOptions = {}): Verifier {
   const batchSize = options.batchSize ?? 64
   const maxQueued = options.maxQueued ?? 256
   const yieldToHost = options.yieldToHost ?? macrotask
-  const maxCached = options.maxCached ?? 4096
+  const maxCached = options.maxCached ?? 100_000
   const localOptions = { trustedKeys: ring, crypto: options.crypto }
   /**
-   * The result for each object checked, and the content key of each object still waiting for
-   * one (dropped once it has a result: a key spells the whole event, and a long scroll would
-   * otherwise keep one beside every event it passed).
+   * The result for each object checked, and the content digest of each object still waiting
+   * for one (or the object itself when its content cannot be spelled).
    */
   const byObject = new WeakMap<VerifiableEvent, VerificationResult>()
   const keys = new WeakMap<VerifiableEvent, string | VerifiableEvent>()
@@ -131,29 +111,52 @@ export function createVerifier(options: VerifierOptions = {}): Verifier {
     byObject.set(event, result)
     keys.delete(event)
   }
-  /** Results by content key, least recently used first. */
-  const byContent = new BoundedCache<string, VerificationResult>(maxCached)
+  /** Results by content digest; `undefined` until its chunk has loaded. */
+  let byContent: ResultCache | undefined
+  /**
+   * Results that landed before that chunk did (verifying does not wait for it: a first screen
+   * or so), filed when it arrives or dropped if it cannot load.
+   */
+  let early: Parameters<typeof remember>[] | undefined = []
+  let loadingCache: Promise<void> | undefined
+  const loadCache = () =>
+    (loadingCache ??= import('./result-cache.js')
+      .then(({ createResultCache }) => {
+        byContent = createResultCache(maxCached, { Cache: BoundedCache, Lossless: LosslessNumber })
+        for (const args of early!) remember(...args)
+      })
+      .catch(console.error) // results are then kept for each object only
+      .finally(() => (early = undefined)))
   /** Insertion order = request order; the newest are taken first. */
   const queue = new Map<string | VerifiableEvent, VerifiableEvent>()
   const inflight = new Set<string | VerifiableEvent>()
 
-  /** The event's content key, or the event itself when its content cannot be spelled. */
+  /** The event's content digest, or the event itself before the cache loads or when its content cannot be spelled. */
   function keyOf(event: VerifiableEvent): string | VerifiableEvent {
-    if (!isObject(event)) return contentKey(event)!
+    if (!byContent) return event
     let key = keys.get(event)
-    if (key === undefined) keys.set(event, (key = contentKey(event) ?? event))
+    if (key === undefined) {
+      key = byContent.digest(event) ?? event
+      if (isObject(event)) keys.set(event, key)
+    }
     return key
   }
   function get(event: VerifiableEvent): VerificationResult | undefined {
     let result = isObject(event) ? byObject.get(event) : undefined
-    if (result) return result
+    if (result || !byContent) return result
     const key = keyOf(event)
-    if (typeof key === 'string' && (result = byContent.get(key))) settle(event, result)
+    if (typeof key === 'string' && (result = byContent.get(key, event))) settle(event, result)
     return result
   }
   function remember(event: VerifiableEvent, key: string | VerifiableEvent, result: VerificationResult) {
+    if (!byContent) early?.push([event, key, result])
+    const digest = typeof key === 'string' ? key : byContent?.digest(event)
+    if (digest !== undefined) {
+      byContent!.set(digest, event, result)
+      // The shared form: its recomputed hash is the event's own string, not the worker's copy.
+      result = byContent!.get(digest, event)!
+    }
     settle(event, result)
-    if (typeof key === 'string') byContent.set(key, result)
   }
   const listeners = new Set<() => void>()
   /**
@@ -251,6 +254,7 @@ export function createVerifier(options: VerifierOptions = {}): Verifier {
   return {
     get,
     request(events) {
+      void loadCache()
       for (const event of events) {
         if (get(event)) continue
         const key = keyOf(event)
@@ -268,6 +272,7 @@ export function createVerifier(options: VerifierOptions = {}): Verifier {
     },
     async idle() {
       while (lanes.size > 0) await Promise.all(lanes)
+      await loadingCache // so that what was checked is also filed by content
     },
     get runsOn() {
       return pool === null ? 'main-thread' : 'worker'

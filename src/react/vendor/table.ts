@@ -5,5 +5,12 @@
  * dependencies, and these libraries' peer `react` would land in server-only projects.
  */
 export { useVirtualizer } from '@tanstack/react-virtual'
-export { columnVisibilityFeature, createColumnHelper, FlexRender, tableFeatures, useTable } from '@tanstack/react-table'
+export {
+  columnVisibilityFeature,
+  constructRow,
+  createColumnHelper,
+  FlexRender,
+  tableFeatures,
+  useTable,
+} from '@tanstack/react-table'
 export type { Row } from '@tanstack/react-table'
