@@ -13,14 +13,19 @@ import type { KeyRing, TrustedKeyInput } from './key-ring.js'
 import type { LosslessNumber } from '../json/lossless-json.js'
 import type { VerificationResult } from '../types.js'
 import type { WebWorker } from './web-types.js'
-import { decodeResults, type WireResults } from './worker-wire.js'
+import type { WireResults } from './worker-wire.js'
+import { acquireWorkers, settle, WorkerUnavailableError } from './shared-workers.js'
 
 export type WorkerCrypto = 'auto' | 'webcrypto' | 'noble'
 
-/** Messages to a verification worker. */
+/**
+ * Messages to a verification worker, which may serve several verifiers: each configures its key
+ * ring and crypto under its own `ring` id, names it in each batch, and forgets it when disposed.
+ */
 export type WorkerRequest =
-  | { type: 'configure'; trustedKeys: TrustedKeyInput[]; crypto: WorkerCrypto }
-  | { type: 'verify'; id: number; events: WireEvent[] }
+  | { type: 'configure'; ring: number; trustedKeys: TrustedKeyInput[]; crypto: WorkerCrypto }
+  | { type: 'verify'; id: number; ring: number; events: WireEvent[] }
+  | { type: 'forget'; ring: number }
 
 /** An event on its way to a worker: cloned as it is, or as JSON text to parse losslessly. */
 export type WireEvent = { value: unknown } | { text: string }
@@ -29,10 +34,7 @@ export type WireEvent = { value: unknown } | { text: string }
 export type WorkerReply =
   { type: 'results'; id: number; results: WireResults } | { type: 'failed'; id: number; message: string }
 
-/** Raised for every batch in flight (and every later one) once a worker has failed. */
-export class WorkerUnavailableError extends Error {
-  override readonly name = 'WorkerUnavailableError'
-}
+export { WorkerUnavailableError }
 
 export interface WorkerPool {
   /** Results in input order; events that are not plain JSON data are checked on this thread. */
@@ -121,19 +123,18 @@ function transport(value: unknown, depth: number, lossless: typeof LosslessNumbe
   return kind
 }
 
-interface Pending {
-  worker: Worker
-  /** Events sent, which the reply must account for one by one. */
-  count: number
-  resolve(results: VerificationResult[]): void
-  reject(error: Error): void
-}
+/** Key ring and batch ids, unique in the page so that they are unique in every shared worker. */
+let nextRing = 1
+let nextId = 1
 
 /**
- * Start `count` workers. Throws {@link WorkerUnavailableError} when none can be constructed.
- * A worker that fails later (its script, or the thread) breaks the pool: every batch in flight
- * rejects with that error, and so does every later call, for the verifier to go on without it.
- * A batch the worker could not take or check (a message it cannot clone, a `failed` reply) is
+ * Verification in `count` workers, started by the first verifier of the page that asks for them
+ * (with the same `createWorker`, count and crypto) and shared with later ones; they stop when
+ * the last verifier using them is disposed. Throws {@link WorkerUnavailableError} when none can
+ * be constructed. A worker that fails later (its script, or the thread) breaks the workers: every
+ * batch in flight, of every verifier using them, rejects with that error, and so does every
+ * later call, for each verifier to go on without them (a new verifier starts new workers). A
+ * batch the worker could not take or check (a message it cannot clone, a `failed` reply) is
  * checked on this thread instead, and the pool carries on.
  */
 export function createWorkerPool(options: {
@@ -149,77 +150,32 @@ export function createWorkerPool(options: {
   /** Verification on this thread, for events that cannot travel or batches a worker could not check. */
   checkHere: (events: readonly unknown[]) => Promise<VerificationResult[]>
 }): WorkerPool {
-  const pending = new Map<number, Pending>()
-  const load = new Map<Worker, number>()
-  let nextId = 1
-  let broken: WorkerUnavailableError | null = null
-
-  const settle = (id: number) => {
-    const waiting = pending.get(id)
-    if (!waiting) return undefined
-    pending.delete(id)
-    if (load.has(waiting.worker)) load.set(waiting.worker, load.get(waiting.worker)! - 1)
-    return waiting
+  const workers = acquireWorkers(options.createWorker, `${options.count} ${options.crypto}`, options.count)
+  const ring = nextRing++
+  let disposed = false
+  const tell = (message: WorkerRequest) => {
+    for (const worker of workers.load.keys()) worker.postMessage(message)
   }
-  const stop = (error: WorkerUnavailableError) => {
-    broken ??= error
-    for (const { reject } of pending.values()) reject(broken)
-    pending.clear()
-    for (const worker of load.keys()) worker.terminate()
-    load.clear()
-  }
-
   try {
-    const configure: WorkerRequest = {
-      type: 'configure',
-      trustedKeys: keyInputs(options.trustedKeys),
-      crypto: options.crypto,
-    }
-    for (let i = 0; i < options.count; i++) {
-      const worker = options.createWorker()
-      load.set(worker, 0)
-      worker.addEventListener('message', (event: MessageEvent<unknown>) => {
-        // Read member by member: a script other than ours may answer (see worker-wire.ts).
-        const reply: unknown = event.data
-        const { type, id, results, message } = (typeof reply === 'object' && reply !== null ? reply : {}) as Record<
-          string,
-          unknown
-        >
-        const waiting = typeof id === 'number' ? settle(id) : undefined
-        if (!waiting) return
-        const decoded = type === 'results' ? decodeResults(results, waiting.count) : null
-        if (decoded) waiting.resolve(decoded)
-        else waiting.reject(new Error(type === 'failed' ? String(message) : 'the worker’s reply did not fit the batch'))
-      })
-      worker.addEventListener('error', (event) => {
-        event.preventDefault()
-        stop(
-          new WorkerUnavailableError(`the verification worker stopped: ${event.message || 'it could not be loaded'}`),
-        )
-      })
-      worker.addEventListener('messageerror', () =>
-        stop(new WorkerUnavailableError('the verification worker stopped: a message could not be read')),
-      )
-      worker.postMessage(configure)
-    }
+    tell({ type: 'configure', ring, trustedKeys: keyInputs(options.trustedKeys), crypto: options.crypto })
   } catch (error) {
-    stop(new WorkerUnavailableError(`no verification worker could be started: ${String(error)}`))
-    throw broken
+    workers.stop(new WorkerUnavailableError(`the verification worker could not be configured: ${String(error)}`))
+    throw workers.broken
   }
 
   /** One batch on the least busy worker; rejects with a plain Error when only this batch failed. */
   function send(wire: WireEvent[]): Promise<VerificationResult[]> {
     let target: Worker | undefined
-    for (const [worker, busy] of load) if (!target || busy < load.get(target)!) target = worker
+    for (const [worker, busy] of workers.load) if (!target || busy < workers.load.get(target)!) target = worker
     const id = nextId++
     const done = new Promise<VerificationResult[]>((resolve, reject) =>
-      pending.set(id, { worker: target!, count: wire.length, resolve, reject }),
+      workers.pending.set(id, { worker: target!, ring, count: wire.length, resolve, reject }),
     )
-    load.set(target!, load.get(target!)! + 1)
+    workers.load.set(target!, workers.load.get(target!)! + 1)
     try {
-      target!.postMessage({ type: 'verify', id, events: wire } satisfies WorkerRequest)
+      target!.postMessage({ type: 'verify', id, ring, events: wire } satisfies WorkerRequest)
     } catch (error) {
-      settle(id)?.reject(error as Error) // not cloneable after all (a Proxy, say)
+      settle(workers, id)?.reject(error as Error) // not cloneable after all (a Proxy, say)
     }
     return done
   }
@@ -227,7 +183,8 @@ export function createWorkerPool(options: {
   return {
     capacity: 2 * options.count,
     async verify(events) {
-      if (broken) throw broken
+      if (disposed) throw new WorkerUnavailableError('the verifier was disposed')
+      if (workers.broken) throw workers.broken
       const kinds = events.map((event) => transport(event, 0, options.json.LosslessNumber))
       const wire: WireEvent[] = []
       const travelled: unknown[] = []
@@ -253,6 +210,13 @@ export function createWorkerPool(options: {
       let h = 0
       return kinds.map((kind) => (kind === LOCAL ? here[h++]! : fromWorker[w++]!))
     },
-    dispose: () => stop(new WorkerUnavailableError('the verifier was disposed')),
+    dispose() {
+      if (disposed) return
+      disposed = true
+      const gone = new WorkerUnavailableError('the verifier was disposed')
+      for (const [id, waiting] of workers.pending) if (waiting.ring === ring) settle(workers, id)?.reject(gone)
+      if (--workers.users === 0) workers.stop(gone)
+      else if (!workers.broken) tell({ type: 'forget', ring })
+    },
   }
 }

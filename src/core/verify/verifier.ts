@@ -24,8 +24,8 @@ import type { VerificationResult } from '../types.js'
 import { verifyEvents } from './verify.js'
 // Loaded on the first request, with noble's SHA-256: results by content digest.
 import type { ResultCache } from './result-cache.js'
-// Loaded on the first batch, and only where workers can run: pages that never verify, and
-// Node, never download it.
+// Loaded when the verifier is made (its workers start then, warm by the time rows arrive), and
+// only where workers can run: Node never downloads it.
 import type { WorkerPool } from './verifier-worker-pool.js'
 import type { WebWorker } from './web-types.js'
 
@@ -251,6 +251,7 @@ export function createVerifier(options: VerifierOptions = {}): Verifier {
     }
   }
 
+  void currentPool()
   return {
     get,
     request(events) {

@@ -18,13 +18,14 @@ const scope = globalThis as unknown as {
 }
 
 /**
- * The backend, chosen once, and the proof that every pinned key is a usable Ed25519 point, begun
- * when `configure` arrives. That proof needs noble's curve arithmetic, which the worker loads on
- * demand; a batch is checked while it loads and its results wait for the proof, so the first
- * batch does not wait for the download (measured: first results 50-100 ms after the verifier
- * starts, under load; BENCHMARKS.md).
+ * Per verifier using this worker (workers are shared by a page's verifiers, under the `ring` id
+ * each names in its batches): the backend, chosen once, and the proof that every pinned key is
+ * a usable Ed25519 point, begun when `configure` arrives. That proof needs noble's curve
+ * arithmetic, which the worker loads on demand; a batch is checked while it loads and its
+ * results wait for the proof, so the first batch does not wait for the download (measured:
+ * first results 50-100 ms after the verifier starts, under load; BENCHMARKS.md).
  */
-let ready = settle(new KeyRing(), 'auto')
+const rings = new Map<number, ReturnType<typeof settle>>()
 function settle(ring: KeyRing, crypto: Parameters<typeof resolveCrypto>[0]) {
   const usable = ring.usable()
   const backend = resolveCrypto(crypto)
@@ -45,9 +46,16 @@ function verifyBatch(events: readonly unknown[], ring: KeyRing, backend: CryptoB
 
 scope.addEventListener('message', ({ data }) => {
   if (data.type === 'configure') {
-    ready = settle(new KeyRing(data.trustedKeys), data.crypto)
+    rings.set(data.ring, settle(new KeyRing(data.trustedKeys), data.crypto))
     return
   }
+  if (data.type === 'forget') {
+    rings.delete(data.ring)
+    return
+  }
+  const ready = rings.get(data.ring)
+  // Never judged under some other verifier's keys: the batch is checked on the main thread.
+  if (!ready) return scope.postMessage({ type: 'failed', id: data.id, message: 'no key ring configured' })
   const events = data.events.map((event) => {
     if ('value' in event) return event.value
     try {
