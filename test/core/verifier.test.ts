@@ -58,6 +58,37 @@ describe('createVerifier', () => {
   })
 })
 
+describe('given the content cache has loaded, a large request', () => {
+  it('sends its first batch before the content of the whole request is spelled', async () => {
+    const read = new Set<number>()
+    let readWhenFirstChecked: number | undefined
+    const backend: CryptoBackend = {
+      ...nobleBackend,
+      name: 'watching',
+      sha256: async (data) => {
+        readWhenFirstChecked ??= read.size
+        return nobleBackend.sha256(data)
+      },
+    }
+    const verifier = createVerifier({ crypto: backend, batchSize: 4, maxQueued: 100, yieldToHost: async () => {} })
+    verifier.request([events[0]!])
+    await verifier.idle() // the content cache is loaded now
+    readWhenFirstChecked = undefined
+    // Each event tells when any of its members is read (spelling reads every one of them).
+    const many = Array.from({ length: 40 }, (_, i) => {
+      const { action, ...rest } = signer.sign(apiEvent({ id: `aevt_s${i}`, seq: i + 1 }))
+      return Object.defineProperty(rest, 'action', {
+        enumerable: true,
+        get: () => (read.add(i), action),
+      })
+    })
+    verifier.request(many)
+    await verifier.idle()
+    expect(readWhenFirstChecked).toBe(4) // the first batch only, not 40
+    expect(many.every((event) => verifier.get(event)?.status === 'unpinned')).toBe(true)
+  })
+})
+
 describe('given a genuine event was verified, a later copy under the same id and stored hash', () => {
   const genuine = events[0]!
   async function verifiedFirst() {

@@ -127,8 +127,13 @@ export function createVerifier(options: VerifierOptions = {}): Verifier {
       })
       .catch(console.error) // results are then kept for each object only
       .finally(() => (early = undefined)))
-  /** Insertion order = request order; the newest are taken first. */
-  const queue = new Map<string | VerifiableEvent, VerifiableEvent>()
+  /**
+   * Insertion order = request order; the newest are taken first. Keyed by the object: content
+   * digests are spelled a batch at a time as batches are taken, not for a whole request before
+   * the first batch leaves (about 10 µs an event on the main thread; BENCHMARKS.md).
+   */
+  const queue = new Set<VerifiableEvent>()
+  /** The events and content digests of the batches being checked. */
   const inflight = new Set<string | VerifiableEvent>()
 
   /** The event's content digest, or the event itself before the cache loads or when its content cannot be spelled. */
@@ -223,16 +228,23 @@ export function createVerifier(options: VerifierOptions = {}): Verifier {
     // Start after this task, so the requests of one render are ordered together first.
     await Promise.resolve()
     while (queue.size > 0 && !disposed && lanes.size <= laneLimit()) {
-      const batch = [...queue].slice(-batchSize)
-      for (const [key] of batch) {
-        queue.delete(key)
-        inflight.add(key)
+      const batch: [string | VerifiableEvent, VerifiableEvent][] = []
+      for (const event of [...queue].slice(-batchSize)) {
+        queue.delete(event)
+        const key = keyOf(event)
+        // Known by content by now, or the same content on its way: get() finds it when filed.
+        if (get(event) || inflight.has(key)) continue
+        inflight.add(key).add(event)
+        batch.push([key, event])
       }
       try {
         const checked = await verifyBatch(batch.map(([, event]) => event))
         batch.forEach(([key, event], i) => remember(event, key, checked[i]!)) // after dispose() nobody listens
       } finally {
-        for (const [key] of batch) inflight.delete(key)
+        for (const [key, event] of batch) {
+          inflight.delete(key)
+          inflight.delete(event)
+        }
       }
       for (const listener of [...listeners]) listener()
       pump() // the workers may be up now, with room for more lanes
@@ -257,14 +269,12 @@ export function createVerifier(options: VerifierOptions = {}): Verifier {
     request(events) {
       void loadCache()
       for (const event of events) {
-        if (get(event)) continue
-        const key = keyOf(event)
-        if (inflight.has(key)) continue
-        queue.delete(key) // re-queue at the end: asked again means wanted now
-        queue.set(key, event)
+        if ((isObject(event) && byObject.has(event)) || inflight.has(event)) continue
+        queue.delete(event) // re-queue at the end: asked again means wanted now
+        queue.add(event)
       }
       // Rows flung past long ago are not worth checking before they are seen again.
-      while (queue.size > maxQueued) queue.delete(queue.keys().next().value!)
+      while (queue.size > maxQueued) queue.delete(queue.values().next().value!)
       pump()
     },
     subscribe(listener) {
