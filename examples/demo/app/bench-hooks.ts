@@ -12,3 +12,5 @@ export {
 } from '../../../src/core/index.js'
 export { createAuditClient, canonicalBytes, resolveCrypto } from '../../../src/core/index.js'
 export { walkLog } from '../../../src/core/proof/log-walk.js'
+// A worker function of the bench's own, for a verifier that starts workers of its own (cold).
+export { defaultCreateWorker } from '../../../src/core/verify/verifier-worker-pool.js'
