@@ -130,7 +130,7 @@ export function createVerifier(options: VerifierOptions = {}): Verifier {
   /**
    * Insertion order = request order; the newest are taken first. Keyed by the object: content
    * digests are spelled a batch at a time as batches are taken, not for a whole request before
-   * the first batch leaves (about 10 µs an event on the main thread; BENCHMARKS.md).
+   * the first batch leaves (12-25 µs an event on the main thread, measured loaded; BENCHMARKS.md).
    */
   const queue = new Set<VerifiableEvent>()
   /** The events and content digests of the batches being checked. */
