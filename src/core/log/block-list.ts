@@ -8,6 +8,21 @@ import type { AuditEvent } from '../types.js'
 import { AuditError } from './audit-error.js'
 import { makeBlock, seqOf, type PageBlock, type SeqGap } from './page-blocks.js'
 
+type PageWindow = typeof import('./page-window.js')
+
+let windowModule: Promise<PageWindow> | null = null
+let loaded: PageWindow | null = null
+
+/**
+ * Dropping, re-fetching and live-tail blocks (page-window.ts), loaded on demand: requested once
+ * the first page is shown, so it is there by the time the window is full or live tail adds a
+ * page. A page that would fill the window waits for it, so while more blocks hold their events
+ * than `windowPages`, and whenever a block was dropped, `loadedWindow()` has it (synchronous
+ * callers rely on that).
+ */
+export const loadWindow = () => (windowModule ??= import('./page-window.js').then((module) => (loaded = module)))
+export const loadedWindow = () => loaded
+
 export interface BlockList {
   /** Newest first; every published snapshot keeps its own array. */
   blocks: readonly PageBlock[]

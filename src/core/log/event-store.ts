@@ -15,7 +15,16 @@ import { AuditError, isAbort } from './audit-error.js'
 import type { AuditFilters } from '../../protocol/filters.js'
 import type { AuditClient, EventPage } from './client.js'
 import { seqOf, type PageBlock, type SeqGap } from './page-blocks.js'
-import { append, emptyList, heldEvents, listOps, locate, type BlockList } from './block-list.js'
+import {
+  append,
+  emptyList,
+  heldEvents,
+  listOps,
+  loadedWindow,
+  loadWindow as windowOps,
+  locate,
+  type BlockList,
+} from './block-list.js'
 
 export type { PageBlock, SeqGap }
 
@@ -97,18 +106,6 @@ function snapshotOf(state: EventStoreState, list: BlockList, filters: AuditFilte
   }
 }
 
-type PageWindow = typeof import('./page-window.js')
-
-/**
- * Dropping, re-fetching and live-tail blocks (page-window.ts), loaded on demand: requested once
- * the first page is shown, so it is there by the time the window is full or live tail adds a
- * page. A page that would fill the window waits for it, so while more blocks hold their events
- * than `windowPages`, `loadedWindow` is set (the synchronous `setViewport` relies on that).
- */
-let windowModule: Promise<PageWindow> | null = null
-let loadedWindow: PageWindow | null = null
-const windowOps = () => (windowModule ??= import('./page-window.js').then((module) => (loadedWindow = module)))
-
 export function createEventStore(client: AuditClient, options: EventStoreOptions = {}): EventStore {
   const pageSize = Math.min(200, Math.max(1, options.pageSize ?? 50))
   const maxTailPages = options.maxTailPages ?? 10
@@ -136,7 +133,7 @@ export function createEventStore(client: AuditClient, options: EventStoreOptions
 
   /** Drop the blocks farthest from the viewport beyond `windowPages` (see `loadedWindow`). */
   function evict(): void {
-    if (list.holding.size > windowPages) loadedWindow!.evict(list)
+    if (list.holding.size > windowPages) loadedWindow()!.evict(list)
   }
 
   function publish(state: EventStoreState): void {

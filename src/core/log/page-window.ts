@@ -12,6 +12,7 @@ import type { AuditEvent } from '../types.js'
 import type { AuditClient } from './client.js'
 import type { BlockList, ListOps } from './block-list.js'
 import type { PageBlock } from './page-blocks.js'
+import type { BlockRows, GapRows } from './log-rows.js'
 
 function release(list: BlockList, block: PageBlock): void {
   if (!list.holding.delete(block)) return
@@ -127,4 +128,26 @@ export function prepend(
   const { first, last } = list.viewport
   list.viewport = { first: first + made.length, last: last + made.length }
   if (made.some((block) => block.gaps.length > 0)) list.gaps = [...made.flatMap(gapsOf), ...list.gaps]
+}
+
+/**
+ * A dropped block's rows, made when asked for (a placeholder per event, its gap rows kept), so
+ * a million dropped rows cost no million objects.
+ */
+export function droppedRows(block: PageBlock, gaps: GapRows): BlockRows {
+  const length = block.count + gaps.length
+  return {
+    length,
+    at(index) {
+      if (index < 0 || index >= length) return undefined
+      // Rows before `index` are events and the gaps above them: walk the (few) gaps.
+      let offset = index
+      for (let k = 0; k < gaps.length; k++) {
+        const at = gaps[k]!.after + 1 + k // the gap's own row: after its events and the k gaps above
+        if (at === index) return gaps[k]!.row
+        if (at < index) offset--
+      }
+      return { kind: 'placeholder', key: `${block.key}:${offset}` }
+    },
+  }
 }
