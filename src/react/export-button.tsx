@@ -5,8 +5,14 @@
  * a "Download again" link stays) -> failed (the reason and Retry).
  */
 import { useEffect, useRef, useState } from 'react'
-import { AuditError, type AuditFilters, type ExportFormat, type ExportJob, type ExportJobState } from '../core/index.js'
-import { isAbort } from '../core/log/audit-error.js'
+import {
+  AuditError,
+  createExportJob,
+  type AuditFilters,
+  type ExportFormat,
+  type ExportJob,
+  type ExportJobState,
+} from '../core/index.js'
 import { useAuditLogContext } from './context.js'
 import { useStore } from './hooks.js'
 
@@ -17,12 +23,6 @@ export interface ExportButtonProps {
   /** Start the download (default: navigate a hidden link). Injectable for tests and hosts. */
   onDownload?: (url: string) => void
 }
-
-/**
- * The export job's state machine (core's `createExportJob` without its imports), loaded on the
- * first export: a page's first rows never need it.
- */
-let machine: Promise<typeof import('../core/log/export-job-machine.js')> | null = null
 
 const IDLE: ExportJobState = { status: 'idle' }
 const idleStore = { subscribe: () => () => {}, getSnapshot: () => IDLE }
@@ -92,26 +92,12 @@ export function ExportButton({ filters = {}, className, onDownload = startDownlo
     downloadReady.current()
   }, [readyJobId])
 
-  // Read when the job's code has loaded: an unmount or another client meanwhile starts nothing.
-  const current = useRef<{ client: typeof client } | null>(null)
-  useEffect(() => {
-    current.current = { client }
-    return () => {
-      current.current = null
-    }
-  }, [client])
   const start = (format: ExportFormat) => {
     lastFormat.current = format
     setMenuOpen(false)
-    void (machine ??= import('../core/log/export-job-machine.js')).then(
-      ({ exportJobMachine }) => {
-        if (current.current?.client !== client) return
-        const next = exportJobMachine(client, { format, filters }, { AuditError, isAbort })
-        setJob(next)
-        void next.start()
-      },
-      (error: unknown) => reportError(AuditError.from(error, 'The export could not start.'), 'download'),
-    )
+    const next = createExportJob(client, { format, filters })
+    setJob(next)
+    void next.start()
   }
 
   const root = `al-root al-inline al-export${className ? ` ${className}` : ''}`
