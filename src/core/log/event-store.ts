@@ -14,7 +14,7 @@ import type { AuditEvent } from '../types.js'
 import { AuditError, isAbort } from './audit-error.js'
 import type { AuditFilters } from '../../protocol/filters.js'
 import type { AuditClient, EventPage } from './client.js'
-import type { PageBlock, SeqGap } from './page-blocks.js'
+import { seqOf, type PageBlock, type SeqGap } from './page-blocks.js'
 import {
   append,
   emptyList,
@@ -201,31 +201,40 @@ export function createEventStore(client: AuditClient, options: EventStoreOptions
     const mine = generation
     tailing = (async () => {
       const head = list.blocks[0]?.newest ?? 0
-      const query = { ...snapshot.filters, limit: pageSize }
-      const { signal } = controller
+      const pages: { events: AuditEvent[]; cursor: string | null }[] = []
+      let tailCursor: string | null = null
+      let added = 0
       try {
-        // The first page is asked for at once, while the window's code loads.
-        const [window, first] = await Promise.all([
-          windowOps(),
-          client.listEvents({ ...query, cursor: null }, { signal }),
-        ])
-        const tail = await window.readTail(listOps, client, query, head, maxTailPages, signal, first)
-        if (mine !== generation) return 0
-        if (tail.restartAt === undefined) {
-          if (tail.added === 0) return 0
-          window.prepend(listOps, list, tail.pages)
-        } else {
-          // More arrived than live tail reads in one go. Keeping the old rows would leave a hole
-          // between them and the new ones (shown as a false seq gap), so the list restarts from
-          // the newest rows and continues downwards from where the tail stopped.
-          list = emptyList(windowPages, list.withGaps)
-          for (const page of tail.pages) append(list, page.events, page.cursor, false)
-          cursor = tail.restartAt
-          hasMore = true
+        for (let read = 0; read < maxTailPages; read++) {
+          const result = await client.listEvents(
+            { ...snapshot.filters, limit: pageSize, cursor: tailCursor },
+            { signal: controller.signal },
+          )
+          if (mine !== generation) return 0
+          const above = result.events.filter((event) => seqOf(event) > head)
+          added += above.length
+          if (above.length > 0) pages.push({ events: above, cursor: tailCursor })
+          if (above.length < result.events.length || result.nextCursor === null) {
+            if (added === 0) return 0
+            const { prepend } = await windowOps()
+            if (mine !== generation) return 0
+            prepend(listOps, list, pages)
+            evict()
+            publish(currentReady())
+            return added
+          }
+          tailCursor = result.nextCursor
         }
+        // More arrived than live tail reads in one go. Keeping the old rows would leave a hole
+        // between them and the new ones (shown as a false seq gap), so the list restarts from
+        // the newest rows and continues downwards from here.
+        list = emptyList(windowPages, list.withGaps)
+        for (const page of pages) append(list, page.events, page.cursor, false)
         evict()
+        cursor = tailCursor
+        hasMore = true
         publish(currentReady())
-        return tail.added
+        return added
       } catch (error) {
         if (mine !== generation || isAbort(error)) return 0
         const state = failed(error)

@@ -9,7 +9,7 @@
  */
 import type { AuditFilters } from '../../protocol/filters.js'
 import type { AuditEvent } from '../types.js'
-import type { AuditClient, EventPage } from './client.js'
+import type { AuditClient } from './client.js'
 import type { BlockList, ListOps } from './block-list.js'
 import type { PageBlock } from './page-blocks.js'
 import type { BlockRows, GapRows } from './log-rows.js'
@@ -104,42 +104,11 @@ export function settle(
   list.gaps = list.blocks.flatMap(gapsOf) // O(blocks), only when a page changed
 }
 
-/** Live-tail pages read down from the head: the events above `head`, and the cursor each page was read with. */
-export type TailPages = { events: AuditEvent[]; cursor: string | null }[]
-
-/**
- * Live tail: read pages from the head down (`first` is the first, already read) until one
- * reaches `head` (the newest event held), at most `maxPages`. `added` counts the events above `head`; `restartAt` is set (the cursor
- * to page on from) when the pages ran out before reaching it, and the list must restart.
- */
-export async function readTail(
-  { seqOf }: ListOps,
-  client: AuditClient,
-  query: AuditFilters & { limit: number },
-  head: number,
-  maxPages: number,
-  signal: AbortSignal,
-  first: EventPage,
-): Promise<{ pages: TailPages; added: number; restartAt?: string | null }> {
-  const pages: TailPages = []
-  let cursor: string | null = null
-  let added = 0
-  for (let read = 0; read < maxPages; read++) {
-    const result: EventPage = read === 0 ? first : await client.listEvents({ ...query, cursor }, { signal })
-    const above = result.events.filter((event) => seqOf(event) > head)
-    added += above.length
-    if (above.length > 0) pages.push({ events: above, cursor })
-    if (above.length < result.events.length || result.nextCursor === null) return { pages, added }
-    cursor = result.nextCursor
-  }
-  return { pages, added, restartAt: cursor }
-}
-
 /** Add live-tail pages above the head, newest first; the lowest gets the gap down to the old head. */
 export function prepend(
   { bySeqDesc, seqOf, makeBlock, edgeOf, gapsOf, hold }: ListOps,
   list: BlockList,
-  pages: TailPages,
+  pages: readonly { events: AuditEvent[]; cursor: string | null }[],
 ): void {
   const made: PageBlock[] = []
   for (const page of pages) {
