@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { nobleBackend, verifyNdjson, type CryptoBackend } from '../../src/core/index.js'
-import { splitLines } from '../../src/core/verify/ndjson.js'
+import { splitLines } from '../../src/core/verify/ndjson-stream.js'
 import { apiEvent, createSigner, VECTOR_SEED } from '../support/signing.js'
 
 const encoder = new TextEncoder()

@@ -1,12 +1,27 @@
 /**
- * The event store's list of page blocks and its window: which blocks hold their events, where
- * each held event is (for dedupe and the selection), and dropping the blocks farthest from the
- * viewport beyond `windowPages`. What is needed once pages were dropped or live tail adds above
- * (re-fetching, prepending) loads on demand from page-window.ts.
+ * The event store's list of page blocks: which blocks hold their events and where each held
+ * event is (for dedupe and the selection). Dropping the blocks farthest from the viewport beyond
+ * `windowPages`, and what is needed once pages were dropped or live tail adds above
+ * (re-fetching, prepending), loads on demand from page-window.ts: first rows need none of it.
  */
 import type { AuditEvent } from '../types.js'
 import { AuditError } from './audit-error.js'
 import { makeBlock, seqOf, type PageBlock, type SeqGap } from './page-blocks.js'
+
+type PageWindow = typeof import('./page-window.js')
+
+let windowModule: Promise<PageWindow> | null = null
+let loaded: PageWindow | null = null
+
+/**
+ * Dropping, re-fetching and live-tail blocks (page-window.ts), loaded on demand: requested once
+ * the first page is shown, so it is there by the time the window is full or live tail adds a
+ * page. A page that would fill the window waits for it, so while more blocks hold their events
+ * than `windowPages`, and whenever a block was dropped, `loadedWindow()` has it (synchronous
+ * callers rely on that).
+ */
+export const loadWindow = () => (windowModule ??= import('./page-window.js').then((module) => (loaded = module)))
+export const loadedWindow = () => loaded
 
 export interface BlockList {
   /** Newest first; every published snapshot keeps its own array. */
@@ -48,37 +63,6 @@ export function hold(list: BlockList, block: PageBlock, index: number): void {
   list.holding.set(block, list.base + index)
 }
 
-function release(list: BlockList, block: PageBlock): void {
-  if (!list.holding.delete(block)) return
-  for (const event of block.events ?? []) if (list.held.get(event.id)?.block === block) list.held.delete(event.id)
-}
-
-/** Replace the block at `index` (a copy of the block list: one pointer per page). */
-export function replace(list: BlockList, index: number, block: PageBlock): void {
-  const next = list.blocks.slice()
-  release(list, next[index]!)
-  next[index] = block
-  hold(list, block, index)
-  list.blocks = next
-}
-
-/** Drop the events of the held blocks farthest from the viewport, beyond `windowPages`. O(window). */
-export function evict(list: BlockList): void {
-  if (list.holding.size <= list.windowPages) return
-  const { first, last } = list.viewport
-  const distance = (i: number) => (i < first ? first - i : i > last ? i - last : 0)
-  const indexes = [...list.holding.values()].map((position) => position - list.base)
-  indexes.sort((a, b) => distance(b) - distance(a))
-  const far = indexes.slice(0, indexes.length - list.windowPages).filter((index) => distance(index) > 0)
-  if (far.length === 0) return
-  const next = list.blocks.slice()
-  for (const index of far) {
-    release(list, next[index]!)
-    next[index] = { ...next[index]!, events: null }
-  }
-  list.blocks = next
-}
-
 /** Add a page fetched with `from` below the blocks (paging). O(page). */
 export function append(list: BlockList, page: readonly AuditEvent[], from: string | null, last: boolean): void {
   const fresh = page.filter((event) => !list.held.has(event.id)).sort(bySeqDesc)
@@ -89,7 +73,11 @@ export function append(list: BlockList, page: readonly AuditEvent[], from: strin
     const merged = [...below.events, ...fresh].sort(bySeqDesc)
     const range = { cursor: below.cursor, newest: seqOf(merged[0]!), oldest: seqOf(merged.at(-1)!) }
     const edges = { above: edgeOf(list.blocks.at(-2)), last, gaps: list.withGaps }
-    replace(list, list.blocks.length - 1, makeBlock(merged, range, edges))
+    // Every event of `below` is in the merged block, so holding it re-points them all.
+    const block = makeBlock(merged, range, edges)
+    list.holding.delete(below)
+    list.blocks = [...list.blocks.slice(0, -1), block]
+    hold(list, block, list.blocks.length - 1)
     list.gaps = list.blocks.flatMap(gapsOf)
     return
   }
@@ -122,7 +110,6 @@ export function heldEvents(holding: readonly (readonly [PageBlock, number])[]): 
 /** What page-window.ts (loaded on demand) uses of this module's and page-blocks.ts's functions. */
 export const listOps = {
   hold,
-  replace,
   edgeOf,
   gapsOf,
   bySeqDesc,

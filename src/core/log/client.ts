@@ -8,7 +8,6 @@ import { parseAuditJson, type AuditJsonValue } from '../json/lossless-json.js'
 import { parseKeysDocument, type TrustedKeyInput } from '../verify/key-ring.js'
 import type { AuditEvent } from '../types.js'
 import { filtersToBody, filtersToQuery, type AuditFilters } from '../../protocol/filters.js'
-import { decodeKeysDocument } from '../../protocol/keys.js'
 import { bytesToHex } from '../verify/hex.js'
 import { abortError, AuditError, isAbort } from './audit-error.js'
 import { platform, type Platform } from './platform.js'
@@ -89,46 +88,6 @@ export interface AuditClient extends ProofCalls {
   token(options?: CallOptions): Promise<AuditToken>
   /** Time source shared with stores built on this client. */
   readonly platform: Platform
-}
-
-const STATUSES: readonly string[] = ['queued', 'running', 'ready', 'failed']
-
-function onOrigin(url: string, origin: string): boolean {
-  try {
-    return new URL(url, origin).origin === origin
-  } catch {
-    return false
-  }
-}
-
-/**
- * Decode an export job. The download link is followed by the page (an `<a download>` click), so
- * it must be an http(s) URL on the proxy's own origin: a `javascript:` or `data:` link from a
- * compromised upstream would otherwise run script on the host's origin, and a foreign one
- * would send the user to another site.
- */
-function toExportInfo(value: AuditJsonValue, proxyOrigin: string): ExportInfo {
-  const job = value as Record<string, unknown>
-  const text = (v: unknown) => (typeof v === 'string' ? v : null)
-  const url = text(job?.download_url)
-  if (
-    typeof job?.id !== 'string' ||
-    (job.format !== 'csv' && job.format !== 'ndjson') ||
-    !STATUSES.includes(job.status as string) ||
-    (url !== null && !onOrigin(url, proxyOrigin))
-  )
-    throw new AuditError('upstream', 'The audit service answered with an export it could not describe.', {
-      retryable: false,
-    })
-  return {
-    id: job.id,
-    format: job.format,
-    status: job.status as ExportInfo['status'],
-    rowCount: Number(job.row_count ?? 0),
-    error: text(job.error),
-    downloadUrl: url,
-    expiresAt: text(job.expires_at),
-  }
 }
 
 const sessionEnded = () =>
@@ -263,6 +222,15 @@ export function createAuditClient(options: AuditClientOptions = {}): AuditClient
     import('./proof-calls.js').then(({ proofCalls }) =>
       proofCalls(async (path, { signal }) => (await request(path, { signal }))[0], AuditError),
     )
+  /** The export, key and prune-marker calls, likewise loaded on the first one. */
+  const calls = () =>
+    import('./export-key-calls.js').then(({ exportKeyCalls }) =>
+      exportKeyCalls(
+        async (path, init) => (await request(path, init))[0],
+        { Errors: AuditError, parseKeysDocument, filtersToBody, bytesToHex },
+        proxyOrigin,
+      ),
+    )
 
   return {
     platform: env,
@@ -277,38 +245,10 @@ export function createAuditClient(options: AuditClientOptions = {}): AuditClient
         throw new AuditError('upstream', 'The audit service answered with another event.', { retryable: false })
       return event
     },
-    async createExport({ format, filters = {} }, { signal } = {}) {
-      // One key for every try of this creation, so a retry after a lost answer (a 504, a
-      // dropped connection) finds the job the first try made instead of starting another.
-      const key = bytesToHex(crypto.getRandomValues(new Uint8Array(16)))
-      const json = { format, filters: filtersToBody(filters) }
-      const [body] = await request('/exports', { method: 'POST', json, signal, headers: { 'idempotency-key': key } })
-      return toExportInfo(body, proxyOrigin)
-    },
-    async getExport(id, { signal } = {}) {
-      return toExportInfo((await request(`/exports/${encodeURIComponent(id)}`, { signal }))[0], proxyOrigin)
-    },
-    async getKeys({ signal } = {}) {
-      // Decoded as strictly as the proxy does: what is pinned comes from here.
-      const keys = decodeKeysDocument((await request('/keys', { signal }))[0])
-      if (!keys)
-        throw new AuditError('upstream', 'The audit service published a keys document that makes no sense.', {
-          retryable: false,
-        })
-      return parseKeysDocument({ keys })
-    },
-    async getPruneMarker({ signal } = {}) {
-      let body: unknown
-      try {
-        body = (await request('/prune_markers', { signal }))[0]
-      } catch (error) {
-        // A service without the extension has nothing pruned to vouch for.
-        if (error instanceof AuditError && error.code === 'not-found') return null
-        throw error
-      }
-      const markers = (body as { markers?: unknown } | null)?.markers
-      return Array.isArray(markers) ? (markers.at(-1) ?? null) : null
-    },
+    createExport: (request, options) => calls().then((all) => all.createExport(request, options)),
+    getExport: (id, options) => calls().then((all) => all.getExport(id, options)),
+    getKeys: (options) => calls().then((all) => all.getKeys(options)),
+    getPruneMarker: (options) => calls().then((all) => all.getPruneMarker(options)),
     getCheckpoint: (options) => proofs().then((calls) => calls.getCheckpoint(options)),
     getConsistency: (first, second, options) => proofs().then((calls) => calls.getConsistency(first, second, options)),
     getInclusion: (eventId, size, options) => proofs().then((calls) => calls.getInclusion(eventId, size, options)),

@@ -15,7 +15,16 @@ import { AuditError, isAbort } from './audit-error.js'
 import type { AuditFilters } from '../../protocol/filters.js'
 import type { AuditClient, EventPage } from './client.js'
 import { seqOf, type PageBlock, type SeqGap } from './page-blocks.js'
-import { append, emptyList, evict, heldEvents, listOps, locate, type BlockList } from './block-list.js'
+import {
+  append,
+  emptyList,
+  heldEvents,
+  listOps,
+  loadedWindow,
+  loadWindow as windowOps,
+  locate,
+  type BlockList,
+} from './block-list.js'
 
 export type { PageBlock, SeqGap }
 
@@ -97,13 +106,6 @@ function snapshotOf(state: EventStoreState, list: BlockList, filters: AuditFilte
   }
 }
 
-/**
- * Re-fetching and live-tail blocks (page-window.ts), loaded on demand: requested once the first
- * page is shown, so it is there by the time a page is dropped or live tail adds one.
- */
-let windowModule: Promise<typeof import('./page-window.js')> | null = null
-const windowOps = () => (windowModule ??= import('./page-window.js'))
-
 export function createEventStore(client: AuditClient, options: EventStoreOptions = {}): EventStore {
   const pageSize = Math.min(200, Math.max(1, options.pageSize ?? 50))
   const maxTailPages = options.maxTailPages ?? 10
@@ -127,6 +129,11 @@ export function createEventStore(client: AuditClient, options: EventStoreOptions
     hasMore = cursor !== null
     append(list, initial.events, null, !hasMore)
     snapshot = snapshotOf(ready(), list, filtersAtStart)
+  }
+
+  /** Drop the blocks farthest from the viewport beyond `windowPages` (see `loadedWindow`). */
+  function evict(): void {
+    if (list.holding.size > windowPages) loadedWindow()!.evict(list)
   }
 
   function publish(state: EventStoreState): void {
@@ -164,11 +171,12 @@ export function createEventStore(client: AuditClient, options: EventStoreOptions
           { ...snapshot.filters, limit: pageSize, cursor: from },
           { signal: controller.signal },
         )
+        if (list.holding.size >= windowPages) await windowOps()
         if (mine !== generation) return
         cursor = page.nextCursor
         hasMore = page.nextCursor !== null
         append(list, page.events, from, !hasMore)
-        evict(list)
+        evict()
         loading = null
         publish(ready())
         void windowOps()
@@ -211,7 +219,7 @@ export function createEventStore(client: AuditClient, options: EventStoreOptions
             const { prepend } = await windowOps()
             if (mine !== generation) return 0
             prepend(listOps, list, pages)
-            evict(list)
+            evict()
             publish(currentReady())
             return added
           }
@@ -222,7 +230,7 @@ export function createEventStore(client: AuditClient, options: EventStoreOptions
         // the newest rows and continues downwards from here.
         list = emptyList(windowPages, list.withGaps)
         for (const page of pages) append(list, page.events, page.cursor, false)
-        evict(list)
+        evict()
         cursor = tailCursor
         hasMore = true
         publish(currentReady())
@@ -253,7 +261,7 @@ export function createEventStore(client: AuditClient, options: EventStoreOptions
         const now = list.blocks[index]
         if (mine !== generation || mineList !== list || now?.key !== block.key || now.events) return
         window.settle(listOps, list, index, block, events, index === list.blocks.length - 1 && !hasMore)
-        evict(list)
+        evict()
         publish(currentReady())
       } catch (error) {
         if (mine !== generation || isAbort(error)) return
@@ -273,7 +281,7 @@ export function createEventStore(client: AuditClient, options: EventStoreOptions
     for (let i = list.viewport.first; i <= Math.min(list.viewport.last, blocks.length - 1); i++) {
       if (!blocks[i]!.events) refill(blocks[i]!, i)
     }
-    evict(list)
+    evict()
     if (list.blocks !== blocks) publish(currentReady())
   }
 

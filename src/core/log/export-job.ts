@@ -3,10 +3,14 @@
  * idle -> creating -> polling {attempt, rowCount} -> ready {url, expiresAt} | failed | cancelled.
  * Polls with backoff from 1 s to 5 s. A ready link is short-lived; `downloadUrl()` polls again
  * for a fresh one when it has expired by the time the user clicks.
+ *
+ * The state machine (export-job-machine.ts) loads on the first `start()`: a page's first rows
+ * never need it, and `auditlens/core`'s first download is checked at 16 kB
+ * (test/bench/size.bench.ts). Until then the job is idle, as it is before any start.
  */
 import { AuditError, isAbort } from './audit-error.js'
 import type { AuditFilters } from '../../protocol/filters.js'
-import type { AuditClient, ExportFormat, ExportInfo } from './client.js'
+import type { AuditClient, ExportFormat } from './client.js'
 
 export type ExportJobState =
   | { status: 'idle' }
@@ -36,83 +40,56 @@ export interface ExportJobOptions {
   maxPollMs?: number
 }
 
-/** Treat a link as expired this long before its stated expiry, for clock skew and latency. */
-const EXPIRY_MARGIN_MS = 5_000
+let machine: Promise<typeof import('./export-job-machine.js')> | null = null
 
+/** An export job for `client`; nothing is requested until `start()`. */
 export function createExportJob(client: AuditClient, options: ExportJobOptions): ExportJob {
-  const { now, sleep } = client.platform
-  const minPoll = options.minPollMs ?? 1000
-  const maxPoll = options.maxPollMs ?? 5000
   const listeners = new Set<() => void>()
+  /** The machine, once a start has loaded it; until then the job is `idle`, or `cancelled`. */
+  let inner: ExportJob | null = null
   let state: ExportJobState = { status: 'idle' }
-  let controller: AbortController | null = null
-
-  const set = (next: ExportJobState) => {
-    state = next
-    for (const listener of [...listeners]) listener()
-  }
-
-  const readyOrNull = (info: ExportInfo): ExportJobState | null =>
-    info.status === 'ready' && info.downloadUrl && info.expiresAt
-      ? { status: 'ready', jobId: info.id, url: info.downloadUrl, expiresAt: info.expiresAt, rowCount: info.rowCount }
-      : null
-
-  async function run(signal: AbortSignal): Promise<void> {
-    let jobId: string | null = null
-    try {
-      set({ status: 'creating' })
-      let info = await client.createExport({ format: options.format, filters: options.filters ?? {} }, { signal })
-      // A cancel (or restart) may land while an answer was already on its way: it wins.
-      if (signal.aborted) return
-      jobId = info.id
-      for (let attempt = 1; ; attempt++) {
-        const done = readyOrNull(info)
-        if (done) return set(done)
-        if (info.status === 'failed') {
-          return set({
-            status: 'failed',
-            jobId,
-            error: new AuditError('upstream', info.error ?? 'The export failed.', { retryable: true }),
-          })
-        }
-        set({ status: 'polling', jobId, attempt, rowCount: info.rowCount })
-        await sleep(Math.min(maxPoll, minPoll * 1.5 ** (attempt - 1)), signal)
-        info = await client.getExport(jobId, { signal })
-        if (signal.aborted) return
-      }
-    } catch (error) {
-      if (signal.aborted || isAbort(error)) return
-      const auditError = AuditError.from(error, 'The export could not be checked.')
-      set({ status: 'failed', jobId, error: auditError })
-    }
-  }
-
+  /** Bumped by every start and by a cancel while the machine loads: an older start then does nothing. */
+  let starts = 0
   return {
     subscribe(listener) {
       listeners.add(listener)
       return () => listeners.delete(listener)
     },
-    getSnapshot: () => state,
-    start() {
-      controller?.abort()
-      controller = new AbortController()
-      return run(controller.signal)
+    getSnapshot: () => inner?.getSnapshot() ?? state,
+    async start() {
+      const mine = ++starts
+      let loaded: typeof import('./export-job-machine.js')
+      try {
+        loaded = await (machine ??= import('./export-job-machine.js'))
+      } catch (error) {
+        machine = null
+        if (mine !== starts || inner) return
+        state = { status: 'failed', error: AuditError.from(error, 'The export could not start.'), jobId: null }
+        for (const listener of [...listeners]) listener()
+        return
+      }
+      const { exportJobMachine } = loaded
+      if (mine !== starts) return
+      if (!inner) {
+        inner = exportJobMachine(client, options, { AuditError, isAbort })
+        inner.subscribe(() => {
+          for (const listener of [...listeners]) listener()
+        })
+      }
+      return inner.start()
     },
     cancel() {
-      if (state.status === 'creating' || state.status === 'polling') {
-        controller?.abort()
-        set({ status: 'cancelled' })
+      if (inner) return inner.cancel()
+      // A start still loading the machine counts as creating: it is called off.
+      if (starts > 0 && state.status === 'idle') {
+        starts++
+        state = { status: 'cancelled' }
+        for (const listener of [...listeners]) listener()
       }
     },
-    async downloadUrl({ signal } = {}) {
-      if (state.status !== 'ready')
-        throw new AuditError('invalid-request', 'The export is not ready yet.', { retryable: false })
-      if (Date.parse(state.expiresAt) - EXPIRY_MARGIN_MS > now()) return state.url
-      const fresh = readyOrNull(await client.getExport(state.jobId, signal ? { signal } : {}))
-      if (!fresh || fresh.status !== 'ready')
-        throw new AuditError('not-found', 'The export is no longer available; export again.', { retryable: false })
-      set(fresh)
-      return fresh.url
-    },
+    downloadUrl: (options) =>
+      inner
+        ? inner.downloadUrl(options)
+        : Promise.reject(new AuditError('invalid-request', 'The export is not ready yet.', { retryable: false })),
   }
 }

@@ -13,7 +13,7 @@ import { AuditError } from './audit-error.js'
 import type { AuditClient, EventPage } from './client.js'
 import { createEventStore, type EventStore, type EventStoreSnapshot } from './event-store.js'
 import { createDeepLink, type DeepLinkState } from './deep-link.js'
-import { LogRows } from './log-rows.js'
+import { rowsOver, type LogRows } from './log-rows.js'
 import type { PageBlock } from './page-blocks.js'
 import { applyPruneMarker, type PrunedRange } from './pruned-range.js'
 import type { PruneMarkerCheck } from '../verify/prune-marker-registry.js'
@@ -205,14 +205,13 @@ export function createLogModel(client: AuditClient, initial: LogModelOptions = {
     throughOf = applied.through
     const { gaps, pruned } = applied
     const before = seenActions.size
-    const built = LogRows.over(
+    const rows = rowsOver(
       blocks,
       base,
       { previous: previous?.rows ?? null, through: applied.through, pruned, loader },
       // knownActions grow from new pages only: O(page) per page.
       (block) => block.events?.forEach((event) => typeof event.action === 'string' && seenActions.add(event.action)),
     )
-    const rows = previous && built.sameAs(previous.rows) ? previous.rows : built
     const knownActions = !previous || seenActions.size !== before ? [...seenActions].sort() : previous.knownActions
     const eventId = options.selectedEventId ?? null
     const found = locate(rows, eventId)

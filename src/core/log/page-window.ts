@@ -1,5 +1,6 @@
 /**
- * What the window of pages does once pages were dropped or live tail adds above: fetching a
+ * What the window of pages does once it is full or live tail adds above: dropping the pages
+ * farthest from the viewport beyond `windowPages`, fetching a
  * dropped block again by the cursor that first fetched it (keeping only events inside its seq
  * range, so an event that moved never lands in the wrong block), settling what came back, and
  * adding live-tail pages above the head. Loaded on demand: the first rows need none of it.
@@ -11,6 +12,38 @@ import type { AuditEvent } from '../types.js'
 import type { AuditClient } from './client.js'
 import type { BlockList, ListOps } from './block-list.js'
 import type { PageBlock } from './page-blocks.js'
+import type { BlockRows, GapRows } from './log-rows.js'
+
+function release(list: BlockList, block: PageBlock): void {
+  if (!list.holding.delete(block)) return
+  for (const event of block.events ?? []) if (list.held.get(event.id)?.block === block) list.held.delete(event.id)
+}
+
+/** Replace the block at `index` (a copy of the block list: one pointer per page). */
+function replace(hold: ListOps['hold'], list: BlockList, index: number, block: PageBlock): void {
+  const next = list.blocks.slice()
+  release(list, next[index]!)
+  next[index] = block
+  hold(list, block, index)
+  list.blocks = next
+}
+
+/** Drop the events of the held blocks farthest from the viewport, beyond `windowPages`. O(window). */
+export function evict(list: BlockList): void {
+  if (list.holding.size <= list.windowPages) return
+  const { first, last } = list.viewport
+  const distance = (i: number) => (i < first ? first - i : i > last ? i - last : 0)
+  const indexes = [...list.holding.values()].map((position) => position - list.base)
+  indexes.sort((a, b) => distance(b) - distance(a))
+  const far = indexes.slice(0, indexes.length - list.windowPages).filter((index) => distance(index) > 0)
+  if (far.length === 0) return
+  const next = list.blocks.slice()
+  for (const index of far) {
+    release(list, next[index]!)
+    next[index] = { ...next[index]!, events: null }
+  }
+  list.blocks = next
+}
 
 /**
  * Pages one re-fetch reads at most. A block read from the head (the first page, live tail) is
@@ -50,7 +83,7 @@ export async function refetchBlock(
  * under another event's place.
  */
 export function settle(
-  { replace, makeBlock, edgeOf, gapsOf }: ListOps,
+  { hold, makeBlock, edgeOf, gapsOf }: ListOps,
   list: BlockList,
   index: number,
   block: PageBlock,
@@ -58,11 +91,16 @@ export function settle(
   last: boolean,
 ): void {
   if (events.length === block.count && (events.at(-1)?.id ?? null) === block.oldestId) {
-    replace(list, index, { ...block, events })
+    replace(hold, list, index, { ...block, events })
     return
   }
   const range = { cursor: block.cursor, newest: block.newest, oldest: block.oldest }
-  replace(list, index, makeBlock(events, range, { above: edgeOf(list.blocks[index - 1]), last, gaps: list.withGaps }))
+  replace(
+    hold,
+    list,
+    index,
+    makeBlock(events, range, { above: edgeOf(list.blocks[index - 1]), last, gaps: list.withGaps }),
+  )
   list.gaps = list.blocks.flatMap(gapsOf) // O(blocks), only when a page changed
 }
 
@@ -90,4 +128,26 @@ export function prepend(
   const { first, last } = list.viewport
   list.viewport = { first: first + made.length, last: last + made.length }
   if (made.some((block) => block.gaps.length > 0)) list.gaps = [...made.flatMap(gapsOf), ...list.gaps]
+}
+
+/**
+ * A dropped block's rows, made when asked for (a placeholder per event, its gap rows kept), so
+ * a million dropped rows cost no million objects.
+ */
+export function droppedRows(block: PageBlock, gaps: GapRows): BlockRows {
+  const length = block.count + gaps.length
+  return {
+    length,
+    at(index) {
+      if (index < 0 || index >= length) return undefined
+      // Rows before `index` are events and the gaps above them: walk the (few) gaps.
+      let offset = index
+      for (let k = 0; k < gaps.length; k++) {
+        const at = gaps[k]!.after + 1 + k // the gap's own row: after its events and the k gaps above
+        if (at === index) return gaps[k]!.row
+        if (at < index) offset--
+      }
+      return { kind: 'placeholder', key: `${block.key}:${offset}` }
+    },
+  }
 }

@@ -27,9 +27,6 @@ export interface PortalTransport {
   fetchToken: FetchToken
 }
 
-/** Longest Retry-After worth waiting for before giving up. */
-const MAX_RETRY_AFTER_MS = 30_000
-
 /** Exchanges by one-time token, shared by every transport in the page (StrictMode mounts twice); only recent ones need sharing. */
 const exchanges = new BoundedCache<string, Promise<AuditToken>>(16)
 
@@ -38,53 +35,14 @@ export function createPortalTransport(options: PortalTransportOptions): PortalTr
   const origin = options.baseUrl.replace(/\/+$/, '')
   const maxRetries = options.maxRateLimitRetries ?? 3
 
-  async function exchange(oneTime: string): Promise<AuditToken> {
-    for (let attempt = 0; ; attempt++) {
-      let response: Response
-      try {
-        response = await env.fetch(`${origin}/v1/audit/portal/exchange`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', accept: 'application/json' },
-          body: JSON.stringify({ token: oneTime }),
-        })
-      } catch (error) {
-        throw new AuditError('network', 'Could not reach the audit portal.', { cause: error })
-      }
-      const text = await response.text()
-      if (response.status === 429 && attempt < maxRetries) {
-        const seconds = Number(response.headers.get('retry-after') ?? '1')
-        const wait = (Number.isFinite(seconds) ? seconds : 1) * 1000
-        if (wait > MAX_RETRY_AFTER_MS) throw AuditError.fromResponse(429, text, wait)
-        await env.sleep(wait)
-        continue
-      }
-      if (response.status === 401 || response.status === 410) {
-        throw new AuditError('session-expired', 'This audit log link has been used or has expired; open it again.', {
-          status: response.status,
-          retryable: false,
-        })
-      }
-      if (!response.ok) throw AuditError.fromResponse(response.status, text)
-      const body = objectOf(text)
-      if (typeof body.token !== 'string') throw new AuditError('upstream', 'The portal exchange returned no token.')
-      const claims = claimsOf(body.token)
-      // Invoance's viewer routes on this claim too (invoance-audit-viewer `jwtIntent`): a
-      // stream-settings session cannot read events, so say so now rather than 403 on every page.
-      if (claims.intent !== undefined && claims.intent !== 'audit_logs') {
-        throw new AuditError(
-          'forbidden',
-          `This portal session is for "${String(claims.intent)}"; the audit log needs one created with intent "audit_logs".`,
-          { status: 403, retryable: false },
-        )
-      }
-      return {
-        token: body.token,
-        expires_at: typeof body.expires_at === 'string' ? body.expires_at : expiryOf(claims),
-        // With no proxy behind it, the client's one-org check is the only one: it needs the org.
-        ...(typeof claims.org === 'string' ? { org_id: claims.org } : {}),
-      }
-    }
-  }
+  /**
+   * The exchange itself loads on the first token (portal-exchange.ts): nothing of it is needed
+   * before a log asks for one. The error class comes in as an argument, so no shared chunk.
+   */
+  const exchange = (oneTime: string) =>
+    import('./portal-exchange.js').then(({ portalExchange }) =>
+      portalExchange({ env, origin, maxRetries, Errors: AuditError }, oneTime),
+    )
 
   return {
     baseUrl: `${origin}/v1/audit/portal`,
@@ -102,31 +60,4 @@ export function createPortalTransport(options: PortalTransportOptions): PortalTr
       return pending
     },
   }
-}
-
-/** The JSON object in `text`, or `{}` for anything else; callers check each field's type. */
-function objectOf(text: string): Record<string, unknown> {
-  try {
-    const value: unknown = JSON.parse(text)
-    return typeof value === 'object' && value !== null && !Array.isArray(value) ? { ...value } : {}
-  } catch {
-    return {}
-  }
-}
-
-/** The claims of a JWT, read (not verified: the portal checks its own tokens), or none. */
-function claimsOf(jwt: string): Record<string, unknown> {
-  const payload = jwt.split('.')[1]
-  if (payload === undefined) return {}
-  try {
-    return objectOf(atob(payload.replaceAll('-', '+').replaceAll('_', '/')))
-  } catch {
-    return {}
-  }
-}
-
-/** The `exp` claim as RFC 3339, for portals that return the token alone. */
-function expiryOf({ exp }: Record<string, unknown>): string {
-  if (typeof exp === 'number') return new Date(exp * 1000).toISOString()
-  throw new AuditError('upstream', 'The portal token carries no expiry.')
 }

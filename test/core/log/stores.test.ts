@@ -238,6 +238,16 @@ describe('createExportJob', () => {
     })
   })
 
+  it('loads its state machine on start: cancelled before it has loaded, it asks the server for nothing', async () => {
+    const { client, calls } = exportClient([{ status: 'queued' }])
+    const job = createExportJob(client, { format: 'csv' })
+    const started = job.start()
+    job.cancel()
+    await started
+    expect(job.getSnapshot()).toEqual({ status: 'cancelled' })
+    expect(calls()).toBe(0)
+  })
+
   it('can be cancelled while polling', async () => {
     const { client } = exportClient([{ status: 'queued' }])
     const job = createExportJob(client, { format: 'csv' })
