@@ -141,8 +141,7 @@ export function EventTable(props: EventTableProps) {
   )
 
   const rowsView = useFixedRows({ count: items.length, rowHeight, overscan: 8, scrollRef })
-  const { scrollToIndex, scrollToOffset, offset } = rowsView
-  const { start, end } = rowsView
+  const { start, end, scrollToIndex, scrollToOffset, offset } = rowsView
   const passing = usePassing(rowsView.isScrolling, Math.max(0, start), Math.max(0, end))
   // One tab stop: the focused row, or the first rendered row when that one scrolled away.
   const tabStop = start <= focusedIndex && focusedIndex <= end ? focusedIndex : Math.max(0, start)
@@ -185,7 +184,7 @@ export function EventTable(props: EventTableProps) {
   const move = (to: number) => {
     const index = Math.max(0, Math.min(lastRow, to))
     onFocusedIndexChange(index)
-    rowsView.scrollToIndex(index)
+    scrollToIndex(index)
     focusRow(index)
   }
   const pageRows = Math.max(1, Math.floor((scrollRef.current?.clientHeight ?? 600) / rowHeight) - 1)

@@ -113,11 +113,10 @@ export function useFixedRows(options: {
     if (!element) return
     const measure = () => setViewport(element.clientHeight || INITIAL_VIEWPORT)
     measure()
-    if (typeof ResizeObserver === 'undefined') return
-    const observer = new ResizeObserver(measure)
-    observer.observe(element)
+    const observer = typeof ResizeObserver === 'undefined' ? null : new ResizeObserver(measure)
+    observer?.observe(element)
     return () => {
-      observer.disconnect()
+      observer?.disconnect()
       clearTimeout(idle.current)
     }
   }, [scrollRef])
