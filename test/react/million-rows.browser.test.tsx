@@ -38,14 +38,20 @@ function droppedRows(): LogRows {
   return LogRows.over(blocks, 0, {})
 }
 
-function Table({ rows, handle }: { rows: LogRows; handle: React.RefObject<EventTableHandle | null> }) {
+interface TableProps {
+  rows: LogRows
+  handle: React.RefObject<EventTableHandle | null>
+  density: 'comfortable' | 'compact'
+}
+
+function Table({ rows, handle, density }: TableProps) {
   const [focused, setFocused] = useState(0)
   const scrollRef = useRef<HTMLDivElement | null>(null)
   return (
     <EventTable
       items={rows}
       events={[]}
-      density="comfortable"
+      density={density}
       paging={{ hasMore: false, canLoadMore: false, loadingMore: false, loadMore: () => {} }}
       focus={{ index: focused, onChange: setFocused }}
       scroll={{ ref: scrollRef }}
@@ -59,13 +65,15 @@ function Table({ rows, handle }: { rows: LogRows; handle: React.RefObject<EventT
 function mount() {
   const { client } = fakeClient({ events: [] })
   const handle: React.RefObject<EventTableHandle | null> = { current: null }
-  const view = render(
+  const rows = droppedRows()
+  const tree = (density: 'comfortable' | 'compact') => (
     <AuditLogProvider client={client}>
       <div className="al-root al-log" style={{ height: 600, width: 1000, display: 'flex', flexDirection: 'column' }}>
-        <Table rows={droppedRows()} handle={handle} />
+        <Table rows={rows} handle={handle} density={density} />
       </div>
-    </AuditLogProvider>,
+    </AuditLogProvider>
   )
+  const view = render(tree('comfortable'))
   const body = view.container.querySelector<HTMLElement>('.al-grid__body')!
   const row = (ariaIndex: number) => body.querySelector<HTMLElement>(`[aria-rowindex="${ariaIndex}"]`)
   /** Whether a row is wholly inside the scroll element's box. */
@@ -74,7 +82,7 @@ function mount() {
     const at = element.getBoundingClientRect()
     return at.top >= box.top - 0.5 && at.bottom <= box.bottom + 0.5
   }
-  return { body, row, inView, handle }
+  return { body, row, inView, handle, setDensity: (density: 'compact') => view.rerender(tree(density)) }
 }
 
 /**
@@ -135,5 +143,14 @@ describe('2,000,000 rows in Chromium', () => {
       expect(log.row(1_000_002)!.getBoundingClientRect().top).toBeCloseTo(top - by, 0)
     }
     expect(log.row(1_000_002)!.getBoundingClientRect().top).toBeCloseTo(before - 2 * ROW - 100, 0)
+  })
+
+  it('keeps the row at the top of the view when the density changes deep in the list', async () => {
+    const log = mount()
+    log.handle.current!.scrollToIndex(1_000_000)
+    await waitFor(() => expect(log.row(1_000_002)).not.toBeNull())
+    log.setDensity('compact')
+    await waitFor(() => expect(log.row(1_000_002)?.style.height).toBe('36px'))
+    expect(log.inView(log.row(1_000_002)!)).toBe(true)
   })
 })
