@@ -154,9 +154,12 @@ export function EventTable(props: EventTableProps) {
   // The model keeps (or fetches again) the pages of the rows on screen; not during a fling,
   // which would ask for every page it passes. When it slows down, the rows shown are asked for.
   const { onViewport } = props
+  // Told again when scrolling settles: a jump (Home, End, scrollToIndex) draws its rows at once,
+  // and a page still in flight then may have kept the model from fetching theirs.
+  const settled = !rowsView.isScrolling
   useEffect(() => {
     if (firstRendered >= 0 && !passing) onViewport?.(firstRendered, lastRendered)
-  }, [firstRendered, lastRendered, passing, items, onViewport])
+  }, [firstRendered, lastRendered, passing, settled, items, onViewport])
   const { canLoadMore, loadMore } = paging
   useEffect(() => {
     if (loaderInView && canLoadMore) loadMore()
