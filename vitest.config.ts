@@ -90,7 +90,6 @@ export default defineConfig({
       'axe-core',
       '@radix-ui/react-dialog',
       '@tanstack/react-table',
-      '@tanstack/react-virtual',
       '@noble/ed25519',
       '@noble/hashes/sha2.js',
       '@noble/hashes/utils.js',

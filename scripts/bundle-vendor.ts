@@ -1,6 +1,6 @@
 /**
  * Part of `npm run build`, after tsc: replaces dist/react/vendor/*.js (re-exports of TanStack
- * Table, TanStack Virtual and Radix Dialog) with esbuild bundles of those libraries, React left
+ * Table and Radix Dialog) with esbuild bundles of those libraries, React left
  * external, and writes their licence texts next to them. The React libraries are then not
  * dependencies of the package, so a server-only install gets no React: npm 7+ installs the
  * peer dependencies of dependencies, and each of these libraries has a peer `react`.

@@ -1,7 +1,8 @@
 'use client'
 /**
- * The virtualized grid of events: TanStack Table v9 for columns and cells, TanStack Virtual
- * for rows (only visible rows plus overscan are in the DOM, at 100 rows or 1,000,000). Grid
+ * The virtualized grid of events: TanStack Table v9 for columns and cells, `useFixedRows` for
+ * rows (only visible rows plus overscan are in the DOM, at 100 rows or 1,000,000, in a scroll
+ * space capped below the browsers' layout limit: `scroll-space.ts`). Grid
  * semantics survive virtualization: every row, gap markers and the loader included, carries its
  * aria-rowindex (the header is row 1), and aria-rowcount is the exact total once everything is
  * loaded, -1 ("unknown", WAI-ARIA 1.2) while more pages exist. The keyboard moves a focused row:
@@ -12,12 +13,19 @@ import type { AuditEvent, LogRows } from '../core/index.js'
 import { useAuditLogContext } from './context.js'
 import { rowHeightOf, type AuditLogColumn, type ColumnVisibility } from './event-columns.js'
 import { gridRow, useEventGrid } from './event-grid.js'
-import { useVirtualizer } from './vendor/table.js'
+import { useFixedRows } from './use-fixed-rows.js'
 
-/** What the table does on request (TanStack Virtual's `scrollToIndex`, reached through a ref). */
+/** What the table does on request, reached through a ref. */
 export interface EventTableHandle {
   /** Scroll row `index` (in `items`) into view, and focus it once it is rendered if `focus`. */
   scrollToIndex(index: number, options?: { focus?: boolean }): void
+  /**
+   * The row at the top of the view, or `null` at the head (logical: the scroll element's
+   * `scrollTop` is not rows times row height past 2^24 px).
+   */
+  topRow(): number | null
+  /** Scroll by `rows` rows (live tail keeps the row being read in place). */
+  scrollByRows(rows: number): void
 }
 
 /** Where the list stands on pages, and how to ask for the next one. */
@@ -79,6 +87,10 @@ function keyTarget(key: string, focused: number, pageRows: number, lastRow: numb
   return Object.hasOwn(targets, key) ? targets[key] : undefined
 }
 
+/** The indexes from `start` to `end`. */
+const rendered = (start: number, end: number) =>
+  Array.from({ length: Math.max(0, end - start + 1) }, (_, i) => start + i)
+
 /**
  * Whether this frame draws rows as placeholders. A fling moves the list more than a screen
  * between frames: every row would be new every frame, and nobody can read them. Until it slows
@@ -95,7 +107,7 @@ function usePassing(isScrolling: boolean, firstIndex: number, lastIndex: number)
 
 /**
  * Focus the row at an index once it is rendered: a row scrolled to may appear a render or more
- * later (the virtualizer renders it when the scroll lands), so one animation frame is not
+ * later (it renders when the scroll lands), so one animation frame is not
  * enough on a busy page; every commit checks until it is there.
  */
 function useRowFocus(gridRef: RefObject<HTMLDivElement | null>): (index: number) => void {
@@ -104,7 +116,7 @@ function useRowFocus(gridRef: RefObject<HTMLDivElement | null>): (index: number)
     (index: number) => {
       const row = gridRef.current?.querySelector<HTMLElement>(`[data-item-index="${index}"]`)
       pendingFocus.current = row ? null : index
-      row?.focus({ preventScroll: true }) // the virtualizer does the scrolling
+      row?.focus({ preventScroll: true }) // useFixedRows does the scrolling
     },
     [gridRef],
   )
@@ -127,44 +139,26 @@ export function EventTable(props: EventTableProps) {
     now,
   )
 
-  // Stable callbacks: TanStack Virtual recomputes every row's offset (O(rows), 100,000 at a
-  // time) whenever getItemKey changes identity, which an inline function did on every frame.
-  // Keys are numbers (a row's page and place), so a million rows' keys allocate nothing.
-  const getItemKey = useCallback((index: number) => items.keyAt(index), [items])
-  const estimateSize = useCallback(() => rowHeight, [rowHeight])
-  const virtualizer = useVirtualizer({
-    count: items.length,
-    getScrollElement: () => scrollRef.current,
-    estimateSize,
-    overscan: 8,
-    initialRect: { width: 800, height: 600 },
-    getItemKey,
-  })
-  // TanStack Virtual keeps the sizes it estimated until told (its cache ignores a new
-  // estimateSize): a change of density or to cards must lay every row out again. Not on mount,
-  // where the estimate is already the current one (measuring would cost a render).
-  const laidOutHeight = useRef(rowHeight)
-  useEffect(() => {
-    if (laidOutHeight.current === rowHeight) return
-    laidOutHeight.current = rowHeight
-    virtualizer.measure()
-  }, [virtualizer, rowHeight])
-  const virtualItems = virtualizer.getVirtualItems()
-  const passing = usePassing(virtualizer.isScrolling, virtualItems[0]?.index ?? 0, virtualItems.at(-1)?.index ?? 0)
+  const rowsView = useFixedRows({ count: items.length, rowHeight, overscan: 8, scrollRef })
+  const { start, end, scrollToIndex, scrollToOffset, offset } = rowsView
+  const passing = usePassing(rowsView.isScrolling, Math.max(0, start), Math.max(0, end))
   // One tab stop: the focused row, or the first rendered row when that one scrolled away.
-  const tabStop = virtualItems.some((v) => v.index === focusedIndex) ? focusedIndex : (virtualItems[0]?.index ?? 0)
+  const tabStop = start <= focusedIndex && focusedIndex <= end ? focusedIndex : Math.max(0, start)
 
   // Ask for more when the loader row comes into view, or is still in view after a page landed;
   // never while a page loads or after one failed (the Retry button is for that).
-  const firstRendered = virtualItems[0]?.index ?? -1
-  const lastRendered = virtualItems.at(-1)?.index ?? -1
+  const firstRendered = end >= start ? start : -1
+  const lastRendered = end >= start ? end : -1
   const loaderInView = items.at(lastRendered)?.kind === 'loader'
   // The model keeps (or fetches again) the pages of the rows on screen; not during a fling,
   // which would ask for every page it passes. When it slows down, the rows shown are asked for.
   const { onViewport } = props
+  // Told again when scrolling settles: a jump (Home, End, scrollToIndex) draws its rows at once,
+  // and a page still in flight then may have kept the model from fetching theirs.
+  const settled = !rowsView.isScrolling
   useEffect(() => {
     if (firstRendered >= 0 && !passing) onViewport?.(firstRendered, lastRendered)
-  }, [firstRendered, lastRendered, passing, items, onViewport])
+  }, [firstRendered, lastRendered, passing, settled, items, onViewport])
   const { canLoadMore, loadMore } = paging
   useEffect(() => {
     if (loaderInView && canLoadMore) loadMore()
@@ -176,11 +170,13 @@ export function EventTable(props: EventTableProps) {
     props.handleRef,
     () => ({
       scrollToIndex(index, options = {}) {
-        virtualizer.scrollToIndex(index, { align: 'auto' })
+        scrollToIndex(index)
         if (options.focus) focusRow(index)
       },
+      topRow: () => (offset() === 0 ? null : Math.floor(offset() / rowHeight)),
+      scrollByRows: (rows) => scrollToOffset(offset() + rows * rowHeight),
     }),
-    [virtualizer, focusRow],
+    [scrollToIndex, scrollToOffset, offset, focusRow, rowHeight],
   )
 
   // The loader row is not a place to rest: when its page lands it moves away and would take
@@ -190,7 +186,7 @@ export function EventTable(props: EventTableProps) {
   const move = (to: number) => {
     const index = Math.max(0, Math.min(lastRow, to))
     onFocusedIndexChange(index)
-    virtualizer.scrollToIndex(index, { align: 'auto' })
+    scrollToIndex(index)
     focusRow(index)
   }
   const pageRows = Math.max(1, Math.floor((scrollRef.current?.clientHeight ?? 600) / rowHeight) - 1)
@@ -235,20 +231,28 @@ export function EventTable(props: EventTableProps) {
           </div>
         ))}
       </div>
-      <div ref={scrollRef} className="al-grid__body" role="rowgroup" onScroll={props.scroll.onScroll}>
-        <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
-          {virtualItems.map((virtual) => {
-            const item = items.at(virtual.index)!
-            const style = { transform: `translateY(${virtual.start}px)`, height: rowHeight }
+      <div
+        ref={scrollRef}
+        className="al-grid__body"
+        role="rowgroup"
+        onScroll={() => {
+          rowsView.onScroll()
+          props.scroll.onScroll?.()
+        }}
+      >
+        <div style={{ height: rowsView.height, position: 'relative' }}>
+          {rendered(start, end).map((index) => {
+            const item = items.at(index)!
+            const style = { transform: `translateY(${rowsView.top(index)}px)`, height: rowHeight }
             const rowProps = {
               role: 'row',
-              'aria-rowindex': virtual.index + 2,
+              'aria-rowindex': index + 2,
               style,
-              'data-item-index': virtual.index,
-              tabIndex: virtual.index === tabStop ? 0 : -1,
-              onFocus: () => virtual.index !== focusedIndex && onFocusedIndexChange(virtual.index),
+              'data-item-index': index,
+              tabIndex: index === tabStop ? 0 : -1,
+              onFocus: () => index !== focusedIndex && onFocusedIndexChange(index),
             }
-            return gridRow(virtual.key, item, rowProps, {
+            return gridRow(items.keyAt(index), item, rowProps, {
               messages,
               rows,
               columns,

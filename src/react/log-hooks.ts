@@ -6,6 +6,7 @@
  */
 import { useEffect, useLayoutEffect, useRef, useState, type RefObject } from 'react'
 import type { LogRows } from '../core/index.js'
+import type { EventTableHandle } from './event-table.js'
 
 /**
  * "Now" for relative times, from `clock` (the client's platform clock): `null` until the
@@ -27,27 +28,26 @@ export function useNow(clock: () => number, intervalMs = 30_000): number | null 
  * Keep the row being read where it is when rows land above it (live tail): after React
  * commits the new rows, find where the row that was at the top of the view is now (same page,
  * same place: an event or its placeholder) and scroll by however many rows now stand above it,
- * moving the focused row with it.
+ * moving the focused row with it. Rows are counted through the table (`topRow`), not from
+ * `scrollTop`, which past 2^24 px of rows is not rows times row height (`scroll-space.ts`).
  * Measured at commit time, so a reader who scrolled while the request was in flight is not
  * thrown back.
  */
 export function useScrollAnchor(
   rows: LogRows,
-  scrollRef: RefObject<HTMLDivElement | null>,
-  rowHeight: number,
+  tableRef: RefObject<EventTableHandle | null>,
   onShift: (by: number) => void,
 ): void {
   const previousRows = useRef(rows)
   useLayoutEffect(() => {
     const before = previousRows.current
     previousRows.current = rows
-    const element = scrollRef.current
-    if (!element || element.scrollTop === 0 || before === rows) return
-    const index = Math.floor(element.scrollTop / rowHeight)
+    const index = tableRef.current?.topRow() ?? null
+    if (index === null || before === rows) return
     const now = rows.follow(before, index)
     if (now > index) {
-      element.scrollTop += (now - index) * rowHeight
+      tableRef.current!.scrollByRows(now - index)
       onShift(now - index)
     }
-  }, [rows, rowHeight, scrollRef, onShift])
+  }, [rows, tableRef, onShift])
 }

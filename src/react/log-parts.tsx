@@ -64,7 +64,7 @@ export function LogBody(props: {
   const rowHeight = rowHeightOf(density, props.cards, props.columns, props.columnVisibility)
   const [focusedIndex, setFocusedIndex] = useState(0)
   const shift = useCallback((by: number) => setFocusedIndex((focused) => focused + by), [])
-  useScrollAnchor(rows, scrollRef, rowHeight, shift)
+  useScrollAnchor(rows, props.tableRef, shift)
   const loadNext = useCallback(() => void model.loadNext(), [model])
   const setViewport = useCallback((first: number, last: number) => model.setViewport(first, last), [model])
 

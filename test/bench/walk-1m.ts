@@ -54,9 +54,9 @@ export async function walk1m(browser: Browser, log: (line: string) => void) {
       const frame = () => new Promise((resolve) => requestAnimationFrame(resolve))
       const start = performance.now()
       let heldMax = 0
-      // Chromium lays out at most 2^25 px (33,554,432): at 52 px a row, rows past about 645,000
-      // cannot be scrolled to, so the loader row goes out of reach there. The walk stops and
-      // says so (`capped`) rather than waiting forever.
+      // A safeguard: should the loader row go out of reach (as it did at about 645,000 rows,
+      // Chromium's 2^25 px layout limit, before the grid's scroll space was capped at 2^24 px),
+      // the walk stops and says so (`capped`) rather than waiting forever.
       let capped = false
       while (grid.getAttribute('aria-rowcount') === '-1' && !capped) {
         const before = loaded()
