@@ -8,8 +8,9 @@
 import { render, waitFor } from '@testing-library/react'
 import { userEvent } from '@testing-library/user-event'
 import { useRef, useState } from 'react'
-import { describe, expect, it } from 'vitest'
-import { LogRows } from '../../src/core/log/log-rows.js'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { loadWindow } from '../../src/core/log/block-list.js'
+import { rowsOver, type LogRows } from '../../src/core/log/log-rows.js'
 import type { PageBlock } from '../../src/core/log/page-blocks.js'
 import { AuditLogProvider } from '../../src/react/index.js'
 import { EventTable, type EventTableHandle } from '../../src/react/event-table.js'
@@ -35,7 +36,7 @@ function droppedRows(): LogRows {
     gaps: [],
     events: null,
   }))
-  return LogRows.over(blocks, 0, {})
+  return rowsOver(blocks, 0, {})
 }
 
 interface TableProps {
@@ -95,6 +96,9 @@ async function scrolledAndDrawn(element: HTMLElement) {
 }
 
 describe('2,000,000 rows in Chromium', () => {
+  // Dropped pages' placeholder rows come from the on-demand window module, as in the store.
+  beforeAll(() => loadWindow())
+
   it('keeps the spacer within the cap, and the scrollbar at the bottom shows the last row in view', async () => {
     const log = mount()
     expect(log.body.scrollHeight).toBeLessThanOrEqual(MAX_SCROLL_PX)
