@@ -15,8 +15,9 @@ import { createEventStore, type EventStore, type EventStoreSnapshot } from './ev
 import { createDeepLink, type DeepLinkState } from './deep-link.js'
 import { rowsOver, type LogRows } from './log-rows.js'
 import type { PageBlock } from './page-blocks.js'
-import { applyPruneMarker, type PrunedRange } from './pruned-range.js'
-import type { PruneMarkerCheck } from '../verify/prune-marker-registry.js'
+import type { AppliedMarker, PrunedRange } from './pruned-range.js'
+import { isVerifiedPruneMarker, type PruneMarkerCheck } from '../verify/prune-marker-registry.js'
+import { loadedWindow, loadWindow } from './block-list.js'
 
 export type { DeepLinkState }
 
@@ -146,9 +147,9 @@ export function createLogModel(client: AuditClient, initial: LogModelOptions = {
   let tail: { handle: unknown; timers: IntervalTimers; intervalMs: number } | null = null
   let tailRun = 0
   let startRun = 0
-  /** What the last derive's gaps and pruned range were computed from. */
+  /** What the last derive's gaps and pruned range were computed from (`undefined`: not yet applied). */
   let storeGapsOf: readonly unknown[] | null = null
-  let markerOf: PruneMarkerCheck | null = null
+  let markerOf: PruneMarkerCheck | null | undefined = null
   let throughOf: number | null = null
   let hasMoreOf = true
   let orgOf: string | null = null
@@ -195,11 +196,21 @@ export function createLogModel(client: AuditClient, initial: LogModelOptions = {
     const orgId = previous && previous.blocks[0] === blocks[0] && orgOf !== null ? orgOf : orgIdOf(blocks)
     const sameInputs =
       previous && storeGapsOf === storeGaps && markerOf === marker && hasMoreOf === hasMore && orgOf === orgId
-    const applied = sameInputs
+    let applied: AppliedMarker = sameInputs
       ? { gaps: previous.gaps, pruned: previous.pruned, through: throughOf }
-      : applyPruneMarker(orgId, storeGaps, hasMore, marker)
-    storeGapsOf = storeGaps
+      : { gaps: storeGaps, pruned: null, through: null }
     markerOf = marker
+    if (!sameInputs && isVerifiedPruneMarker(marker)) {
+      // Applying a marker loads on demand with the window's code (page-window.ts), requested
+      // after the first page. Until it is here the gaps stay alarms, and its arrival derives again.
+      const window = loadedWindow()
+      if (window) applied = window.applyPruneMarker(orgId, storeGaps, hasMore, marker)
+      else {
+        markerOf = undefined
+        void loadWindow().then(publish)
+      }
+    }
+    storeGapsOf = storeGaps
     hasMoreOf = hasMore
     orgOf = orgId
     throughOf = applied.through

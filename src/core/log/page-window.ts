@@ -14,6 +14,9 @@ import type { BlockList, ListOps } from './block-list.js'
 import type { PageBlock } from './page-blocks.js'
 import type { BlockRows, GapRows } from './log-rows.js'
 
+// What the log model does only once a verified prune marker is set, loaded with the rest.
+export { applyPruneMarker } from './pruned-range.js'
+
 function release(list: BlockList, block: PageBlock): void {
   if (!list.holding.delete(block)) return
   for (const event of block.events ?? []) if (list.held.get(event.id)?.block === block) list.held.delete(event.id)
