@@ -14,8 +14,10 @@ import type { BlockList, ListOps } from './block-list.js'
 import type { PageBlock } from './page-blocks.js'
 import type { BlockRows, GapRows } from './log-rows.js'
 
-// What the log model does only once a verified prune marker is set, loaded with the rest.
+// What the log model does only once a verified prune marker is set, or a deep link names an
+// event that is not loaded, loaded with the rest.
 export { applyPruneMarker } from './pruned-range.js'
+export { createDeepLink } from './deep-link.js'
 
 function release(list: BlockList, block: PageBlock): void {
   if (!list.holding.delete(block)) return
