@@ -14,7 +14,8 @@ import type { AuditEvent } from '../types.js'
 import { AuditError, isAbort } from './audit-error.js'
 import type { AuditFilters } from '../../protocol/filters.js'
 import type { AuditClient, EventPage } from './client.js'
-import { seqOf, type PageBlock, type SeqGap } from './page-blocks.js'
+import type { StoreParts } from './live-tail.js'
+import type { PageBlock, SeqGap } from './page-blocks.js'
 import {
   append,
   emptyList,
@@ -24,6 +25,7 @@ import {
   loadWindow as windowOps,
   locate,
   type BlockList,
+  type PageWindow,
 } from './block-list.js'
 
 export type { PageBlock, SeqGap }
@@ -195,55 +197,41 @@ export function createEventStore(client: AuditClient, options: EventStoreOptions
     return loading
   }
 
-  async function refreshHead(): Promise<number> {
+  /** What live tail's on-demand code (live-tail.ts) reads and changes of this store. */
+  const parts: StoreParts = {
+    client,
+    pageSize,
+    maxTailPages,
+    current: (mine) => (mine === generation ? { list, filters: snapshot.filters, signal: controller.signal } : null),
+    changed() {
+      evict()
+      publish(currentReady())
+    },
+    restart(next, from) {
+      list = next
+      cursor = from
+      hasMore = true
+      parts.changed()
+    },
+  }
+
+  function refreshHead(): Promise<number> {
     if (tailing) return tailing
-    if (snapshot.state.status !== 'ready') return 0
+    if (snapshot.state.status !== 'ready') return Promise.resolve(0)
     const mine = generation
-    tailing = (async () => {
-      const head = list.blocks[0]?.newest ?? 0
-      const pages: { events: AuditEvent[]; cursor: string | null }[] = []
-      let tailCursor: string | null = null
-      let added = 0
-      try {
-        for (let read = 0; read < maxTailPages; read++) {
-          const result = await client.listEvents(
-            { ...snapshot.filters, limit: pageSize, cursor: tailCursor },
-            { signal: controller.signal },
-          )
-          if (mine !== generation) return 0
-          const above = result.events.filter((event) => seqOf(event) > head)
-          added += above.length
-          if (above.length > 0) pages.push({ events: above, cursor: tailCursor })
-          if (above.length < result.events.length || result.nextCursor === null) {
-            if (added === 0) return 0
-            const { prepend } = await windowOps()
-            if (mine !== generation) return 0
-            prepend(listOps, list, pages)
-            evict()
-            publish(currentReady())
-            return added
-          }
-          tailCursor = result.nextCursor
-        }
-        // More arrived than live tail reads in one go. Keeping the old rows would leave a hole
-        // between them and the new ones (shown as a false seq gap), so the list restarts from
-        // the newest rows and continues downwards from here.
-        list = emptyList(windowPages, list.withGaps)
-        for (const page of pages) append(list, page.events, page.cursor, false)
-        evict()
-        cursor = tailCursor
-        hasMore = true
-        publish(currentReady())
-        return added
-      } catch (error) {
+    const read = (window: PageWindow) => window.refreshHead(listOps, parts, mine)
+    // Loaded already (requested with the first page), the first request leaves at once.
+    const loaded = loadedWindow()
+    tailing = (loaded ? read(loaded) : windowOps().then(read))
+      .catch((error: unknown) => {
         if (mine !== generation || isAbort(error)) return 0
         const state = failed(error)
         if (state.status === 'session-expired') publish(state)
         throw error
-      } finally {
+      })
+      .finally(() => {
         if (mine === generation) tailing = null
-      }
-    })()
+      })
     return tailing
   }
 

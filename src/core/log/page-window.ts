@@ -18,6 +18,7 @@ import type { BlockRows, GapRows } from './log-rows.js'
 // event that is not loaded, loaded with the rest.
 export { applyPruneMarker } from './pruned-range.js'
 export { createDeepLink } from './deep-link.js'
+export { refreshHead } from './live-tail.js'
 
 function release(list: BlockList, block: PageBlock): void {
   if (!list.holding.delete(block)) return
@@ -107,32 +108,6 @@ export function settle(
     makeBlock(events, range, { above: edgeOf(list.blocks[index - 1]), last, gaps: list.withGaps }),
   )
   list.gaps = list.blocks.flatMap(gapsOf) // O(blocks), only when a page changed
-}
-
-/** Add live-tail pages above the head, newest first; the lowest gets the gap down to the old head. */
-export function prepend(
-  { bySeqDesc, seqOf, makeBlock, edgeOf, gapsOf, hold }: ListOps,
-  list: BlockList,
-  pages: readonly { events: AuditEvent[]; cursor: string | null }[],
-): void {
-  const made: PageBlock[] = []
-  for (const page of pages) {
-    const events = page.events.sort(bySeqDesc)
-    const range = { cursor: page.cursor, newest: seqOf(events[0]!), oldest: seqOf(events.at(-1)!) }
-    made.push(makeBlock(events, range, { above: edgeOf(made.at(-1)), last: false, gaps: list.withGaps }))
-  }
-  const head = list.blocks[0]
-  const lowest = made.at(-1)
-  if (list.withGaps && head && lowest?.oldestId && lowest.oldest - head.newest > 1) {
-    const gap = { from: head.newest + 1, to: lowest.oldest - 1, afterEventId: lowest.oldestId }
-    made[made.length - 1] = { ...lowest, gaps: [...lowest.gaps, { after: lowest.count - 1, gap }] }
-  }
-  list.blocks = [...made, ...list.blocks]
-  list.base -= made.length
-  made.forEach((block, index) => hold(list, block, index))
-  const { first, last } = list.viewport
-  list.viewport = { first: first + made.length, last: last + made.length }
-  if (made.some((block) => block.gaps.length > 0)) list.gaps = [...made.flatMap(gapsOf), ...list.gaps]
 }
 
 /**

@@ -72,4 +72,14 @@ describe('the log model before its on-demand code has loaded', () => {
     expect(kinds()).toEqual(['event', 'event', 'pruned'])
     expect(model.getSnapshot().gaps).toEqual([])
   })
+
+  it('given a live-tail poll, reads the head once the code is here and adds what is newer', async () => {
+    const core = await freshCore()
+    expect(core.loadedWindow()).toBeNull()
+    const head = { events: [event(7), event(6), event(5)], nextCursor: null }
+    const client = { listEvents: async () => head } as unknown as AuditClient
+    const store = core.createEventStore(client, { initialPage: { events: [event(5)], nextCursor: null } })
+    await expect(store.refreshHead()).resolves.toBe(2)
+    expect(store.getSnapshot().events.map((e) => e.seq)).toEqual([7, 6, 5])
+  })
 })
