@@ -116,7 +116,7 @@ export function createEventStore(client: AuditClient, options: EventStoreOptions
   const filtersAtStart = options.filters ?? {}
   let list = emptyList(windowPages, !hasFilters(filtersAtStart))
   let snapshot = snapshotOf({ status: 'idle' }, list, filtersAtStart)
-  /** Re-fetches in flight, by block key. */
+  /** Re-fetches in flight, by block key (page-window.ts's `refill`). */
   const refetching = new Map<number, Promise<void>>()
   let cursor: string | null = null
   let hasMore = true
@@ -197,15 +197,22 @@ export function createEventStore(client: AuditClient, options: EventStoreOptions
     return loading
   }
 
-  /** What live tail's on-demand code (live-tail.ts) reads and changes of this store. */
+  /** What the on-demand code (live tail, re-fetching) reads and changes of this store. */
   const parts: StoreParts = {
     client,
     pageSize,
     maxTailPages,
-    current: (mine) => (mine === generation ? { list, filters: snapshot.filters, signal: controller.signal } : null),
+    refetching,
+    current: (mine) =>
+      mine === generation ? { list, filters: snapshot.filters, signal: controller.signal, hasMore } : null,
     changed() {
       evict()
       publish(currentReady())
+    },
+    failed(error, mine) {
+      if (mine !== generation || isAbort(error)) return
+      const state = failed(error)
+      publish(state.status === 'session-expired' ? state : currentReady(AuditError.from(error, 'Loading failed.')))
     },
     restart(next, from) {
       list = next
@@ -235,39 +242,13 @@ export function createEventStore(client: AuditClient, options: EventStoreOptions
     return tailing
   }
 
-  /** Fetch a dropped block again by its cursor, and put it back (page-window.ts). */
-  function refill(block: PageBlock, at: number): void {
-    if (refetching.has(block.key)) return
-    const mine = generation
-    const mineList = list
-    const position = list.base + at
-    const job = (async () => {
-      try {
-        const window = await windowOps()
-        const events = await window.refetchBlock(listOps, client, block, snapshot.filters, pageSize, controller.signal)
-        const index = position - list.base
-        const now = list.blocks[index]
-        if (mine !== generation || mineList !== list || now?.key !== block.key || now.events) return
-        window.settle(listOps, list, index, block, events, index === list.blocks.length - 1 && !hasMore)
-        evict()
-        publish(currentReady())
-      } catch (error) {
-        if (mine !== generation || isAbort(error)) return
-        const state = failed(error)
-        publish(state.status === 'session-expired' ? state : currentReady(AuditError.from(error, 'Loading failed.')))
-      } finally {
-        refetching.delete(block.key)
-      }
-    })()
-    refetching.set(block.key, job)
-  }
-
   function setViewport(first: number, last: number): void {
     list.viewport = { first: Math.max(0, first), last: Math.max(first, last) }
     if (snapshot.state.status !== 'ready') return
     const { blocks } = list
     for (let i = list.viewport.first; i <= Math.min(list.viewport.last, blocks.length - 1); i++) {
-      if (!blocks[i]!.events) refill(blocks[i]!, i)
+      // Only the window's code drops blocks, so it is loaded (page-window.ts re-fetches).
+      if (!blocks[i]!.events) loadedWindow()!.refill(listOps, parts, blocks[i]!, i, generation)
     }
     evict()
     if (list.blocks !== blocks) publish(currentReady())

@@ -15,8 +15,12 @@ export interface StoreParts {
   client: AuditClient
   pageSize: number
   maxTailPages: number
-  /** The list, filters and abort signal now, or null once the store moved on from generation `mine`. */
-  current(mine: number): { list: BlockList; filters: AuditFilters; signal: AbortSignal } | null
+  /** Re-fetches in flight, by block key. */
+  refetching: Map<number, Promise<void>>
+  /** The list, filters, abort signal and paging now, or null once the store moved on from generation `mine`. */
+  current(mine: number): { list: BlockList; filters: AuditFilters; signal: AbortSignal; hasMore: boolean } | null
+  /** A re-fetch for generation `mine` failed: say so (nothing when it was aborted or is stale). */
+  failed(error: unknown, mine: number): void
   /** The list changed in place: drop what is beyond the window and publish. */
   changed(): void
   /** Replace the list and page on from `cursor`, then publish. */

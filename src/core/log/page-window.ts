@@ -13,6 +13,7 @@ import type { AuditClient } from './client.js'
 import type { BlockList, ListOps } from './block-list.js'
 import type { PageBlock } from './page-blocks.js'
 import type { BlockRows, GapRows } from './log-rows.js'
+import type { StoreParts } from './live-tail.js'
 
 // What the log model does only once a verified prune marker is set, or a deep link names an
 // event that is not loaded, loaded with the rest.
@@ -80,6 +81,33 @@ export async function refetchBlock(
     cursor = page.nextCursor
   }
   throw fail('A page of the log could not be found again.')
+}
+
+/**
+ * Fetch dropped block `block` (at `at` in the list of generation `mine`) again by its cursor and
+ * put it back, unless the list moved on meanwhile; one re-fetch per block at a time.
+ */
+export function refill(ops: ListOps, store: StoreParts, block: PageBlock, at: number, mine: number): void {
+  const start = store.current(mine)
+  if (!start || store.refetching.has(block.key)) return
+  const position = start.list.base + at
+  const job = (async () => {
+    try {
+      const events = await refetchBlock(ops, store.client, block, start.filters, store.pageSize, start.signal)
+      const now = store.current(mine)
+      if (!now || now.list !== start.list) return
+      const index = position - now.list.base
+      const there = now.list.blocks[index]
+      if (there?.key !== block.key || there.events) return
+      settle(ops, now.list, index, block, events, index === now.list.blocks.length - 1 && !now.hasMore)
+      store.changed()
+    } catch (error) {
+      store.failed(error, mine)
+    } finally {
+      store.refetching.delete(block.key)
+    }
+  })()
+  store.refetching.set(block.key, job)
 }
 
 /**
