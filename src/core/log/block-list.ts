@@ -8,7 +8,7 @@ import type { AuditEvent } from '../types.js'
 import { AuditError } from './audit-error.js'
 import { makeBlock, seqOf, type PageBlock, type SeqGap } from './page-blocks.js'
 
-type PageWindow = typeof import('./page-window.js')
+export type PageWindow = typeof import('./page-window.js')
 
 let windowModule: Promise<PageWindow> | null = null
 let loaded: PageWindow | null = null
@@ -109,6 +109,8 @@ export function heldEvents(holding: readonly (readonly [PageBlock, number])[]): 
 
 /** What page-window.ts (loaded on demand) uses of this module's and page-blocks.ts's functions. */
 export const listOps = {
+  append,
+  emptyList,
   hold,
   edgeOf,
   gapsOf,

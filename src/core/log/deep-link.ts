@@ -2,9 +2,11 @@
  * The event a deep link names when it is not among the loaded rows: fetched by id, its
  * failure kept as state (with a retry) rather than a dialog that silently never opens, and
  * the fetch aborted as soon as the rows hold the event, the link changes or the log stops.
+ * Loaded on demand with the window's code (page-window.ts); the error class comes in as an
+ * argument, because importing it here would split it into a chunk of its own.
  */
 import type { AuditEvent } from '../types.js'
-import { AuditError } from './audit-error.js'
+import type { AuditError } from './audit-error.js'
 import type { AuditClient } from './client.js'
 
 export type DeepLinkState =
@@ -23,6 +25,7 @@ export function createDeepLink(
   client: AuditClient,
   onSettled: () => void,
   onError: (error: AuditError) => void,
+  Errors: typeof AuditError,
 ): DeepLink {
   let state: DeepLinkState = { status: 'none' }
   let fetching: string | null = null
@@ -53,7 +56,7 @@ export function createDeepLink(
         },
         (error: unknown) => {
           if (mine.signal.aborted) return
-          const failure = AuditError.from(error, 'The event could not be loaded.')
+          const failure = Errors.from(error, 'The event could not be loaded.')
           state = { status: 'failed', eventId: missingId, error: failure }
           onSettled()
           onError(failure)

@@ -14,7 +14,8 @@ import type { AuditEvent } from '../types.js'
 import { AuditError, isAbort } from './audit-error.js'
 import type { AuditFilters } from '../../protocol/filters.js'
 import type { AuditClient, EventPage } from './client.js'
-import { seqOf, type PageBlock, type SeqGap } from './page-blocks.js'
+import type { StoreParts } from './live-tail.js'
+import type { PageBlock, SeqGap } from './page-blocks.js'
 import {
   append,
   emptyList,
@@ -24,6 +25,7 @@ import {
   loadWindow as windowOps,
   locate,
   type BlockList,
+  type PageWindow,
 } from './block-list.js'
 
 export type { PageBlock, SeqGap }
@@ -114,7 +116,7 @@ export function createEventStore(client: AuditClient, options: EventStoreOptions
   const filtersAtStart = options.filters ?? {}
   let list = emptyList(windowPages, !hasFilters(filtersAtStart))
   let snapshot = snapshotOf({ status: 'idle' }, list, filtersAtStart)
-  /** Re-fetches in flight, by block key. */
+  /** Re-fetches in flight, by block key (page-window.ts's `refill`). */
   const refetching = new Map<number, Promise<void>>()
   let cursor: string | null = null
   let hasMore = true
@@ -195,83 +197,49 @@ export function createEventStore(client: AuditClient, options: EventStoreOptions
     return loading
   }
 
-  async function refreshHead(): Promise<number> {
+  /** What the on-demand code (live tail, re-fetching) reads and changes of this store. */
+  const parts: StoreParts = {
+    client,
+    pageSize,
+    maxTailPages,
+    refetching,
+    current: (mine) =>
+      mine === generation ? { list, filters: snapshot.filters, signal: controller.signal, hasMore } : null,
+    changed() {
+      evict()
+      publish(currentReady())
+    },
+    failed(error, mine) {
+      if (mine !== generation || isAbort(error)) return
+      const state = failed(error)
+      publish(state.status === 'session-expired' ? state : currentReady(AuditError.from(error, 'Loading failed.')))
+    },
+    restart(next, from) {
+      list = next
+      cursor = from
+      hasMore = true
+      parts.changed()
+    },
+  }
+
+  function refreshHead(): Promise<number> {
     if (tailing) return tailing
-    if (snapshot.state.status !== 'ready') return 0
+    if (snapshot.state.status !== 'ready') return Promise.resolve(0)
     const mine = generation
-    tailing = (async () => {
-      const head = list.blocks[0]?.newest ?? 0
-      const pages: { events: AuditEvent[]; cursor: string | null }[] = []
-      let tailCursor: string | null = null
-      let added = 0
-      try {
-        for (let read = 0; read < maxTailPages; read++) {
-          const result = await client.listEvents(
-            { ...snapshot.filters, limit: pageSize, cursor: tailCursor },
-            { signal: controller.signal },
-          )
-          if (mine !== generation) return 0
-          const above = result.events.filter((event) => seqOf(event) > head)
-          added += above.length
-          if (above.length > 0) pages.push({ events: above, cursor: tailCursor })
-          if (above.length < result.events.length || result.nextCursor === null) {
-            if (added === 0) return 0
-            const { prepend } = await windowOps()
-            if (mine !== generation) return 0
-            prepend(listOps, list, pages)
-            evict()
-            publish(currentReady())
-            return added
-          }
-          tailCursor = result.nextCursor
-        }
-        // More arrived than live tail reads in one go. Keeping the old rows would leave a hole
-        // between them and the new ones (shown as a false seq gap), so the list restarts from
-        // the newest rows and continues downwards from here.
-        list = emptyList(windowPages, list.withGaps)
-        for (const page of pages) append(list, page.events, page.cursor, false)
-        evict()
-        cursor = tailCursor
-        hasMore = true
-        publish(currentReady())
-        return added
-      } catch (error) {
+    const read = (window: PageWindow) => window.refreshHead(listOps, parts, mine)
+    // Loaded already (requested with the first page), the first request leaves at once.
+    const loaded = loadedWindow()
+    tailing = (loaded ? read(loaded) : windowOps().then(read))
+      .catch((error: unknown) => {
         if (mine !== generation || isAbort(error)) return 0
         const state = failed(error)
         if (state.status === 'session-expired') publish(state)
         throw error
-      } finally {
+      })
+      .finally(() => {
         if (mine === generation) tailing = null
-      }
-    })()
+      })
     return tailing
-  }
-
-  /** Fetch a dropped block again by its cursor, and put it back (page-window.ts). */
-  function refill(block: PageBlock, at: number): void {
-    if (refetching.has(block.key)) return
-    const mine = generation
-    const mineList = list
-    const position = list.base + at
-    const job = (async () => {
-      try {
-        const window = await windowOps()
-        const events = await window.refetchBlock(listOps, client, block, snapshot.filters, pageSize, controller.signal)
-        const index = position - list.base
-        const now = list.blocks[index]
-        if (mine !== generation || mineList !== list || now?.key !== block.key || now.events) return
-        window.settle(listOps, list, index, block, events, index === list.blocks.length - 1 && !hasMore)
-        evict()
-        publish(currentReady())
-      } catch (error) {
-        if (mine !== generation || isAbort(error)) return
-        const state = failed(error)
-        publish(state.status === 'session-expired' ? state : currentReady(AuditError.from(error, 'Loading failed.')))
-      } finally {
-        refetching.delete(block.key)
-      }
-    })()
-    refetching.set(block.key, job)
   }
 
   function setViewport(first: number, last: number): void {
@@ -279,7 +247,8 @@ export function createEventStore(client: AuditClient, options: EventStoreOptions
     if (snapshot.state.status !== 'ready') return
     const { blocks } = list
     for (let i = list.viewport.first; i <= Math.min(list.viewport.last, blocks.length - 1); i++) {
-      if (!blocks[i]!.events) refill(blocks[i]!, i)
+      // Only the window's code drops blocks, so it is loaded (page-window.ts re-fetches).
+      if (!blocks[i]!.events) loadedWindow()!.refill(listOps, parts, blocks[i]!, i, generation)
     }
     evict()
     if (list.blocks !== blocks) publish(currentReady())

@@ -12,11 +12,12 @@ import type { AuditEvent } from '../types.js'
 import { AuditError } from './audit-error.js'
 import type { AuditClient, EventPage } from './client.js'
 import { createEventStore, type EventStore, type EventStoreSnapshot } from './event-store.js'
-import { createDeepLink, type DeepLinkState } from './deep-link.js'
+import type { DeepLink, DeepLinkState } from './deep-link.js'
 import { rowsOver, type LogRows } from './log-rows.js'
 import type { PageBlock } from './page-blocks.js'
-import { applyPruneMarker, type PrunedRange } from './pruned-range.js'
-import type { PruneMarkerCheck } from '../verify/prune-marker-registry.js'
+import type { AppliedMarker, PrunedRange } from './pruned-range.js'
+import { isVerifiedPruneMarker, type PruneMarkerCheck } from '../verify/prune-marker-registry.js'
+import { loadedWindow, loadWindow } from './block-list.js'
 
 export type { DeepLinkState }
 
@@ -126,6 +127,7 @@ export interface LogModel {
 }
 
 const NO_FILTERS: AuditFilters = {}
+const NO_LINK: DeepLinkState = { status: 'none' }
 const globalTimers: IntervalTimers = {
   setInterval: (callback, ms) => globalThis.setInterval(callback, ms),
   clearInterval: (handle) => globalThis.clearInterval(handle as ReturnType<typeof setInterval>),
@@ -142,13 +144,14 @@ export function createLogModel(client: AuditClient, initial: LogModelOptions = {
   let unsubscribeStore = store.subscribe(changed)
   let running = false
   let liveTail: LiveTailState = { on: Boolean(options.liveTail), failure: null, unseen: 0 }
-  const deepLink = createDeepLink(client, publish, (error) => options.onError?.(error, 'event'))
+  /** Made when a deep link first names an event that is not loaded (its code loads on demand). */
+  let deepLink: DeepLink | null = null
   let tail: { handle: unknown; timers: IntervalTimers; intervalMs: number } | null = null
   let tailRun = 0
   let startRun = 0
-  /** What the last derive's gaps and pruned range were computed from. */
+  /** What the last derive's gaps and pruned range were computed from (`undefined`: not yet applied). */
   let storeGapsOf: readonly unknown[] | null = null
-  let markerOf: PruneMarkerCheck | null = null
+  let markerOf: PruneMarkerCheck | null | undefined = null
   let throughOf: number | null = null
   let hasMoreOf = true
   let orgOf: string | null = null
@@ -195,11 +198,21 @@ export function createLogModel(client: AuditClient, initial: LogModelOptions = {
     const orgId = previous && previous.blocks[0] === blocks[0] && orgOf !== null ? orgOf : orgIdOf(blocks)
     const sameInputs =
       previous && storeGapsOf === storeGaps && markerOf === marker && hasMoreOf === hasMore && orgOf === orgId
-    const applied = sameInputs
+    let applied: AppliedMarker = sameInputs
       ? { gaps: previous.gaps, pruned: previous.pruned, through: throughOf }
-      : applyPruneMarker(orgId, storeGaps, hasMore, marker)
-    storeGapsOf = storeGaps
+      : { gaps: storeGaps, pruned: null, through: null }
     markerOf = marker
+    if (!sameInputs && isVerifiedPruneMarker(marker)) {
+      // Applying a marker loads on demand with the window's code (page-window.ts), requested
+      // after the first page. Until it is here the gaps stay alarms, and its arrival derives again.
+      const window = loadedWindow()
+      if (window) applied = window.applyPruneMarker(orgId, storeGaps, hasMore, marker)
+      else {
+        markerOf = undefined
+        void loadWindow().then(publish)
+      }
+    }
+    storeGapsOf = storeGaps
     hasMoreOf = hasMore
     orgOf = orgId
     throughOf = applied.through
@@ -216,7 +229,7 @@ export function createLogModel(client: AuditClient, initial: LogModelOptions = {
     const eventId = options.selectedEventId ?? null
     const found = locate(rows, eventId)
     const index = found.index
-    const link = deepLink.state
+    const link = deepLink?.state ?? NO_LINK
     const event = found.event ?? (link.status === 'ready' ? link.event : null)
     const was = previous?.selection
     const selection =
@@ -310,6 +323,13 @@ export function createLogModel(client: AuditClient, initial: LogModelOptions = {
     const id = options.selectedEventId ?? null
     // Not held and never seen in the rows: an event whose page was dropped stays as last seen.
     const missing = running && id !== null && store.locate(id) === null && selected?.id !== id
+    if (!deepLink) {
+      if (!missing) return
+      const window = loadedWindow()
+      // The fetch waits for its code (page-window.ts) only when a link comes before the first page.
+      if (!window) return void loadWindow().then(() => changed())
+      deepLink = window.createDeepLink(client, publish, (error) => options.onError?.(error, 'event'), AuditError)
+    }
     deepLink.sync(missing ? id : null, force)
   }
 
@@ -369,7 +389,7 @@ export function createLogModel(client: AuditClient, initial: LogModelOptions = {
     loadNext: () => store.loadNext(),
     retry: () => store.retry(),
     retryDeepLink() {
-      if (deepLink.state.status !== 'failed') return
+      if (deepLink?.state.status !== 'failed') return
       syncDeepLink(true)
       publish()
     },

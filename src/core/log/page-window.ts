@@ -13,6 +13,13 @@ import type { AuditClient } from './client.js'
 import type { BlockList, ListOps } from './block-list.js'
 import type { PageBlock } from './page-blocks.js'
 import type { BlockRows, GapRows } from './log-rows.js'
+import type { StoreParts } from './live-tail.js'
+
+// What the log model does only once a verified prune marker is set, or a deep link names an
+// event that is not loaded, loaded with the rest.
+export { applyPruneMarker } from './pruned-range.js'
+export { createDeepLink } from './deep-link.js'
+export { refreshHead } from './live-tail.js'
 
 function release(list: BlockList, block: PageBlock): void {
   if (!list.holding.delete(block)) return
@@ -77,6 +84,33 @@ export async function refetchBlock(
 }
 
 /**
+ * Fetch dropped block `block` (at `at` in the list of generation `mine`) again by its cursor and
+ * put it back, unless the list moved on meanwhile; one re-fetch per block at a time.
+ */
+export function refill(ops: ListOps, store: StoreParts, block: PageBlock, at: number, mine: number): void {
+  const start = store.current(mine)
+  if (!start || store.refetching.has(block.key)) return
+  const position = start.list.base + at
+  const job = (async () => {
+    try {
+      const events = await refetchBlock(ops, store.client, block, start.filters, store.pageSize, start.signal)
+      const now = store.current(mine)
+      if (!now || now.list !== start.list) return
+      const index = position - now.list.base
+      const there = now.list.blocks[index]
+      if (there?.key !== block.key || there.events) return
+      settle(ops, now.list, index, block, events, index === now.list.blocks.length - 1 && !now.hasMore)
+      store.changed()
+    } catch (error) {
+      store.failed(error, mine)
+    } finally {
+      store.refetching.delete(block.key)
+    }
+  })()
+  store.refetching.set(block.key, job)
+}
+
+/**
  * Put a re-fetched block back at `index`. The same page (same count, same oldest event) gets
  * its events back under the same rows; a page that changed since it was first read (retention
  * removed events) is derived afresh from what the ledger returns now, so no row is ever drawn
@@ -102,32 +136,6 @@ export function settle(
     makeBlock(events, range, { above: edgeOf(list.blocks[index - 1]), last, gaps: list.withGaps }),
   )
   list.gaps = list.blocks.flatMap(gapsOf) // O(blocks), only when a page changed
-}
-
-/** Add live-tail pages above the head, newest first; the lowest gets the gap down to the old head. */
-export function prepend(
-  { bySeqDesc, seqOf, makeBlock, edgeOf, gapsOf, hold }: ListOps,
-  list: BlockList,
-  pages: readonly { events: AuditEvent[]; cursor: string | null }[],
-): void {
-  const made: PageBlock[] = []
-  for (const page of pages) {
-    const events = page.events.sort(bySeqDesc)
-    const range = { cursor: page.cursor, newest: seqOf(events[0]!), oldest: seqOf(events.at(-1)!) }
-    made.push(makeBlock(events, range, { above: edgeOf(made.at(-1)), last: false, gaps: list.withGaps }))
-  }
-  const head = list.blocks[0]
-  const lowest = made.at(-1)
-  if (list.withGaps && head && lowest?.oldestId && lowest.oldest - head.newest > 1) {
-    const gap = { from: head.newest + 1, to: lowest.oldest - 1, afterEventId: lowest.oldestId }
-    made[made.length - 1] = { ...lowest, gaps: [...lowest.gaps, { after: lowest.count - 1, gap }] }
-  }
-  list.blocks = [...made, ...list.blocks]
-  list.base -= made.length
-  made.forEach((block, index) => hold(list, block, index))
-  const { first, last } = list.viewport
-  list.viewport = { first: first + made.length, last: last + made.length }
-  if (made.some((block) => block.gaps.length > 0)) list.gaps = [...made.flatMap(gapsOf), ...list.gaps]
 }
 
 /**

@@ -4,7 +4,7 @@
  * a marker that {@link verifyPruneMarker} checked against pinned keys counts: anyone who can
  * delete events could also claim they were pruned.
  */
-import { isVerifiedPruneMarker, type PruneMarkerCheck } from '../verify/prune-marker-registry.js'
+import type { PruneMarkerCheck } from '../verify/prune-marker-registry.js'
 import type { SeqGap } from './page-blocks.js'
 
 /** Seqs the org's retention removed, as a verified marker states them. */
@@ -17,18 +17,26 @@ export interface PrunedRange {
   retentionDays: number
 }
 
+/** What a prune marker leaves of the gaps: those gaps, the pruned range, and the last pruned seq. */
+export interface AppliedMarker {
+  gaps: readonly SeqGap[]
+  pruned: PrunedRange | null
+  through: number | null
+}
+
 /**
  * `gaps` without the seqs a verified marker vouches for, and the pruned range to show once the
- * oldest page is loaded. An unverified check, or a marker for another org than the loaded
- * events', changes nothing: the gaps stay alarms.
+ * oldest page is loaded. `check` must be one that `isVerifiedPruneMarker` accepted (the log
+ * model asks first, so this on-demand code needs no import of the registry); a marker for
+ * another org than the loaded events' changes nothing: the gaps stay alarms.
  */
 export function applyPruneMarker(
   orgId: string | null,
   gaps: readonly SeqGap[],
   hasMore: boolean,
-  check: PruneMarkerCheck | null | undefined,
-): { gaps: readonly SeqGap[]; pruned: PrunedRange | null; through: number | null } {
-  if (!isVerifiedPruneMarker(check) || orgId === null || orgId !== check.marker.org_id) {
+  check: Extract<PruneMarkerCheck, { status: 'verified' }>,
+): AppliedMarker {
+  if (orgId === null || orgId !== check.marker.org_id) {
     return { gaps, pruned: null, through: null }
   }
   const through = check.marker.pruned_through_seq

@@ -17,6 +17,11 @@ import {
 import { pruneMarkerBytes } from '../../../src/core/verify/prune-marker.js'
 import { createSigner, VECTOR_SEED } from '../../support/signing.js'
 
+// The window's code (page-window.ts: re-fetch, live tail, the prune marker) loads on demand;
+// loaded up front here, one flush covers it as it does in a page where the first rows already
+// requested it. on-demand.test.ts checks what happens before it has loaded.
+await import('../../../src/core/log/page-window.js')
+
 const signer = createSigner(VECTOR_SEED)
 const event = (seq: number, org = 'aorg_1'): AuditEvent =>
   ({ id: `aevt_${seq}`, seq, org_id: org, action: 'a.b' }) as unknown as AuditEvent

@@ -12,6 +12,11 @@ import {
 } from '../../../src/core/index.js'
 import { exportInfo } from '../../support/export-info.js'
 
+// The window's code (page-window.ts: re-fetch, live tail, the prune marker) loads on demand;
+// loaded up front here, one flush covers it as it does in a page where the first rows already
+// requested it. on-demand.test.ts checks what happens before it has loaded.
+await import('../../../src/core/log/page-window.js')
+
 const event = (seq: number, org = 'aorg_1'): AuditEvent =>
   ({ id: `aevt_${seq}`, seq, org_id: org, action: 'a.b' }) as unknown as AuditEvent
 
