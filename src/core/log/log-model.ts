@@ -1,7 +1,6 @@
 /**
- * `createLogModel`: everything the audit log shows, without a framework (zustand's vanilla
- * store, TanStack's virtual-core). It holds the event store (pages, filters, seq gaps), the
- * rows a view draws, live tail with its timer and its count of rows that arrived out of
+ * `createLogModel`: everything the audit log shows, without a framework. It holds the event
+ * store (a window of pages around the viewport, filters, seq gaps), the rows a view draws, live tail with its timer and its count of rows that arrived out of
  * view, and the selection, fetching an event a deep link names that is not loaded. A view
  * subscribes, reads `getSnapshot()` (one new object per publish, unchanged parts kept), and
  * pushes its current options in with `setOptions` on every render; unchanged options cost
