@@ -6,10 +6,9 @@
  * Figures only; it takes a few minutes and is not part of npm test.
  */
 import { parseArgs } from 'node:util'
-import { fileURLToPath } from 'node:url'
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../support/chromium.js'
 import { chromium } from 'playwright-core'
-import { startDemo } from '../../examples/demo/server.js'
+import { HEAP_ARGS, openDemo } from './demo-page.js'
 import { walk1m } from './walk-1m.js'
 
 const { values } = parseArgs({
@@ -31,10 +30,7 @@ const log = (line: string) => values.json || console.error(line)
 process.env.AUDITLENS_API_KEY ??= 'alk_bench_checkpoints'
 const apiKey = process.env.AUDITLENS_API_KEY
 if (values['walk-1m']) {
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM_PATH,
-    args: [...CHROMIUM_ARGS, '--enable-precise-memory-info', '--js-flags=--expose-gc'],
-  })
+  const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: [...CHROMIUM_ARGS, ...HEAP_ARGS] })
   const runs = []
   for (let i = 0; i < Number(values['walk-1m']); i++) {
     const run = await walk1m(browser, log)
@@ -50,26 +46,12 @@ if (values['walk-1m']) {
   process.exit(0)
 }
 log('Starting the demo with about 100,000 events in acme (seeding takes about half a minute)…')
-const demo = await startDemo({
-  appDir: fileURLToPath(new URL('../../dist-demo/examples/demo/app/', import.meta.url)),
-  port: 0,
-  db: ':memory:',
+// HEAP_ARGS: both heap figures are read after a full collection, so they count what is held,
+// not garbage that V8 has not collected yet.
+const { demo, browser, page } = await openDemo({
   seed: values.quick ? 20_000 : 167_000,
-  log: () => {},
+  args: HEAP_ARGS,
 })
-const browser = await chromium.launch({
-  executablePath: CHROMIUM_PATH,
-  // expose-gc: both heap figures are read after a full collection, so they count what is
-  // held, not garbage that V8 has not collected yet.
-  args: [...CHROMIUM_ARGS, '--enable-precise-memory-info', '--js-flags=--expose-gc'],
-})
-const context = await browser.newContext({ viewport: { width: 1280, height: 800 } })
-// tsx (esbuild) wraps named functions in __name(); callbacks sent to the page need it defined.
-await context.addInitScript('window.__name = (fn) => fn')
-const page = await context.newPage()
-await page.goto(demo.url + '/')
-await page.getByRole('button', { name: /Acme/ }).click()
-await page.getByRole('grid').waitFor()
 
 // First rows, from navigation start of a fresh load: five loads of the client path (the
 // browser asks for the token, then the first page) and five with the page's first page and

@@ -7,10 +7,7 @@
  * start. Figures only, never part of npm test.
  */
 import { parseArgs } from 'node:util'
-import { fileURLToPath } from 'node:url'
-import { chromium } from 'playwright-core'
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../support/chromium.js'
-import { startDemo } from '../../examples/demo/server.js'
+import { openDemo } from './demo-page.js'
 
 const { values } = parseArgs({
   options: {
@@ -21,20 +18,7 @@ const { values } = parseArgs({
   },
 })
 
-const demo = await startDemo({
-  appDir: fileURLToPath(new URL('../../dist-demo/examples/demo/app/', import.meta.url)),
-  port: 0,
-  db: ':memory:',
-  seed: 20_000,
-  log: () => {},
-})
-const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS })
-const context = await browser.newContext({ viewport: { width: 1280, height: 800 } })
-await context.addInitScript('window.__name = (fn) => fn')
-const page = await context.newPage()
-await page.goto(demo.url + '/')
-await page.getByRole('button', { name: /Acme/ }).click()
-await page.getByRole('grid').waitFor()
+const { demo, browser, context, page } = await openDemo({ seed: 20_000 })
 const cdp = await context.newCDPSession(page)
 await cdp.send('Performance.enable')
 

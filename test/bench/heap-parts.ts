@@ -13,9 +13,7 @@ import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 // A dependency of Vite and Vitest, already installed; it reads the demo's source maps.
 import { TraceMap, originalPositionFor } from '@jridgewell/trace-mapping'
-import { chromium } from 'playwright-core'
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../support/chromium.js'
-import { startDemo } from '../../examples/demo/server.js'
+import { HEAP_ARGS, openDemo } from './demo-page.js'
 
 const { values } = parseArgs({
   options: {
@@ -28,17 +26,7 @@ const log = (line: string) => values.json || console.error(line)
 
 const appDir = fileURLToPath(new URL('../../dist-demo/examples/demo/app/', import.meta.url))
 log('Starting the demo with about 100,000 events in acme…')
-const demo = await startDemo({ appDir, port: 0, db: ':memory:', seed: 167_000, log: () => {} })
-const browser = await chromium.launch({
-  executablePath: CHROMIUM_PATH,
-  args: [...CHROMIUM_ARGS, '--enable-precise-memory-info', '--js-flags=--expose-gc'],
-})
-const context = await browser.newContext({ viewport: { width: 1280, height: 800 } })
-await context.addInitScript('window.__name = (fn) => fn')
-const page = await context.newPage()
-await page.goto(demo.url + '/')
-await page.getByRole('button', { name: /Acme/ }).click()
-await page.getByRole('grid').waitFor()
+const { demo, browser, context, page } = await openDemo({ seed: 167_000, args: HEAP_ARGS })
 
 const cdp = await context.newCDPSession(page)
 await cdp.send('HeapProfiler.enable')

@@ -12,10 +12,7 @@
  */
 import { readdirSync, readFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
-import { fileURLToPath } from 'node:url'
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../support/chromium.js'
-import { chromium } from 'playwright-core'
-import { startDemo } from '../../examples/demo/server.js'
+import { openDemo } from './demo-page.js'
 
 const { values } = parseArgs({
   options: {
@@ -26,23 +23,7 @@ const { values } = parseArgs({
 })
 const port = 9300 + (process.pid % 600)
 
-const demo = await startDemo({
-  appDir: fileURLToPath(new URL('../../dist-demo/examples/demo/app/', import.meta.url)),
-  port: 0,
-  db: ':memory:',
-  seed: 20_000,
-  log: () => {},
-})
-const browser = await chromium.launch({
-  executablePath: CHROMIUM_PATH,
-  args: [...CHROMIUM_ARGS, `--remote-debugging-port=${port}`],
-})
-const context = await browser.newContext({ viewport: { width: 1280, height: 800 } })
-await context.addInitScript('window.__name = (fn) => fn')
-const page = await context.newPage()
-await page.goto(demo.url + '/')
-await page.getByRole('button', { name: /Acme/ }).click()
-await page.getByRole('grid').waitFor()
+const { demo, browser, page } = await openDemo({ seed: 20_000, args: [`--remote-debugging-port=${port}`] })
 await page.goto(demo.url + '/?bench')
 await page.waitForFunction(() => 'auditlensBench' in window)
 
