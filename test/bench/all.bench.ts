@@ -19,8 +19,9 @@ const run = (file: string) =>
       .at(-1)!,
   ) as Record<string, unknown>
 
-const browser = run('test/bench/browser.bench.ts')
+// The ledger first: it seeds .auditlens/bench-1000000.db, which the browser's walk_1m reuses.
 const ledger = run('test/bench/ledger.bench.ts')
+const browser = run('test/bench/browser.bench.ts')
 const streams = run('test/bench/streams.bench.ts')
 const verify = run('test/bench/verify.bench.ts')
 const size = run('test/bench/size.bench.ts') as Record<string, { gzip_kb: number }>
