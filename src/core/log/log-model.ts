@@ -1,7 +1,8 @@
 /**
  * `createLogModel`: everything the audit log shows, without a framework. It holds the event
- * store (a window of pages around the viewport, filters, seq gaps), the rows a view draws, live tail with its timer and its count of rows that arrived out of
- * view, and the selection, fetching an event a deep link names that is not loaded. A view
+ * store (a window of pages around the viewport, filters, seq gaps), the rows a view draws,
+ * live tail (tail-poll.ts) and the selection, fetching an event a deep link names that is not
+ * loaded. A view
  * subscribes, reads `getSnapshot()` (one new object per publish, unchanged parts kept), and
  * pushes its current options in with `setOptions` on every render; unchanged options cost
  * nothing. Nothing runs until `start()`, so building one while rendering on a server is pure.
@@ -9,128 +10,29 @@
 import type { AuditFilters } from '../../protocol/filters.js'
 import type { AuditEvent } from '../types.js'
 import { AuditError } from './audit-error.js'
-import type { AuditClient, EventPage } from './client.js'
-import { createEventStore, type EventStore, type EventStoreSnapshot } from './event-store.js'
+import type { AuditClient } from './client.js'
+import { createEventStore, type EventStore } from './event-store.js'
 import type { DeepLink, DeepLinkState } from './deep-link.js'
 import { rowsOver, type LogRows } from './log-rows.js'
 import type { PageBlock } from './page-blocks.js'
-import type { AppliedMarker, PrunedRange } from './pruned-range.js'
+import type { AppliedMarker } from './pruned-range.js'
 import { isVerifiedPruneMarker, type PruneMarkerCheck } from '../verify/prune-marker-registry.js'
 import { loadedWindow, loadWindow } from './block-list.js'
+import { createTailPoll, globalTimers, type IntervalTimers, type LiveTailState } from './tail-poll.js'
 
-export type { DeepLinkState }
+import type { LogModel, LogModelOptions, LogModelSnapshot } from './log-model-types.js'
 
-export interface LiveTailState {
-  /** Whether the log polls for newer events (as last set through `setOptions`). */
-  on: boolean
-  /** The last poll failed; the next one tries again. */
-  failure: AuditError | null
-  /** Events that arrived while the reader was away from the head (for a "new events" pill). */
-  unseen: number
-}
-
-export interface LogSelection {
-  /** The selected event's id, loaded or not; `null` for none. */
-  eventId: string | null
-  /** Its index in `rows`, or -1 when it is not held (not loaded, or its page was dropped). */
-  index: number
-  /**
-   * The event itself: from the rows, as last seen there (its page may have been dropped since),
-   * or from the deep-link fetch; `null` while unknown.
-   */
-  event: AuditEvent | null
-  deepLink: DeepLinkState
-}
-
-export interface LogModelSnapshot extends EventStoreSnapshot {
-  /**
-   * What a view draws: events (placeholders where a page was dropped), gap markers, the pruned
-   * range, and a loader row while more pages exist.
-   */
-  rows: LogRows
-  /** Seqs removed by retention (from a verified `pruneMarker`), once the oldest page is loaded. */
-  pruned: PrunedRange | null
-  /** Every action seen since the model was made (filter suggestions), sorted. */
-  knownActions: readonly string[]
-  liveTail: LiveTailState
-  selection: LogSelection
-}
-
-/** A `setInterval` / `clearInterval` pair: the global one by default, a hand-stepped one in tests. */
-export interface IntervalTimers {
-  setInterval(callback: () => void, ms: number): unknown
-  clearInterval(handle: unknown): void
-}
-
-export type LogModelErrorSource = 'live-tail' | 'event'
-
-export interface LogModelOptions {
-  /** The filters the rows match; a changed value (compared by content) loads afresh. */
-  filters?: AuditFilters
-  /** Events per page (default 50, at most 200); a change loads afresh. */
-  pageSize?: number
-  /** Pages one live-tail poll reads at most (default 10). */
-  maxTailPages?: number
-  /**
-   * Pages that hold their events at most (default 20), those nearest the rows the view shows
-   * (`setViewport`); the rest keep their rows as placeholders and are fetched again when shown.
-   * A change loads afresh.
-   */
-  windowPages?: number
-  /**
-   * A first page for the first `filters` and `pageSize` that is already here (see
-   * `EventStoreOptions.initialPage`): read when the model is made, and `start()` shows it
-   * instead of fetching it. Later changes are ignored.
-   */
-  initialPage?: EventPage | null
-  /** Poll for newer events while the rows are shown (default false). */
-  liveTail?: boolean
-  /** Time between polls (default 5000 ms). */
-  liveTailIntervalMs?: number
-  /**
-   * The org's prune marker as {@link verifyPruneMarker} checked it. Only a `verified` result
-   * made by that function turns the missing head of the log into a "pruned" row; anything else
-   * leaves it reported as a gap.
-   */
-  pruneMarker?: PruneMarkerCheck | null
-  /** The selected event; one that is not loaded is fetched by id. */
-  selectedEventId?: string | null
-  /** Whether the reader is at the head of the list: rows that arrive otherwise count as unseen. */
-  isAtHead?: () => boolean
-  /** Hears the first failure of a run of live-tail failures, and each failed deep-link fetch. */
-  onError?: (error: AuditError, source: LogModelErrorSource) => void
-  timers?: IntervalTimers
-}
-
-export interface LogModel {
-  subscribe(listener: () => void): () => void
-  getSnapshot(): LogModelSnapshot
-  /** Merge in options; only what changed takes effect. */
-  setOptions(options: LogModelOptions): void
-  /** Load the first page and start live tail and deep links; returns the matching stop. Restartable. */
-  start(): () => void
-  loadNext(): Promise<void>
-  /** Try the failed page load again. */
-  retry(): Promise<void>
-  /** Fetch the deep-linked event again after a failure. */
-  retryDeepLink(): void
-  /** The reader is back at the head: nothing is unseen. */
-  markSeen(): void
-  /**
-   * The rows (indexes in `rows`) the view shows now: their pages are kept or fetched again,
-   * and pages far from them are dropped beyond `windowPages`.
-   */
-  setViewport(firstRow: number, lastRow: number): void
-  /** Stop everything and drop the listeners. */
-  dispose(): void
-}
+export type { DeepLinkState, IntervalTimers, LiveTailState }
+export type {
+  LogModel,
+  LogModelErrorSource,
+  LogModelOptions,
+  LogModelSnapshot,
+  LogSelection,
+} from './log-model-types.js'
 
 const NO_FILTERS: AuditFilters = {}
 const NO_LINK: DeepLinkState = { status: 'none' }
-const globalTimers: IntervalTimers = {
-  setInterval: (callback, ms) => globalThis.setInterval(callback, ms),
-  clearInterval: (handle) => globalThis.clearInterval(handle as ReturnType<typeof setInterval>),
-}
 export function createLogModel(client: AuditClient, initial: LogModelOptions = {}): LogModel {
   let options: LogModelOptions = { ...initial }
   const filtersOf = () => options.filters ?? NO_FILTERS
@@ -142,11 +44,14 @@ export function createLogModel(client: AuditClient, initial: LogModelOptions = {
   let store: EventStore = newStore()
   let unsubscribeStore = store.subscribe(changed)
   let running = false
-  let liveTail: LiveTailState = { on: Boolean(options.liveTail), failure: null, unseen: 0 }
+  const tail = createTailPoll(Boolean(options.liveTail), {
+    refreshHead: () => store.refreshHead(),
+    isAway: () => !(options.isAtHead?.() ?? true),
+    onError: (error) => options.onError?.(error, 'live-tail'),
+    onPolled: publish,
+  })
   /** Made when a deep link first names an event that is not loaded (its code loads on demand). */
   let deepLink: DeepLink | null = null
-  let tail: { handle: unknown; timers: IntervalTimers; intervalMs: number } | null = null
-  let tailRun = 0
   let startRun = 0
   /** What the last derive's gaps and pruned range were computed from (`undefined`: not yet applied). */
   let storeGapsOf: readonly unknown[] | null = null
@@ -247,7 +152,7 @@ export function createLogModel(client: AuditClient, initial: LogModelOptions = {
       pruned,
       rows,
       knownActions,
-      liveTail,
+      liveTail: tail.state,
       selection,
     }
   }
@@ -272,49 +177,10 @@ export function createLogModel(client: AuditClient, initial: LogModelOptions = {
     publish()
   }
 
-  function setLiveTail(next: Partial<LiveTailState>): void {
-    const merged = { ...liveTail, ...next }
-    if (merged.on !== liveTail.on || merged.failure !== liveTail.failure || merged.unseen !== liveTail.unseen) {
-      liveTail = merged
-    }
-  }
-
-  /** The poll runs while started, switched on and showing rows; a new run forgets old failures. */
+  /** The poll runs while started, switched on and showing rows. */
   function syncTail(): void {
-    const intervalMs = options.liveTailIntervalMs ?? 5000
-    const wanted = running && liveTail.on && store.getSnapshot().state.status === 'ready'
-    if (tail && (!wanted || tail.intervalMs !== intervalMs)) stopTail()
-    if (!wanted) setLiveTail({ failure: null })
-    if (!wanted || tail) return
-    const run = ++tailRun
-    let failing = false
-    const tick = () => {
-      const away = !(options.isAtHead?.() ?? true)
-      store.refreshHead().then(
-        (added) => {
-          if (run !== tailRun) return
-          failing = false
-          setLiveTail({ failure: null, ...(added > 0 && away ? { unseen: liveTail.unseen + added } : {}) })
-          publish()
-        },
-        (error: unknown) => {
-          if (run !== tailRun) return
-          const failure = AuditError.from(error, 'Live updates failed.')
-          setLiveTail({ failure })
-          if (!failing) options.onError?.(failure, 'live-tail')
-          failing = true
-          publish()
-        },
-      )
-    }
-    const timers = options.timers ?? globalTimers
-    tail = { handle: timers.setInterval(tick, intervalMs), timers, intervalMs }
-  }
-
-  function stopTail(): void {
-    tail?.timers.clearInterval(tail.handle)
-    tail = null
-    tailRun++
+    const wanted = running && tail.state.on && store.getSnapshot().state.status === 'ready'
+    tail.sync(wanted, options.liveTailIntervalMs ?? 5000, options.timers ?? globalTimers)
   }
 
   /** Fetch the selected event while started and it is not among the rows; forget it once it is. */
@@ -334,10 +200,10 @@ export function createLogModel(client: AuditClient, initial: LogModelOptions = {
 
   function stop(): void {
     running = false
-    stopTail()
+    tail.stop()
     store.destroy()
     syncDeepLink()
-    setLiveTail({ failure: null })
+    tail.set({ failure: null })
   }
 
   return {
@@ -363,12 +229,10 @@ export function createLogModel(client: AuditClient, initial: LogModelOptions = {
         } else replaceStore()
         dirty = true
       }
-      if (options.timers !== before.timers || options.liveTailIntervalMs !== before.liveTailIntervalMs) {
-        stopTail()
-        dirty = true
-      }
-      if (Boolean(options.liveTail) !== liveTail.on) {
-        setLiveTail({ on: Boolean(options.liveTail) })
+      // A new interval or new timers restart the poll (syncTail, through changed()).
+      if (options.timers !== before.timers || options.liveTailIntervalMs !== before.liveTailIntervalMs) dirty = true
+      if (Boolean(options.liveTail) !== tail.state.on) {
+        tail.set({ on: Boolean(options.liveTail) })
         dirty = true
       }
       if (dirty) changed()
@@ -397,8 +261,8 @@ export function createLogModel(client: AuditClient, initial: LogModelOptions = {
       store.setViewport(Math.max(0, rows.blockAt(firstRow)), Math.max(0, rows.blockAt(lastRow)))
     },
     markSeen() {
-      if (liveTail.unseen === 0) return
-      setLiveTail({ unseen: 0 })
+      if (tail.state.unseen === 0) return
+      tail.set({ unseen: 0 })
       publish()
     },
     dispose() {
