@@ -9,7 +9,8 @@
 import type { Server } from 'node:http'
 import { createAuditProxy } from '../../src/proxy/proxy.js'
 import { DEV_KEY, type TestLedger } from './ledger.js'
-import { PROXY_SECRET, serve, stop } from './proxy.js'
+import { createAuditClient, type AuditClient } from '../../src/core/index.js'
+import { PROXY_SECRET, serve, stop, testTokens } from './proxy.js'
 
 export interface ForwardingProxy {
   /** The client's `baseUrl`. */
@@ -72,4 +73,19 @@ export async function startForwardingProxy(ledger: TestLedger, orgId: string): P
     swap: (next) => void (upstream = next),
     close: () => stop(server),
   }
+}
+
+/**
+ * A browser's client for `orgId` through the forwarding proxy, on the clock `now` reads.
+ * Without proofs it stands for a service that publishes no checkpoints (Invoance's hosted API
+ * today): `getCheckpoint` says none.
+ */
+export function proofClient(proxy: ForwardingProxy, orgId: string, now: () => number, withProofs = true): AuditClient {
+  const client = createAuditClient({
+    baseUrl: proxy.baseUrl,
+    retry: { attempts: 1 },
+    now,
+    fetchToken: testTokens(proxy.baseUrl, `${orgId}|user_1|audit:read`),
+  })
+  return withProofs ? client : { ...client, getCheckpoint: async () => null }
 }

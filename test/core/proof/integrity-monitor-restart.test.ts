@@ -6,13 +6,12 @@
  * Real ledger over real HTTP, storage a Map that outlives each visit.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { createAuditClient, createWebCryptoBackend, KeyRing, type AuditClient } from '../../../src/core/index.js'
+import { createWebCryptoBackend, KeyRing, type AuditClient } from '../../../src/core/index.js'
 import type { CheckpointStorage } from '../../../src/core/proof/checkpoint-memory.js'
 import { integrityDefaults } from '../../../src/core/proof/integrity-defaults.js'
 import { createIntegrityMonitor } from '../../../src/core/proof/integrity-monitor.js'
 import { startForkedLedgers, type ForkedLedgers } from '../../support/forked-ledgers.js'
-import { startForwardingProxy, type ForwardingProxy } from '../../support/proof-forwarder.js'
-import { testTokens } from '../../support/proxy.js'
+import { proofClient, startForwardingProxy, type ForwardingProxy } from '../../support/proof-forwarder.js'
 
 const backend = createWebCryptoBackend()
 const DAY = 86_400_000
@@ -35,15 +34,7 @@ afterEach(async () => {
   await fork.close()
 })
 
-function clientFor(withProofs = true): AuditClient {
-  const client = createAuditClient({
-    baseUrl: proxy.baseUrl,
-    retry: { attempts: 1 },
-    now: () => now,
-    fetchToken: testTokens(proxy.baseUrl, `${fork.orgId}|user_1|audit:read`),
-  })
-  return withProofs ? client : { ...client, getCheckpoint: async () => null }
-}
+const clientFor = (withProofs = true): AuditClient => proofClient(proxy, fork.orgId, () => now, withProofs)
 
 /** One visit, a day after the last; `keyRing` defaults to every key the service lists. */
 async function visit(options: { keyRing?: KeyRing; withProofs?: boolean } = {}) {

@@ -4,15 +4,14 @@
  * after a reload). Forks are real: two databases sharing a history and a signing key.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { createAuditClient, createWebCryptoBackend, KeyRing, type AuditClient } from '../../../src/core/index.js'
+import { createWebCryptoBackend, KeyRing, type AuditClient } from '../../../src/core/index.js'
 import { createIntegrityMonitor, type LoadedLog } from '../../../src/core/proof/integrity-monitor.js'
 import { integrityDefaults } from '../../../src/core/proof/integrity-defaults.js'
 import type { CheckpointStorage } from '../../../src/core/proof/checkpoint-memory.js'
 import { startLedger } from '../../support/ledger.js'
 import { startForkedLedgers, type ForkedLedgers } from '../../support/forked-ledgers.js'
-import { startForwardingProxy, type ForwardingProxy } from '../../support/proof-forwarder.js'
+import { proofClient, startForwardingProxy, type ForwardingProxy } from '../../support/proof-forwarder.js'
 import { createSigner, seedFrom } from '../../support/signing.js'
-import { testTokens } from '../../support/proxy.js'
 
 const backend = createWebCryptoBackend()
 let fork: ForkedLedgers
@@ -31,17 +30,7 @@ afterEach(async () => {
   await fork.close()
 })
 
-function clientFor(withProofs = true): AuditClient {
-  const client = createAuditClient({
-    baseUrl: proxy.baseUrl,
-    retry: { attempts: 1 },
-    now: () => now,
-    fetchToken: testTokens(proxy.baseUrl, `${fork.orgId}|user_1|audit:read`),
-  })
-  if (withProofs) return client
-  // A service that publishes no checkpoints (Invoance's hosted API today): the client says none.
-  return { ...client, getCheckpoint: async () => null }
-}
+const clientFor = (withProofs = true): AuditClient => proofClient(proxy, fork.orgId, () => now, withProofs)
 
 /** One visit: load the newest page, then check. */
 async function visit(options: { withProofs?: boolean; keyRing?: KeyRing; loaded?: LoadedLog } = {}) {
