@@ -9,9 +9,9 @@
  * Up/Down, PageUp/PageDown, Home/End, Enter to open.
  */
 import { useCallback, useEffect, useImperativeHandle, useRef, type Ref, type RefObject } from 'react'
-import type { AuditEvent, LogRows } from '../core/index.js'
+import type { LogRows } from '../core/index.js'
 import { useAuditLogContext } from './context.js'
-import { rowHeightOf, type AuditLogColumn, type ColumnVisibility } from './event-columns.js'
+import type { AuditLogColumn, ColumnVisibility } from './event-columns.js'
 import { gridRow, useEventGrid } from './event-grid.js'
 import { useFixedRows } from './use-fixed-rows.js'
 
@@ -43,12 +43,12 @@ export interface TablePaging {
 export interface EventTableProps {
   /** The rows to draw: events, placeholders, gap markers and the loader row (the log model's `rows`). */
   items: LogRows
-  /** The events held in memory, newest first (the table's data; bounded by the model's window). */
-  events: readonly AuditEvent[]
+  /** How many events are held in memory (bounded by the model's window), for `data-held-rows`. */
+  heldRows: number
   /** Hears which rows are rendered (overscan included), so the model keeps or fetches their pages. */
   onViewport?: (firstIndex: number, lastIndex: number) => void
-  /** Row height: comfortable (52 px) or compact (36 px). */
-  density: 'comfortable' | 'compact'
+  /** Every row's height in px (`rowHeightOf`: density, cards and host columns decide it). */
+  rowHeight: number
   /** Draw events as cards, for a log narrower than 640 px (`useCardLayout`); rows are taller. */
   cards?: boolean
   /** Extra columns, or built-in ones replaced by id. */
@@ -127,11 +127,10 @@ function useRowFocus(gridRef: RefObject<HTMLDivElement | null>): (index: number)
 }
 
 export function EventTable(props: EventTableProps) {
-  const { items, events, density, paging, onOpen, now } = props
+  const { items, rowHeight, paging, onOpen, now } = props
   const { index: focusedIndex, onChange: onFocusedIndexChange } = props.focus
   const { ref: scrollRef } = props.scroll
   const { messages } = useAuditLogContext('AuditLog')
-  const rowHeight = rowHeightOf(density, props.cards ?? false, props.columns, props.columnVisibility)
 
   const { table, rows, columns, visibleIds, visibleKey, template } = useEventGrid(
     props.columns,
@@ -189,7 +188,7 @@ export function EventTable(props: EventTableProps) {
     scrollToIndex(index)
     focusRow(index)
   }
-  const pageRows = Math.max(1, Math.floor((scrollRef.current?.clientHeight ?? 600) / rowHeight) - 1)
+  const pageRows = Math.max(1, Math.floor(rowsView.viewport / rowHeight) - 1)
 
   return (
     <div
@@ -201,7 +200,7 @@ export function EventTable(props: EventTableProps) {
       // The loaded events (held or dropped), for hosts and tests: aria-rowcount is -1 until the
       // last page is in. data-held-rows: those held in memory now.
       data-loaded-rows={items.eventCount}
-      data-held-rows={events.length}
+      data-held-rows={props.heldRows}
       aria-colcount={visibleIds.length}
       onKeyDown={(event) => {
         const to = keyTarget(event.key, focusedIndex, pageRows, lastRow)

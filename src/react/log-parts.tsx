@@ -18,7 +18,7 @@ const EventDialog = lazy(() => import('./event-dialog.js').then((module) => ({ d
 
 const THEMED = '[data-theme="light"], [data-theme="dark"]'
 
-const selectBody = ({ state, rows, events }: LogModelSnapshot) => ({ state, rows, events })
+const selectBody = ({ state, rows, heldCount }: LogModelSnapshot) => ({ state, rows, heldCount })
 /** The event next to row `index` (`step` -1 above, 1 below), past gap rows; none at a placeholder. */
 function neighbourId(rows: LogRows, index: number, step: 1 | -1): string | null {
   for (let at = index + step; at >= 0 && at < rows.length; at += step) {
@@ -60,7 +60,7 @@ export function LogBody(props: {
 }) {
   const { model, density, scrollRef, onOpen } = props
   const { messages } = useAuditLogContext('AuditLog')
-  const { state, rows, events } = useStore(model, selectBody, shallowEqual)
+  const { state, rows, heldCount } = useStore(model, selectBody, shallowEqual)
   const rowHeight = rowHeightOf(density, props.cards, props.columns, props.columnVisibility)
   const [focusedIndex, setFocusedIndex] = useState(0)
   const shift = useCallback((by: number) => setFocusedIndex((focused) => focused + by), [])
@@ -83,9 +83,9 @@ export function LogBody(props: {
     <EventTable
       handleRef={props.tableRef}
       items={rows}
-      events={events}
+      heldRows={heldCount}
       onViewport={setViewport}
-      density={density}
+      rowHeight={rowHeight}
       cards={props.cards}
       {...(props.columns ? { columns: props.columns } : {})}
       {...(props.columnVisibility ? { columnVisibility: props.columnVisibility } : {})}

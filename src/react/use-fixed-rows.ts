@@ -27,6 +27,8 @@ export interface FixedRows {
   isScrolling: boolean
   /** The spacer's height (capped: `MAX_SCROLL_PX`). */
   height: number
+  /** The scroll element's height (px), as last measured. */
+  viewport: number
   /** Where row `index` stands in the spacer (px), for its `translateY`. */
   top(index: number): number
   /** The element's scroll handler. */
@@ -149,6 +151,7 @@ export function useFixedRows(options: {
     end: Math.min(view.end, count - 1),
     isScrolling: view.isScrolling,
     height: space.height,
+    viewport,
     top: (index) => index * rowHeight + view.shift,
     onScroll,
     scrollToIndex,

@@ -14,6 +14,7 @@ import { rowsOver, type LogRows } from '../../src/core/log/log-rows.js'
 import type { PageBlock } from '../../src/core/log/page-blocks.js'
 import { AuditLogProvider } from '../../src/react/index.js'
 import { EventTable, type EventTableHandle } from '../../src/react/event-table.js'
+import { rowHeightOf } from '../../src/react/event-columns.js'
 import { MAX_SCROLL_PX } from '../../src/react/scroll-space.js'
 import '../../src/react/styles.css'
 import { fakeClient } from './fake-client.js'
@@ -51,8 +52,8 @@ function Table({ rows, handle, density }: TableProps) {
   return (
     <EventTable
       items={rows}
-      events={[]}
-      density={density}
+      heldRows={0}
+      rowHeight={rowHeightOf(density, false)}
       paging={{ hasMore: false, canLoadMore: false, loadingMore: false, loadMore: () => {} }}
       focus={{ index: focused, onChange: setFocused }}
       scroll={{ ref: scrollRef }}

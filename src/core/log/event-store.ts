@@ -45,6 +45,8 @@ export interface EventStoreSnapshot {
   base: number
   /** The events held now (the window), newest first, each once; built on first read. */
   readonly events: readonly AuditEvent[]
+  /** How many events are held now (`events.length`, without building the list). */
+  heldCount: number
   filters: AuditFilters
   /** Only without filters (with filters, skipped seqs are expected). */
   gaps: readonly SeqGap[]
@@ -101,6 +103,7 @@ function snapshotOf(state: EventStoreState, list: BlockList, filters: AuditFilte
     base: list.base,
     filters,
     gaps: list.gaps,
+    heldCount: list.held.size,
     get events() {
       events ??= heldEvents(holding)
       return events

@@ -147,6 +147,7 @@ export function createLogModel(client: AuditClient, initial: LogModelOptions = {
       get events() {
         return storeSnapshot.events
       },
+      heldCount: storeSnapshot.heldCount,
       gaps,
       filters,
       pruned,

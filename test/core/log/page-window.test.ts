@@ -97,10 +97,12 @@ describe('the window of pages', () => {
   it('drops the events of pages far from the viewport and keeps their rows as placeholders', async () => {
     const env = createMockEnvironment()
     const model = await fourPages(env)
-    const { rows, events } = model.getSnapshot()
+    const { rows, events, heldCount } = model.getSnapshot()
     expect(shown(rows)).toEqual(['hold', 'hold', 'hold', 'hold', 6, 5, 4, 3, 'loader'])
     expect(rows.eventCount).toBe(8)
     expect(events.map((e) => Number(e.seq))).toEqual([6, 5, 4, 3])
+    // What the grid's data-held-rows shows, counted without building the list.
+    expect(heldCount).toBe(4)
   })
 
   it('keeps a dropped page’s gap rows in place among its placeholders, made on demand', async () => {
