@@ -38,6 +38,15 @@ describe('useEventGrid', () => {
     expect(result.current.rows.of(events[3]!)).toBe(first)
   })
 
+  it('keeps rows for the events drawn lately only: past 256, the oldest drawn is built afresh', () => {
+    const { result } = grid()
+    const first = result.current.rows.of(events[0]!)
+    for (const event of events.slice(1, 300)) result.current.rows.of(event)
+    const recent = result.current.rows.of(events[299]!)
+    expect(result.current.rows.of(events[299]!)).toBe(recent)
+    expect(result.current.rows.of(events[0]!)).not.toBe(first)
+  })
+
   it('after a re-fetch, an equal event is a new object and gets a new row', () => {
     const { result, rerender } = grid()
     const before = result.current.rows.of(events[0]!)

@@ -111,8 +111,11 @@ function snapshotOf(state: EventStoreState, list: BlockList, filters: AuditFilte
   }
 }
 
+/** Events a page asks for: `pageSize` clamped to 1–200, 50 by default (the server's first page asks the same). */
+export const pageSizeOf = (pageSize?: number) => Math.min(200, Math.max(1, pageSize ?? 50))
+
 export function createEventStore(client: AuditClient, options: EventStoreOptions = {}): EventStore {
-  const pageSize = Math.min(200, Math.max(1, options.pageSize ?? 50))
+  const pageSize = pageSizeOf(options.pageSize)
   const maxTailPages = options.maxTailPages ?? 10
   const windowPages = Math.max(1, options.windowPages ?? 20)
   const listeners = new Set<() => void>()

@@ -6,6 +6,7 @@
  */
 import { parseAuditJson } from '../json/lossless-json.js'
 import { decodePage, eventsQuery, type AuditClient, type EventPage, type EventsQuery } from './client.js'
+import { pageSizeOf } from './event-store.js'
 import type { AuditToken } from './token-manager.js'
 import type { AuditFilters } from '../../protocol/filters.js'
 
@@ -31,7 +32,7 @@ export interface AuditLogInitialData {
  * that checks it answers the log's own query.
  */
 export function firstPageQuery(filters: AuditFilters = {}, pageSize?: number): EventsQuery {
-  return { ...filters, limit: Math.min(200, Math.max(1, pageSize ?? 50)) }
+  return { ...filters, limit: pageSizeOf(pageSize) }
 }
 
 /**

@@ -60,7 +60,7 @@ export function evict(list: BlockList): void {
 const MAX_WALK = 50
 
 /** The events in `block`'s seq range now, newest first. */
-export async function refetchBlock(
+async function refetchBlock(
   { seqOf, bySeqDesc, fail }: ListOps,
   client: AuditClient,
   block: PageBlock,
