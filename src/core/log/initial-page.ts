@@ -7,7 +7,7 @@
 import { parseAuditJson } from '../json/lossless-json.js'
 import { decodePage, eventsQuery, type AuditClient, type EventPage, type EventsQuery } from './client.js'
 import { pageSizeOf } from './event-store.js'
-import type { AuditToken } from './token-manager.js'
+import { tokenExpiry, type AuditToken } from './token-manager.js'
 import type { AuditFilters } from '../../protocol/filters.js'
 
 /**
@@ -52,9 +52,9 @@ export function adoptInitialPage(client: AuditClient, data: AuditLogInitialData,
     why = 'token'
     try {
       const token = data.token
-      // Decoded as the client decodes its token endpoint's answer, and still valid now.
-      const expiresAt = Date.parse(token?.expires_at)
-      if (typeof token?.org_id === 'string' && typeof token.token === 'string' && expiresAt > client.platform.now()) {
+      // Decoded as the client decodes its token endpoint's answer, naming an org, and still valid now.
+      const expiresAt = tokenExpiry(token)
+      if (typeof token?.org_id === 'string' && expiresAt > client.platform.now()) {
         const page = decodePage(parseAuditJson(String(data.page)), token)
         if (client.holdToken?.(token, expiresAt)) return page
       }

@@ -44,6 +44,14 @@ export interface TokenManager {
 }
 
 /**
+ * When a token endpoint's answer expires (epoch ms), or `NaN` when it is not a
+ * `{token, expires_at}` answer: the one check for the client's token endpoint and a page's
+ * token handed over by the host's server.
+ */
+export const tokenExpiry = (value: Partial<AuditToken> | null | undefined): number =>
+  typeof value?.token === 'string' ? Date.parse(value.expires_at as string) : NaN
+
+/**
  * The manager as a closure rather than a class: its state minifies to one-letter names, which
  * keeps `auditlens/core` inside its 16 kB budget (see BENCHMARKS.md).
  */
@@ -54,8 +62,8 @@ export function createTokenManager(fetchToken: FetchToken, now: () => number): T
   const refresh = () =>
     (inflight ??= fetchToken()
       .then((value) => {
-        const expiresAt = Date.parse(value?.expires_at)
-        if (typeof value?.token !== 'string' || !Number.isFinite(expiresAt)) {
+        const expiresAt = tokenExpiry(value)
+        if (!Number.isFinite(expiresAt)) {
           throw new AuditError('upstream', 'The token endpoint answered without { token, expires_at }.')
         }
         return keep(value, expiresAt)
