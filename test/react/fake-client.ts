@@ -22,6 +22,8 @@ export interface FakeClientOptions {
   exports?: Partial<ExportInfo>[]
   /** What `getPruneMarker` answers (default null: nothing pruned). */
   pruneMarker?: unknown
+  /** The client's clock (default `Date.now`): tests whose answer depends on "now" fix it. */
+  now?: () => number
 }
 
 export function fakeClient(options: FakeClientOptions) {
@@ -34,7 +36,7 @@ export function fakeClient(options: FakeClientOptions) {
     (!f.actorId || event.actor.id === f.actorId) &&
     (!f.targetId || event.targets.some((t) => t.id === f.targetId))
   const client: AuditClient = {
-    platform: { fetch: globalThis.fetch, now: Date.now, random: Math.random, sleep: async () => {} },
+    platform: { fetch: globalThis.fetch, now: options.now ?? Date.now, random: Math.random, sleep: async () => {} },
     async listEvents(query, { signal } = {}) {
       calls.push({ filters: query, cursor: query.cursor })
       const failure = options.fail?.()

@@ -10,8 +10,15 @@ import { AuditLog, AuditLogProvider } from '../../src/react/index.js'
 import { fromZonedInput, toZonedInput } from '../../src/react/format.js'
 import { fakeClient, plainEvents } from './fake-client.js'
 
-function renderLog(timeZone: string | undefined, props: Parameters<typeof AuditLog>[0]) {
-  const { client } = fakeClient({ events: plainEvents(3), keys: [] })
+/**
+ * A fixed "now", far from every date below: a `from` within an hour of 1, 7 or 30 days before
+ * the clock reads as that preset instead of a custom range, so on the day the real clock
+ * passed 30 days after 2026-10-31T04:00Z this file's fall-back test found no From field.
+ */
+const NOW = Date.parse('2027-06-15T12:00:00.000Z')
+
+function renderLog(timeZone: string | undefined, props: Parameters<typeof AuditLog>[0], now = NOW) {
+  const { client } = fakeClient({ events: plainEvents(3), keys: [], now: () => now })
   render(
     <AuditLogProvider client={client} {...(timeZone ? { timeZone } : {})}>
       <AuditLog showExport={false} {...props} />
@@ -78,6 +85,20 @@ describe('the custom date range', () => {
     expect(onFiltersChange).toHaveBeenLastCalledWith({ from: new Date('2026-07-01T09:15').toISOString() })
     expect(screen.queryByText(/^Times in/)).toBeNull()
     expect(from).not.toHaveAttribute('aria-describedby')
+  })
+
+  it("reads a range that starts 30 days before the client's clock as the preset, not a custom range", () => {
+    const { client } = fakeClient({ events: plainEvents(3), keys: [], now: () => NOW })
+    render(
+      <AuditLogProvider client={client}>
+        <AuditLog
+          showExport={false}
+          defaultFilters={{ from: new Date(NOW - 30 * 86_400_000 + 60_000).toISOString() }}
+        />
+      </AuditLogProvider>,
+    )
+    expect(screen.getByLabelText<HTMLSelectElement>('Date range').value).toBe('month')
+    expect(screen.queryByLabelText('From')).toBeNull()
   })
 })
 
