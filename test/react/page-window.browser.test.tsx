@@ -127,6 +127,8 @@ describe('the window of pages in Chromium', () => {
     expect(within(screen.getByRole('dialog')).getByRole('heading', { level: 2 })).toHaveTextContent(heading!)
   })
 
+  // A walk to the bottom plus 100 appended events and their tail polls: 45 s, so a loaded
+  // machine does not time it out (its waits are 10 s each).
   it('keeps live tail bounded while the reader is deep, and counts the new events in the pill', async () => {
     const log = mount({ liveTail: { intervalMs: 200 } })
     await walkToBottom(log)
@@ -142,5 +144,5 @@ describe('the window of pages in Chromium', () => {
     expect(log.held()).toBeLessThanOrEqual(3 * 20)
     // The reader's place did not move: the bottom rows are still on screen.
     expect(log.row(EVENTS + 100 + 1)).not.toBeNull()
-  })
+  }, 45_000)
 })
