@@ -28,6 +28,12 @@ afterAll(async () => {
   for (const cleanup of cleanups.reverse()) await cleanup()
 })
 
+/** A leaf served with the certificates above it, as a server sends its chain. */
+const chain = (leaf: Issued, ...above: Issued[]): Issued => ({
+  ...leaf,
+  cert: [leaf, ...above].map((c) => c.cert).join(''),
+})
+
 async function receiverWith(leaf: Issued): Promise<Receiver> {
   const receiver = await startReceiver(() => 200, { cert: leaf.cert, key: leaf.key })
   cleanups.push(() => receiver.close())
@@ -100,6 +106,34 @@ describe('receivers the trusted CA does not vouch for', () => {
       'a certificate the trusted CA issued for another name',
       () => issue({ name: 'billing.example.test', altNames: ['billing.example.test'] }, ca),
       WRONG_NAME,
+    ],
+    [
+      'a chain that ends in another CA',
+      () => chain(issue({ name: 'localhost', altNames: ['localhost'] }, otherCa), otherCa),
+      `TLS failed (SELF_SIGNED_CERT_IN_CHAIN): ${UNTRUSTED}`,
+    ],
+    [
+      'a chain through an intermediate of another CA',
+      () => {
+        const intermediate = issue({ name: 'another intermediate', ca: true }, otherCa)
+        return chain(issue({ name: 'localhost', altNames: ['localhost'] }, intermediate), intermediate)
+      },
+      `TLS failed (UNABLE_TO_GET_ISSUER_CERT_LOCALLY): ${UNTRUSTED}`,
+    ],
+    [
+      'a certificate that names the trusted CA as issuer but another key signed',
+      () => issue({ name: 'localhost', altNames: ['localhost'] }, { name: ca.name, privateKey: otherCa.privateKey }),
+      "TLS failed (CERT_SIGNATURE_FAILURE): the receiver's certificate has a bad signature",
+    ],
+    [
+      'a certificate that expired in 2001',
+      () => issue({ name: 'localhost', altNames: ['localhost'], validity: ['000101000000Z', '010101000000Z'] }, ca),
+      "TLS failed (CERT_HAS_EXPIRED): the receiver's certificate has expired",
+    ],
+    [
+      'a certificate valid from 9998',
+      () => issue({ name: 'localhost', altNames: ['localhost'], validity: ['99980101000000Z', '99991231235959Z'] }, ca),
+      "TLS failed (CERT_NOT_YET_VALID): the receiver's certificate is not valid yet",
     ],
   ])('refuses %s, at test and as last_error, naming no certificate detail', async (_label, leaf, error) => {
     const receiver = await receiverWith(leaf())

@@ -6,7 +6,8 @@
  * not make them, no certificate library is a dependency here, and the `openssl` binary is not
  * on every CI image. The DER follows RFC 5280 section 4.1 (TBSCertificate and its extensions)
  * and X.690 (DER). Validity runs from 2000 to 9999-12-31 (RFC 5280 4.1.2.5: "no well-defined
- * expiration date"), so no test depends on the day it runs.
+ * expiration date"), and the expired and not-yet-valid certificates tests ask for end in 2001
+ * and start in 9998, so no outcome depends on the day a test runs.
  */
 import { generateKeyPairSync, randomBytes, sign, X509Certificate, type KeyObject } from 'node:crypto'
 import { isIPv4 } from 'node:net'
@@ -76,10 +77,20 @@ export interface Subject {
   /** Subject alternative names: DNS names, or IPv4 addresses. A CA has none. */
   altNames?: readonly string[]
   ca?: boolean
+  /**
+   * notBefore and notAfter as UTCTime (`YYMMDDHHMMSSZ`, before 2050) or GeneralizedTime
+   * (`YYYYMMDDHHMMSSZ`); default 2000 to 9999.
+   */
+  validity?: readonly [string, string]
 }
 
-/** Make a key pair and a certificate for `subject`, signed by `issuer`, or by itself when none is given. */
-export function issue(subject: Subject, issuer?: Issued): Issued {
+const time = (text: string) => tlv(text.length === 13 ? 0x17 : 0x18, Buffer.from(text, 'ascii'))
+
+/**
+ * Make a key pair and a certificate for `subject`, signed by `issuer`, or by itself when none is
+ * given. `issuer` needs only a name and a private key, so a test can forge a signature.
+ */
+export function issue(subject: Subject, issuer?: Pick<Issued, 'name' | 'privateKey'>): Issued {
   const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' })
   const serial = randomBytes(16)
   serial[0] = (serial[0]! & 0x7f) | 0x01 // positive and non-zero (RFC 5280 4.1.2.2)
@@ -99,7 +110,7 @@ export function issue(subject: Subject, issuer?: Issued): Issued {
     integer(serial),
     ECDSA_WITH_SHA256,
     commonName(issuer?.name ?? subject.name),
-    sequence(tlv(0x17, Buffer.from('000101000000Z')), tlv(0x18, Buffer.from('99991231235959Z'))),
+    sequence(...(subject.validity ?? ['000101000000Z', '99991231235959Z']).map(time)),
     commonName(subject.name),
     publicKey.export({ type: 'spki', format: 'der' }),
     tlv(0xa3, sequence(...extensions)),

@@ -108,11 +108,9 @@ export const NO_PUBLIC_ADDRESS =
 const UNTRUSTED = "the receiver's certificate does not chain to a CA the ledger trusts"
 const TLS_FAILURES: Readonly<Record<string, string>> = {
   UNABLE_TO_VERIFY_LEAF_SIGNATURE: UNTRUSTED,
-  UNABLE_TO_GET_ISSUER_CERT: UNTRUSTED,
   UNABLE_TO_GET_ISSUER_CERT_LOCALLY: UNTRUSTED,
   DEPTH_ZERO_SELF_SIGNED_CERT: UNTRUSTED,
   SELF_SIGNED_CERT_IN_CHAIN: UNTRUSTED,
-  CERT_UNTRUSTED: UNTRUSTED,
   CERT_SIGNATURE_FAILURE: "the receiver's certificate has a bad signature",
   CERT_HAS_EXPIRED: "the receiver's certificate has expired",
   CERT_NOT_YET_VALID: "the receiver's certificate is not valid yet",
