@@ -65,16 +65,21 @@ describe('a receiver whose certificate a private CA issued for localhost', () =>
     url = `https://localhost:${receiver.port}/hook`
   })
 
-  it('gets test and event deliveries once the ledger trusts the CA (streams.ca)', async () => {
+  it('gets test and event deliveries once the ledger trusts the CA (streams.ca), on one kept-alive connection', async () => {
     const t = await ledger({ allowPrivateTargets: true, ca: ca.cert, deliver: true })
+    const connections = receiver.connections
     const { org, stream, answer } = await createAndTest(t, url)
     expect(answer).toEqual({ delivered: true, http_status: 200, error: null })
     receiver.secret = stream.signing_secret
-    await t.ingest(eventBody({ org: org.external_id! }))
-    await t.ledger.streams.settled()
-    expect(t.ledger.streams.list(org.id)[0]).toMatchObject({ state: 'active', cursor_seq: 1, last_error: null })
-    const event = receiver.received.at(-1)!
-    expect(event).toMatchObject({ type: 'audit.event', verified: true, servername: 'localhost' })
+    for (let n = 0; n < 3; n++) {
+      await t.ingest(eventBody({ org: org.external_id! }))
+      await t.ledger.streams.settled()
+    }
+    expect(t.ledger.streams.list(org.id)[0]).toMatchObject({ state: 'active', cursor_seq: 3, last_error: null })
+    expect(receiver.received.slice(-3)).toEqual(
+      Array(3).fill(expect.objectContaining({ type: 'audit.event', verified: true, servername: 'localhost' })),
+    )
+    expect(receiver.connections - connections).toBe(1)
   })
 
   it('is refused without the CA, saying the certificate is not trusted, before any request is sent', async () => {

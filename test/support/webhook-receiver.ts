@@ -80,7 +80,10 @@ export async function startReceiver(answer: Answer = () => 200, tls?: ReceiverTl
       }
     })
   }
+  // A long keep-alive for HTTPS, so a test on a loaded machine can count one handshake for several
+  // deliveries without node's 5 s default closing the idle connection in between.
   const server = tls ? createTlsServer(tls, listener) : createServer(listener)
+  if (tls) server.keepAliveTimeout = 60_000
   // TCP connections, handshakes that failed included: a refused target must not get one.
   const connections = { count: 0 }
   server.on('connection', () => connections.count++)
