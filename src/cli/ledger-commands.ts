@@ -10,6 +10,7 @@ import { seedDemo } from '../ledger/demo-orgs.js'
 import { seedOrg } from '../ledger/seed.js'
 import { SCOPES, type Scope } from '../ledger/api-keys.js'
 import { PORTAL_FLAGS, portalOptionsFromFlags } from './portal-flags.js'
+import { STREAM_FLAGS, streamOptionsFromFlags } from './stream-flags.js'
 
 function parse<T extends NonNullable<ParseArgsConfig['options']>>(argv: string[], options: T, positionals = 0) {
   try {
@@ -49,7 +50,7 @@ export async function runServe(argv: string[], io: CliIo): Promise<number> {
     host: { type: 'string', default: process.env.HOST ?? '127.0.0.1' },
     db: { type: 'string', default: process.env.AUDITLENS_DB ?? DEFAULT_DB },
     seed: { type: 'string', default: '0' },
-    'allow-private-stream-targets': { type: 'boolean', default: false },
+    ...STREAM_FLAGS,
     ...PORTAL_FLAGS,
   })
   const port = integer(values.port, '--port', 0, 65535)!
@@ -57,11 +58,12 @@ export async function runServe(argv: string[], io: CliIo): Promise<number> {
   const givenApiKey = process.env.AUDITLENS_API_KEY || null
   const devApiKey = givenApiKey ?? randomToken('alk_dev', 24)
   const portal = portalOptionsFromFlags(values)
+  const streams = streamOptionsFromFlags(values)
   const ledger = new Ledger({
     db: values.db,
     devApiKey,
     portal,
-    streams: { deliver: true, allowPrivateTargets: values['allow-private-stream-targets'] },
+    streams: { deliver: true, ...streams },
   })
   // Bind first: a busy port fails in a moment, before any seeding work. Seeding runs
   // synchronously, so requests that arrive meanwhile wait for it rather than see half a seed.

@@ -122,7 +122,8 @@ export class Ledger {
       this.events,
       ledgerSecret(this.db, 'stream_secret_key'),
       this.now,
-      options.streams,
+      // The ledger's warn, unless streams were given their own.
+      { ...(options.warn && { warn: options.warn }), ...options.streams },
     )
     this.retention = new Retention(this.db, this.keys, this.now, options.warn ? { warn: options.warn } : {})
     const interval = options.retentionIntervalMs === undefined ? 3_600_000 : options.retentionIntervalMs

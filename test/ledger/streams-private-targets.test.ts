@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Ledger } from '../../src/ledger/ledger.js'
-import { REFUSED_TARGET } from '../../src/ledger/streams/send.js'
+import { NO_PUBLIC_ADDRESS } from '../../src/ledger/streams/send.js'
 import type { StreamOptions } from '../../src/ledger/streams/streams.js'
 import type { Resolver } from '../../src/ledger/streams/target-guard.js'
 import { eventBody, startLedger, type TestLedger } from '../support/ledger.js'
@@ -26,8 +26,11 @@ afterAll(async () => {
   await receiver.close()
 })
 
+/** What the ledgers below wrote to their own log. */
+const logged: string[] = []
+
 async function ledger(streams: StreamOptions) {
-  const t = await startLedger({ streams: { ...streams } })
+  const t = await startLedger({ streams: { warn: (line) => logged.push(line), ...streams } })
   cleanups.push(() => t.close())
   return t
 }
@@ -105,7 +108,7 @@ describe('stream targets, by default', () => {
     expect(await testDelivery(t, org.id, stream.id)).toEqual({
       delivered: false,
       http_status: null,
-      error: REFUSED_TARGET,
+      error: NO_PUBLIC_ADDRESS,
     })
     expect(receiver.received.length).toBe(before)
   })
@@ -123,7 +126,7 @@ describe('stream targets, by default', () => {
       state: 'error',
       cursor_seq: 0,
       failure_streak: 1,
-      last_error: REFUSED_TARGET,
+      last_error: NO_PUBLIC_ADDRESS,
     })
     expect(receiver.received.length).toBe(before)
   })
@@ -145,8 +148,49 @@ describe('stream targets, by default', () => {
     expect(await testDelivery(t, org.id, stream.id)).toEqual({
       delivered: false,
       http_status: null,
-      error: REFUSED_TARGET,
+      error: NO_PUBLIC_ADDRESS,
     })
+  })
+})
+
+describe('an internal name and an unknown name', () => {
+  // Told apart (a refusal against ENOTFOUND), they would let a stream creator map which names
+  // exist on the ledger's network; the operator reads the difference in the ledger's log.
+  const resolve: Resolver = async (hostname) => {
+    if (hostname === 'billing.internal.test') return [{ address: '10.0.0.7', family: 4 }]
+    throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: 'ENOTFOUND' })
+  }
+
+  it('read the same at test and as last_error, and only the ledger’s log says which', async () => {
+    const t = await ledger({ resolve, deliver: true })
+    const org = t.ledger.createOrg('h4-names', null)
+    const answers = []
+    const ids: string[] = []
+    for (const host of ['billing.internal.test', 'nothing.internal.test']) {
+      const created = await create(t, org.id, `http://${host}/hook`)
+      expect(created.status).toBe(201)
+      const stream = (await created.json()) as { id: string }
+      ids.push(stream.id)
+      answers.push(await testDelivery(t, org.id, stream.id))
+    }
+    expect(answers).toEqual([
+      { delivered: false, http_status: null, error: NO_PUBLIC_ADDRESS },
+      { delivered: false, http_status: null, error: NO_PUBLIC_ADDRESS },
+    ])
+    await t.ingest(eventBody({ org: 'h4-names' }))
+    await t.ledger.streams.settled()
+    const listed = await (await t.call(`/v1/audit/orgs/${org.id}/streams`)).json()
+    expect(listed).toMatchObject({
+      streams: expect.arrayContaining(
+        ids.map((id) => expect.objectContaining({ id, last_error: NO_PUBLIC_ADDRESS, failure_streak: 1 })),
+      ),
+    })
+    expect(logged).toEqual(
+      expect.arrayContaining([
+        `auditlens: stream ${ids[0]}: no public address: billing.internal.test resolves to 10.0.0.7, not a public address`,
+        `auditlens: stream ${ids[1]}: no public address: nothing.internal.test did not resolve (ENOTFOUND)`,
+      ]),
+    )
   })
 })
 
@@ -159,15 +203,16 @@ describe('a stream stored while private targets were allowed', () => {
     const org = before.createOrg('h4-stored', null)
     const stream = before.streams.create(org.id, { url: receiver.url })
     await before.close()
-    const after = new Ledger({ db })
+    const after = new Ledger({ db, warn: (line) => logged.push(line) })
     cleanups.push(() => after.close())
     const received = receiver.received.length
     expect(await after.streams.test(org.id, stream.id)).toEqual({
       delivered: false,
       http_status: null,
-      error: REFUSED_TARGET,
+      error: NO_PUBLIC_ADDRESS,
     })
     expect(receiver.received.length).toBe(received)
+    expect(logged).toContain(`auditlens: stream ${stream.id}: no public address: 127.0.0.1 is not a public address`)
   })
 })
 

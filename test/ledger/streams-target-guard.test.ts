@@ -115,9 +115,21 @@ describe('guardedLookup', () => {
     expect(await lookupOnce(both, false, 'IPv4')).toEqual({ error: null, address: '93.184.216.34' })
   })
 
-  it('passes a resolver failure on as it came', async () => {
+  it('refuses a name that does not resolve as it refuses a private one, with the cause only in the detail', async () => {
     const failing: Resolver = () => Promise.reject(Object.assign(new Error('nope'), { code: 'ENOTFOUND' }))
-    expect((await lookupOnce(failing, false)).error?.code).toBe('ENOTFOUND')
+    const unresolved = (await lookupOnce(failing, false)).error
+    const internal = (await lookupOnce(async () => [{ address: '10.0.0.7', family: 4 }], false)).error
+    expect(unresolved).toBeInstanceOf(RefusedTarget)
+    expect(internal).toBeInstanceOf(RefusedTarget)
+    expect([unresolved?.code, unresolved?.message]).toEqual([internal?.code, internal?.message])
+    expect((unresolved as RefusedTarget).detail).toBe('hook.example did not resolve (ENOTFOUND)')
+    expect((internal as RefusedTarget).detail).toBe('hook.example resolves to 10.0.0.7, not a public address')
+  })
+
+  it('refuses a name with no address of the family asked for', async () => {
+    const error = (await lookupOnce(async () => [{ address: '93.184.216.34', family: 4 }], false, 6)).error
+    expect(error).toBeInstanceOf(RefusedTarget)
+    expect((error as RefusedTarget).detail).toBe('hook.example has no IPv6 address')
   })
 })
 

@@ -4,8 +4,10 @@
  * keyed with the base64 after `whsec_`), never with the ledger's signing code.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto'
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
+import { createServer, type IncomingMessage, type RequestListener, type ServerResponse } from 'node:http'
+import { createServer as createTlsServer } from 'node:https'
 import type { AddressInfo } from 'node:net'
+import type { TLSSocket } from 'node:tls'
 
 export interface Received {
   id: string
@@ -15,6 +17,14 @@ export interface Received {
   /** Whether the signature checked out against the secret the receiver was given. */
   verified: boolean
   headers: IncomingMessage['headers']
+  /** The TLS server name (SNI) the client sent, or null over plain HTTP or without SNI. */
+  servername: string | null
+}
+
+/** Serve HTTPS with this certificate and key (PEM) instead of HTTP. */
+export interface ReceiverTls {
+  cert: string
+  key: string
 }
 
 /** What to answer request number `n` (0-based): a status, or `'hang'` to never answer. */
@@ -30,12 +40,12 @@ export function verifyStandardWebhook(secret: string, id: string, timestamp: str
   })
 }
 
-export async function startReceiver(answer: Answer = () => 200) {
+export async function startReceiver(answer: Answer = () => 200, tls?: ReceiverTls) {
   const received: Received[] = []
   const waiters: { count: number; resolve: () => void }[] = []
   const hanging: ServerResponse[] = []
   const state = { secret: '', answer }
-  const server = createServer((req, res) => {
+  const listener: RequestListener = (req, res) => {
     const chunks: Buffer[] = []
     req.on('data', (chunk: Buffer) => chunks.push(chunk))
     req.on('end', () => {
@@ -54,6 +64,7 @@ export async function startReceiver(answer: Answer = () => 200) {
           header('webhook-signature'),
         ),
         headers: req.headers,
+        servername: (req.socket as Partial<TLSSocket>).servername || null,
       }
       const n = received.push(entry) - 1
       const reply = state.answer(n, entry)
@@ -68,12 +79,25 @@ export async function startReceiver(answer: Answer = () => 200) {
         }
       }
     })
-  })
+  }
+  // A long keep-alive for HTTPS, so a test on a loaded machine can count one handshake for several
+  // deliveries without node's 5 s default closing the idle connection in between.
+  const server = tls ? createTlsServer(tls, listener) : createServer(listener)
+  if (tls) server.keepAliveTimeout = 60_000
+  // TCP connections, handshakes that failed included: a refused target must not get one.
+  const connections = { count: 0 }
+  server.on('connection', () => connections.count++)
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`
+  const port = (server.address() as AddressInfo).port
+  const url = `${tls ? 'https' : 'http'}://127.0.0.1:${port}/hook`
   return {
     url,
+    port,
     received,
+    /** How many TCP connections reached the receiver. */
+    get connections() {
+      return connections.count
+    },
     /** The secret deliveries are checked against (the one the stream's create answer showed). */
     set secret(value: string) {
       state.secret = value

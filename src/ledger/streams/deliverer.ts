@@ -127,6 +127,7 @@ export class Deliverer {
       if (!event) return
       const outcome = await send(
         {
+          streamId: stream.id,
           url: stream.url,
           secret: this.store.secretOf(stream),
           id: deliveryId(stream.id, event.id),

@@ -15,9 +15,13 @@ export interface DeliveryPlatform {
   now: () => number
   setTimeout: (run: () => void, ms: number) => unknown
   clearTimeout: (handle: unknown) => void
+  /** The ledger's own log (default `console.warn`): details an API answer must not carry. */
+  warn: (line: string) => void
 }
 
 export interface Delivery {
+  /** The stream's id, for the ledger's log. */
+  streamId: string
   url: string
   secret: string
   /** Stable across retries of the same event to the same stream, so receivers can dedupe. */
@@ -76,7 +80,10 @@ export async function send(
   } catch (error) {
     if (timedOut) return { delivered: false, httpStatus: null, error: `timed out after ${timeoutMs / 1000} s` }
     if (cancel?.aborted) return { delivered: false, httpStatus: null, error: 'cancelled: the ledger stopped' }
-    if (error instanceof RefusedTarget) return { delivered: false, httpStatus: null, error: REFUSED_TARGET }
+    if (error instanceof RefusedTarget) {
+      platform.warn(`auditlens: stream ${delivery.streamId}: no public address: ${error.detail}`)
+      return { delivered: false, httpStatus: null, error: NO_PUBLIC_ADDRESS }
+    }
     return { delivered: false, httpStatus: null, error: networkError(error) }
   } finally {
     platform.clearTimeout(timer)
@@ -85,16 +92,39 @@ export async function send(
 }
 
 /**
- * What a stream's `last_error` and `test` say when the target guard refused the host. It names
- * no address: the resolved addresses of a name on the ledger's network are not the stream
- * creator's to learn.
+ * What a stream's `last_error` and `test` say when its host has no address streams may reach:
+ * the host does not resolve, or resolves to a private or special-purpose address. One message
+ * for both, naming no address: told apart ("refused" against ENOTFOUND), a stream creator, an
+ * end customer's portal session included, could map which internal names exist on the ledger's
+ * network. The operator finds which it was in the ledger's log (`DeliveryPlatform.warn`).
  */
-export const REFUSED_TARGET =
-  'refused: the host is or resolves to a private or special-purpose address; streams deliver to public addresses only'
+export const NO_PUBLIC_ADDRESS =
+  'no public address: the host does not resolve, or resolves to a private or special-purpose address; ' +
+  'streams deliver to public addresses only'
 
-/** A network failure as one line: the system error code only (ECONNREFUSED, ENOTFOUND...). */
+// Certificate checks that fail, by the code node gives them (OpenSSL's X509_V_ERR_* names without
+// the prefix, https://docs.openssl.org/3.0/man3/X509_STORE_CTX_get_error/, and node's own
+// ERR_TLS_CERT_ALTNAME_INVALID), each with what the operator can do about it.
+const UNTRUSTED = "the receiver's certificate does not chain to a CA the ledger trusts"
+const TLS_FAILURES: Readonly<Record<string, string>> = {
+  UNABLE_TO_VERIFY_LEAF_SIGNATURE: UNTRUSTED,
+  UNABLE_TO_GET_ISSUER_CERT_LOCALLY: UNTRUSTED,
+  DEPTH_ZERO_SELF_SIGNED_CERT: UNTRUSTED,
+  SELF_SIGNED_CERT_IN_CHAIN: UNTRUSTED,
+  CERT_SIGNATURE_FAILURE: "the receiver's certificate has a bad signature",
+  CERT_HAS_EXPIRED: "the receiver's certificate has expired",
+  CERT_NOT_YET_VALID: "the receiver's certificate is not valid yet",
+  ERR_TLS_CERT_ALTNAME_INVALID: "the receiver's certificate is not for the URL's host name",
+}
+
+/**
+ * A network failure as one line: the system error code only (ECONNREFUSED, ECONNRESET...), and
+ * for a failed certificate check what failed. Never the error's message, which for a name
+ * mismatch lists the certificate's names and the address connected to.
+ */
 function networkError(error: unknown): string {
   const raw = (error as { code?: unknown } | null)?.code
   const code = typeof raw === 'string' && /^[A-Z][A-Z0-9_]{1,40}$/.test(raw) ? raw : null
+  if (code !== null && Object.hasOwn(TLS_FAILURES, code)) return `TLS failed (${code}): ${TLS_FAILURES[code]}`
   return code ? `connection failed (${code})` : 'connection failed'
 }

@@ -13,6 +13,7 @@ import { send, type DeliveryPlatform } from './send.js'
 import { newSigningSecret } from './signature.js'
 import { StreamStore, streamJson } from './stream-store.js'
 import { ipLiteralOf, isPublicAddress, systemResolver, type Resolver } from './target-guard.js'
+import { certificatesOf } from './tls-trust.js'
 import { createTransport, type Transport } from './transport.js'
 
 /** How streams deliver; every field is optional, and tests inject the platform to step time. */
@@ -35,6 +36,15 @@ export interface StreamOptions
   allowPrivateTargets?: boolean
   /** How host names are resolved before the guard judges them (default `dns.lookup`, all addresses). */
   resolve?: Resolver
+  /**
+   * Private CAs that HTTPS receivers' certificates may chain to, as PEM text (one or more
+   * `CERTIFICATE` blocks each), trusted for stream deliveries only and in addition to node's
+   * bundled Mozilla roots (`auditlens serve --stream-ca FILE`). A text with no certificate, or
+   * one that does not parse, throws here.
+   */
+  ca?: string | readonly string[]
+  /** Where the ledger logs what an API answer must not say, such as why a host was refused (default `console.warn`). */
+  warn?: (line: string) => void
 }
 
 /** What `POST .../streams` accepts, decoded. */
@@ -87,15 +97,18 @@ export class Streams {
   constructor(db: Db, events: EventStore, key: Buffer, now: () => number, options: StreamOptions = {}) {
     this.store = new StreamStore(db, new SecretBox(key))
     this.allowPrivateTargets = options.allowPrivateTargets ?? false
+    const ca = options.ca === undefined ? [] : typeof options.ca === 'string' ? [options.ca] : options.ca
     this.transport = createTransport({
       allowPrivateTargets: this.allowPrivateTargets,
       resolve: options.resolve ?? systemResolver,
+      ca: ca.flatMap((text, index) => certificatesOf(text, ca.length === 1 ? 'streams.ca' : `streams.ca[${index}]`)),
     })
     this.platform = {
       post: this.transport.post,
       now: options.now ?? now,
       setTimeout: options.setTimeout ?? defaultTimeout,
       clearTimeout: options.clearTimeout ?? ((handle) => clearTimeout(handle as NodeJS.Timeout)),
+      warn: options.warn ?? console.warn,
     }
     this.policy = {
       timeoutMs: options.timeoutMs ?? DEFAULT_POLICY.timeoutMs,
@@ -164,7 +177,7 @@ export class Streams {
     const id = `adlv_test_${randomBytes(12).toString('hex')}`
     const secret = this.store.secretOf(stream)
     const outcome = await send(
-      { url: stream.url, secret, id, type: 'stream.test', body },
+      { streamId: stream.id, url: stream.url, secret, id, type: 'stream.test', body },
       this.platform,
       this.policy.timeoutMs,
     )

@@ -94,18 +94,30 @@ export function ipLiteralOf(url: URL): string | null {
   return isIP(host) !== 0 ? host : null
 }
 
-/** Thrown inside a connection's lookup when a name resolves to an address streams may not reach. */
+/**
+ * Thrown inside a connection's lookup (or before the request, for an IP literal) when a host has
+ * no address streams may reach: it does not resolve, or it resolves to a private or
+ * special-purpose address. Both are one error on purpose: told apart, a stream creator learns
+ * which internal names exist on the ledger's network. `detail` says which it was, for the
+ * ledger's own log only; it never goes into an API answer or the database.
+ */
 export class RefusedTarget extends Error {
   readonly code = 'EREFUSEDTARGET'
-  constructor() {
-    super('the stream host resolves to a private or special-purpose address')
+  constructor(readonly detail: string) {
+    super('the stream host has no public address')
   }
+}
+
+/** The system error code of a failed DNS lookup, or a placeholder when it has none worth printing. */
+function dnsCode(error: unknown): string {
+  const code = (error as { code?: unknown } | null)?.code
+  return typeof code === 'string' && /^[A-Z][A-Z0-9_]{1,40}$/.test(code) ? code : 'no code'
 }
 
 /**
  * A `lookup` for `http.Agent` / `https.Agent` (passed on to `net.connect`) that resolves once,
  * refuses the connection unless every address is public, and connects to those same addresses.
- * TLS still names the host (SNI and the certificate check use the URL's name, not the address).
+ * A name that does not resolve is refused the same way (RefusedTarget). TLS still names the host (SNI and the certificate check use the URL's name, not the address).
  * `allowed` is injected by tests only, to stand a loopback address in for a public one.
  */
 export function guardedLookup(
@@ -124,8 +136,16 @@ export function guardedLookup(
               : 0
         const addresses = found.filter((a) => wanted === 0 || a.family === wanted)
         // Every address, not just the first: with autoSelectFamily node may try any of them.
-        if (addresses.length === 0) return callback(Object.assign(new Error('no address'), { code: 'ENOTFOUND' }), '')
-        if (!addresses.every((a) => allowed(a.address))) return callback(new RefusedTarget(), '')
+        if (addresses.length === 0)
+          return callback(new RefusedTarget(`${hostname} has no ${wanted === 0 ? '' : `IPv${wanted} `}address`), '')
+        const refused = addresses.filter((a) => !allowed(a.address))
+        if (refused.length > 0)
+          return callback(
+            new RefusedTarget(
+              `${hostname} resolves to ${refused.map((a) => a.address).join(', ')}, not a public address`,
+            ),
+            '',
+          )
         // net.connect asks for `all` when it races address families (autoSelectFamily).
         if (options.all)
           return callback(
@@ -134,7 +154,7 @@ export function guardedLookup(
           )
         callback(null, addresses[0]!.address, addresses[0]!.family)
       },
-      (error: unknown) => callback(error as NodeJS.ErrnoException, ''),
+      (error: unknown) => callback(new RefusedTarget(`${hostname} did not resolve (${dnsCode(error)})`), ''),
     )
   }
 }

@@ -7,6 +7,7 @@
  */
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http'
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https'
+import { trustAnchors } from './tls-trust.js'
 import { guardedLookup, ipLiteralOf, isPublicAddress, RefusedTarget, type Resolver } from './target-guard.js'
 
 /** One POST, resolved with the status once the body has been read (or cut at `drainLimit`). */
@@ -22,6 +23,10 @@ export interface TransportOptions {
   /** Deliver to private and special-purpose addresses too (tests, local development). */
   allowPrivateTargets: boolean
   resolve: Resolver
+  /** Extra trust anchors (PEM certificates) for HTTPS receivers, added to node's bundled roots. */
+  ca?: readonly string[]
+  /** Which resolved addresses may be connected to (default `isPublicAddress`); tests only. */
+  allowed?: (address: string) => boolean
 }
 
 /**
@@ -33,16 +38,22 @@ export interface TransportOptions {
 const DRAIN_LIMIT = 64 * 1024
 
 export function createTransport(options: TransportOptions): Transport {
-  const lookup = options.allowPrivateTargets ? undefined : guardedLookup(options.resolve)
+  const allowed = options.allowed ?? isPublicAddress
+  const lookup = options.allowPrivateTargets ? undefined : guardedLookup(options.resolve, allowed)
+  const ca = trustAnchors(options.ca)
+  // The https agent connects to the address `lookup` judged, while TLS keeps the URL's host
+  // name as SNI and checks the certificate against that name (node's https sets `servername`
+  // from the host unless it is an IP literal).
   const agents = {
     'http:': new HttpAgent({ keepAlive: true, ...(lookup && { lookup }) }),
-    'https:': new HttpsAgent({ keepAlive: true, ...(lookup && { lookup }) }),
+    'https:': new HttpsAgent({ keepAlive: true, ...(lookup && { lookup }), ...(ca && { ca }) }),
   }
   const post: Post = async (url, headers, body, signal) => {
     const target = new URL(url)
     const literal = ipLiteralOf(target)
     // net.connect skips `lookup` for an IP literal, so a literal is judged here.
-    if (literal !== null && !options.allowPrivateTargets && !isPublicAddress(literal)) throw new RefusedTarget()
+    if (literal !== null && !options.allowPrivateTargets && !allowed(literal))
+      throw new RefusedTarget(`${literal} is not a public address`)
     const send = target.protocol === 'https:' ? httpsRequest : httpRequest
     const agent = target.protocol === 'https:' ? agents['https:'] : agents['http:']
     const response = await new Promise<IncomingMessage>((resolve, reject) => {
