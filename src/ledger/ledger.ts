@@ -10,6 +10,7 @@ import { stringifyAuditJson, type AuditJsonValue } from '../core/index.js'
 import { HttpError, notFound } from '../protocol/errors.js'
 import { ApiKeys, type Caller } from './api-keys.js'
 import { openDatabase, statements, type Db } from './database.js'
+import { streamCertificates } from './streams/tls-trust.js'
 import { EventStore, type EventRow, type NewEvent } from './event-store.js'
 import { Exports, type ExportFormat, type ExportRow } from './exports.js'
 import { Cursors, DownloadSigner, ledgerSecret } from './hmac.js'
@@ -82,6 +83,8 @@ export class Ledger {
   constructor(options: LedgerOptions = {}) {
     this.now = options.now ?? Date.now
     this.portalConfig = portalConfig(options.portal)
+    // Checked before anything is opened or created: a wrong CA file must leave nothing behind.
+    const streamCa = streamCertificates(options.streams?.ca)
     const dbPath = options.db ?? DEFAULT_DB
     const inMemory = dbPath === ':memory:'
     if (!inMemory) mkdirSync(dirname(resolve(dbPath)), { recursive: true })
@@ -123,7 +126,7 @@ export class Ledger {
       ledgerSecret(this.db, 'stream_secret_key'),
       this.now,
       // The ledger's warn, unless streams were given their own.
-      { ...(options.warn && { warn: options.warn }), ...options.streams },
+      { ...(options.warn && { warn: options.warn }), ...options.streams, ca: streamCa },
     )
     this.retention = new Retention(this.db, this.keys, this.now, options.warn ? { warn: options.warn } : {})
     const interval = options.retentionIntervalMs === undefined ? 3_600_000 : options.retentionIntervalMs

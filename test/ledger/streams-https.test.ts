@@ -5,8 +5,12 @@
  * says why and nothing more, when its certificate is untrusted or names another host. The target
  * guard still judges the address while TLS checks the certificate against the URL's name.
  */
+import { existsSync, mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { rootCertificates } from 'node:tls'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { Ledger } from '../../src/ledger/ledger.js'
 import { NO_PUBLIC_ADDRESS } from '../../src/ledger/streams/send.js'
 import type { StreamOptions } from '../../src/ledger/streams/streams.js'
 import { trustAnchors } from '../../src/ledger/streams/tls-trust.js'
@@ -203,5 +207,18 @@ describe('streams.ca', () => {
     ],
   ])('with %s stops the ledger from starting', async (_label, text, message) => {
     await expect(startLedger({ streams: { ca: text } })).rejects.toThrow(message)
+  })
+
+  it('is checked before the ledger creates its database, so a wrong file leaves none behind', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'auditlens-ca-'))
+    const db = join(dir, 'data', 'ledger.db')
+    try {
+      expect(() => new Ledger({ db, retentionIntervalMs: null, streams: { ca: 'not a certificate' } })).toThrow(
+        /streams\.ca holds no PEM certificate/,
+      )
+      expect(existsSync(join(dir, 'data'))).toBe(false)
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
   })
 })

@@ -13,7 +13,7 @@ import { send, type DeliveryPlatform } from './send.js'
 import { newSigningSecret } from './signature.js'
 import { StreamStore, streamJson } from './stream-store.js'
 import { ipLiteralOf, isPublicAddress, systemResolver, type Resolver } from './target-guard.js'
-import { certificatesOf } from './tls-trust.js'
+import { streamCertificates } from './tls-trust.js'
 import { createTransport, type Transport } from './transport.js'
 
 /** How streams deliver; every field is optional, and tests inject the platform to step time. */
@@ -97,11 +97,10 @@ export class Streams {
   constructor(db: Db, events: EventStore, key: Buffer, now: () => number, options: StreamOptions = {}) {
     this.store = new StreamStore(db, new SecretBox(key))
     this.allowPrivateTargets = options.allowPrivateTargets ?? false
-    const ca = options.ca === undefined ? [] : typeof options.ca === 'string' ? [options.ca] : options.ca
     this.transport = createTransport({
       allowPrivateTargets: this.allowPrivateTargets,
       resolve: options.resolve ?? systemResolver,
-      ca: ca.flatMap((text, index) => certificatesOf(text, ca.length === 1 ? 'streams.ca' : `streams.ca[${index}]`)),
+      ca: streamCertificates(options.ca),
     })
     this.platform = {
       post: this.transport.post,

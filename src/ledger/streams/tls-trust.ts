@@ -28,6 +28,18 @@ export function certificatesOf(pem: string, source: string): string[] {
 }
 
 /**
+ * `streams.ca` as the ledger takes it (one PEM text or several), as certificates, each checked
+ * (see {@link certificatesOf}). The ledger calls this before it opens its database, so a wrong
+ * file leaves no database behind and no handle open.
+ */
+export function streamCertificates(ca: string | readonly string[] | undefined): string[] {
+  const texts = ca === undefined ? [] : typeof ca === 'string' ? [ca] : ca
+  return texts.flatMap((text, index) =>
+    certificatesOf(text, texts.length === 1 ? 'streams.ca' : `streams.ca[${index}]`),
+  )
+}
+
+/**
  * The `ca` for the HTTPS agent: undefined (node's defaults, which include NODE_EXTRA_CA_CERTS)
  * when no extra CA is given, else the bundled Mozilla roots plus the extras. Node's `ca` option
  * replaces the roots rather than adding to them ("Mozilla's CAs are completely replaced when CAs
