@@ -15,13 +15,12 @@ import type { CryptoBackend } from '../verify/crypto.js'
 import type { KeyRing } from '../verify/key-ring.js'
 import { verifyCheckpoint, type CheckpointTrust } from './checkpoint.js'
 import { CheckpointMemory, type CheckpointStorage } from './checkpoint-memory.js'
-import { leafHash, verifyInclusion } from './merkle.js'
+import { newestNotIncluded, type EvidenceParts } from './integrity-inclusion.js'
 import { compareSeen, rememberSeen, seenProblem, seqOf } from './seen-events.js'
 import { decodeRecord, defaultIntegrityStorage, RECORD, restartOf, type OrgRecord } from './integrity-storage.js'
 import {
   CHECKING,
   problemSentence,
-  type IntegrityEvidence,
   type IntegrityProblem,
   type IntegrityRestart,
   type IntegritySnapshot,
@@ -59,9 +58,6 @@ export interface IntegrityMonitor {
   /** Check the org's log against what is loaded and what was remembered; never throws on data. */
   check(loaded: LoadedLog, signal?: AbortSignal): Promise<IntegritySnapshot>
 }
-
-/** What an alarm's evidence holds besides what every alarm fills in. */
-type EvidenceParts = Omit<IntegrityEvidence, 'format' | 'org' | 'detectedAt' | 'problem'>
 
 /** Make a monitor for the client's org. */
 export function createIntegrityMonitor(options: IntegrityMonitorOptions): IntegrityMonitor {
@@ -211,40 +207,11 @@ export function createIntegrityMonitor(options: IntegrityMonitorOptions): Integr
 
     // The newest loaded event must be inside the signed tree, at its seq (RFC 9162 2.1.3).
     const newest = loaded.events[0]
-    if (newest && loaded.fromHead) {
-      const seq = seqOf(newest)
-      if (seq > checkpoint.size)
-        return alarm(
-          { kind: 'beyond-checkpoint', seq, size: checkpoint.size },
-          { previousCheckpoint: null, checkpoint: answer.checkpoint, proof: null },
-        )
-      // A log that denies an event it served is as wrong as a proof that fails.
-      const inclusion = await client
-        .getInclusion(newest.id, checkpoint.size, { ...(signal ? { signal } : {}) })
-        .catch((error: unknown) => {
-          if ((error as { code?: unknown } | null)?.code === 'not-found') return null
-          throw error
-        })
-      const leaf = await leafHash(backend, options.canonicalBytes(newest))
-      if (
-        !inclusion ||
-        inclusion.index !== seq - 1 ||
-        !(await verifyInclusion(backend, inclusion.index, checkpoint.size, leaf, inclusion.proof, checkpoint.rootHash))
-      )
-        return alarm(
-          { kind: 'not-included', seq, size: checkpoint.size },
-          {
-            previousCheckpoint: null,
-            checkpoint: answer.checkpoint,
-            proof: inclusion && {
-              type: 'inclusion',
-              index: inclusion.index,
-              size: checkpoint.size,
-              hashes: inclusion.proof.map(toBase64),
-            },
-          },
-        )
-    }
+    const excluded =
+      newest && loaded.fromHead
+        ? await newestNotIncluded(newest, checkpoint, answer.checkpoint, { ...options, signal })
+        : null
+    if (excluded) return alarm(excluded.problem, excluded.evidence)
     return set({
       status: 'complete',
       size: checkpoint.size,
