@@ -17,7 +17,14 @@ import { verifyCheckpoint, type CheckpointTrust } from './checkpoint.js'
 import { CheckpointMemory, type CheckpointStorage } from './checkpoint-memory.js'
 import { newestNotIncluded, type EvidenceParts } from './integrity-inclusion.js'
 import { compareSeen, rememberSeen, seenProblem, seqOf } from './seen-events.js'
-import { decodeRecord, defaultIntegrityStorage, RECORD, restartOf, type OrgRecord } from './integrity-storage.js'
+import {
+  decodeRecord,
+  defaultIntegrityStorage,
+  RECORD,
+  restartOf,
+  restartStillNews,
+  type OrgRecord,
+} from './integrity-storage.js'
 import {
   CHECKING,
   problemSentence,
@@ -67,6 +74,8 @@ export function createIntegrityMonitor(options: IntegrityMonitorOptions): Integr
   const trust: CheckpointTrust = { keys: keyRing.keys.map((key) => ({ publicKey: key.bytes })) }
   const listeners = new Set<() => void>()
   let snapshot = CHECKING
+  /** Whether this monitor (this visit) found the memory to start afresh. */
+  let restartedThisVisit = false
   const set = (next: IntegritySnapshot) => {
     snapshot = next
     for (const listener of listeners) listener()
@@ -198,10 +207,12 @@ export function createIntegrityMonitor(options: IntegrityMonitorOptions): Integr
         })
       }
     }
-    // A memory started afresh says so, now and on later visits, and counts from now.
+    // A memory started afresh says so, and counts from now, until a later visit confirms the
+    // log against it (restartStillNews says why).
     const memoryDid = outcome.status === 'first' || outcome.status === 'restarted' ? outcome.status : 'kept'
     const fresh = restartOf(memoryDid, record, unreadable, now)
-    const restarted = fresh ?? record?.restarted ?? null
+    restartedThisVisit ||= fresh !== null
+    const restarted = restartStillNews(fresh, record, outcome.status === 'consistent', restartedThisVisit)
     const firstSeenAt = fresh ? now : (record?.firstSeenAt ?? now)
     await save({ origin: checkpoint.origin, firstSeenAt, seen: record?.seen ?? null, restarted })
 
@@ -244,7 +255,9 @@ export function createIntegrityMonitor(options: IntegrityMonitorOptions): Integr
         proof: null,
         events: problems,
       })
-    const restarted = fresh ?? record?.restarted ?? null
+    restartedThisVisit ||= fresh !== null
+    // Confirmed when events seen since the restart were there to compare, and none differed.
+    const restarted = restartStillNews(fresh, record, record?.seen != null, restartedThisVisit)
     const firstSeenAt = fresh ? now : (record?.firstSeenAt ?? now)
     await save({ origin: null, firstSeenAt, seen: rememberSeen(record?.seen ?? null, hashed), restarted })
     return set({ ...CHECKING, status: 'no-checkpoints', firstSeenAt, restarted })
