@@ -43,11 +43,12 @@ export interface WorkerGrace {
 }
 
 /**
- * A few hundred milliseconds: React StrictMode's mount-unmount-mount and a key-ring change
- * dispose a verifier and make the next one within a render, but the next one's pool starts
- * only after a dynamic import settles, so without a grace its workers would be stopped and
- * new ones started (50-100 ms each, then cold: BENCHMARKS.md). Long enough for that, short
- * enough that a closed log tab does not keep threads for long.
+ * A few hundred milliseconds: a key-ring change, or a remount (React StrictMode's, a log tab
+ * closed and reopened) once a verifier holds workers, disposes that verifier and makes the next
+ * within a render, but the next one's pool starts only after a dynamic import settles, so
+ * without a grace the workers would be stopped and new ones started (50-100 ms each, then
+ * cold: BENCHMARKS.md). Long enough for that, short enough that a closed log does not keep
+ * threads for long.
  */
 const defaultGrace: WorkerGrace = {
   ms: 400,
