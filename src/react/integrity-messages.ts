@@ -12,8 +12,9 @@ export interface IntegrityMessages {
   noCheckpoints: string
   /**
    * Added to the line when this browser's memory of the log was started afresh (the remembered
-   * checkpoint no longer verified, e.g. after a key rotation, or storage was altered): `from`
-   * is the date the earlier record began, null when it could not be read; `at` the restart's.
+   * checkpoint no longer verified, e.g. after a key rotation, or storage was altered), until a
+   * later visit confirms the log against the new memory: `from` is the date the earlier record
+   * began, null when it could not be read; `at` the restart's.
    */
   restarted: (from: string | null, at: string) => string
   unavailable: string

@@ -122,4 +122,19 @@ describe('createResultCache', () => {
     results.set('d2', event, tampered)
     expect(results.get('d2', event)).toEqual(tampered)
   })
+
+  it('gives back from set the result as get would give it, so nothing is filed and read back', () => {
+    const results = cache()
+    const event = { id: 'aevt_1', payload_hash: 'ab'.repeat(32) }
+    const verified: VerificationResult = {
+      status: 'verified',
+      reason: 'signature-valid',
+      message: 'ok',
+      payloadHash: 'ab'.repeat(32),
+    }
+    expect(results.set('d1', event, verified)).toEqual(verified)
+    expect(results.set('d1', event, verified)).toEqual(results.get('d1', event))
+    const tampered: VerificationResult = { ...verified, status: 'tampered', payloadHash: 'cd'.repeat(32) }
+    expect(results.set('d2', event, tampered)).toEqual(tampered)
+  })
 })

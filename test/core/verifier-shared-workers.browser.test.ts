@@ -1,36 +1,25 @@
 /**
  * A page's verifiers share their Web Workers (verifier-worker-pool.ts, shared-workers.ts), in
- * real Chromium: started when the first verifier is made, each verifier's pinned keys used for
- * its own batches only, stopped when the last verifier is disposed.
+ * real Chromium: started when the first verifier is made, each verifier's pinned keys and
+ * crypto used for its own batches only, stopped a grace period after the last verifier is
+ * disposed (stepped by hand here: the grace's timer is injected).
  */
-import { describe, expect, it, vi } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { createVerifier, type Verifier } from '../../src/core/index.js'
+import { setWorkerGrace } from '../../src/core/verify/shared-workers.js'
+import { countingWorkers, manualGrace } from '../support/counting-workers.js'
 import { defaultCreateWorker, type WorkerReply } from '../../src/core/verify/verifier-worker-pool.js'
 import { apiEvent, createSigner, seedFrom, VECTOR_SEED } from '../support/signing.js'
 
 const ledger = createSigner(VECTOR_SEED)
 const other = createSigner(seedFrom(9), 'key_other')
 
-/** The shipped worker, counting workers started and stopped and the events that reach them. */
-function countingWorkers() {
-  const seen = { started: 0, stopped: 0, events: 0 }
-  const create = () => {
-    const worker = defaultCreateWorker()
-    seen.started++
-    const post = worker.postMessage.bind(worker)
-    worker.postMessage = (message: { type: string; events?: unknown[] }) => {
-      if (message.type === 'verify') seen.events += message.events!.length
-      post(message)
-    }
-    const terminate = worker.terminate.bind(worker)
-    worker.terminate = () => {
-      seen.stopped++
-      terminate()
-    }
-    return worker
-  }
-  return { seen, create }
-}
+let grace: ReturnType<typeof manualGrace>
+beforeEach(() => void (grace = manualGrace()))
+afterEach(() => {
+  grace.end() // no test leaves workers running for the next
+  grace.restore()
+})
 
 async function statuses(verifier: Verifier, events: Record<string, unknown>[]) {
   verifier.request(events)
@@ -68,31 +57,69 @@ describe('verifiers on one page', () => {
     byOther.dispose()
   })
 
-  it('keep their workers until the last verifier is disposed; a later verifier starts new ones', async () => {
+  it('keep their workers until the grace after the last verifier is disposed; a later verifier starts new ones', async () => {
     const { seen, create } = countingWorkers()
     const first = createVerifier({ trustedKeys: [ledger.publicKey], worker: create, workerCount: 2 })
     const second = createVerifier({ trustedKeys: [ledger.publicKey], worker: create, workerCount: 2 })
     await vi.waitFor(() => expect(seen.started).toBe(2))
     first.dispose()
-    expect(seen.stopped).toBe(0)
+    expect(grace.pending).toHaveLength(0)
     expect(await statuses(second, [ledger.sign(apiEvent({ id: 'aevt_after' }))])).toEqual(['verified'])
     expect(second.runsOn).toBe('worker')
     second.dispose()
+    expect(seen.stopped).toBe(0) // the last release only starts the grace
+    expect(grace.pending).toHaveLength(1)
+    grace.end()
     expect(seen.stopped).toBe(2)
     const third = createVerifier({ trustedKeys: [ledger.publicKey], worker: create, workerCount: 2 })
     expect(await statuses(third, [ledger.sign(apiEvent({ id: 'aevt_third' }))])).toEqual(['verified'])
     expect(seen.started).toBe(4)
     third.dispose()
+    grace.end()
   })
 
-  it('start separate workers for another crypto choice', async () => {
+  it('given the last verifier disposed and a new one made within the grace (a key-ring change), keep the same workers', async () => {
     const { seen, create } = countingWorkers()
-    const webcrypto = createVerifier({ trustedKeys: [ledger.publicKey], worker: create, workerCount: 1 })
-    const noble = createVerifier({ trustedKeys: [ledger.publicKey], worker: create, workerCount: 1, crypto: 'noble' })
+    const before = createVerifier({ trustedKeys: [ledger.publicKey], worker: create, workerCount: 2 })
     await vi.waitFor(() => expect(seen.started).toBe(2))
+    before.dispose()
+    const after = createVerifier({ trustedKeys: [other.publicKey], worker: create, workerCount: 2 })
+    expect(await statuses(after, [other.sign(apiEvent({ id: 'aevt_rotated' }))])).toEqual(['verified'])
+    expect(after.runsOn).toBe('worker')
+    expect(grace.pending).toHaveLength(0) // called off when the new verifier took the workers
+    expect(seen).toMatchObject({ started: 2, stopped: 0, events: 1 })
+    after.dispose()
+    grace.end()
+    expect(seen.stopped).toBe(2)
+  })
+
+  it('stop their workers by the default timer once the grace has passed', async () => {
+    grace.restore()
+    const restore = setWorkerGrace({ ms: 20 })
+    const { seen, create } = countingWorkers()
+    const verifier = createVerifier({ trustedKeys: [ledger.publicKey], worker: create, workerCount: 2 })
+    await vi.waitFor(() => expect(seen.started).toBe(2))
+    verifier.dispose()
+    expect(seen.stopped).toBe(0)
+    await vi.waitFor(() => expect(seen.stopped).toBe(2))
+    restore()
+  })
+
+  it('share one set of workers across crypto choices, each verifier checked with its own crypto and keys', async () => {
+    const { seen, configured, batches, create } = countingWorkers()
+    const webcrypto = createVerifier({ trustedKeys: [ledger.publicKey], worker: create, workerCount: 1 })
+    const noble = createVerifier({ trustedKeys: [other.publicKey], worker: create, workerCount: 1, crypto: 'noble' })
+    const event = other.sign(apiEvent({ id: 'aevt_either' }))
+    expect(await statuses(noble, [event])).toEqual(['verified'])
+    expect(await statuses(webcrypto, [structuredClone(event)])).toEqual(['untrusted'])
+    expect(seen.started).toBe(1)
+    // Each verifier's ring was configured with its own crypto, and its batch named its own ring.
+    expect(configured.map(({ crypto }) => crypto)).toEqual(['auto', 'noble'])
+    expect(batches).toEqual([configured[1]!.ring, configured[0]!.ring])
     webcrypto.dispose()
     noble.dispose()
-    expect(seen.stopped).toBe(2)
+    grace.end()
+    expect(seen.stopped).toBe(1)
   })
 })
 
@@ -103,6 +130,25 @@ describe('a verification worker', () => {
     worker.postMessage({ type: 'configure', ring: 1, trustedKeys: [{ publicKey: ledger.publicKey }], crypto: 'auto' })
     worker.postMessage({ type: 'verify', id: 7, ring: 2, events: [{ value: ledger.sign(apiEvent()) }] })
     expect(await reply).toEqual({ type: 'failed', id: 7, message: 'no key ring configured' })
+    worker.terminate()
+  })
+
+  it('checks each key ring with the crypto configured for it, not with the last one configured', async () => {
+    const worker = defaultCreateWorker()
+    const replies: WorkerReply[] = []
+    const both = new Promise<void>((resolve) =>
+      worker.addEventListener('message', (e: MessageEvent<WorkerReply>) => replies.push(e.data) === 2 && resolve()),
+    )
+    const trustedKeys = [{ publicKey: ledger.publicKey }]
+    worker.postMessage({ type: 'configure', ring: 1, trustedKeys, crypto: 'noble' })
+    // A crypto choice this worker cannot resolve: only the ring it was given for may fail.
+    worker.postMessage({ type: 'configure', ring: 2, trustedKeys, crypto: 'none-such' })
+    worker.postMessage({ type: 'verify', id: 1, ring: 1, events: [{ value: ledger.sign(apiEvent()) }] })
+    worker.postMessage({ type: 'verify', id: 2, ring: 2, events: [{ value: ledger.sign(apiEvent()) }] })
+    await both
+    const byId = new Map(replies.map((reply) => [reply.id, reply]))
+    expect(byId.get(1)).toMatchObject({ type: 'results', results: { outcomes: [{ status: 'verified' }] } })
+    expect(byId.get(2)).toMatchObject({ type: 'failed', message: expect.stringMatching(/crypto must be/) })
     worker.terminate()
   })
 })

@@ -142,6 +142,23 @@ describe('the integrity line', () => {
     expect(screen.queryByRole('alertdialog')).toBeNull()
   })
 
+  it('says the memory started afresh only until a later visit proved the log consistent with it', async () => {
+    ;(await visit()).unmount()
+    const key = Object.keys(localStorage).find((k) => k.startsWith('auditlens.checkpoint:'))!
+    localStorage.setItem(key, localStorage.getItem(key)!.replace(/\n20\n/, '\n19\n'))
+    const restartVisit = await visit()
+    expect(line()).toHaveAttribute('data-memory', 'restarted')
+    restartVisit.unmount()
+    await commands.integrityAppend('a', 2)
+    await visit()
+    expect(line()).toHaveAttribute('data-integrity', 'complete')
+    expect(line()).not.toHaveAttribute('data-memory')
+    // The date is the restart's: what this browser has proven since then, and no more.
+    const text = within(line() as HTMLElement).getByRole('status').textContent!
+    expect(text).toMatch(/^Complete up to #22 as of .+ · consistent with what this browser saw on [^·]+$/)
+    expect(text).not.toMatch(/started afresh/)
+  })
+
   it('without checkpoints says so, and alarms when an event seen before changed', async () => {
     await commands.integrityAppend('a', 2)
     await commands.integrityAppend('b', 2)

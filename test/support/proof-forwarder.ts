@@ -17,6 +17,8 @@ export interface ForwardingProxy {
   baseUrl: string
   /** Serve from another ledger from now on (its org `orgId` must exist, or 404s follow). */
   swap(ledger: TestLedger): void
+  /** Answer consistency proof requests with a 502, as a proxy whose upstream is down would, or stop. */
+  failConsistency(failing: boolean): void
   close(): Promise<void>
 }
 
@@ -29,6 +31,7 @@ const CORS = {
 /** Forward `orgId`'s proof routes and everything else through a real proxy to `ledger`. */
 export async function startForwardingProxy(ledger: TestLedger, orgId: string): Promise<ForwardingProxy> {
   let upstream = ledger
+  let consistencyFails = false
   const proxies = new Map<TestLedger, (request: Request) => Promise<Response>>()
   const proxyFor = (target: TestLedger) => {
     let proxy = proxies.get(target)
@@ -58,6 +61,8 @@ export async function startForwardingProxy(ledger: TestLedger, orgId: string): P
           ? `/v1/audit/events/${inclusion[1]}/inclusion${url.search}`
           : null
     if (!target) return proxyFor(upstream)(request)
+    if (consistencyFails && path === '/consistency')
+      return Response.json({ error: 'bad_gateway', message: 'The audit service did not answer.' }, { status: 502 })
     const answer = await upstream.call(target)
     return new Response(await answer.text(), { status: answer.status, headers: { 'content-type': 'application/json' } })
   }
@@ -71,6 +76,7 @@ export async function startForwardingProxy(ledger: TestLedger, orgId: string): P
   return {
     baseUrl: `${url}/api/audit`,
     swap: (next) => void (upstream = next),
+    failConsistency: (failing) => void (consistencyFails = failing),
     close: () => stop(server),
   }
 }

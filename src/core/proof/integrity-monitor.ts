@@ -15,13 +15,19 @@ import type { CryptoBackend } from '../verify/crypto.js'
 import type { KeyRing } from '../verify/key-ring.js'
 import { verifyCheckpoint, type CheckpointTrust } from './checkpoint.js'
 import { CheckpointMemory, type CheckpointStorage } from './checkpoint-memory.js'
-import { leafHash, verifyInclusion } from './merkle.js'
+import { newestNotIncluded, type EvidenceParts } from './integrity-inclusion.js'
 import { compareSeen, rememberSeen, seenProblem, seqOf } from './seen-events.js'
-import { decodeRecord, defaultIntegrityStorage, RECORD, restartOf, type OrgRecord } from './integrity-storage.js'
+import {
+  decodeRecord,
+  defaultIntegrityStorage,
+  RECORD,
+  restartOf,
+  restartStillNews,
+  type OrgRecord,
+} from './integrity-storage.js'
 import {
   CHECKING,
   problemSentence,
-  type IntegrityEvidence,
   type IntegrityProblem,
   type IntegrityRestart,
   type IntegritySnapshot,
@@ -60,9 +66,6 @@ export interface IntegrityMonitor {
   check(loaded: LoadedLog, signal?: AbortSignal): Promise<IntegritySnapshot>
 }
 
-/** What an alarm's evidence holds besides what every alarm fills in. */
-type EvidenceParts = Omit<IntegrityEvidence, 'format' | 'org' | 'detectedAt' | 'problem'>
-
 /** Make a monitor for the client's org. */
 export function createIntegrityMonitor(options: IntegrityMonitorOptions): IntegrityMonitor {
   const { client, keyRing, backend } = options
@@ -71,6 +74,8 @@ export function createIntegrityMonitor(options: IntegrityMonitorOptions): Integr
   const trust: CheckpointTrust = { keys: keyRing.keys.map((key) => ({ publicKey: key.bytes })) }
   const listeners = new Set<() => void>()
   let snapshot = CHECKING
+  /** Whether this monitor (this visit) found the memory to start afresh. */
+  let restartedThisVisit = false
   const set = (next: IntegritySnapshot) => {
     snapshot = next
     for (const listener of listeners) listener()
@@ -202,49 +207,22 @@ export function createIntegrityMonitor(options: IntegrityMonitorOptions): Integr
         })
       }
     }
-    // A memory started afresh says so, now and on later visits, and counts from now.
+    // A memory started afresh says so, and counts from now, until a later visit confirms the
+    // log against it (restartStillNews says why).
     const memoryDid = outcome.status === 'first' || outcome.status === 'restarted' ? outcome.status : 'kept'
     const fresh = restartOf(memoryDid, record, unreadable, now)
-    const restarted = fresh ?? record?.restarted ?? null
+    restartedThisVisit ||= fresh !== null
+    const restarted = restartStillNews(fresh, record, outcome.status === 'consistent', restartedThisVisit)
     const firstSeenAt = fresh ? now : (record?.firstSeenAt ?? now)
     await save({ origin: checkpoint.origin, firstSeenAt, seen: record?.seen ?? null, restarted })
 
     // The newest loaded event must be inside the signed tree, at its seq (RFC 9162 2.1.3).
     const newest = loaded.events[0]
-    if (newest && loaded.fromHead) {
-      const seq = seqOf(newest)
-      if (seq > checkpoint.size)
-        return alarm(
-          { kind: 'beyond-checkpoint', seq, size: checkpoint.size },
-          { previousCheckpoint: null, checkpoint: answer.checkpoint, proof: null },
-        )
-      // A log that denies an event it served is as wrong as a proof that fails.
-      const inclusion = await client
-        .getInclusion(newest.id, checkpoint.size, { ...(signal ? { signal } : {}) })
-        .catch((error: unknown) => {
-          if ((error as { code?: unknown } | null)?.code === 'not-found') return null
-          throw error
-        })
-      const leaf = await leafHash(backend, options.canonicalBytes(newest))
-      if (
-        !inclusion ||
-        inclusion.index !== seq - 1 ||
-        !(await verifyInclusion(backend, inclusion.index, checkpoint.size, leaf, inclusion.proof, checkpoint.rootHash))
-      )
-        return alarm(
-          { kind: 'not-included', seq, size: checkpoint.size },
-          {
-            previousCheckpoint: null,
-            checkpoint: answer.checkpoint,
-            proof: inclusion && {
-              type: 'inclusion',
-              index: inclusion.index,
-              size: checkpoint.size,
-              hashes: inclusion.proof.map(toBase64),
-            },
-          },
-        )
-    }
+    const excluded =
+      newest && loaded.fromHead
+        ? await newestNotIncluded(newest, checkpoint, answer.checkpoint, { ...options, signal })
+        : null
+    if (excluded) return alarm(excluded.problem, excluded.evidence)
     return set({
       status: 'complete',
       size: checkpoint.size,
@@ -277,7 +255,9 @@ export function createIntegrityMonitor(options: IntegrityMonitorOptions): Integr
         proof: null,
         events: problems,
       })
-    const restarted = fresh ?? record?.restarted ?? null
+    restartedThisVisit ||= fresh !== null
+    // Confirmed when events seen since the restart were there to compare, and none differed.
+    const restarted = restartStillNews(fresh, record, record?.seen != null, restartedThisVisit)
     const firstSeenAt = fresh ? now : (record?.firstSeenAt ?? now)
     await save({ origin: null, firstSeenAt, seen: rememberSeen(record?.seen ?? null, hashed), restarted })
     return set({ ...CHECKING, status: 'no-checkpoints', firstSeenAt, restarted })

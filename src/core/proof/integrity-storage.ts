@@ -11,7 +11,10 @@ export interface OrgRecord {
   origin: string | null
   firstSeenAt: number
   seen: SeenEvents | null
-  /** Kept so that later visits still say the memory only goes back to the restart. */
+  /**
+   * Kept so that later visits still say the memory only goes back to the restart, until one
+   * of them confirms the log against that memory (see {@link restartStillNews}).
+   */
   restarted: IntegrityRestart | null
 }
 
@@ -90,4 +93,30 @@ export function restartOf(
   // was remembered for it: it is gone from storage.
   if (record?.origin) return { from: record.firstSeenAt, at: now, reason: 'missing' }
   return unreadable ? { from: null, at: now, reason: 'unreadable' } : null
+}
+
+/**
+ * The restart the line should still mention after a check that passed: `fresh` (this check's
+ * own), or the record's, which goes once a later visit `confirmed` the log against the memory
+ * begun at the restart (a consistency proof from the remembered checkpoint, or events seen
+ * before compared unchanged). `thisVisit` says the restart happened on this visit, which keeps
+ * it for the visit's later checks (live tail): a reader who saw the note must not see it
+ * vanish while reading.
+ *
+ * Why not for ever: the note explains why the line's "consistent with what this browser saw
+ * on D" has a later D than before. Once this browser has proven the log consistent with what it
+ * saw on D, that claim is true and complete as it stands (D itself says how far back it goes),
+ * while a note repeated on every visit for a legitimate key rotation would teach readers to
+ * skim past the line where a real problem is shown. Why not dismissible: dismissing needs a
+ * control and a stored flag, and a reader who dismisses a note before the log was checked
+ * again would lose it before it was answered.
+ */
+export function restartStillNews(
+  fresh: IntegrityRestart | null,
+  record: OrgRecord | null,
+  confirmed: boolean,
+  thisVisit: boolean,
+): IntegrityRestart | null {
+  if (fresh) return fresh
+  return confirmed && !thisVisit ? null : (record?.restarted ?? null)
 }

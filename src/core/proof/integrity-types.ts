@@ -75,7 +75,11 @@ export interface IntegritySnapshot {
   time: number | null
   /** When this browser first saw this org's log (epoch milliseconds), or last started afresh. */
   firstSeenAt: number | null
-  /** Set when this browser's memory of the log was started afresh (see {@link IntegrityRestart}). */
+  /**
+   * Set when this browser's memory of the log was started afresh (see {@link IntegrityRestart}):
+   * for the rest of that visit, and on later visits until one confirms the log against the new
+   * memory (`firstSeenAt`, the restart's date, then says how far back the claim goes).
+   */
   restarted: IntegrityRestart | null
   /** An English sentence for logs (the viewer words problems from its messages). */
   message: string | null

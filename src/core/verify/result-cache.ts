@@ -37,7 +37,12 @@ export interface ResultCache {
   digest(event: unknown): string | undefined
   /** The result filed for this digest, for `event` (whose content has that digest). */
   get(digest: string, event: unknown): VerificationResult | undefined
-  set(digest: string, event: unknown, result: VerificationResult): void
+  /**
+   * File `result` for this digest and give back the form it is filed in, as {@link get} would
+   * return it (its outcome shared with equal ones, its recomputed hash the event's own string),
+   * so the caller keeps that one instead of filing a result and reading it back.
+   */
+  set(digest: string, event: unknown, result: VerificationResult): VerificationResult
 }
 
 const encoder = new TextEncoder()
@@ -85,12 +90,17 @@ export function createResultCache(max: number, { Cache, Lossless }: ResultCacheP
       return { ...stored, payloadHash: ownHash(event) as string }
     },
     set(digest, event, result) {
-      if (result.payloadHash !== ownHash(event)) return results.set(digest, result)
+      const payloadHash = ownHash(event)
+      if (result.payloadHash !== payloadHash) {
+        results.set(digest, result)
+        return result
+      }
       const { payloadHash: _, ...outcome } = result
       const id = JSON.stringify([outcome.status, outcome.reason, outcome.keyId, outcome.message])
       let shared = outcomes.get(id)
       if (!shared) outcomes.set(id, (shared = outcome))
       results.set(digest, shared)
+      return { ...shared, payloadHash: payloadHash as string }
     },
   }
 }

@@ -14,7 +14,7 @@ import type { LosslessNumber } from '../json/lossless-json.js'
 import type { VerificationResult } from '../types.js'
 import type { WebWorker } from './web-types.js'
 import type { WireResults } from './worker-wire.js'
-import { acquireWorkers, settle, WorkerUnavailableError } from './shared-workers.js'
+import { acquireWorkers, releaseWorkers, settle, WorkerUnavailableError } from './shared-workers.js'
 
 export type WorkerCrypto = 'auto' | 'webcrypto' | 'noble'
 
@@ -129,8 +129,9 @@ let nextId = 1
 
 /**
  * Verification in `count` workers, started by the first verifier of the page that asks for them
- * (with the same `createWorker`, count and crypto) and shared with later ones; they stop when
- * the last verifier using them is disposed. Throws {@link WorkerUnavailableError} when none can
+ * (with the same `createWorker` and count; the crypto choice travels with the key ring) and
+ * shared with later ones; they stop a grace period after the last verifier using them is
+ * disposed (shared-workers.ts). Throws {@link WorkerUnavailableError} when none can
  * be constructed. A worker that fails later (its script, or the thread) breaks the workers: every
  * batch in flight, of every verifier using them, rejects with that error, and so does every
  * later call, for each verifier to go on without them (a new verifier starts new workers). A
@@ -150,7 +151,7 @@ export function createWorkerPool(options: {
   /** Verification on this thread, for events that cannot travel or batches a worker could not check. */
   checkHere: (events: readonly unknown[]) => Promise<VerificationResult[]>
 }): WorkerPool {
-  const workers = acquireWorkers(options.createWorker, `${options.count} ${options.crypto}`, options.count)
+  const workers = acquireWorkers(options.createWorker, options.count)
   const ring = nextRing++
   let disposed = false
   const tell = (message: WorkerRequest) => {
@@ -215,8 +216,8 @@ export function createWorkerPool(options: {
       disposed = true
       const gone = new WorkerUnavailableError('the verifier was disposed')
       for (const [id, waiting] of workers.pending) if (waiting.ring === ring) settle(workers, id)?.reject(gone)
-      if (--workers.users === 0) workers.stop(gone)
-      else if (!workers.broken) tell({ type: 'forget', ring })
+      if (!workers.broken) tell({ type: 'forget', ring })
+      releaseWorkers(workers)
     },
   }
 }

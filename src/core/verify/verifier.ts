@@ -156,11 +156,8 @@ export function createVerifier(options: VerifierOptions = {}): Verifier {
   function remember(event: VerifiableEvent, key: string | VerifiableEvent, result: VerificationResult) {
     if (!byContent) early?.push([event, key, result])
     const digest = typeof key === 'string' ? key : byContent?.digest(event)
-    if (digest !== undefined) {
-      byContent!.set(digest, event, result)
-      // The shared form: its recomputed hash is the event's own string, not the worker's copy.
-      result = byContent!.get(digest, event)!
-    }
+    // The shared form: its recomputed hash is the event's own string, not the worker's copy.
+    if (digest !== undefined) result = byContent!.set(digest, event, result)
     settle(event, result)
   }
   const listeners = new Set<() => void>()

@@ -2,7 +2,9 @@
  * When this browser's memory of a log cannot be used any more (attack L2): a remembered
  * checkpoint that no longer verifies (a key rotation dropped its pin, or storage was edited),
  * one that is gone, or an unreadable record. The monitor starts afresh and says so in its
- * state, with the date the earlier record was from, never as an alarm and never silently.
+ * state, with the date the earlier record was from, never as an alarm and never silently: on
+ * the visit of the restart, and on later ones until one confirms the log against the memory
+ * begun then.
  * Real ledger over real HTTP, storage a Map that outlives each visit.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
@@ -36,15 +38,19 @@ afterEach(async () => {
 
 const clientFor = (withProofs = true): AuditClient => proofClient(proxy, fork.orgId, () => now, withProofs)
 
-/** One visit, a day after the last; `keyRing` defaults to every key the service lists. */
-async function visit(options: { keyRing?: KeyRing; withProofs?: boolean } = {}) {
+/** A visit a day after the last, with its monitor; `keyRing` defaults to every key the service lists. */
+async function open(options: { keyRing?: KeyRing; withProofs?: boolean } = {}) {
   now += DAY
   const client = clientFor(options.withProofs)
   const keyRing = options.keyRing ?? new KeyRing(await client.getKeys())
-  const events = (await client.listEvents({ limit: 50 })).events
   const monitor = createIntegrityMonitor({ client, keyRing, backend, storage, ...integrityDefaults(keyRing, backend) })
-  return monitor.check({ events, fromHead: true })
+  /** One check, as the panel runs on the first rows and again when new events arrive. */
+  const check = async () => monitor.check({ events: (await client.listEvents({ limit: 50 })).events, fromHead: true })
+  return { check }
 }
+
+/** One visit with one check. */
+const visit = async (options: Parameters<typeof open>[0] = {}) => (await open(options)).check()
 
 describe('a memory that cannot be used any more', () => {
   it('given a key rotation that dropped the old pin, starts afresh and says from when the earlier record was', async () => {
@@ -63,15 +69,44 @@ describe('a memory that cannot be used any more', () => {
       firstSeenAt: now,
       restarted: { from: firstSeen, at: now, reason: 'unverifiable' },
     })
-    // Later visits compare with the new memory and still say it only goes back to the restart.
+    // The next visit proves the log consistent with the memory begun at the restart: from then
+    // on the line's own date says how far back its claim goes, and the note is not repeated.
     const restartedAt = now
     fork.append(fork.a, 1)
     expect(await visit({ keyRing: onlyNew })).toMatchObject({
       status: 'complete',
       size: 15,
       firstSeenAt: restartedAt,
-      restarted: { from: firstSeen, at: restartedAt, reason: 'unverifiable' },
+      restarted: null,
     })
+    expect(JSON.parse(store.get(recordKey())!)).toMatchObject({ firstSeenAt: restartedAt, restarted: null })
+    expect(await visit({ keyRing: onlyNew })).toMatchObject({ firstSeenAt: restartedAt, restarted: null })
+  })
+
+  it('keeps saying so for the rest of the visit of the restart, though its later checks prove consistency', async () => {
+    const firstSeen = (await visit()).firstSeenAt
+    store.set(checkpointKey(), store.get(checkpointKey())!.replace(/\n12\n/, '\n11\n'))
+    const restartVisit = await open()
+    const restarted = { from: firstSeen, at: now, reason: 'unverifiable' }
+    expect(await restartVisit.check()).toMatchObject({ status: 'complete', size: 12, restarted })
+    fork.append(fork.a, 2) // the live tail brings new events: checked again, consistent with the new memory
+    expect(await restartVisit.check()).toMatchObject({ status: 'complete', size: 14, restarted })
+    expect(await visit()).toMatchObject({ status: 'complete', size: 14, restarted: null })
+  })
+
+  it('keeps saying so on later visits that could not confirm the log, until one does', async () => {
+    const firstSeen = (await visit()).firstSeenAt
+    store.delete(checkpointKey())
+    const restarted = { from: firstSeen, at: now + DAY, reason: 'missing' }
+    expect(await visit()).toMatchObject({ restarted })
+    // The service cannot prove the newer tree consistent with the remembered one (its proof
+    // endpoint fails): nothing is confirmed, and the record keeps the restart.
+    fork.append(fork.a, 1)
+    proxy.failConsistency(true)
+    expect(await visit()).toMatchObject({ status: 'unavailable' })
+    expect(JSON.parse(store.get(recordKey())!)).toMatchObject({ restarted })
+    proxy.failConsistency(false)
+    expect(await visit()).toMatchObject({ status: 'complete', size: 13, restarted: null })
   })
 
   it('given the remembered checkpoint edited in storage, starts afresh instead of raising an alarm', async () => {
@@ -117,6 +152,8 @@ describe('a memory that cannot be used any more', () => {
       status: 'no-checkpoints',
       restarted: { from: null, at: now, reason: 'unreadable' },
     })
+    // The next visit finds the events seen since the restart unchanged: the note has been answered.
+    expect(await visit({ withProofs: false })).toMatchObject({ status: 'no-checkpoints', restarted: null })
   })
 
   it('given a first visit, is no restart', async () => {

@@ -1,0 +1,55 @@
+/**
+ * For tests of the page's shared verification workers in Chromium: the shipped worker script,
+ * counted as workers start and stop, and the grace period after the last verifier (see
+ * shared-workers.ts) on a timer stepped by hand.
+ */
+import { setWorkerGrace } from '../../src/core/verify/shared-workers.js'
+import { defaultCreateWorker } from '../../src/core/verify/verifier-worker-pool.js'
+
+/**
+ * The shipped worker, counting workers started and stopped and the events that reach them, and
+ * keeping the messages that configure a key ring (its id and crypto) and name one (batches).
+ */
+export function countingWorkers() {
+  const seen = { started: 0, stopped: 0, events: 0 }
+  const configured: { ring: number; crypto: string }[] = []
+  const batches: number[] = []
+  const create = () => {
+    const worker = defaultCreateWorker()
+    seen.started++
+    const post = worker.postMessage.bind(worker)
+    worker.postMessage = (message: { type: string; events?: unknown[]; ring?: number; crypto?: string }) => {
+      if (message.type === 'verify') {
+        seen.events += message.events!.length
+        batches.push(message.ring!)
+      }
+      if (message.type === 'configure') configured.push({ ring: message.ring!, crypto: message.crypto! })
+      post(message)
+    }
+    const terminate = worker.terminate.bind(worker)
+    worker.terminate = () => {
+      seen.stopped++
+      terminate()
+    }
+    return worker
+  }
+  return { seen, configured, batches, create }
+}
+
+/**
+ * The workers' grace period on a hand-stepped timer: `pending` holds the stops scheduled and
+ * not called off, `end()` runs them (the grace has passed), `restore()` puts the real timer back.
+ */
+export function manualGrace() {
+  const pending: (() => void)[] = []
+  const restore = setWorkerGrace({
+    schedule(stop) {
+      pending.push(stop)
+      return () => {
+        const at = pending.indexOf(stop)
+        if (at >= 0) pending.splice(at, 1)
+      }
+    },
+  })
+  return { pending, end: () => pending.splice(0).forEach((stop) => stop()), restore }
+}
