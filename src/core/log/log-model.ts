@@ -11,7 +11,9 @@ import type { AuditFilters } from '../../protocol/filters.js'
 import type { AuditEvent } from '../types.js'
 import { AuditError } from './audit-error.js'
 import type { AuditClient } from './client.js'
-import { createEventStore, type EventStore } from './event-store.js'
+import { createEventStore, pageSizeOf, type EventStore } from './event-store.js'
+import type { EventPage } from './client.js'
+import { requestEarlyPage } from './early-page.js'
 import type { DeepLink, DeepLinkState } from './deep-link.js'
 import { rowsOver, type LogRows } from './log-rows.js'
 import type { PageBlock } from './page-blocks.js'
@@ -41,6 +43,9 @@ export function createLogModel(client: AuditClient, initial: LogModelOptions = {
   const seenActions = new Set<string>()
   /** The initial page while the store still holds it (`start()` then keeps it). */
   let initialPage = initial.initialPage
+  /** The first page asked for by `prefetch()`, until the store has shown it (or its failure). */
+  let early: Promise<EventPage> | null = null
+  let prefetched = false
   let store: EventStore = newStore()
   let unsubscribeStore = store.subscribe(changed)
   let running = false
@@ -173,6 +178,10 @@ export function createLogModel(client: AuditClient, initial: LogModelOptions = {
   }
 
   function changed(): void {
+    // Shown: a later start() (StrictMode's remount) loads afresh. Until then a start that
+    // follows a stop() (the same remount, before the answer) takes the same request again.
+    const { status } = store.getSnapshot().state
+    if (status !== 'idle' && status !== 'loading') early = null
     syncDeepLink()
     syncTail()
     publish()
@@ -223,6 +232,7 @@ export function createLogModel(client: AuditClient, initial: LogModelOptions = {
       const paging = (o: LogModelOptions) => [o.pageSize, o.maxTailPages, o.windowPages].join()
       if (paging(options) !== paging(before) || key !== filtersKey) {
         filtersKey = key
+        early = null
         // Paging options are the store's own; filters reload in place while running.
         if (running && paging(options) === paging(before)) {
           initialPage = null
@@ -238,11 +248,16 @@ export function createLogModel(client: AuditClient, initial: LogModelOptions = {
       }
       if (dirty) changed()
     },
+    prefetch() {
+      if (running || initialPage || prefetched) return
+      prefetched = true
+      early = requestEarlyPage(client, { ...filtersOf(), limit: pageSizeOf(options.pageSize) })
+    },
     start() {
       if (!running) {
         running = true
         startRun++
-        if (!initialPage) void store.setFilters(filtersOf())
+        if (!initialPage) void store.setFilters(filtersOf(), early)
         changed()
       }
       const mine = startRun
