@@ -3,14 +3,20 @@
  * bundled and minified from the build in dist/ with react and react-dom external. "initial" is
  * the entry and everything it imports statically (the budget); "lazy" is code loaded on demand
  * (the detail dialog, the pure-JS crypto fallback). With `--check` it exits 1 when an entry is
- * over its budget; npm test runs it that way.
+ * over its budget; npm test runs it that way. With `--modules` it also lists, per entry, the
+ * minified bytes each source file puts into the initial download (esbuild's metafile
+ * `bytesInOutput`; gzip is of whole files, so it has no per-file figure).
  */
 import { build, type Metafile } from 'esbuild'
 import { gzipSync } from 'node:zlib'
 import { parseArgs } from 'node:util'
 
 const { values } = parseArgs({
-  options: { json: { type: 'boolean', default: false }, check: { type: 'boolean', default: false } },
+  options: {
+    json: { type: 'boolean', default: false },
+    check: { type: 'boolean', default: false },
+    modules: { type: 'boolean', default: false },
+  },
 })
 
 const entries = [
@@ -71,7 +77,12 @@ for (const entry of entries) {
     if (initial.has(relative)) initialKb += kb
     else lazyKb += kb
   }
-  results.push({ ...entry, initialKb, lazyKb, over: initialKb > entry.budgetKb })
+  const modules = [...initial]
+    .flatMap((path) => Object.entries(metafile.outputs[path]!.inputs))
+    .map(([source, { bytesInOutput }]) => ({ source, bytes: bytesInOutput }))
+    .filter((module) => module.bytes > 0)
+    .sort((a, b) => b.bytes - a.bytes)
+  results.push({ ...entry, initialKb, lazyKb, modules, over: initialKb > entry.budgetKb })
 }
 
 if (values.json) {
@@ -89,6 +100,12 @@ if (values.json) {
     console.log(
       `  ${r.name.padEnd(18)} initial ${r.initialKb.toFixed(1).padStart(5)} kB   lazy ${r.lazyKb.toFixed(1).padStart(5)} kB   budget ${r.budgetKb} kB: ${verdict}`,
     )
+  }
+  if (values.modules) {
+    for (const r of results) {
+      console.log(`\n  ${r.name}: initial ${r.initialKb.toFixed(3)} kB gzip; minified bytes by source file`)
+      for (const m of r.modules) console.log(`    ${String(m.bytes).padStart(6)}  ${m.source}`)
+    }
   }
 }
 if (values.check && results.some((r) => r.over)) {

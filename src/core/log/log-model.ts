@@ -20,7 +20,7 @@ import type { PageBlock } from './page-blocks.js'
 import type { AppliedMarker } from './pruned-range.js'
 import { isVerifiedPruneMarker, type PruneMarkerCheck } from '../verify/prune-marker-registry.js'
 import { loadedWindow, loadWindow } from './block-list.js'
-import { createTailPoll, globalTimers, type IntervalTimers, type LiveTailState } from './tail-poll.js'
+import type { IntervalTimers, LiveTailState, TailPoll } from './tail-poll.js'
 
 import type { LogModel, LogModelOptions, LogModelSnapshot } from './log-model-types.js'
 
@@ -49,12 +49,9 @@ export function createLogModel(client: AuditClient, initial: LogModelOptions = {
   let store: EventStore = newStore()
   let unsubscribeStore = store.subscribe(changed)
   let running = false
-  const tail = createTailPoll(Boolean(options.liveTail), {
-    refreshHead: () => store.refreshHead(),
-    isAway: () => !(options.isAtHead?.() ?? true),
-    onError: (error) => options.onError?.(error, 'live-tail'),
-    onPolled: publish,
-  })
+  let tail: LiveTailState = { on: Boolean(options.liveTail), failure: null, unseen: 0 }
+  /** Live tail's timer: made with the window's code once the poll is first wanted. */
+  let poll: TailPoll | null = null
   /** Made when a deep link first names an event that is not loaded (its code loads on demand). */
   let deepLink: DeepLink | null = null
   let startRun = 0
@@ -158,7 +155,7 @@ export function createLogModel(client: AuditClient, initial: LogModelOptions = {
       pruned,
       rows,
       knownActions,
-      liveTail: tail.state,
+      liveTail: tail,
       selection,
     }
   }
@@ -187,10 +184,37 @@ export function createLogModel(client: AuditClient, initial: LogModelOptions = {
     publish()
   }
 
+  /** Merge in a change of live tail's state: a new object only when a member changes. */
+  function setTail(next: Partial<LiveTailState>): void {
+    const merged = { ...tail, ...next }
+    if (merged.on !== tail.on || merged.failure !== tail.failure || merged.unseen !== tail.unseen) tail = merged
+  }
+
   /** The poll runs while started, switched on and showing rows. */
   function syncTail(): void {
-    const wanted = running && tail.state.on && store.getSnapshot().state.status === 'ready'
-    tail.sync(wanted, options.liveTailIntervalMs ?? 5000, options.timers ?? globalTimers)
+    const wanted = running && tail.on && store.getSnapshot().state.status === 'ready'
+    if (!wanted) setTail({ failure: null })
+    if (!poll) {
+      if (!wanted) return
+      const window = loadedWindow()
+      // Requested with the first page, so it is here by the time rows show, or soon after.
+      if (!window) return void loadWindow().then(() => changed())
+      poll = window.createTailPoll({
+        refreshHead: () => store.refreshHead(),
+        isAway: () => !(options.isAtHead?.() ?? true),
+        polled(added, away) {
+          setTail({ failure: null, ...(added > 0 && away ? { unseen: tail.unseen + added } : {}) })
+          publish()
+        },
+        failed(error, first) {
+          const failure = AuditError.from(error, 'Live updates failed.')
+          setTail({ failure })
+          if (first) options.onError?.(failure, 'live-tail')
+          publish()
+        },
+      })
+    }
+    poll.sync(wanted, options.liveTailIntervalMs ?? 5000, options.timers)
   }
 
   /** Fetch the selected event while started and it is not among the rows; forget it once it is. */
@@ -210,10 +234,10 @@ export function createLogModel(client: AuditClient, initial: LogModelOptions = {
 
   function stop(): void {
     running = false
-    tail.stop()
+    poll?.stop()
     store.destroy()
     syncDeepLink()
-    tail.set({ failure: null })
+    setTail({ failure: null })
   }
 
   return {
@@ -242,8 +266,8 @@ export function createLogModel(client: AuditClient, initial: LogModelOptions = {
       }
       // A new interval or new timers restart the poll (syncTail, through changed()).
       if (options.timers !== before.timers || options.liveTailIntervalMs !== before.liveTailIntervalMs) dirty = true
-      if (Boolean(options.liveTail) !== tail.state.on) {
-        tail.set({ on: Boolean(options.liveTail) })
+      if (Boolean(options.liveTail) !== tail.on) {
+        setTail({ on: Boolean(options.liveTail) })
         dirty = true
       }
       if (dirty) changed()
@@ -277,8 +301,8 @@ export function createLogModel(client: AuditClient, initial: LogModelOptions = {
       store.setViewport(Math.max(0, rows.blockAt(firstRow)), Math.max(0, rows.blockAt(lastRow)))
     },
     markSeen() {
-      if (tail.state.unseen === 0) return
-      tail.set({ unseen: 0 })
+      if (tail.unseen === 0) return
+      setTail({ unseen: 0 })
       publish()
     },
     dispose() {
