@@ -24,14 +24,17 @@ const entries = [
   // TanStack Virtual and built table rows only for drawn events, which took the entry from
   // 50.2 to 39.8 kB: the check is now the goal.
   { name: 'auditlens', file: 'dist/react/index.js', budgetKb: 45 },
-  { name: 'auditlens/core', file: 'dist/core/index.js', budgetKb: 16 },
+  // The goal is 15 kB; 15.6 after issue 15 and the first page's prefetch (BENCHMARKS.md lists
+  // the bytes by source file). The check is what was reached: a stated miss, not a new goal.
+  { name: 'auditlens/core', file: 'dist/core/index.js', budgetKb: 15.7 },
   // Apps that import only part of core pay only for that part (test/bench/parts/). The client
   // part's goal is 8 kB; issue 13's wire changes took it to 8.5 kB, and issue 15's window of
-  // pages (blocks, rows over blocks: what bounds memory at any depth) to 9.7 kB after
-  // everything the first rows do not use moved to on-demand chunks (BENCHMARKS.md says where
-  // the bytes went and what was tried). The check allows 10 kB: a stated miss, not a new goal.
+  // pages (blocks, rows over blocks: what bounds memory at any depth) to 9.8 kB after
+  // everything the first rows do not use moved to on-demand chunks, live tail's timer last
+  // (BENCHMARKS.md says where the bytes went and what was tried). The check is what was
+  // reached, 9.76 kB: a stated miss, not a new goal.
   { name: 'core: verify only', file: 'test/bench/parts/core-verify.js', budgetKb: 7 },
-  { name: 'core: client only', file: 'test/bench/parts/core-client.js', budgetKb: 10 },
+  { name: 'core: client only', file: 'test/bench/parts/core-client.js', budgetKb: 9.8 },
   // Loaded by the verification Web Worker, off the page's own download and main thread.
   { name: 'verify worker', file: 'dist/core/verify/verify-worker.js', budgetKb: 15 },
 ]
