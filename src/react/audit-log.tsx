@@ -150,11 +150,13 @@ function AuditLogForClient(props: AuditLogProps) {
     const initialPage = props.initialData
       ? adoptInitialPage(client, props.initialData, firstPageQuery(filters, props.pageSize))
       : null
-    // Without a page from the server, the token request starts now, while this first render
-    // and its commit run, not in the effect after them (a round trip before the first page).
-    // Only in a browser; the token manager shares the request with the first page's call.
-    if (!initialPage && typeof document !== 'undefined') client.token().catch(() => {})
-    return createLogModel(client, { ...options, initialPage })
+    const made = createLogModel(client, { ...options, initialPage })
+    // Without a page from the server, the first page (and the token it needs) is requested
+    // now, while this first render and its commit run, not in the effect after them; the
+    // effect's start() takes that request. Only in a browser: a server render fetches nothing.
+    // StrictMode's second call of this initializer shares the request (early-page.ts).
+    if (typeof document !== 'undefined') made.prefetch()
+    return made
   })
   // TanStack's way: every render hands the model its current options; only changes act.
   // Before paint, so the rows never show a selection or filters the props have moved past.

@@ -100,8 +100,22 @@ else {
     for (const [key, value] of Object.entries(run.nav)) console.log(`  ${key.padEnd(40)} ${r(value)}`)
     for (const span of run.spans) console.log(`  ${span.name.padEnd(40)} ${r(span.start)}–${r(span.end)}`)
   }
+  const p50 = (values: number[]) => r(values.sort((a, b) => a - b)[Math.floor(values.length / 2)]!)
   const sorted = runs.map((run) => run.firstRows).sort((a, b) => a - b)
   console.log(
     `\nfirst_rows_ms p50 ${r(sorted[Math.floor(sorted.length / 2)]!)}, range ${r(sorted[0]!)}–${r(sorted.at(-1)!)}`,
   )
+  // When the first page's request left, against the token's answer: <AuditLog> asks for the
+  // page in its first render, so it should leave as soon as the token is here.
+  const first = (run: (typeof runs)[number], part: string) => run.spans.find((span) => span.name.includes(part))
+  const asked = runs.flatMap((run) => {
+    const token = first(run, '/token')
+    const events = first(run, '/events?')
+    return token && events ? [{ tokenEnd: token.end, eventsStart: events.start }] : []
+  })
+  if (asked.length > 0)
+    console.log(
+      `token answered p50 ${p50(asked.map((a) => a.tokenEnd))} ms, first page asked p50 ${p50(asked.map((a) => a.eventsStart))} ms, ` +
+        `asked after the token p50 ${p50(asked.map((a) => a.eventsStart - a.tokenEnd))} ms`,
+    )
 }

@@ -3,14 +3,20 @@
  * bundled and minified from the build in dist/ with react and react-dom external. "initial" is
  * the entry and everything it imports statically (the budget); "lazy" is code loaded on demand
  * (the detail dialog, the pure-JS crypto fallback). With `--check` it exits 1 when an entry is
- * over its budget; npm test runs it that way.
+ * over its budget; npm test runs it that way. With `--modules` it also lists, per entry, the
+ * minified bytes each source file puts into the initial download (esbuild's metafile
+ * `bytesInOutput`; gzip is of whole files, so it has no per-file figure).
  */
 import { build, type Metafile } from 'esbuild'
 import { gzipSync } from 'node:zlib'
 import { parseArgs } from 'node:util'
 
 const { values } = parseArgs({
-  options: { json: { type: 'boolean', default: false }, check: { type: 'boolean', default: false } },
+  options: {
+    json: { type: 'boolean', default: false },
+    check: { type: 'boolean', default: false },
+    modules: { type: 'boolean', default: false },
+  },
 })
 
 const entries = [
@@ -18,14 +24,17 @@ const entries = [
   // TanStack Virtual and built table rows only for drawn events, which took the entry from
   // 50.2 to 39.8 kB: the check is now the goal.
   { name: 'auditlens', file: 'dist/react/index.js', budgetKb: 45 },
-  { name: 'auditlens/core', file: 'dist/core/index.js', budgetKb: 16 },
+  // The goal is 15 kB; 15.6 after issue 15 and the first page's prefetch (BENCHMARKS.md lists
+  // the bytes by source file). The check is what was reached: a stated miss, not a new goal.
+  { name: 'auditlens/core', file: 'dist/core/index.js', budgetKb: 15.7 },
   // Apps that import only part of core pay only for that part (test/bench/parts/). The client
   // part's goal is 8 kB; issue 13's wire changes took it to 8.5 kB, and issue 15's window of
-  // pages (blocks, rows over blocks: what bounds memory at any depth) to 9.7 kB after
-  // everything the first rows do not use moved to on-demand chunks (BENCHMARKS.md says where
-  // the bytes went and what was tried). The check allows 10 kB: a stated miss, not a new goal.
+  // pages (blocks, rows over blocks: what bounds memory at any depth) to 9.8 kB after
+  // everything the first rows do not use moved to on-demand chunks, live tail's timer last
+  // (BENCHMARKS.md says where the bytes went and what was tried). The check is what was
+  // reached, 9.76 kB: a stated miss, not a new goal.
   { name: 'core: verify only', file: 'test/bench/parts/core-verify.js', budgetKb: 7 },
-  { name: 'core: client only', file: 'test/bench/parts/core-client.js', budgetKb: 10 },
+  { name: 'core: client only', file: 'test/bench/parts/core-client.js', budgetKb: 9.8 },
   // Loaded by the verification Web Worker, off the page's own download and main thread.
   { name: 'verify worker', file: 'dist/core/verify/verify-worker.js', budgetKb: 15 },
 ]
@@ -71,7 +80,12 @@ for (const entry of entries) {
     if (initial.has(relative)) initialKb += kb
     else lazyKb += kb
   }
-  results.push({ ...entry, initialKb, lazyKb, over: initialKb > entry.budgetKb })
+  const modules = [...initial]
+    .flatMap((path) => Object.entries(metafile.outputs[path]!.inputs))
+    .map(([source, { bytesInOutput }]) => ({ source, bytes: bytesInOutput }))
+    .filter((module) => module.bytes > 0)
+    .sort((a, b) => b.bytes - a.bytes)
+  results.push({ ...entry, initialKb, lazyKb, modules, over: initialKb > entry.budgetKb })
 }
 
 if (values.json) {
@@ -89,6 +103,12 @@ if (values.json) {
     console.log(
       `  ${r.name.padEnd(18)} initial ${r.initialKb.toFixed(1).padStart(5)} kB   lazy ${r.lazyKb.toFixed(1).padStart(5)} kB   budget ${r.budgetKb} kB: ${verdict}`,
     )
+  }
+  if (values.modules) {
+    for (const r of results) {
+      console.log(`\n  ${r.name}: initial ${r.initialKb.toFixed(3)} kB gzip; minified bytes by source file`)
+      for (const m of r.modules) console.log(`    ${String(m.bytes).padStart(6)}  ${m.source}`)
+    }
   }
 }
 if (values.check && results.some((r) => r.over)) {

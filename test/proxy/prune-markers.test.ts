@@ -14,6 +14,12 @@ import {
 import { eventBody, startLedger, type TestLedger } from '../support/ledger.js'
 import { serve, startProxy, stop, type TestProxy, testTokens } from '../support/proxy.js'
 
+// Applying a verified marker is on-demand code (page-window.ts) that a page requests with its
+// first rows and has long before a reader reaches the log's end; loaded up front here, where
+// loadAll reaches the end within the same few milliseconds (until it is here the head shows
+// as a gap, the safe direction, which on-demand.test.ts covers).
+await import('../../src/core/log/page-window.js')
+
 const DAY = 86_400_000
 let now = Date.now() - 10 * DAY
 let ledger: TestLedger

@@ -57,8 +57,11 @@ export interface EventStore {
   getSnapshot(): EventStoreSnapshot
   /** Load the next page; concurrent calls share one request. Starts with the first page. */
   loadNext(): Promise<void>
-  /** Replace the filters: aborts in-flight work, clears the list and loads the first page. */
-  setFilters(filters: AuditFilters): Promise<void>
+  /**
+   * Replace the filters: aborts in-flight work, clears the list and loads the first page, or
+   * takes `firstPage` (a request for that page already in flight, see `LogModel.prefetch`).
+   */
+  setFilters(filters: AuditFilters, firstPage?: Promise<EventPage> | null): Promise<void>
   /** Live tail: fetch the newest events above the head; resolves with how many were added. */
   refreshHead(): Promise<number>
   /**
@@ -166,7 +169,7 @@ export function createEventStore(client: AuditClient, options: EventStoreOptions
     return ready(pageError ?? (state.status === 'ready' ? state.pageError : null), loading !== null)
   }
 
-  function loadNext(): Promise<void> {
+  function loadNext(firstPage?: Promise<EventPage> | null): Promise<void> {
     if (loading) return loading
     if (!hasMore && snapshot.state.status === 'ready') return Promise.resolve()
     const mine = generation
@@ -175,10 +178,8 @@ export function createEventStore(client: AuditClient, options: EventStoreOptions
     loading = (async () => {
       try {
         const from = cursor
-        const page = await client.listEvents(
-          { ...snapshot.filters, limit: pageSize, cursor: from },
-          { signal: controller.signal },
-        )
+        const page = await (firstPage ??
+          client.listEvents({ ...snapshot.filters, limit: pageSize, cursor: from }, { signal: controller.signal }))
         if (list.holding.size >= windowPages) await windowOps()
         if (mine !== generation) return
         cursor = page.nextCursor
@@ -279,10 +280,10 @@ export function createEventStore(client: AuditClient, options: EventStoreOptions
       return () => listeners.delete(listener)
     },
     getSnapshot: () => snapshot,
-    loadNext,
-    setFilters(filters) {
+    loadNext: () => loadNext(),
+    setFilters(filters, firstPage) {
       reset(filters)
-      return loadNext()
+      return loadNext(firstPage)
     },
     refreshHead,
     setViewport,

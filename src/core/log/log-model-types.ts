@@ -85,6 +85,14 @@ export interface LogModel {
   getSnapshot(): LogModelSnapshot
   /** Merge in options; only what changed takes effect. */
   setOptions(options: LogModelOptions): void
+  /**
+   * Request the first page now, before `start()`, which then takes this request instead of
+   * making its own: a view calls it while it first renders (in a browser only; a server render
+   * fetches nothing), so the page is in flight before the framework commits. Models of the same
+   * client and query that ask at the same time (React StrictMode renders twice) share one
+   * request. Does nothing with an `initialPage`, once started, or when asked before.
+   */
+  prefetch(): void
   /** Load the first page and start live tail and deep links; returns the matching stop. Restartable. */
   start(): () => void
   loadNext(): Promise<void>

@@ -10,15 +10,16 @@
 import type { AuditFilters } from '../../protocol/filters.js'
 import type { AuditEvent } from '../types.js'
 import { AuditError } from './audit-error.js'
-import type { AuditClient } from './client.js'
-import { createEventStore, type EventStore } from './event-store.js'
+import type { AuditClient, EventPage } from './client.js'
+import { createEventStore, pageSizeOf, type EventStore } from './event-store.js'
+import { requestEarlyPage } from './early-page.js'
 import type { DeepLink, DeepLinkState } from './deep-link.js'
 import { rowsOver, type LogRows } from './log-rows.js'
 import type { PageBlock } from './page-blocks.js'
 import type { AppliedMarker } from './pruned-range.js'
 import { isVerifiedPruneMarker, type PruneMarkerCheck } from '../verify/prune-marker-registry.js'
 import { loadedWindow, loadWindow } from './block-list.js'
-import { createTailPoll, globalTimers, type IntervalTimers, type LiveTailState } from './tail-poll.js'
+import type { IntervalTimers, LiveTailState, TailPoll } from './tail-poll.js'
 
 import type { LogModel, LogModelOptions, LogModelSnapshot } from './log-model-types.js'
 
@@ -41,15 +42,15 @@ export function createLogModel(client: AuditClient, initial: LogModelOptions = {
   const seenActions = new Set<string>()
   /** The initial page while the store still holds it (`start()` then keeps it). */
   let initialPage = initial.initialPage
+  /** The first page asked for by `prefetch()`, until the store has shown it (or its failure). */
+  let early: Promise<EventPage> | null = null
+  let prefetched = false
   let store: EventStore = newStore()
   let unsubscribeStore = store.subscribe(changed)
   let running = false
-  const tail = createTailPoll(Boolean(options.liveTail), {
-    refreshHead: () => store.refreshHead(),
-    isAway: () => !(options.isAtHead?.() ?? true),
-    onError: (error) => options.onError?.(error, 'live-tail'),
-    onPolled: publish,
-  })
+  let tail: LiveTailState = { on: Boolean(options.liveTail), failure: null, unseen: 0 }
+  /** Live tail's timer: made with the window's code once the poll is first wanted. */
+  let poll: TailPoll | null = null
   /** Made when a deep link first names an event that is not loaded (its code loads on demand). */
   let deepLink: DeepLink | null = null
   let startRun = 0
@@ -153,7 +154,7 @@ export function createLogModel(client: AuditClient, initial: LogModelOptions = {
       pruned,
       rows,
       knownActions,
-      liveTail: tail.state,
+      liveTail: tail,
       selection,
     }
   }
@@ -173,15 +174,46 @@ export function createLogModel(client: AuditClient, initial: LogModelOptions = {
   }
 
   function changed(): void {
+    // Shown: a later start() (StrictMode's remount) loads afresh. Until then a start that
+    // follows a stop() (the same remount, before the answer) takes the same request again.
+    const { status } = store.getSnapshot().state
+    if (status !== 'idle' && status !== 'loading') early = null
     syncDeepLink()
     syncTail()
     publish()
   }
 
+  /** Merge in a change of live tail's state: a new object only when a member changes. */
+  function setTail(next: Partial<LiveTailState>): void {
+    const merged = { ...tail, ...next }
+    if (merged.on !== tail.on || merged.failure !== tail.failure || merged.unseen !== tail.unseen) tail = merged
+  }
+
   /** The poll runs while started, switched on and showing rows. */
   function syncTail(): void {
-    const wanted = running && tail.state.on && store.getSnapshot().state.status === 'ready'
-    tail.sync(wanted, options.liveTailIntervalMs ?? 5000, options.timers ?? globalTimers)
+    const wanted = running && tail.on && store.getSnapshot().state.status === 'ready'
+    if (!wanted) setTail({ failure: null })
+    if (!poll) {
+      if (!wanted) return
+      const window = loadedWindow()
+      // Requested with the first page, so it is here by the time rows show, or soon after.
+      if (!window) return void loadWindow().then(() => changed())
+      poll = window.createTailPoll({
+        refreshHead: () => store.refreshHead(),
+        isAway: () => !(options.isAtHead?.() ?? true),
+        polled(added, away) {
+          setTail({ failure: null, ...(added > 0 && away ? { unseen: tail.unseen + added } : {}) })
+          publish()
+        },
+        failed(error, first) {
+          const failure = AuditError.from(error, 'Live updates failed.')
+          setTail({ failure })
+          if (first) options.onError?.(failure, 'live-tail')
+          publish()
+        },
+      })
+    }
+    poll.sync(wanted, options.liveTailIntervalMs ?? 5000, options.timers)
   }
 
   /** Fetch the selected event while started and it is not among the rows; forget it once it is. */
@@ -201,10 +233,10 @@ export function createLogModel(client: AuditClient, initial: LogModelOptions = {
 
   function stop(): void {
     running = false
-    tail.stop()
+    poll?.stop()
     store.destroy()
     syncDeepLink()
-    tail.set({ failure: null })
+    setTail({ failure: null })
   }
 
   return {
@@ -223,6 +255,7 @@ export function createLogModel(client: AuditClient, initial: LogModelOptions = {
       const paging = (o: LogModelOptions) => [o.pageSize, o.maxTailPages, o.windowPages].join()
       if (paging(options) !== paging(before) || key !== filtersKey) {
         filtersKey = key
+        early = null
         // Paging options are the store's own; filters reload in place while running.
         if (running && paging(options) === paging(before)) {
           initialPage = null
@@ -232,17 +265,22 @@ export function createLogModel(client: AuditClient, initial: LogModelOptions = {
       }
       // A new interval or new timers restart the poll (syncTail, through changed()).
       if (options.timers !== before.timers || options.liveTailIntervalMs !== before.liveTailIntervalMs) dirty = true
-      if (Boolean(options.liveTail) !== tail.state.on) {
-        tail.set({ on: Boolean(options.liveTail) })
+      if (Boolean(options.liveTail) !== tail.on) {
+        setTail({ on: Boolean(options.liveTail) })
         dirty = true
       }
       if (dirty) changed()
+    },
+    prefetch() {
+      if (running || initialPage || prefetched) return
+      prefetched = true
+      early = requestEarlyPage(client, { ...filtersOf(), limit: pageSizeOf(options.pageSize) })
     },
     start() {
       if (!running) {
         running = true
         startRun++
-        if (!initialPage) void store.setFilters(filtersOf())
+        if (!initialPage) void store.setFilters(filtersOf(), early)
         changed()
       }
       const mine = startRun
@@ -262,8 +300,8 @@ export function createLogModel(client: AuditClient, initial: LogModelOptions = {
       store.setViewport(Math.max(0, rows.blockAt(firstRow)), Math.max(0, rows.blockAt(lastRow)))
     },
     markSeen() {
-      if (tail.state.unseen === 0) return
-      tail.set({ unseen: 0 })
+      if (tail.unseen === 0) return
+      setTail({ unseen: 0 })
       publish()
     },
     dispose() {

@@ -15,11 +15,12 @@ import type { PageBlock } from './page-blocks.js'
 import type { BlockRows, GapRows } from './log-rows.js'
 import type { StoreParts } from './live-tail.js'
 
-// What the log model does only once a verified prune marker is set, or a deep link names an
-// event that is not loaded, loaded with the rest.
+// What the log model does only once a verified prune marker is set, a deep link names an
+// event that is not loaded, or live tail polls, loaded with the rest.
 export { applyPruneMarker } from './pruned-range.js'
 export { createDeepLink } from './deep-link.js'
 export { refreshHead } from './live-tail.js'
+export { createTailPoll } from './tail-poll.js'
 
 function release(list: BlockList, block: PageBlock): void {
   if (!list.holding.delete(block)) return

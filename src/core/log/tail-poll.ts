@@ -1,10 +1,11 @@
 /**
  * Live tail's poll for the log model: a timer that asks the event store for events above the
- * head, and the state a view shows for it (on, the last failure, the count of events that
- * arrived while the reader was away from the head). A new run (switched back on, a new
- * interval or new timers) forgets the old one's failures and drops its late answers.
+ * head. A new run (switched back on, a new interval or new timers) forgets the old one's
+ * failures and drops its late answers. It loads on demand with the window's code
+ * (page-window.ts, requested once the first page is shown: the poll runs only while rows are
+ * shown); the state a view shows for it (on, the last failure, the unseen count) is the model's.
  */
-import { AuditError } from './audit-error.js'
+import type { AuditError } from './audit-error.js'
 
 export interface LiveTailState {
   /** Whether the log polls for newer events (as last set through `setOptions`). */
@@ -21,42 +22,29 @@ export interface IntervalTimers {
   clearInterval(handle: unknown): void
 }
 
-export const globalTimers: IntervalTimers = {
+const globalTimers: IntervalTimers = {
   setInterval: (callback, ms) => globalThis.setInterval(callback, ms),
   clearInterval: (handle) => globalThis.clearInterval(handle as ReturnType<typeof setInterval>),
 }
 
 export interface TailPoll {
-  /** The current state: a new object whenever a member changes, else the same one. */
-  readonly state: LiveTailState
   /** Run the poll when `wanted`, restarted on another interval or timers; stopped otherwise. */
-  sync(wanted: boolean, intervalMs: number, timers: IntervalTimers): void
-  /** Merge in a change of the state (e.g. `{on}`, or `{unseen: 0}` once the reader is back). */
-  set(next: Partial<LiveTailState>): void
+  sync(wanted: boolean, intervalMs: number, timers?: IntervalTimers): void
   stop(): void
 }
 
-export function createTailPoll(
-  on: boolean,
-  hooks: {
-    /** Events added above the head, as the event store's `refreshHead` answers. */
-    refreshHead(): Promise<number>
-    /** Whether the reader is away from the head, so arrivals count as unseen. */
-    isAway(): boolean
-    /** Hears the first failure of a run of failures. */
-    onError(error: AuditError): void
-    /** After each poll's answer changed (or may have changed) the state. */
-    onPolled(): void
-  },
-): TailPoll {
-  let state: LiveTailState = { on, failure: null, unseen: 0 }
+export function createTailPoll(hooks: {
+  /** Events added above the head, as the event store's `refreshHead` answers. */
+  refreshHead(): Promise<number>
+  /** Whether the reader is away from the head, so arrivals count as unseen. */
+  isAway(): boolean
+  /** A poll's answer: `added` events, while the reader was `away` or not. */
+  polled(added: number, away: boolean): void
+  /** A poll failed; `first` for the first failure of a run of failures. */
+  failed(error: unknown, first: boolean): void
+}): TailPoll {
   let timer: { handle: unknown; timers: IntervalTimers; intervalMs: number } | null = null
   let run = 0
-
-  function set(next: Partial<LiveTailState>): void {
-    const merged = { ...state, ...next }
-    if (merged.on !== state.on || merged.failure !== state.failure || merged.unseen !== state.unseen) state = merged
-  }
 
   function stop(): void {
     timer?.timers.clearInterval(timer.handle)
@@ -73,16 +61,12 @@ export function createTailPoll(
         (added) => {
           if (mine !== run) return
           failing = false
-          set({ failure: null, ...(added > 0 && away ? { unseen: state.unseen + added } : {}) })
-          hooks.onPolled()
+          hooks.polled(added, away)
         },
         (error: unknown) => {
           if (mine !== run) return
-          const failure = AuditError.from(error, 'Live updates failed.')
-          set({ failure })
-          if (!failing) hooks.onError(failure)
+          hooks.failed(error, !failing)
           failing = true
-          hooks.onPolled()
         },
       )
     }
@@ -90,15 +74,10 @@ export function createTailPoll(
   }
 
   return {
-    get state() {
-      return state
-    },
-    set,
     stop,
-    sync(wanted, intervalMs, timers) {
+    sync(wanted, intervalMs, timers = globalTimers) {
       if (timer && (!wanted || timer.intervalMs !== intervalMs || timer.timers !== timers)) stop()
-      if (!wanted) set({ failure: null })
-      else if (!timer) start(intervalMs, timers)
+      if (wanted && !timer) start(intervalMs, timers)
     },
   }
 }

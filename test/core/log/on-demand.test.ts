@@ -82,4 +82,28 @@ describe('the log model before its on-demand code has loaded', () => {
     await expect(store.refreshHead()).resolves.toBe(2)
     expect(store.getSnapshot().events.map((e) => e.seq)).toEqual([7, 6, 5])
   })
+
+  it('given live tail on when the first rows show, starts its timer once the code is here and polls the head', async () => {
+    const core = await freshCore()
+    expect(core.loadedWindow()).toBeNull()
+    const head = { events: [event(3), event(2), event(1)], nextCursor: null }
+    const client = { listEvents: async () => head } as unknown as AuditClient
+    const intervals: (() => void)[] = []
+    const timers = { setInterval: (tick: () => void) => intervals.push(tick), clearInterval: () => {} }
+    const model = core.createLogModel(client, {
+      initialPage: { events: [event(1)], nextCursor: null },
+      liveTail: true,
+      timers,
+    })
+    model.start()
+    expect(intervals).toHaveLength(0)
+    await core.loadWindow()
+    await flush()
+    expect(intervals).toHaveLength(1)
+    intervals[0]!()
+    await core.loadWindow()
+    await flush()
+    expect([...model.getSnapshot().rows].map((row) => row.kind === 'event' && row.event.seq)).toEqual([3, 2, 1])
+    expect(model.getSnapshot().liveTail).toMatchObject({ on: true, failure: null })
+  })
 })
