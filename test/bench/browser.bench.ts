@@ -8,7 +8,7 @@
 import { parseArgs } from 'node:util'
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../support/chromium.js'
 import { chromium } from 'playwright-core'
-import { HEAP_ARGS, openDemo } from './demo-page.js'
+import { fetchBenchEvents, HEAP_ARGS, holdingAll, loadRows, openDemo, type BenchWindow } from './demo-page.js'
 import { walk1m } from './walk-1m.js'
 
 const { values } = parseArgs({
@@ -91,27 +91,9 @@ const settled = await page.waitForFunction(
 const badgesSettledMs = (await settled.jsonValue()) as number
 
 // Verification throughput on 5,000 distinct events from the API.
-await page.waitForFunction(() => 'auditlensBench' in window)
+await fetchBenchEvents(page, 5000)
 const verify = await page.evaluate(async () => {
-  type Hooks = typeof import('../../examples/demo/app/bench-hooks.js')
-  const hooks = (window as unknown as { auditlensBench: Hooks }).auditlensBench
-  const { token } = await (await fetch('/api/audit/token', { method: 'POST' })).json()
-  const auth = { authorization: `Bearer ${token}` }
-  const keys = new hooks.KeyRing(
-    hooks.parseKeysDocument(await (await fetch('/api/audit/keys', { headers: auth })).json()),
-  )
-  const events: unknown[] = []
-  let cursor: string | null = null
-  while (events.length < 5000) {
-    const url: string = `/api/audit/events?limit=200${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`
-    const page = hooks.parseAuditJson(await (await fetch(url, { headers: auth })).text()) as {
-      events: unknown[]
-      next_cursor: string | null
-    }
-    events.push(...page.events)
-    cursor = page.next_cursor
-    if (!cursor) break
-  }
+  const { auditlensBench: hooks, benchEvents: events, benchKeys: keys } = window as unknown as BenchWindow
   // The verifier as the components use it (Workers where the browser has them), asked for
   // everything at once; its queue bound is raised so that no request is dropped. Cold: the
   // first verifier of a page, with workers of its own (a worker function of its own is not
@@ -226,22 +208,10 @@ if (values.quick) {
 // Load 100,000 rows, then scroll through them measuring frames. A window of 1,000 pages of
 // 200: nothing is dropped, so heap_mb_100k is what 100,000 held events cost.
 log('Loading 100,000 rows into the log…')
-await page.goto(demo.url + '/?window=1000')
+await page.goto(demo.url + holdingAll(100_000))
 await page.getByRole('grid').waitFor()
+const loadedRows = await loadRows(page, 100_000)
 const body = page.locator('.al-grid__body')
-for (let i = 0; i < 700; i++) {
-  const rows = Number(await page.getByRole('grid').getAttribute('data-loaded-rows'))
-  if (rows >= 100_000) break
-  await body.evaluate((el) => (el.scrollTop = el.scrollHeight))
-  await page
-    .waitForFunction(
-      (before) => Number(document.querySelector('[role="grid"]')!.getAttribute('data-loaded-rows')) > before,
-      rows,
-      { timeout: 10_000 },
-    )
-    .catch(() => {})
-}
-const loadedRows = Number(await page.getByRole('grid').getAttribute('data-loaded-rows'))
 /**
  * Scroll the log by `step` px a frame for at most `maxFrames` frames (or to the end), timing
  * frames. The scroll height is read once up front: reading scrollTop or scrollHeight after

@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 // A dependency of Vite and Vitest, already installed; it reads the demo's source maps.
 import { TraceMap, originalPositionFor } from '@jridgewell/trace-mapping'
-import { HEAP_ARGS, openDemo } from './demo-page.js'
+import { HEAP_ARGS, holdingAll, loadRows, openDemo } from './demo-page.js'
 
 const { values } = parseArgs({
   options: {
@@ -28,28 +28,17 @@ const appDir = fileURLToPath(new URL('../../dist-demo/examples/demo/app/', impor
 log('Starting the demo with about 100,000 events in acme…')
 const { demo, browser, context, page } = await openDemo({ seed: 167_000, args: HEAP_ARGS })
 
+await page.goto(demo.url + holdingAll(wanted))
+await page.getByRole('grid').waitFor()
 const cdp = await context.newCDPSession(page)
 await cdp.send('HeapProfiler.enable')
 // Sampling starts after the first page: its 200 events are missed, 0.2% of the total.
 await cdp.send('HeapProfiler.startSampling', { samplingInterval: 8192 })
 
 log(`Loading ${wanted.toLocaleString('en-US')} rows…`)
-const grid = page.getByRole('grid')
-const body = page.locator('.al-grid__body')
 const started = Date.now()
-for (let i = 0; i < 1000; i++) {
-  const rows = Number(await grid.getAttribute('data-loaded-rows'))
-  if (rows >= wanted) break
-  await body.evaluate((el) => (el.scrollTop = el.scrollHeight))
-  await page
-    .waitForFunction(
-      (before) => Number(document.querySelector('[role="grid"]')!.getAttribute('data-loaded-rows')) > before,
-      rows,
-      { timeout: 10_000 },
-    )
-    .catch(() => {})
-}
-const loadedRows = Number(await grid.getAttribute('data-loaded-rows'))
+const loadedRows = await loadRows(page, wanted)
+const heldRows = Number(await page.getByRole('grid').getAttribute('data-held-rows'))
 const loadSeconds = (Date.now() - started) / 1000
 // Let the badges on screen settle, then read the heap after full collections.
 await page.waitForTimeout(2000)
@@ -146,6 +135,7 @@ const sources = Object.fromEntries(
 const figures = {
   heap_mb_100k: mb(heapBytes),
   rows_loaded: loadedRows,
+  rows_held: heldRows,
   bytes_per_event: Math.round(heapBytes / loadedRows),
   load_s: Number(loadSeconds.toFixed(1)),
   sampled_live_mb: mb(sampled),
@@ -154,7 +144,9 @@ const figures = {
 }
 if (values.json) console.log(JSON.stringify(figures))
 else {
-  console.log(`\nJS heap with ${loadedRows.toLocaleString('en-US')} events loaded: ${mb(heapBytes)} MB`)
+  console.log(
+    `\nJS heap with ${loadedRows.toLocaleString('en-US')} events loaded, ${heldRows.toLocaleString('en-US')} held: ${mb(heapBytes)} MB`,
+  )
   console.log(`(${figures.bytes_per_event} bytes an event; sampled live objects: ${mb(sampled)} MB)\n`)
   for (const [part, value] of Object.entries(parts)) console.log(`  ${part.padEnd(40)} ${String(value).padStart(6)} MB`)
   console.log('\nBy allocating source file (top 12):')

@@ -12,7 +12,7 @@
  */
 import { readdirSync, readFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
-import { openDemo } from './demo-page.js'
+import { fetchBenchEvents, openDemo, type BenchWindow } from './demo-page.js'
 
 const { values } = parseArgs({
   options: {
@@ -25,32 +25,8 @@ const port = 9300 + (process.pid % 600)
 
 const { demo, browser, page } = await openDemo({ seed: 20_000, args: [`--remote-debugging-port=${port}`] })
 await page.goto(demo.url + '/?bench')
-await page.waitForFunction(() => 'auditlensBench' in window)
-
 // Fetch the events once; each run verifies them with a new verifier (new workers).
-await page.evaluate(async () => {
-  type Hooks = typeof import('../../examples/demo/app/bench-hooks.js')
-  const w = window as unknown as { auditlensBench: Hooks; benchEvents: unknown[]; benchKeys: unknown }
-  const hooks = w.auditlensBench
-  const { token } = await (await fetch('/api/audit/token', { method: 'POST' })).json()
-  const auth = { authorization: `Bearer ${token}` }
-  w.benchKeys = new hooks.KeyRing(
-    hooks.parseKeysDocument(await (await fetch('/api/audit/keys', { headers: auth })).json()),
-  )
-  const events: unknown[] = []
-  let cursor: string | null = null
-  while (events.length < 5000) {
-    const url: string = `/api/audit/events?limit=200${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`
-    const page = hooks.parseAuditJson(await (await fetch(url, { headers: auth })).text()) as {
-      events: unknown[]
-      next_cursor: string | null
-    }
-    events.push(...page.events)
-    cursor = page.next_cursor
-    if (!cursor) break
-  }
-  w.benchEvents = events
-})
+await fetchBenchEvents(page, 5000)
 
 // A raw CDP connection to the browser, flat sessions.
 const version = (await (await fetch(`http://127.0.0.1:${port}/json/version`)).json()) as {
@@ -195,8 +171,7 @@ for (let run = 0; run < Number(values.runs); run++) {
   const before = new Set(sessions.keys())
   const ticksBefore = threadTicks()
   const outcome = await page.evaluate(async () => {
-    type Hooks = typeof import('../../examples/demo/app/bench-hooks.js')
-    const w = window as unknown as { auditlensBench: Hooks; benchEvents: unknown[]; benchKeys: never }
+    const w = window as unknown as BenchWindow
     const events = w.benchEvents
     const start = performance.now()
     const verifier = w.auditlensBench.createVerifier({ trustedKeys: w.benchKeys, maxQueued: events.length })

@@ -219,7 +219,7 @@ describe('integrity after a prune', () => {
   })
 
   it('serves the markers to the portal, for the portal token’s org', async () => {
-    now = Date.now()
+    now = T0 + 30 * DAY
     const org = t.ledger.createOrg('ret-portal', null)
     await t.ingest(eventBody({ org: 'ret-portal' }))
     await setRetention(org.id, { days: 1 })

@@ -15,33 +15,24 @@ import {
   parseKeysDocument,
   type AuditClient,
 } from '../../src/core/index.js'
-import { verifyCheckpoint, type Checkpoint } from '../../src/core/proof/checkpoint.js'
+import type { Checkpoint } from '../../src/core/proof/checkpoint.js'
 import { leafHash, verifyConsistency, verifyInclusion } from '../../src/core/proof/merkle.js'
-import { createWebCryptoBackend } from '../../src/core/verify/crypto.js'
-import { generateEvents } from '../../src/ledger/seed.js'
-import { eventBody, startLedger, type TestLedger } from '../support/ledger.js'
-import { serve, startProxy, stop, type TestProxy, testTokens } from '../support/proxy.js'
+import { eventBody } from '../support/ledger.js'
+import { backend, checkedCheckpoint, startTwoOrgs, storedEvents, type TwoOrgs } from '../support/proof-checks.js'
+import { serve, startProxy, stop, testTokens } from '../support/proxy.js'
 
-const backend = createWebCryptoBackend()
-let ledger: TestLedger
-let proxy: TestProxy
+let orgs: TwoOrgs
 let acme: string
 let other: string
 
 beforeAll(async () => {
-  ledger = await startLedger()
-  acme = ledger.ledger.createOrg('acme', 'Acme').id
-  other = ledger.ledger.createOrg('globex', 'Globex').id
-  ledger.ledger.appendMany(acme, [...generateEvents(18, { seed: 6 })])
-  ledger.ledger.appendMany(other, [...generateEvents(3, { seed: 7 })])
-  proxy = await startProxy({}, ledger)
+  orgs = await startTwoOrgs([18, 6], [3, 7])
+  acme = orgs.acme
+  other = orgs.other
 })
-afterAll(async () => {
-  await proxy.close()
-  await ledger.close()
-})
+afterAll(() => orgs.close())
 
-function proxyClient(org: string, base = proxy.url, fetchImpl?: typeof fetch): AuditClient {
+function proxyClient(org: string, base = orgs.proxy.url, fetchImpl?: typeof fetch): AuditClient {
   return createAuditClient({
     baseUrl: `${base}/api/audit`,
     retry: { attempts: 3, baseDelayMs: 1 },
@@ -51,12 +42,12 @@ function proxyClient(org: string, base = proxy.url, fetchImpl?: typeof fetch): A
 }
 
 async function portalClient(org: string): Promise<AuditClient> {
-  const response = await ledger.call('/v1/audit/portal_sessions', {
+  const response = await orgs.ledger.call('/v1/audit/portal_sessions', {
     method: 'POST',
     json: { org_id: org, intent: 'audit_logs' },
   })
   const { token } = (await response.json()) as { token: string }
-  return createAuditClient(createPortalTransport({ baseUrl: ledger.url, getPortalToken: async () => token }))
+  return createAuditClient(createPortalTransport({ baseUrl: orgs.ledger.url, getPortalToken: async () => token }))
 }
 
 /**
@@ -64,19 +55,15 @@ async function portalClient(org: string): Promise<AuditClient> {
  * them itself: the portal has no keys route).
  */
 async function verified(client: AuditClient): Promise<Checkpoint> {
-  const published = parseKeysDocument(await (await ledger.call('/v1/audit/keys')).json())
-  const keys = new KeyRing(published).keys.map((key) => ({ publicKey: key.bytes }))
+  const published = parseKeysDocument(await (await orgs.ledger.call('/v1/audit/keys')).json())
   const answer = await client.getCheckpoint()
   if (!answer) throw new Error('expected a checkpoint')
-  const checked = await verifyCheckpoint(backend, answer.checkpoint, { keys })
-  if (!checked.ok) throw new Error(checked.message)
-  return checked.checkpoint
+  return checkedCheckpoint(answer.checkpoint, new KeyRing(published))
 }
 
 const newestEvent = (org: string) => {
-  const filters = { actions: [], actorId: null, targetId: null, from: null, to: null }
-  const row = ledger.ledger.events.page(org, filters, 1, null)[0]!
-  return { id: row.id, seq: row.seq, bytes: canonicalBytes(parseAuditJson(ledger.ledger.events.toJson(row))) }
+  const event = storedEvents(orgs.ledger, org, 1)[0]!
+  return { id: event.id, seq: event.seq, bytes: canonicalBytes(parseAuditJson(event.text)) }
 }
 
 describe.each([
@@ -86,7 +73,7 @@ describe.each([
   it('fetches a checkpoint, a consistency proof and an inclusion proof that all verify', async () => {
     const client = await clientFor(acme)
     const before = await verified(client)
-    await ledger.ingest(eventBody({ org: 'acme' }))
+    await orgs.ledger.ingest(eventBody({ org: 'acme' }))
     const after = await verified(client)
     expect(after.size).toBe(before.size + 1)
     const proof = await client.getConsistency(before.size, after.size)
@@ -139,7 +126,7 @@ describe('the client against services that are not the ledger', () => {
       calls++
       return Response.json(answers[key])
     }
-    const client = proxyClient(acme, proxy.url, relay)
+    const client = proxyClient(acme, orgs.proxy.url, relay)
     for (const attempt of [
       () => client.getCheckpoint(),
       () => client.getConsistency(1, 2),

@@ -5,68 +5,52 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { canonicalBytes, KeyRing, parseAuditJson, parseKeysDocument } from '../../src/core/index.js'
-import { verifyCheckpoint } from '../../src/core/proof/checkpoint.js'
 import { leafHash, verifyConsistency, verifyInclusion } from '../../src/core/proof/merkle.js'
-import { createWebCryptoBackend } from '../../src/core/verify/crypto.js'
-import { generateEvents } from '../../src/ledger/seed.js'
 import { fromBase64 } from '../../src/protocol/base64.js'
-import { eventBody, startLedger, type TestLedger } from '../support/ledger.js'
+import { eventBody } from '../support/ledger.js'
+import { backend, checkedCheckpoint, startTwoOrgs, storedEvents, type TwoOrgs } from '../support/proof-checks.js'
 import { mintToken, serve, startProxy, stop, type TestProxy } from '../support/proxy.js'
 
-const backend = createWebCryptoBackend()
-let ledger: TestLedger
-let proxy: TestProxy
+let orgs: TwoOrgs
 let acme: string
 let other: string
 let token: string
 
 beforeAll(async () => {
-  ledger = await startLedger()
-  acme = ledger.ledger.createOrg('acme', 'Acme').id
-  other = ledger.ledger.createOrg('globex', 'Globex').id
-  ledger.ledger.appendMany(acme, [...generateEvents(25, { seed: 2 })])
-  ledger.ledger.appendMany(other, [...generateEvents(5, { seed: 3 })])
-  proxy = await startProxy({}, ledger)
-  token = await mintToken(proxy.url, `${acme}|user_1|audit:read`)
+  orgs = await startTwoOrgs([25, 2], [5, 3])
+  acme = orgs.acme
+  other = orgs.other
+  token = await mintToken(orgs.proxy.url, `${acme}|user_1|audit:read`)
 })
-afterAll(async () => {
-  await proxy.close()
-  await ledger.close()
-})
+afterAll(() => orgs.close())
 
-async function get(path: string, base = proxy.url, bearer = token): Promise<{ status: number; body: unknown }> {
+async function get(path: string, base = orgs.proxy.url, bearer = token): Promise<{ status: number; body: unknown }> {
   const response = await fetch(`${base}/api/audit${path}`, { headers: { authorization: `Bearer ${bearer}` } })
   return { status: response.status, body: await response.json() }
 }
 
-async function checkedCheckpoint() {
+/** The checkpoint the proxy relays, checked against the keys the proxy publishes. */
+async function relayedCheckpoint() {
   const { keys } = (await get('/keys')).body as { keys: unknown }
-  const trust = { keys: new KeyRing(parseKeysDocument({ keys })).keys.map((k) => ({ publicKey: k.bytes })) }
   const { status, body } = await get('/checkpoint')
   expect(status).toBe(200)
-  const checked = await verifyCheckpoint(backend, (body as { checkpoint: string }).checkpoint, trust)
-  if (!checked.ok) throw new Error(checked.message)
-  return checked.checkpoint
+  return checkedCheckpoint((body as { checkpoint: string }).checkpoint, new KeyRing(parseKeysDocument({ keys })))
 }
 
-/** The org's events as the API serves them, each with its exact text. */
-const eventsOf = (org: string) =>
-  ledger.ledger.events
-    .page(org, { actions: [], actorId: null, targetId: null, from: null, to: null }, 200, null)
-    .map((row) => ({ id: row.id, seq: row.seq, text: ledger.ledger.events.toJson(row) }))
+const eventsOf = (org: string) => storedEvents(orgs.ledger, org)
 
 describe('checkpoints and proofs through the proxy', () => {
   it('relay the token org’s checkpoint alone, which verifies against the keys the proxy publishes', async () => {
     const { body } = await get('/checkpoint')
     expect(Object.keys(body as object)).toEqual(['checkpoint'])
-    const checkpoint = await checkedCheckpoint()
+    const checkpoint = await relayedCheckpoint()
     expect(checkpoint).toMatchObject({ size: 25, origin: expect.stringMatching(new RegExp(`/orgs/${acme}$`)) })
   })
 
   it('relay a consistency proof that shows the log only grew, and inclusion proofs of the org’s events', async () => {
-    const before = await checkedCheckpoint()
-    for (let i = 0; i < 4; i++) await ledger.ingest(eventBody({ org: 'acme' }))
-    const after = await checkedCheckpoint()
+    const before = await relayedCheckpoint()
+    for (let i = 0; i < 4; i++) await orgs.ledger.ingest(eventBody({ org: 'acme' }))
+    const after = await relayedCheckpoint()
     const { status, body } = await get(`/consistency?first=${before.size}&second=${after.size}`)
     expect(status).toBe(200)
     const proof = (body as { proof: string[] }).proof.map((h) => fromBase64(h)!)
@@ -112,7 +96,7 @@ describe('checkpoints and proofs through the proxy', () => {
       expect(answer.status, path).toBe(400)
       expect(answer.body, path).toMatchObject({ error: 'invalid_request' })
     }
-    expect((await get('/checkpoint', proxy.url, 'not-a-token')).status).toBe(401)
+    expect((await get('/checkpoint', orgs.proxy.url, 'not-a-token')).status).toBe(401)
   })
 
   it('accept the catch-all segment Next.js’s edge runtime adds to the query, and nothing else like it', async () => {
@@ -129,7 +113,7 @@ describe('checkpoints and proofs from an upstream that is not the ledger', () =>
   let fake: Awaited<ReturnType<typeof serve>>
   let fakeProxy: TestProxy
   let signed = ''
-  const note = () => (signed ||= ledger.ledger.log.checkpoint(acme).checkpoint)
+  const note = () => (signed ||= orgs.ledger.ledger.log.checkpoint(acme).checkpoint)
   const ownEvent = () => ({ id: 'aevt_1', org_id: acme, seq: 3 })
 
   beforeAll(async () => {
@@ -172,7 +156,7 @@ describe('checkpoints and proofs from an upstream that is not the ledger', () =>
     expect((await fakeGet('/events/aevt_1/inclusion?size=3')).body).toEqual({ index: 2, size: 3, proof })
 
     // Genuine, but of another org's log (a misrouted upstream): not handed to this org's browser.
-    const globexNote = ledger.ledger.log.checkpoint(other).checkpoint
+    const globexNote = orgs.ledger.ledger.log.checkpoint(other).checkpoint
     answers['/checkpoint'] = () => Response.json({ checkpoint: globexNote })
     expect(await fakeGet('/checkpoint')).toMatchObject({ status: 502, body: { error: 'bad_gateway' } })
 

@@ -11,6 +11,7 @@ import {
   verifyPruneMarker,
   type AuditClient,
 } from '../../src/core/index.js'
+import { loadWindow } from '../../src/core/log/block-list.js'
 import { eventBody, startLedger, type TestLedger } from '../support/ledger.js'
 import { serve, startProxy, stop, type TestProxy, testTokens } from '../support/proxy.js'
 
@@ -39,6 +40,10 @@ beforeAll(async () => {
   now = Date.now()
   await ledger.ledger.retention.runPass()
   proxy = await startProxy({}, ledger)
+  // The log model applies a marker with the window's code, which it imports after the first
+  // page and applies on a later publish: loaded here, so the snapshot loadAll returns has it
+  // (as in million-rows.browser.test.tsx; on-demand.test.ts covers the import itself).
+  await loadWindow()
 })
 afterAll(async () => {
   await proxy.close()

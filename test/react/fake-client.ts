@@ -22,9 +22,16 @@ export interface FakeClientOptions {
   exports?: Partial<ExportInfo>[]
   /** What `getPruneMarker` answers (default null: nothing pruned). */
   pruneMarker?: unknown
-  /** The client's clock (default `Date.now`): tests whose answer depends on "now" fix it. */
+  /**
+   * The client's clock, which the components read for "now" (date presets, link and token
+   * expiry). Default: fixed at {@link FAKE_NOW}, so that no component test depends on the
+   * real date (a fixture's date compared with the real clock is what failed CI on 2026-11-30).
+   */
   now?: () => number
 }
+
+/** The fake client's "now" unless a test gives its own clock: 2026-11-20T12:00:00Z, as ManualClock's. */
+export const FAKE_NOW = Date.parse('2026-11-20T12:00:00.000Z')
 
 export function fakeClient(options: FakeClientOptions) {
   const calls: { filters: AuditFilters; cursor: string | null | undefined }[] = []
@@ -36,7 +43,12 @@ export function fakeClient(options: FakeClientOptions) {
     (!f.actorId || event.actor.id === f.actorId) &&
     (!f.targetId || event.targets.some((t) => t.id === f.targetId))
   const client: AuditClient = {
-    platform: { fetch: globalThis.fetch, now: options.now ?? Date.now, random: Math.random, sleep: async () => {} },
+    platform: {
+      fetch: globalThis.fetch,
+      now: options.now ?? (() => FAKE_NOW),
+      random: Math.random,
+      sleep: async () => {},
+    },
     async listEvents(query, { signal } = {}) {
       calls.push({ filters: query, cursor: query.cursor })
       const failure = options.fail?.()
@@ -80,7 +92,7 @@ export function fakeClient(options: FakeClientOptions) {
     async token() {
       return {
         token: 't',
-        expires_at: new Date(Date.now() + 60_000).toISOString(),
+        expires_at: new Date(client.platform.now() + 60_000).toISOString(),
         scopes: options.scopes ?? ['audit:read', 'audit:export'],
       }
     },

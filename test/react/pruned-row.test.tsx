@@ -2,8 +2,9 @@
 import * as ed from '@noble/ed25519'
 import { bytesToHex } from '@noble/hashes/utils.js'
 import { render, screen } from '@testing-library/react'
-import { describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
 import type { AuditEvent } from '../../src/core/index.js'
+import { loadWindow } from '../../src/core/log/block-list.js'
 import { pruneMarkerBytes } from '../../src/core/verify/prune-marker.js'
 import { AuditLog, AuditLogProvider } from '../../src/react/index.js'
 import { apiEvent, createSigner, seedFrom, VECTOR_SEED } from '../support/signing.js'
@@ -35,6 +36,11 @@ function renderLog(pruneMarker: unknown) {
 }
 
 describe('<AuditLog> with a pruned head', () => {
+  // The pruned row is drawn by the window's code, imported on demand after the first page: loaded
+  // up front so findByText's one second does not race the import on a loaded machine (it did
+  // once, in a full run at load average 19).
+  beforeAll(() => loadWindow())
+
   it('labels seqs 1–3 as removed by retention when the marker verifies against the pinned key', async () => {
     renderLog(marker(VECTOR_SEED))
     expect(

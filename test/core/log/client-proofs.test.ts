@@ -5,15 +5,13 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { canonicalBytes, createAuditClient, KeyRing, type AuditClient } from '../../../src/core/index.js'
-import { verifyCheckpoint } from '../../../src/core/proof/checkpoint.js'
 import { leafHash, verifyConsistency, verifyInclusion } from '../../../src/core/proof/merkle.js'
-import { createWebCryptoBackend } from '../../../src/core/verify/crypto.js'
 import { generateEvents } from '../../../src/ledger/seed.js'
 import { startLedger, type TestLedger } from '../../support/ledger.js'
+import { backend, checkedCheckpoint } from '../../support/proof-checks.js'
 import { startForwardingProxy, type ForwardingProxy } from '../../support/proof-forwarder.js'
 import { testTokens } from '../../support/proxy.js'
 
-const backend = createWebCryptoBackend()
 let ledger: TestLedger
 let proxy: ForwardingProxy
 let orgId: string
@@ -42,37 +40,21 @@ describe('proof calls', () => {
     const ring = new KeyRing(await client.getKeys())
     const answer = await client.getCheckpoint!()
     expect(answer).not.toBeNull()
-    const checked = await verifyCheckpoint(backend, answer!.checkpoint, {
-      keys: ring.keys.map((key) => ({ publicKey: key.bytes })),
-    })
-    if (!checked.ok) throw new Error(checked.message)
-    expect(checked.checkpoint.size).toBe(37)
+    const before = await checkedCheckpoint(answer!.checkpoint, ring)
+    expect(before.size).toBe(37)
 
-    const before = checked.checkpoint
     ledger.ledger.appendMany(orgId, [...generateEvents(5, { seed: 10 })])
-    const after = await verifyCheckpoint(backend, (await client.getCheckpoint!())!.checkpoint, {
-      keys: ring.keys.map((key) => ({ publicKey: key.bytes })),
-    })
-    if (!after.ok) throw new Error(after.message)
-    const proof = await client.getConsistency!(before.size, after.checkpoint.size)
-    expect(
-      await verifyConsistency(
-        backend,
-        before.size,
-        after.checkpoint.size,
-        proof,
-        before.rootHash,
-        after.checkpoint.rootHash,
-      ),
-    ).toBe(true)
+    const after = await checkedCheckpoint((await client.getCheckpoint!())!.checkpoint, ring)
+    const proof = await client.getConsistency!(before.size, after.size)
+    expect(await verifyConsistency(backend, before.size, after.size, proof, before.rootHash, after.rootHash)).toBe(true)
 
     const newest = (await client.listEvents({ limit: 1 })).events[0]!
-    const inclusion = await client.getInclusion!(newest.id, after.checkpoint.size)
-    expect(inclusion.index).toBe(after.checkpoint.size - 1)
+    const inclusion = await client.getInclusion!(newest.id, after.size)
+    expect(inclusion.index).toBe(after.size - 1)
     const leaf = await leafHash(backend, canonicalBytes(newest))
-    expect(
-      await verifyInclusion(backend, inclusion.index, inclusion.size, leaf, inclusion.proof, after.checkpoint.rootHash),
-    ).toBe(true)
+    expect(await verifyInclusion(backend, inclusion.index, inclusion.size, leaf, inclusion.proof, after.rootHash)).toBe(
+      true,
+    )
   })
 
   it('answers null for an org whose log publishes no checkpoint (a 404)', async () => {

@@ -4,23 +4,15 @@
  * signed root from the events that remain, and a forged prefix cannot.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import {
-  canonicalBytes,
-  createAuditClient,
-  createWebCryptoBackend,
-  KeyRing,
-  verifyEvents,
-  type AuditClient,
-  verifyPruneMarker,
-} from '../../../src/core/index.js'
+import { createAuditClient, KeyRing, type AuditClient, verifyPruneMarker } from '../../../src/core/index.js'
 import { walkLog } from '../../../src/core/proof/log-walk.js'
 import { pruneProver } from '../../../src/core/proof/prune-proof.js'
 import { generateEvents } from '../../../src/ledger/seed.js'
 import type { PrunedPrefix } from '../../../src/protocol/proofs.js'
 import { startLedger, type TestLedger } from '../../support/ledger.js'
+import { walkCheckers } from '../../support/proof-checks.js'
 import { startProxy, type TestProxy, testTokens } from '../../support/proxy.js'
 
-const backend = createWebCryptoBackend()
 let now = Date.parse('2026-01-01T00:00:00Z')
 let ledger: TestLedger
 let proxy: TestProxy
@@ -55,10 +47,7 @@ const walk = (checkpoint: string, size: number, pruned: PrunedPrefix | null) =>
     size,
     pruned,
     provePruned: pruneProver((marker) => verifyPruneMarker(marker, { trustedKeys: ring })),
-    trust: { keys: ring.keys.map((key) => ({ publicKey: key.bytes })) },
-    backend,
-    canonicalBytes: (event) => canonicalBytes(event),
-    verify: async (events) => (await verifyEvents(events, { trustedKeys: ring, crypto: backend })).map((r) => r.status),
+    ...walkCheckers(ring),
   })
 
 describe('walkLog after retention', () => {

@@ -3,21 +3,13 @@
  * against checkpoints the ledger signed (and against a fork's checkpoint signed with the same key).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import {
-  canonicalBytes,
-  createAuditClient,
-  createWebCryptoBackend,
-  KeyRing,
-  verifyEvents,
-  type AuditClient,
-  type AuditEvent,
-} from '../../../src/core/index.js'
+import { createAuditClient, KeyRing, type AuditClient } from '../../../src/core/index.js'
 import { walkLog } from '../../../src/core/proof/log-walk.js'
 import { startForkedLedgers, type ForkedLedgers } from '../../support/forked-ledgers.js'
+import { walkCheckers } from '../../support/proof-checks.js'
 import { startForwardingProxy, type ForwardingProxy } from '../../support/proof-forwarder.js'
 import { testTokens } from '../../support/proxy.js'
 
-const backend = createWebCryptoBackend()
 let fork: ForkedLedgers
 let proxy: ForwardingProxy
 let client: AuditClient
@@ -40,17 +32,7 @@ afterAll(async () => {
 })
 
 const walk = (checkpoint: string, size: number, signal?: AbortSignal) =>
-  walkLog({
-    client,
-    checkpoint,
-    size,
-    trust: { keys: ring.keys.map((key) => ({ publicKey: key.bytes })) },
-    backend,
-    canonicalBytes: (event: AuditEvent) => canonicalBytes(event),
-    verify: async (events) =>
-      (await verifyEvents(events, { trustedKeys: ring, crypto: backend })).map((result) => result.status),
-    ...(signal ? { signal } : {}),
-  })
+  walkLog({ client, checkpoint, size, ...walkCheckers(ring), ...(signal ? { signal } : {}) })
 
 const checkpointOf = async (ledger: ForkedLedgers['a']) =>
   (await (await ledger.call(`/v1/audit/orgs/${fork.orgId}/checkpoint`)).json()) as { checkpoint: string; size: number }
@@ -63,11 +45,7 @@ describe('walkLog', () => {
       client,
       checkpoint,
       size,
-      trust: { keys: ring.keys.map((key) => ({ publicKey: key.bytes })) },
-      backend,
-      canonicalBytes: (event) => canonicalBytes(event),
-      verify: async (events) =>
-        (await verifyEvents(events, { trustedKeys: ring, crypto: backend })).map((r) => r.status),
+      ...walkCheckers(ring),
       onProgress: (walked) => progress.push(walked),
     })
     expect(report).toMatchObject({
