@@ -13,7 +13,7 @@ import type { KeyRing, TrustedKeyInput } from './key-ring.js'
 import type { LosslessNumber } from '../json/lossless-json.js'
 import type { VerificationResult } from '../types.js'
 import type { WebWorker } from './web-types.js'
-import type { WireResults } from './worker-wire.js'
+import { leavesOf, type WireResults } from './worker-wire.js'
 import { acquireWorkers, settle, WorkerUnavailableError } from './shared-workers.js'
 
 export type WorkerCrypto = 'auto' | 'webcrypto' | 'noble'
@@ -24,7 +24,7 @@ export type WorkerCrypto = 'auto' | 'webcrypto' | 'noble'
  */
 export type WorkerRequest =
   | { type: 'configure'; ring: number; trustedKeys: TrustedKeyInput[]; crypto: WorkerCrypto }
-  | { type: 'verify'; id: number; ring: number; events: WireEvent[] }
+  | { type: 'verify'; id: number; ring: number; events: WireEvent[]; leaves?: boolean }
   | { type: 'forget'; ring: number }
 
 /** An event on its way to a worker: cloned as it is, or as JSON text to parse losslessly. */
@@ -39,6 +39,13 @@ export { WorkerUnavailableError }
 export interface WorkerPool {
   /** Results in input order; events that are not plain JSON data are checked on this thread. */
   verify(events: readonly unknown[]): Promise<VerificationResult[]>
+  /**
+   * The same, with each event's RFC 6962 leaf hash from the worker that checked it (Verify
+   * entire log); `null` for an event checked on this thread or without canonical bytes.
+   */
+  verifyWithLeaves(
+    events: readonly unknown[],
+  ): Promise<{ results: VerificationResult[]; leaves: (Uint8Array | null)[] }>
   /** In flight batches per worker worth keeping, so a worker never waits for the main thread. */
   readonly capacity: number
   dispose(): void
@@ -164,7 +171,7 @@ export function createWorkerPool(options: {
   }
 
   /** One batch on the least busy worker; rejects with a plain Error when only this batch failed. */
-  function send(wire: WireEvent[]): Promise<VerificationResult[]> {
+  function send(wire: WireEvent[], leaves: boolean): Promise<VerificationResult[]> {
     let target: Worker | undefined
     for (const [worker, busy] of workers.load) if (!target || busy < workers.load.get(target)!) target = worker
     const id = nextId++
@@ -173,43 +180,53 @@ export function createWorkerPool(options: {
     )
     workers.load.set(target!, workers.load.get(target!)! + 1)
     try {
-      target!.postMessage({ type: 'verify', id, ring, events: wire } satisfies WorkerRequest)
+      target!.postMessage({ type: 'verify', id, ring, events: wire, leaves } satisfies WorkerRequest)
     } catch (error) {
       settle(workers, id)?.reject(error as Error) // not cloneable after all (a Proxy, say)
     }
     return done
   }
 
+  async function run(events: readonly unknown[], leaves: boolean) {
+    if (disposed) throw new WorkerUnavailableError('the verifier was disposed')
+    if (workers.broken) throw workers.broken
+    const kinds = events.map((event) => transport(event, 0, options.json.LosslessNumber))
+    const wire: WireEvent[] = []
+    const travelled: unknown[] = []
+    const stayed: unknown[] = []
+    events.forEach((event, index) => {
+      const kind = kinds[index]
+      if (kind === LOCAL) stayed.push(event)
+      else {
+        travelled.push(event)
+        wire.push(kind === CLONE ? { value: event } : { text: options.json.stringify(event) })
+      }
+    })
+    const [fromWorker, here] = await Promise.all([
+      wire.length === 0
+        ? []
+        : send(wire, leaves).catch((error: Error) => {
+            if (error instanceof WorkerUnavailableError) throw error
+            return options.checkHere(travelled) // only this batch failed there
+          }),
+      stayed.length > 0 ? options.checkHere(stayed) : [],
+    ])
+    const fromLeaves = leavesOf(fromWorker)
+    let w = 0
+    let h = 0
+    const results: VerificationResult[] = []
+    const leafHashes: (Uint8Array | null)[] = []
+    for (const kind of kinds) {
+      leafHashes.push(kind === LOCAL ? null : (fromLeaves?.[w] ?? null))
+      results.push(kind === LOCAL ? here[h++]! : fromWorker[w++]!)
+    }
+    return { results, leaves: leafHashes }
+  }
+
   return {
     capacity: 2 * options.count,
-    async verify(events) {
-      if (disposed) throw new WorkerUnavailableError('the verifier was disposed')
-      if (workers.broken) throw workers.broken
-      const kinds = events.map((event) => transport(event, 0, options.json.LosslessNumber))
-      const wire: WireEvent[] = []
-      const travelled: unknown[] = []
-      const stayed: unknown[] = []
-      events.forEach((event, index) => {
-        const kind = kinds[index]
-        if (kind === LOCAL) stayed.push(event)
-        else {
-          travelled.push(event)
-          wire.push(kind === CLONE ? { value: event } : { text: options.json.stringify(event) })
-        }
-      })
-      const [fromWorker, here] = await Promise.all([
-        wire.length === 0
-          ? []
-          : send(wire).catch((error: Error) => {
-              if (error instanceof WorkerUnavailableError) throw error
-              return options.checkHere(travelled) // only this batch failed there
-            }),
-        stayed.length > 0 ? options.checkHere(stayed) : [],
-      ])
-      let w = 0
-      let h = 0
-      return kinds.map((kind) => (kind === LOCAL ? here[h++]! : fromWorker[w++]!))
-    },
+    verify: async (events) => (await run(events, false)).results,
+    verifyWithLeaves: (events) => run(events, true),
     dispose() {
       if (disposed) return
       disposed = true

@@ -64,6 +64,15 @@ export interface Verifier {
   /** Ask for these events to be checked; those already known or queued are skipped. */
   request(events: readonly VerifiableEvent[]): void
   subscribe(listener: () => void): () => void
+  /**
+   * Check these events now, outside the queue, and resolve with each one's result and its RFC
+   * 6962 leaf hash, in input order: for Verify entire log, which needs a verdict and a leaf per
+   * event but none of the queue's ordering, bounds or notifications. Each leaf is computed by
+   * the worker from the same canonical bytes whose signature it checked; `null` where none was
+   * (an event checked on this thread), for the caller to compute. Results are kept for these
+   * objects (`get` agrees), not filed by content: copies shown as rows are checked as they are.
+   */
+  verifyWithLeaves(events: readonly VerifiableEvent[]): Promise<LeafResult[]>
   /** Resolves when the queue is empty (tests, benchmarks). */
   idle(): Promise<void>
   /** Where batches are verified: in Web Workers, or on the calling thread (before the first batch: where it will try first). */
@@ -71,6 +80,9 @@ export interface Verifier {
   /** Stop; pending work is dropped. */
   dispose(): void
 }
+
+/** A result with the event's leaf hash, from {@link Verifier.verifyWithLeaves}. */
+export type LeafResult = VerificationResult & { leafHash: Uint8Array | null }
 
 /** An event as it arrived; every member is read by verification and none is trusted. */
 export interface VerifiableEvent {
@@ -263,9 +275,36 @@ export function createVerifier(options: VerifierOptions = {}): Verifier {
     }
   }
 
+  /** One batch for verifyWithLeaves: in the workers, or here without leaves. */
+  async function leafBatch(events: VerifiableEvent[]) {
+    const workers = await currentPool()
+    if (workers) {
+      try {
+        return await workers.verifyWithLeaves(events)
+      } catch (error) {
+        if (pool === workers) giveUpOnWorkers(error as Error)
+      }
+    }
+    const results = await verifyEvents(events, localOptions)
+    await yieldToHost()
+    return { results, leaves: [] }
+  }
+
   void currentPool()
   return {
     get,
+    async verifyWithLeaves(events) {
+      const batches: VerifiableEvent[][] = []
+      for (let i = 0; i < events.length; i += batchSize) batches.push(events.slice(i, i + batchSize))
+      // All at once: the pool gives each batch to the least busy worker.
+      const checked = await Promise.all(batches.map(leafBatch))
+      return checked.flatMap(({ results, leaves }, b) =>
+        results.map((result, i) => {
+          settle(batches[b]![i]!, result)
+          return { ...result, leafHash: leaves[i] ?? null }
+        }),
+      )
+    },
     request(events) {
       void loadCache()
       for (const event of events) {

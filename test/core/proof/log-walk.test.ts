@@ -47,8 +47,7 @@ const walk = (checkpoint: string, size: number, signal?: AbortSignal) =>
     trust: { keys: ring.keys.map((key) => ({ publicKey: key.bytes })) },
     backend,
     canonicalBytes: (event: AuditEvent) => canonicalBytes(event),
-    verify: async (events) =>
-      (await verifyEvents(events, { trustedKeys: ring, crypto: backend })).map((result) => result.status),
+    verify: (events) => verifyEvents(events, { trustedKeys: ring, crypto: backend }),
     ...(signal ? { signal } : {}),
   })
 
@@ -66,8 +65,7 @@ describe('walkLog', () => {
       trust: { keys: ring.keys.map((key) => ({ publicKey: key.bytes })) },
       backend,
       canonicalBytes: (event) => canonicalBytes(event),
-      verify: async (events) =>
-        (await verifyEvents(events, { trustedKeys: ring, crypto: backend })).map((r) => r.status),
+      verify: (events) => verifyEvents(events, { trustedKeys: ring, crypto: backend }),
       onProgress: (walked) => progress.push(walked),
     })
     expect(report).toMatchObject({
