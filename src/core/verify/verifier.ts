@@ -241,7 +241,11 @@ export function createVerifier(options: VerifierOptions = {}): Verifier {
     await Promise.resolve()
     while (queue.size > 0 && !disposed && lanes.size <= laneLimit()) {
       const batch: [string | VerifiableEvent, VerifiableEvent][] = []
-      for (const event of [...queue].slice(-batchSize)) {
+      // The newest batchSize entries, found by walking the queue rather than copying all of it.
+      let skip = queue.size - batchSize
+      const newest: VerifiableEvent[] = []
+      for (const event of queue) if (skip-- <= 0) newest.push(event)
+      for (const event of newest) {
         queue.delete(event)
         const key = keyOf(event)
         // Known by content by now, or the same content on its way: get() finds it when filed.
