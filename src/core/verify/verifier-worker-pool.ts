@@ -36,16 +36,19 @@ export type WorkerReply =
 
 export { WorkerUnavailableError }
 
+/** A batch's results, and its leaf hashes when they were asked for. */
+export interface Checked {
+  results: VerificationResult[]
+  leaves?: (Uint8Array | null)[]
+}
+
 export interface WorkerPool {
-  /** Results in input order; events that are not plain JSON data are checked on this thread. */
-  verify(events: readonly unknown[]): Promise<VerificationResult[]>
   /**
-   * The same, with each event's RFC 6962 leaf hash from the worker that checked it (Verify
+   * Results in input order; events that are not plain JSON data are checked on this thread.
+   * With `leaves`, also each event's RFC 6962 leaf hash from the worker that checked it (Verify
    * entire log); `null` for an event checked on this thread or without canonical bytes.
    */
-  verifyWithLeaves(
-    events: readonly unknown[],
-  ): Promise<{ results: VerificationResult[]; leaves: (Uint8Array | null)[] }>
+  verify(events: readonly unknown[], leaves?: boolean): Promise<Checked>
   /** In flight batches per worker worth keeping, so a worker never waits for the main thread. */
   readonly capacity: number
   dispose(): void
@@ -187,7 +190,7 @@ export function createWorkerPool(options: {
     return done
   }
 
-  async function run(events: readonly unknown[], leaves: boolean) {
+  async function verify(events: readonly unknown[], leaves = false): Promise<Checked> {
     if (disposed) throw new WorkerUnavailableError('the verifier was disposed')
     if (workers.broken) throw workers.broken
     const kinds = events.map((event) => transport(event, 0, options.json.LosslessNumber))
@@ -214,19 +217,14 @@ export function createWorkerPool(options: {
     const fromLeaves = leavesOf(fromWorker)
     let w = 0
     let h = 0
-    const results: VerificationResult[] = []
-    const leafHashes: (Uint8Array | null)[] = []
-    for (const kind of kinds) {
-      leafHashes.push(kind === LOCAL ? null : (fromLeaves?.[w] ?? null))
-      results.push(kind === LOCAL ? here[h++]! : fromWorker[w++]!)
-    }
-    return { results, leaves: leafHashes }
+    const results = kinds.map((kind) => (kind === LOCAL ? here[h++]! : fromWorker[w++]!))
+    w = 0
+    return { results, leaves: kinds.map((kind) => (kind === LOCAL ? null : (fromLeaves?.[w++] ?? null))) }
   }
 
   return {
     capacity: 2 * options.count,
-    verify: async (events) => (await run(events, false)).results,
-    verifyWithLeaves: (events) => run(events, true),
+    verify,
     dispose() {
       if (disposed) return
       disposed = true

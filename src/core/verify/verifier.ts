@@ -26,7 +26,7 @@ import { verifyEvents } from './verify.js'
 import type { ResultCache } from './result-cache.js'
 // Loaded when the verifier is made (its workers start then, warm by the time rows arrive), and
 // only where workers can run: Node never downloads it.
-import type { WorkerPool } from './verifier-worker-pool.js'
+import type { Checked, WorkerPool } from './verifier-worker-pool.js'
 import type { WebWorker } from './web-types.js'
 
 export interface VerifierOptions {
@@ -218,19 +218,20 @@ export function createVerifier(options: VerifierOptions = {}): Verifier {
     return starting
   }
 
-  async function verifyBatch(events: VerifiableEvent[]): Promise<VerificationResult[]> {
+  /** One batch, in the workers or here; with leaf hashes only from a worker that was asked for them. */
+  async function verifyBatch(events: VerifiableEvent[], leaves = false): Promise<Checked> {
     const workers = await currentPool()
     if (workers) {
       try {
-        return await workers.verify(events)
+        return await workers.verify(events, leaves)
       } catch (error) {
         if (pool === workers) giveUpOnWorkers(error as Error)
       }
     }
-    const checked = await verifyEvents(events, localOptions)
+    const results = await verifyEvents(events, localOptions)
     // On this thread, let the page render between batches.
     await yieldToHost()
-    return checked
+    return { results }
   }
 
   /** Workers are kept busy with a couple of batches each; the main thread takes one at a time. */
@@ -254,7 +255,7 @@ export function createVerifier(options: VerifierOptions = {}): Verifier {
         batch.push([key, event])
       }
       try {
-        const checked = await verifyBatch(batch.map(([, event]) => event))
+        const checked = (await verifyBatch(batch.map(([, event]) => event))).results
         batch.forEach(([key, event], i) => remember(event, key, checked[i]!)) // after dispose() nobody listens
       } finally {
         for (const [key, event] of batch) {
@@ -279,21 +280,6 @@ export function createVerifier(options: VerifierOptions = {}): Verifier {
     }
   }
 
-  /** One batch for verifyWithLeaves: in the workers, or here without leaves. */
-  async function leafBatch(events: VerifiableEvent[]) {
-    const workers = await currentPool()
-    if (workers) {
-      try {
-        return await workers.verifyWithLeaves(events)
-      } catch (error) {
-        if (pool === workers) giveUpOnWorkers(error as Error)
-      }
-    }
-    const results = await verifyEvents(events, localOptions)
-    await yieldToHost()
-    return { results, leaves: [] }
-  }
-
   void currentPool()
   return {
     get,
@@ -301,11 +287,11 @@ export function createVerifier(options: VerifierOptions = {}): Verifier {
       const batches: VerifiableEvent[][] = []
       for (let i = 0; i < events.length; i += batchSize) batches.push(events.slice(i, i + batchSize))
       // All at once: the pool gives each batch to the least busy worker.
-      const checked = await Promise.all(batches.map(leafBatch))
+      const checked = await Promise.all(batches.map((batch) => verifyBatch(batch, true)))
       return checked.flatMap(({ results, leaves }, b) =>
         results.map((result, i) => {
           settle(batches[b]![i]!, result)
-          return { ...result, leafHash: leaves[i] ?? null }
+          return { ...result, leafHash: leaves?.[i] ?? null }
         }),
       )
     },
