@@ -181,10 +181,17 @@ async function verifyAll() {
   }, apiKey)
   // CPU of the whole walk, server and browser (the page's first rows and badges, a few ms, too).
   const cpuAfter = treeCpuSeconds()
-  return { ...run, cpuSeconds: cpuBefore === null || cpuAfter === null ? null : cpuAfter - cpuBefore }
+  if (!cpuBefore || !cpuAfter) return { ...run, cpuSeconds: null, cpuParts: null }
+  const cpuParts = Object.fromEntries(
+    Object.entries(cpuAfter.parts).map(([part, s]) => [part, Number((s - (cpuBefore.parts[part] ?? 0)).toFixed(1))]),
+  )
+  return { ...run, cpuSeconds: cpuAfter.total - cpuBefore.total, cpuParts }
 }
 
 if (values.walk) {
+  log(
+    `verify: cold ${Math.round(verify.shipped)}, warm ${Math.round(verify.shippedWarm)}, noble ${Math.round(verify.noble)}, naive ${Math.round(verify.naive)} events/s; badges settled ${Math.round(badgesSettledMs)} ms`,
+  )
   const runs = []
   for (let i = 0; i < Number(values.walk); i++) {
     const run = await verifyAll()

@@ -8,7 +8,8 @@ import { readdirSync, readFileSync } from 'node:fs'
 
 const TICKS_PER_SECOND = 100 // USER_HZ; Linux reports utime and stime in these (proc(5))
 
-export function treeCpuSeconds(root = process.pid): number | null {
+/** CPU seconds of the tree, and by part: this process (the demo's ledger and proxy), and Chromium's processes by `--type`. */
+export function treeCpuSeconds(root = process.pid): { total: number; parts: Record<string, number> } | null {
   let entries: string[]
   try {
     entries = readdirSync('/proc').filter((name) => /^\d+$/.test(name))
@@ -34,6 +35,25 @@ export function treeCpuSeconds(root = process.pid): number | null {
     return false
   }
   let total = 0
-  for (const [pid, used] of ticks) if (inTree(pid)) total += used
-  return total / TICKS_PER_SECOND
+  const parts: Record<string, number> = {}
+  for (const [pid, used] of ticks) {
+    if (!inTree(pid)) continue
+    total += used
+    const part = pid === root ? 'server' : (typeOf(pid) ?? 'other')
+    parts[part] = (parts[part] ?? 0) + used / TICKS_PER_SECOND
+  }
+  return { total: total / TICKS_PER_SECOND, parts }
+}
+
+/**
+ * Chromium's process type (`renderer`, `gpu-process`, `utility`; `browser` for the browser
+ * process). Chromium rewrites its children's command lines into one space-separated string.
+ */
+function typeOf(pid: number): string | null {
+  try {
+    const line = readFileSync(`/proc/${pid}/cmdline`, 'utf8')
+    return /--type=([\w-]+)/.exec(line)?.[1] ?? (line.includes('chrom') ? 'browser' : null)
+  } catch {
+    return null
+  }
 }

@@ -49,7 +49,10 @@ export interface WorkerPool {
    * entire log); `null` for an event checked on this thread or without canonical bytes.
    */
   verify(events: readonly unknown[], leaves?: boolean): Promise<Checked>
-  /** In flight batches per worker worth keeping, so a worker never waits for the main thread. */
+  /**
+   * Batches in flight worth keeping, so a worker never waits for the main thread: two a worker,
+   * and eight a worker until the first results come back (see `answered`).
+   */
   readonly capacity: number
   dispose(): void
 }
@@ -163,6 +166,13 @@ export function createWorkerPool(options: {
   const workers = acquireWorkers(options.createWorker, `${options.count} ${options.crypto}`, options.count)
   const ring = nextRing++
   let disposed = false
+  /**
+   * Whether a batch came back yet. Until then a worker holds its results until it has proven
+   * the pinned keys usable, which needs noble's curve code loaded in that worker (tens of ms
+   * cold, BENCHMARKS.md): with only two batches each in flight, a new verifier's workers
+   * finished those and sat idle through that load.
+   */
+  let answered = false
   const tell = (message: WorkerRequest) => {
     for (const worker of workers.load.keys()) worker.postMessage(message)
   }
@@ -187,7 +197,10 @@ export function createWorkerPool(options: {
     } catch (error) {
       settle(workers, id)?.reject(error as Error) // not cloneable after all (a Proxy, say)
     }
-    return done
+    return done.then((results) => {
+      answered = true
+      return results
+    })
   }
 
   async function verify(events: readonly unknown[], leaves = false): Promise<Checked> {
@@ -223,7 +236,9 @@ export function createWorkerPool(options: {
   }
 
   return {
-    capacity: 2 * options.count,
+    get capacity() {
+      return (answered ? 2 : 8) * options.count
+    },
     verify,
     dispose() {
       if (disposed) return
