@@ -55,11 +55,9 @@ export function VerifyAll(props: VerifyAllProps) {
       trust: { keys: props.keyRing.keys.map((key) => ({ publicKey: key.bytes })) },
       backend: props.backend,
       canonicalBytes: props.canonicalBytes,
-      verify: async (events) => {
-        verifier.request(events)
-        await verifier.idle()
-        return events.map((event) => verifier.get(event)?.status)
-      },
+      // Straight to the workers, with each leaf hashed there: not through the badges' queue,
+      // whose bound would drop a walk's events while the reader scrolls.
+      verify: (events) => verifier.verifyWithLeaves(events),
       signal: controller.signal,
       onProgress: (walked) => !controller.signal.aborted && setState({ status: 'walking', walked }),
     }).then(

@@ -24,9 +24,12 @@ const entries = [
   // TanStack Virtual and built table rows only for drawn events, which took the entry from
   // 50.2 to 39.8 kB: the check is now the goal.
   { name: 'auditlens', file: 'dist/react/index.js', budgetKb: 45 },
-  // The goal is 15 kB; 15.6 after issue 15 and the first page's prefetch (BENCHMARKS.md lists
-  // the bytes by source file). The check is what was reached: a stated miss, not a new goal.
-  { name: 'auditlens/core', file: 'dist/core/index.js', budgetKb: 15.7 },
+  // The goal is 15 kB; 15.6 after issue 15 and the first page's prefetch, 15.84 once Verify
+  // entire log took its leaf hashes from the workers (verifyWithLeaves, 0.13 kB: what brought
+  // verify_all_100k_s under 10 s) and the verifier's three measured micro-wins came back
+  // (0.11 kB). BENCHMARKS.md lists the bytes by source file. The check is what was reached: a
+  // stated miss, not a new goal.
+  { name: 'auditlens/core', file: 'dist/core/index.js', budgetKb: 15.9 },
   // Apps that import only part of core pay only for that part (test/bench/parts/). The client
   // part's goal is 8 kB; issue 13's wire changes took it to 8.5 kB, and issue 15's window of
   // pages (blocks, rows over blocks: what bounds memory at any depth) to 9.8 kB after

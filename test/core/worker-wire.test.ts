@@ -3,7 +3,7 @@
  * and a reply that does not fit its batch is refused rather than read.
  */
 import { describe, expect, it } from 'vitest'
-import { decodeResults, encodeResults } from '../../src/core/verify/worker-wire.js'
+import { decodeResults, encodeResults, leavesOf } from '../../src/core/verify/worker-wire.js'
 import type { VerificationResult } from '../../src/core/index.js'
 
 const hash = (digit: string) => digit.repeat(64)
@@ -51,5 +51,20 @@ describe('worker results on the wire', () => {
     expect(decodeResults({ ...wire, outcomes: [{ ...wire.outcomes[0], keyId: 7 }] }, count)).toBeNull()
     expect(decodeResults(results, count)).toBeNull() // the old form: one object per event
     expect(decodeResults(null, count)).toBeNull()
+  })
+
+  it('carries a batch’s leaf hashes in one buffer, with the events that have none, and refuses leaves that do not fit', () => {
+    const leaves = results.map((_, i) => (i === 4 || i === 5 ? null : new Uint8Array(32).fill(i + 1)))
+    const wire = encodeResults(results, leaves)
+    const back = decodeResults(structuredClone(wire), results.length)!
+    expect(back).toStrictEqual(results)
+    expect(leavesOf(back)).toStrictEqual(leaves)
+    expect(leavesOf(decodeResults(encodeResults(results), results.length)!)).toBeUndefined()
+    const count = results.length
+    expect(decodeResults({ ...wire, leaves: wire.leaves!.subarray(32) }, count)).toBeNull()
+    expect(decodeResults({ ...wire, leaves: Array.from(wire.leaves!) }, count)).toBeNull()
+    expect(decodeResults({ ...wire, leafless: [count] }, count)).toBeNull()
+    expect(decodeResults({ ...wire, leafless: ['4'] }, count)).toBeNull()
+    expect(decodeResults({ ...wire, leafless: undefined }, count)).toBeNull()
   })
 })

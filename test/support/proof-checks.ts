@@ -35,8 +35,7 @@ export function walkCheckers(ring: KeyRing): Pick<LogWalkOptions, 'trust' | 'bac
     trust: trustOf(ring),
     backend,
     canonicalBytes: (event) => canonicalBytes(event),
-    verify: async (events) =>
-      (await verifyEvents(events, { trustedKeys: ring, crypto: backend })).map((result) => result.status),
+    verify: (events) => verifyEvents(events, { trustedKeys: ring, crypto: backend }),
   }
 }
 

@@ -59,11 +59,18 @@ export class ExportCompleteness {
 
   /** Record one event line of the export (any order). */
   async add(event: { seq: number; id: string }, canonicalBytes: Uint8Array): Promise<void> {
+    this.addLeaf(event, await leafHash(this.backend, canonicalBytes))
+  }
+
+  /**
+   * Record one event by its leaf hash, already computed from the canonical bytes whose
+   * signature was checked (Verify entire log gets it from the verification worker).
+   */
+  addLeaf(event: { seq: number; id: string }, leaf: Hash): void {
     const { seq } = event
     // A line whose seq is not a positive integer is malformed for the verifier; here it can
     // only leave its place empty, which the check then reports as missing.
     if (!Number.isSafeInteger(seq) || seq < 1) return
-    const leaf = await leafHash(this.backend, canonicalBytes)
     const block = this.block(seq)
     const slot = (seq - 1) % BLOCK
     if (block.present[slot]) {

@@ -12,6 +12,7 @@ import type { PrunedPrefix } from '../../protocol/proofs.js'
 import type { CheckpointTrust } from './checkpoint.js'
 import { ExportCompleteness, type CompletenessProblem, type ProvePruned } from './export-check.js'
 import { seqOf } from './seen-events.js'
+import { leafHash } from './merkle.js'
 
 export interface LogWalkOptions {
   client: Pick<AuditClient, 'listEvents' | 'platform'>
@@ -29,14 +30,32 @@ export interface LogWalkOptions {
   provePruned?: ProvePruned
   trust: CheckpointTrust
   backend: CryptoBackend
+  /** The canonical bytes of an event whose verdict came without a leaf hash. */
   canonicalBytes: (event: AuditEvent) => Uint8Array
-  /** Each event's verification status, in order (the viewer's verifier). */
-  verify: (events: readonly AuditEvent[]) => Promise<(VerificationStatus | undefined)[]>
+  /**
+   * Each event's verdict, in order (the viewer's verifier): its status, and its RFC 6962 leaf
+   * hash when the verifier computed one from the very bytes whose signature it checked
+   * (`Verifier.verifyWithLeaves`); without one the walk hashes `canonicalBytes` itself.
+   */
+  verify: (events: readonly AuditEvent[]) => Promise<readonly (WalkVerdict | undefined)[]>
   /** Events per page (default 200, the API's most). */
   pageSize?: number
   signal?: AbortSignal
   onProgress?: (walked: number) => void
 }
+
+/** One event's verdict for the walk: a `VerificationResult` fits. */
+export interface WalkVerdict {
+  status: VerificationStatus
+  leafHash?: Uint8Array | null
+}
+
+/**
+ * Pages being checked at once. One page (200 events, about 3 batches of 64) at a time left
+ * the workers idle while the last batch of each page finished and the next was sent; two keep
+ * them fed. More only hold more events in memory: on 2 cores the workers are the bound.
+ */
+const PAGES_CHECKED_AT_ONCE = 2
 
 /** What the walk found. */
 export interface LogWalkReport {
@@ -65,30 +84,45 @@ export async function walkLog(options: LogWalkOptions): Promise<LogWalkReport> {
   const limit = options.pageSize ?? 200
   const fetchPage = (cursor: string | null): Promise<EventPage> =>
     client.listEvents({ limit, cursor }, { ...(signal ? { signal } : {}) })
-  let next: ReturnType<typeof fetchPage> | null = fetchPage(null)
-  while (next) {
-    const page: EventPage = await next
-    // The next page downloads while this one is checked.
-    next = page.nextCursor ? fetchPage(page.nextCursor) : null
-    next?.catch(() => {}) // its failure is reported when awaited
-    const [statuses] = await Promise.all([
-      options.verify(page.events),
-      Promise.all(
-        page.events
-          .filter((event) => seqOf(event) <= options.size)
-          .map((event) => completeness.add({ seq: seqOf(event), id: event.id }, options.canonicalBytes(event))),
-      ),
-    ])
-    for (const status of statuses) {
+  const checkPage = async (events: readonly AuditEvent[]) => {
+    const verdicts = await options.verify(events)
+    await Promise.all(
+      events.map(async (event, i) => {
+        const seq = seqOf(event)
+        if (seq > options.size) return
+        const leaf = verdicts[i]?.leafHash ?? (await leafHash(backend, options.canonicalBytes(event)))
+        completeness.addLeaf({ seq, id: event.id }, leaf)
+      }),
+    )
+    for (const verdict of verdicts) {
+      const status = verdict?.status
       if (status === 'verified') counts.verified++
       else if (status === 'tampered') counts.tampered++
       else if (status === 'untrusted') counts.untrusted++
       else counts.other++
     }
-    counts.walked += page.events.length
+    counts.walked += events.length
     options.onProgress?.(counts.walked)
-    if (signal?.aborted) throw signal.reason
   }
+  // Pages are fetched one after another (each names the next), the next one downloading while
+  // up to PAGES_CHECKED_AT_ONCE are checked.
+  const checking = new Set<Promise<void>>()
+  let next: ReturnType<typeof fetchPage> | null = fetchPage(null)
+  try {
+    while (next) {
+      const page: EventPage = await next
+      next = page.nextCursor ? fetchPage(page.nextCursor) : null
+      next?.catch(() => {}) // its failure is reported when awaited
+      const checked: Promise<void> = checkPage(page.events).finally(() => checking.delete(checked))
+      checking.add(checked)
+      if (checking.size >= PAGES_CHECKED_AT_ONCE) await Promise.race(checking)
+      signal?.throwIfAborted()
+    }
+    await Promise.all(checking)
+  } finally {
+    for (const pending of checking) pending.catch(() => {}) // after a failure, the rest is moot
+  }
+  signal?.throwIfAborted()
   const report = await completeness.check(
     { checkpoint: options.checkpoint, inclusion: null, pruned: options.pruned ?? null },
     options.trust,

@@ -13,7 +13,7 @@ import type { KeyRing, TrustedKeyInput } from './key-ring.js'
 import type { LosslessNumber } from '../json/lossless-json.js'
 import type { VerificationResult } from '../types.js'
 import type { WebWorker } from './web-types.js'
-import type { WireResults } from './worker-wire.js'
+import { leavesOf, type WireResults } from './worker-wire.js'
 import { acquireWorkers, releaseWorkers, settle, WorkerUnavailableError } from './shared-workers.js'
 
 export type WorkerCrypto = 'auto' | 'webcrypto' | 'noble'
@@ -24,7 +24,7 @@ export type WorkerCrypto = 'auto' | 'webcrypto' | 'noble'
  */
 export type WorkerRequest =
   | { type: 'configure'; ring: number; trustedKeys: TrustedKeyInput[]; crypto: WorkerCrypto }
-  | { type: 'verify'; id: number; ring: number; events: WireEvent[] }
+  | { type: 'verify'; id: number; ring: number; events: WireEvent[]; leaves?: boolean }
   | { type: 'forget'; ring: number }
 
 /** An event on its way to a worker: cloned as it is, or as JSON text to parse losslessly. */
@@ -36,10 +36,23 @@ export type WorkerReply =
 
 export { WorkerUnavailableError }
 
+/** A batch's results, and its leaf hashes when they were asked for. */
+export interface Checked {
+  results: VerificationResult[]
+  leaves?: (Uint8Array | null)[]
+}
+
 export interface WorkerPool {
-  /** Results in input order; events that are not plain JSON data are checked on this thread. */
-  verify(events: readonly unknown[]): Promise<VerificationResult[]>
-  /** In flight batches per worker worth keeping, so a worker never waits for the main thread. */
+  /**
+   * Results in input order; events that are not plain JSON data are checked on this thread.
+   * With `leaves`, also each event's RFC 6962 leaf hash from the worker that checked it (Verify
+   * entire log); `null` for an event checked on this thread or without canonical bytes.
+   */
+  verify(events: readonly unknown[], leaves?: boolean): Promise<Checked>
+  /**
+   * Batches in flight worth keeping, so a worker never waits for the main thread: two a worker,
+   * and eight a worker until the first results come back (see `answered`).
+   */
   readonly capacity: number
   dispose(): void
 }
@@ -154,6 +167,13 @@ export function createWorkerPool(options: {
   const workers = acquireWorkers(options.createWorker, options.count)
   const ring = nextRing++
   let disposed = false
+  /**
+   * Whether a batch came back yet. Until then a worker holds its results until it has proven
+   * the pinned keys usable, which needs noble's curve code loaded in that worker (tens of ms
+   * cold, BENCHMARKS.md): with only two batches each in flight, a new verifier's workers
+   * finished those and sat idle through that load.
+   */
+  let answered = false
   const tell = (message: WorkerRequest) => {
     for (const worker of workers.load.keys()) worker.postMessage(message)
   }
@@ -165,7 +185,7 @@ export function createWorkerPool(options: {
   }
 
   /** One batch on the least busy worker; rejects with a plain Error when only this batch failed. */
-  function send(wire: WireEvent[]): Promise<VerificationResult[]> {
+  function send(wire: WireEvent[], leaves: boolean): Promise<VerificationResult[]> {
     let target: Worker | undefined
     for (const [worker, busy] of workers.load) if (!target || busy < workers.load.get(target)!) target = worker
     const id = nextId++
@@ -174,43 +194,53 @@ export function createWorkerPool(options: {
     )
     workers.load.set(target!, workers.load.get(target!)! + 1)
     try {
-      target!.postMessage({ type: 'verify', id, ring, events: wire } satisfies WorkerRequest)
+      target!.postMessage({ type: 'verify', id, ring, events: wire, leaves } satisfies WorkerRequest)
     } catch (error) {
       settle(workers, id)?.reject(error as Error) // not cloneable after all (a Proxy, say)
     }
-    return done
+    return done.then((results) => {
+      answered = true
+      return results
+    })
+  }
+
+  async function verify(events: readonly unknown[], leaves = false): Promise<Checked> {
+    if (disposed) throw new WorkerUnavailableError('the verifier was disposed')
+    if (workers.broken) throw workers.broken
+    const kinds = events.map((event) => transport(event, 0, options.json.LosslessNumber))
+    const wire: WireEvent[] = []
+    const travelled: unknown[] = []
+    const stayed: unknown[] = []
+    events.forEach((event, index) => {
+      const kind = kinds[index]
+      if (kind === LOCAL) stayed.push(event)
+      else {
+        travelled.push(event)
+        wire.push(kind === CLONE ? { value: event } : { text: options.json.stringify(event) })
+      }
+    })
+    const [fromWorker, here] = await Promise.all([
+      wire.length === 0
+        ? []
+        : send(wire, leaves).catch((error: Error) => {
+            if (error instanceof WorkerUnavailableError) throw error
+            return options.checkHere(travelled) // only this batch failed there
+          }),
+      stayed.length > 0 ? options.checkHere(stayed) : [],
+    ])
+    const fromLeaves = leavesOf(fromWorker)
+    let w = 0
+    let h = 0
+    const results = kinds.map((kind) => (kind === LOCAL ? here[h++]! : fromWorker[w++]!))
+    w = 0
+    return { results, leaves: kinds.map((kind) => (kind === LOCAL ? null : (fromLeaves?.[w++] ?? null))) }
   }
 
   return {
-    capacity: 2 * options.count,
-    async verify(events) {
-      if (disposed) throw new WorkerUnavailableError('the verifier was disposed')
-      if (workers.broken) throw workers.broken
-      const kinds = events.map((event) => transport(event, 0, options.json.LosslessNumber))
-      const wire: WireEvent[] = []
-      const travelled: unknown[] = []
-      const stayed: unknown[] = []
-      events.forEach((event, index) => {
-        const kind = kinds[index]
-        if (kind === LOCAL) stayed.push(event)
-        else {
-          travelled.push(event)
-          wire.push(kind === CLONE ? { value: event } : { text: options.json.stringify(event) })
-        }
-      })
-      const [fromWorker, here] = await Promise.all([
-        wire.length === 0
-          ? []
-          : send(wire).catch((error: Error) => {
-              if (error instanceof WorkerUnavailableError) throw error
-              return options.checkHere(travelled) // only this batch failed there
-            }),
-        stayed.length > 0 ? options.checkHere(stayed) : [],
-      ])
-      let w = 0
-      let h = 0
-      return kinds.map((kind) => (kind === LOCAL ? here[h++]! : fromWorker[w++]!))
+    get capacity() {
+      return (answered ? 2 : 8) * options.count
     },
+    verify,
     dispose() {
       if (disposed) return
       disposed = true

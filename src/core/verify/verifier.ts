@@ -26,7 +26,7 @@ import { verifyEvents } from './verify.js'
 import type { ResultCache } from './result-cache.js'
 // Loaded when the verifier is made (its workers start then, warm by the time rows arrive), and
 // only where workers can run: Node never downloads it.
-import type { WorkerPool } from './verifier-worker-pool.js'
+import type { Checked, WorkerPool } from './verifier-worker-pool.js'
 import type { WebWorker } from './web-types.js'
 
 export interface VerifierOptions {
@@ -64,6 +64,15 @@ export interface Verifier {
   /** Ask for these events to be checked; those already known or queued are skipped. */
   request(events: readonly VerifiableEvent[]): void
   subscribe(listener: () => void): () => void
+  /**
+   * Check these events now, outside the queue, and resolve with each one's result and its RFC
+   * 6962 leaf hash, in input order: for Verify entire log, which needs a verdict and a leaf per
+   * event but none of the queue's ordering, bounds or notifications. Each leaf is computed by
+   * the worker from the same canonical bytes whose signature it checked; `null` where none was
+   * (an event checked on this thread), for the caller to compute. Results are kept for these
+   * objects (`get` agrees), not filed by content: copies shown as rows are checked as they are.
+   */
+  verifyWithLeaves(events: readonly VerifiableEvent[]): Promise<LeafResult[]>
   /** Resolves when the queue is empty (tests, benchmarks). */
   idle(): Promise<void>
   /** Where batches are verified: in Web Workers, or on the calling thread (before the first batch: where it will try first). */
@@ -71,6 +80,9 @@ export interface Verifier {
   /** Stop; pending work is dropped. */
   dispose(): void
 }
+
+/** A result with the event's leaf hash, from {@link Verifier.verifyWithLeaves}. */
+export type LeafResult = VerificationResult & { leafHash: Uint8Array | null }
 
 /** An event as it arrived; every member is read by verification and none is trusted. */
 export interface VerifiableEvent {
@@ -203,19 +215,20 @@ export function createVerifier(options: VerifierOptions = {}): Verifier {
     return starting
   }
 
-  async function verifyBatch(events: VerifiableEvent[]): Promise<VerificationResult[]> {
+  /** One batch, in the workers or here; with leaf hashes only from a worker that was asked for them. */
+  async function verifyBatch(events: VerifiableEvent[], leaves = false): Promise<Checked> {
     const workers = await currentPool()
     if (workers) {
       try {
-        return await workers.verify(events)
+        return await workers.verify(events, leaves)
       } catch (error) {
         if (pool === workers) giveUpOnWorkers(error as Error)
       }
     }
-    const checked = await verifyEvents(events, localOptions)
+    const results = await verifyEvents(events, localOptions)
     // On this thread, let the page render between batches.
     await yieldToHost()
-    return checked
+    return { results }
   }
 
   /** Workers are kept busy with a couple of batches each; the main thread takes one at a time. */
@@ -226,7 +239,11 @@ export function createVerifier(options: VerifierOptions = {}): Verifier {
     await Promise.resolve()
     while (queue.size > 0 && !disposed && lanes.size <= laneLimit()) {
       const batch: [string | VerifiableEvent, VerifiableEvent][] = []
-      for (const event of [...queue].slice(-batchSize)) {
+      // The newest batchSize entries, found by walking the queue rather than copying all of it.
+      let skip = queue.size - batchSize
+      const newest: VerifiableEvent[] = []
+      for (const event of queue) if (skip-- <= 0) newest.push(event)
+      for (const event of newest) {
         queue.delete(event)
         const key = keyOf(event)
         // Known by content by now, or the same content on its way: get() finds it when filed.
@@ -235,7 +252,7 @@ export function createVerifier(options: VerifierOptions = {}): Verifier {
         batch.push([key, event])
       }
       try {
-        const checked = await verifyBatch(batch.map(([, event]) => event))
+        const checked = (await verifyBatch(batch.map(([, event]) => event))).results
         batch.forEach(([key, event], i) => remember(event, key, checked[i]!)) // after dispose() nobody listens
       } finally {
         for (const [key, event] of batch) {
@@ -263,6 +280,18 @@ export function createVerifier(options: VerifierOptions = {}): Verifier {
   void currentPool()
   return {
     get,
+    async verifyWithLeaves(events) {
+      const batches: VerifiableEvent[][] = []
+      for (let i = 0; i < events.length; i += batchSize) batches.push(events.slice(i, i + batchSize))
+      // All at once: the pool gives each batch to the least busy worker.
+      const checked = await Promise.all(batches.map((batch) => verifyBatch(batch, true)))
+      return checked.flatMap(({ results, leaves }, b) =>
+        results.map((result, i) => {
+          settle(batches[b]![i]!, result)
+          return { ...result, leafHash: leaves?.[i] ?? null }
+        }),
+      )
+    },
     request(events) {
       void loadCache()
       for (const event of events) {

@@ -10,6 +10,7 @@ import { resolveCrypto, type CryptoBackend } from './crypto.js'
 import { check } from './verify.js'
 import type { WorkerReply, WorkerRequest } from './verifier-worker-pool.js'
 import { encodeResults } from './worker-wire.js'
+import { checkWithLeaf } from './leaf-check.js'
 
 /** The two members of `DedicatedWorkerGlobalScope` this file uses (the DOM lib types `self` as a Window). */
 const scope = globalThis as unknown as {
@@ -40,8 +41,13 @@ function settle(ring: KeyRing, crypto: Parameters<typeof resolveCrypto>[0]) {
  * window buys no parallelism here, and its async generator cost a few µs an event (measured
  * with test/bench/verify-profile.bench.ts; BENCHMARKS.md, "Where the verifier's time goes").
  */
-function verifyBatch(events: readonly unknown[], ring: KeyRing, backend: CryptoBackend) {
-  return Promise.all(events.map((event) => check(event, ring, backend)))
+async function verifyBatch(events: readonly unknown[], ring: KeyRing, backend: CryptoBackend, leaves: boolean) {
+  if (!leaves) return encodeResults(await Promise.all(events.map((event) => check(event, ring, backend))))
+  const pairs = await Promise.all(events.map((event) => checkWithLeaf(event, ring, backend)))
+  return encodeResults(
+    pairs.map(([result]) => result),
+    pairs.map(([, leaf]) => leaf),
+  )
 }
 
 scope.addEventListener('message', ({ data }) => {
@@ -65,10 +71,10 @@ scope.addEventListener('message', ({ data }) => {
     }
   })
   const { ring, usable, backend } = ready
-  Promise.all([backend.then((chosen) => verifyBatch(events, ring, chosen)), usable])
+  Promise.all([backend.then((chosen) => verifyBatch(events, ring, chosen, data.leaves === true)), usable])
     .then(([results]) => results)
     .then(
-      (results) => scope.postMessage({ type: 'results', id: data.id, results: encodeResults(results) }),
+      (results) => scope.postMessage({ type: 'results', id: data.id, results }),
       (error: unknown) => scope.postMessage({ type: 'failed', id: data.id, message: String(error) }),
     )
 })

@@ -3,10 +3,11 @@
  * against checkpoints the ledger signed (and against a fork's checkpoint signed with the same key).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createAuditClient, KeyRing, type AuditClient } from '../../../src/core/index.js'
+import { canonicalBytes, createAuditClient, KeyRing, verifyEvents, type AuditClient } from '../../../src/core/index.js'
 import { walkLog } from '../../../src/core/proof/log-walk.js'
+import { leafHash } from '../../../src/core/proof/merkle.js'
 import { startForkedLedgers, type ForkedLedgers } from '../../support/forked-ledgers.js'
-import { walkCheckers } from '../../support/proof-checks.js'
+import { backend, walkCheckers } from '../../support/proof-checks.js'
 import { startForwardingProxy, type ForwardingProxy } from '../../support/proof-forwarder.js'
 import { testTokens } from '../../support/proxy.js'
 
@@ -79,5 +80,49 @@ describe('walkLog', () => {
     const controller = new AbortController()
     controller.abort(new Error('cancelled'))
     await expect(walk(checkpoint, size, controller.signal)).rejects.toThrow()
+  })
+
+  it('takes each leaf from the verdict when the verifier hashed it, building no bytes of its own', async () => {
+    const { checkpoint, size } = await checkpointOf(fork.a)
+    const checkers = walkCheckers(ring)
+    const report = await walkLog({
+      client,
+      checkpoint,
+      size,
+      ...checkers,
+      canonicalBytes: () => {
+        throw new Error('the leaf came with the verdict')
+      },
+      verify: async (events) =>
+        Promise.all(
+          (await verifyEvents(events, { trustedKeys: ring, crypto: backend })).map(async (result, i) => ({
+            ...result,
+            leafHash: await leafHash(backend, canonicalBytes(events[i]!)),
+          })),
+        ),
+    })
+    expect(report).toMatchObject({ verified: size, missing: 0, rootMatches: true })
+  })
+
+  it('checks the next page while the one before is still being checked', async () => {
+    const { checkpoint, size } = await checkpointOf(fork.a)
+    // The first page's verdicts wait until the second page is asked for: a walk that checked
+    // one page at a time would never get there.
+    let secondAsked: () => void
+    const second = new Promise<void>((resolve) => (secondAsked = resolve))
+    let calls = 0
+    const checkers = walkCheckers(ring)
+    const report = await walkLog({
+      client,
+      checkpoint,
+      size,
+      ...checkers,
+      verify: async (events) => {
+        if (++calls === 2) secondAsked()
+        else if (calls === 1) await second
+        return checkers.verify(events)
+      },
+    })
+    expect(report).toMatchObject({ verified: report.walked, missing: 0, rootMatches: true })
   })
 })

@@ -1,0 +1,58 @@
+/**
+ * verifyWithLeaves in real Chromium, as Verify entire log uses it: each event's verdict and its
+ * RFC 6962 leaf hash from the worker that checked the same canonical bytes, outside the badges'
+ * bounded queue.
+ */
+import { describe, expect, it } from 'vitest'
+import { canonicalBytes, createVerifier, verifyEvents } from '../../src/core/index.js'
+import { apiEvent, createSigner, seedFrom, VECTOR_SEED } from '../support/signing.js'
+
+const ledger = createSigner(VECTOR_SEED)
+const stranger = createSigner(seedFrom(7), 'key_stranger')
+
+/** RFC 9162 section 2.1.1, with the browser's own SHA-256 (not the code under test). */
+async function expectedLeaf(event: unknown): Promise<Uint8Array> {
+  const bytes = canonicalBytes(event)
+  const data = new Uint8Array(bytes.length + 1)
+  data.set(bytes, 1)
+  return new Uint8Array(await crypto.subtle.digest('SHA-256', data))
+}
+
+describe('verifyWithLeaves in Chromium', () => {
+  it('gives the queue’s verdicts with each leaf hashed in the worker from the bytes it checked', async () => {
+    const tampered = ledger.sign(apiEvent({ id: 'aevt_tampered', seq: 2 }))
+    const events: Record<string, unknown>[] = [
+      ledger.sign(apiEvent({ id: 'aevt_ok', seq: 1 })),
+      { ...tampered, metadata: { plan: 'enterprise' } },
+      stranger.sign(apiEvent({ id: 'aevt_foreign', seq: 3 })),
+    ]
+    const verifier = createVerifier({ trustedKeys: [ledger.publicKey] })
+    const checked = await verifier.verifyWithLeaves(events)
+    expect(verifier.runsOn).toBe('worker')
+    const onMainThread = await verifyEvents(events, { trustedKeys: [ledger.publicKey] })
+    expect(checked.map(({ leafHash: _, ...result }) => result)).toEqual(onMainThread)
+    expect(checked.map((result) => result.status)).toEqual(['verified', 'tampered', 'untrusted'])
+    // The tampered event's leaf is of the bytes served, which is what the tree check needs.
+    for (const [i, event] of events.entries()) expect(checked[i]!.leafHash).toEqual(await expectedLeaf(event))
+    expect(events.map((event) => verifier.get(event)?.status)).toEqual(['verified', 'tampered', 'untrusted'])
+    verifier.dispose()
+  })
+
+  it('leaves the leaf to the caller for an event checked on this thread', async () => {
+    const local = { ...ledger.sign(apiEvent({ id: 'aevt_fn' })), metadata: { callback: () => 1 } }
+    const plain = ledger.sign(apiEvent({ id: 'aevt_plain' }))
+    const verifier = createVerifier({ trustedKeys: [ledger.publicKey] })
+    const [fromHere, fromWorker] = await verifier.verifyWithLeaves([local, plain])
+    expect(fromHere).toMatchObject({ status: 'malformed', leafHash: null })
+    expect(fromWorker!.leafHash).toEqual(await expectedLeaf(plain))
+    verifier.dispose()
+  })
+
+  it('checks every event it is given, however many more than the badges’ queue holds', async () => {
+    const events = Array.from({ length: 600 }, (_, i) => ledger.sign(apiEvent({ id: `aevt_${i}`, seq: i + 1 })))
+    const verifier = createVerifier({ trustedKeys: [ledger.publicKey], maxQueued: 10 })
+    const checked = await verifier.verifyWithLeaves(events)
+    expect(checked.filter((result) => result.status === 'verified' && result.leafHash?.length === 32)).toHaveLength(600)
+    verifier.dispose()
+  })
+})
