@@ -73,7 +73,8 @@ Options:
                          (loopback, private networks, link-local...). For local development
                          only: any stream creator could then probe this host's network.
   --stream-ca FILE       Trust the CA certificates in FILE (PEM) for HTTPS stream receivers,
-                         besides the public roots, for stream deliveries only (repeatable).
+                         besides the public roots and NODE_EXTRA_CA_CERTS, for stream
+                         deliveries only (repeatable).
   -h, --help             Show this help.
 
 AUDITLENS_API_KEY sets a development API key with every scope; without it, serve makes one

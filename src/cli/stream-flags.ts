@@ -1,7 +1,7 @@
 /** `auditlens serve`'s webhook-stream flags, turned into the Ledger's `streams` option. */
 import { readFileSync } from 'node:fs'
 import type { StreamOptions } from '../ledger/streams/streams.js'
-import { certificatesOf } from '../ledger/streams/tls-trust.js'
+import { StreamCa } from '../ledger/streams/tls-trust.js'
 import { UsageError } from './io.js'
 
 /** The parseArgs options for the stream flags, spread into `serve`'s. */
@@ -18,9 +18,10 @@ export interface StreamFlagValues {
 /**
  * The Ledger's stream options from the flags. A `--stream-ca` file that cannot be read or holds
  * no parsable certificate is a usage error here, before the database is opened or a port bound.
+ * The certificates go on as a checked {@link StreamCa}, so the Ledger does not parse them again.
  */
 export function streamOptionsFromFlags(values: StreamFlagValues): Pick<StreamOptions, 'allowPrivateTargets' | 'ca'> {
-  const ca = (values['stream-ca'] ?? []).map((file) => {
+  const files = (values['stream-ca'] ?? []).map((file) => {
     let text: string
     try {
       text = readFileSync(file, 'utf8')
@@ -28,10 +29,13 @@ export function streamOptionsFromFlags(values: StreamFlagValues): Pick<StreamOpt
       throw new UsageError(`--stream-ca: cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? 'error'})`)
     }
     try {
-      return certificatesOf(text, `--stream-ca ${file}`).join('\n')
+      return StreamCa.parse(text, `--stream-ca ${file}`)
     } catch (error) {
       throw new UsageError((error as Error).message)
     }
   })
-  return { allowPrivateTargets: values['allow-private-stream-targets'] ?? false, ...(ca.length > 0 && { ca }) }
+  return {
+    allowPrivateTargets: values['allow-private-stream-targets'] ?? false,
+    ...(files.length > 0 && { ca: StreamCa.join(files) }),
+  }
 }

@@ -10,7 +10,7 @@ import { stringifyAuditJson, type AuditJsonValue } from '../core/index.js'
 import { HttpError, notFound } from '../protocol/errors.js'
 import { ApiKeys, type Caller } from './api-keys.js'
 import { openDatabase, statements, type Db } from './database.js'
-import { streamCertificates } from './streams/tls-trust.js'
+import { streamCa as checkedStreamCa } from './streams/tls-trust.js'
 import { EventStore, type EventRow, type NewEvent } from './event-store.js'
 import { Exports, type ExportFormat, type ExportRow } from './exports.js'
 import { Cursors, DownloadSigner, ledgerSecret } from './hmac.js'
@@ -84,7 +84,7 @@ export class Ledger {
     this.now = options.now ?? Date.now
     this.portalConfig = portalConfig(options.portal)
     // Checked before anything is opened or created: a wrong CA file must leave nothing behind.
-    const streamCa = streamCertificates(options.streams?.ca)
+    const streamCa = checkedStreamCa(options.streams?.ca)
     const dbPath = options.db ?? DEFAULT_DB
     const inMemory = dbPath === ':memory:'
     if (!inMemory) mkdirSync(dirname(resolve(dbPath)), { recursive: true })

@@ -68,6 +68,36 @@ describe('auditlens serve --stream-ca', () => {
     }
   })
 
+  it('still trusts the CAs NODE_EXTRA_CA_CERTS names, besides the file’s', async () => {
+    // The agent's `ca` replaces node's default store, so tls-trust.ts adds that store back;
+    // node reads NODE_EXTRA_CA_CERTS when the process starts, hence a real `serve` process.
+    const extra = issue({ name: 'a CA in NODE_EXTRA_CA_CERTS', ca: true })
+    const extraFile = join(dir, 'extra-ca.pem')
+    writeFileSync(extraFile, extra.cert)
+    const leaf = issue({ name: 'localhost', altNames: ['localhost'] }, extra)
+    const receiver = await startReceiver(() => 200, { cert: leaf.cert, key: leaf.key })
+    try {
+      const flags = [
+        '--db',
+        join(dir, 'extra.db'),
+        '--port',
+        '0',
+        '--allow-private-stream-targets',
+        '--stream-ca',
+        caFile,
+      ]
+      serve = await startServe(flags, { ...env, NODE_EXTRA_CA_CERTS: extraFile })
+      const org = (await (await post('/v1/audit/orgs', { external_id: 'acme' })).json()) as { id: string }
+      const created = await post(`/v1/audit/orgs/${org.id}/streams`, { url: `https://localhost:${receiver.port}/hook` })
+      const stream = (await created.json()) as { id: string }
+      const tested = await post(`/v1/audit/orgs/${org.id}/streams/${stream.id}/test`)
+      expect(await tested.json()).toEqual({ delivered: true, http_status: 200, error: null })
+      expect(receiver.received).toHaveLength(1)
+    } finally {
+      await receiver.close()
+    }
+  })
+
   it.each([
     ['holds no certificate', 'not a certificate\n', /--stream-ca .*holds no PEM certificate/],
     ['cannot be read', null, /--stream-ca: cannot read .* \(ENOENT\)/],

@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Ledger } from '../../src/ledger/ledger.js'
 import { NO_PUBLIC_ADDRESS } from '../../src/ledger/streams/send.js'
 import type { StreamOptions } from '../../src/ledger/streams/streams.js'
-import { trustAnchors } from '../../src/ledger/streams/tls-trust.js'
+import { defaultTrustStore, StreamCa, trustAnchors } from '../../src/ledger/streams/tls-trust.js'
 import { createTransport } from '../../src/ledger/streams/transport.js'
 import { eventBody, startLedger, type TestLedger } from '../support/ledger.js'
 import { issue, type Issued } from '../support/tls-certificates.js'
@@ -161,7 +161,12 @@ describe('the target guard over HTTPS', () => {
   const resolve = async () => [{ address: '127.0.0.1', family: 4 }]
   const allowed = (address: string) => address === '127.0.0.1'
   const post = (url: string) => {
-    const transport = createTransport({ allowPrivateTargets: false, resolve, allowed, ca: [ca.cert] })
+    const transport = createTransport({
+      allowPrivateTargets: false,
+      resolve,
+      allowed,
+      ca: StreamCa.parse(ca.cert, 'ca'),
+    })
     cleanups.push(async () => transport.close())
     return transport.post(url, {}, '{}', new AbortController().signal)
   }
@@ -193,9 +198,13 @@ describe('the target guard over HTTPS', () => {
 })
 
 describe('streams.ca', () => {
-  it('adds to the bundled public roots rather than replacing them', () => {
-    expect(trustAnchors([ca.cert])).toEqual([...rootCertificates, ca.cert])
-    expect(trustAnchors([])).toBeUndefined()
+  it('adds to node’s default trust store rather than replacing it', () => {
+    // That NODE_EXTRA_CA_CERTS stays trusted too is tested on a real `serve` process
+    // (test/cli/serve-stream-targets.test.ts), since node reads it when the process starts.
+    const anchors = trustAnchors(StreamCa.parse(ca.cert, 'ca'))
+    expect(anchors).toEqual([...defaultTrustStore(), ca.cert.trim()])
+    expect(anchors).toEqual(expect.arrayContaining(rootCertificates))
+    expect(trustAnchors(StreamCa.join([]))).toBeUndefined()
   })
 
   it.each([

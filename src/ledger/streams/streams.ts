@@ -13,7 +13,7 @@ import { send, type DeliveryPlatform } from './send.js'
 import { newSigningSecret } from './signature.js'
 import { StreamStore, streamJson } from './stream-store.js'
 import { ipLiteralOf, isPublicAddress, systemResolver, type Resolver } from './target-guard.js'
-import { streamCertificates } from './tls-trust.js'
+import type { StreamCa } from './tls-trust.js'
 import { createTransport, type Transport } from './transport.js'
 
 /** How streams deliver; every field is optional, and tests inject the platform to step time. */
@@ -38,11 +38,12 @@ export interface StreamOptions
   resolve?: Resolver
   /**
    * Private CAs that HTTPS receivers' certificates may chain to, as PEM text (one or more
-   * `CERTIFICATE` blocks each), trusted for stream deliveries only and in addition to node's
-   * bundled Mozilla roots (`auditlens serve --stream-ca FILE`). A text with no certificate, or
-   * one that does not parse, throws here.
+   * `CERTIFICATE` blocks each) or as a {@link StreamCa} already checked, trusted for stream
+   * deliveries only and in addition to node's default trust store (its bundled Mozilla roots
+   * and NODE_EXTRA_CA_CERTS; `auditlens serve --stream-ca FILE`). The Ledger throws when a text
+   * holds no certificate or one that does not parse, before it opens its database.
    */
-  ca?: string | readonly string[]
+  ca?: StreamCa | string | readonly string[]
   /** Where the ledger logs what an API answer must not say, such as why a host was refused (default `console.warn`). */
   warn?: (line: string) => void
 }
@@ -94,13 +95,20 @@ export class Streams {
   private readonly platform: DeliveryPlatform
   private readonly policy: DeliveryPolicy
 
-  constructor(db: Db, events: EventStore, key: Buffer, now: () => number, options: StreamOptions = {}) {
+  /** `options.ca` comes checked: the Ledger parses it once, before it opens the database. */
+  constructor(
+    db: Db,
+    events: EventStore,
+    key: Buffer,
+    now: () => number,
+    options: Omit<StreamOptions, 'ca'> & { ca?: StreamCa } = {},
+  ) {
     this.store = new StreamStore(db, new SecretBox(key))
     this.allowPrivateTargets = options.allowPrivateTargets ?? false
     this.transport = createTransport({
       allowPrivateTargets: this.allowPrivateTargets,
       resolve: options.resolve ?? systemResolver,
-      ca: streamCertificates(options.ca),
+      ...(options.ca && { ca: options.ca }),
     })
     this.platform = {
       post: this.transport.post,

@@ -7,7 +7,7 @@
  */
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http'
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https'
-import { trustAnchors } from './tls-trust.js'
+import { trustAnchors, type StreamCa } from './tls-trust.js'
 import { guardedLookup, ipLiteralOf, isPublicAddress, RefusedTarget, type Resolver } from './target-guard.js'
 
 /** One POST, resolved with the status once the body has been read (or cut at `drainLimit`). */
@@ -23,8 +23,8 @@ export interface TransportOptions {
   /** Deliver to private and special-purpose addresses too (tests, local development). */
   allowPrivateTargets: boolean
   resolve: Resolver
-  /** Extra trust anchors (PEM certificates) for HTTPS receivers, added to node's bundled roots. */
-  ca?: readonly string[]
+  /** Extra trust anchors for HTTPS receivers, added to node's default trust store. */
+  ca?: StreamCa
   /** Which resolved addresses may be connected to (default `isPublicAddress`); tests only. */
   allowed?: (address: string) => boolean
 }
@@ -40,7 +40,7 @@ const DRAIN_LIMIT = 64 * 1024
 export function createTransport(options: TransportOptions): Transport {
   const allowed = options.allowed ?? isPublicAddress
   const lookup = options.allowPrivateTargets ? undefined : guardedLookup(options.resolve, allowed)
-  const ca = trustAnchors(options.ca)
+  const ca = options.ca && trustAnchors(options.ca)
   // The https agent connects to the address `lookup` judged, while TLS keeps the URL's host
   // name as SNI and checks the certificate against that name (node's https sets `servername`
   // from the host unless it is an IP literal).
