@@ -203,7 +203,7 @@ describe('streams.ca', () => {
     // (test/cli/serve-stream-targets.test.ts), since node reads it when the process starts.
     const anchors = trustAnchors(StreamCa.parse(ca.cert, 'ca'))
     expect(anchors).toEqual([...defaultTrustStore(), ca.cert.trim()])
-    expect(anchors).toEqual(expect.arrayContaining(rootCertificates))
+    expect(anchors).toEqual(expect.arrayContaining([...rootCertificates]))
     expect(trustAnchors(StreamCa.join([]))).toBeUndefined()
   })
 
