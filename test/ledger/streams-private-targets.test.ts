@@ -10,8 +10,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Ledger } from '../../src/ledger/ledger.js'
 import { NO_PUBLIC_ADDRESS } from '../../src/ledger/streams/send.js'
 import type { StreamOptions } from '../../src/ledger/streams/streams.js'
+import { REFUSAL_LOG_INTERVAL_MS } from '../../src/ledger/streams/refusal-log.js'
 import type { Resolver } from '../../src/ledger/streams/target-guard.js'
 import { eventBody, startLedger, type TestLedger } from '../support/ledger.js'
+import { ManualClock } from '../support/manual-clock.js'
 import { startReceiver } from '../support/webhook-receiver.js'
 
 let receiver: Awaited<ReturnType<typeof startReceiver>>
@@ -191,6 +193,53 @@ describe('an internal name and an unknown name', () => {
         `auditlens: stream ${ids[1]}: no public address: nothing.internal.test did not resolve (ENOTFOUND)`,
       ]),
     )
+  })
+})
+
+describe('the ledger’s log of refusals', () => {
+  // Anyone who may create a stream, a portal session included, can call test at will; each
+  // refusal writing a line would let them fill the operator's log (refusal-log.ts).
+  it('says once per stream why its host was refused, however often test is called, until the reason changes', async () => {
+    const clock = new ManualClock()
+    let resolvesTo: string | null = '10.0.0.7'
+    const resolve: Resolver = async (hostname) => {
+      if (resolvesTo !== null) return [{ address: resolvesTo, family: 4 }]
+      throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: 'ENOTFOUND' })
+    }
+    const lines: string[] = []
+    const { now, setTimeout, clearTimeout } = clock
+    const t = await startLedger({
+      now,
+      streams: { warn: (line) => lines.push(line), resolve, deliver: true, setTimeout, clearTimeout },
+    })
+    cleanups.push(() => t.close())
+    const org = t.ledger.createOrg('l7-log', null)
+    const stream = (await (await create(t, org.id, 'http://billing.internal.test/hook')).json()) as { id: string }
+    const refused = { delivered: false, http_status: null, error: NO_PUBLIC_ADDRESS }
+    const prefix = `auditlens: stream ${stream.id}: no public address: billing.internal.test`
+
+    for (let i = 0; i < 5; i++) expect(await testDelivery(t, org.id, stream.id)).toEqual(refused)
+    await t.ingest(eventBody({ org: 'l7-log' }))
+    await t.ledger.streams.settled()
+    expect(lines).toEqual([`${prefix} resolves to 10.0.0.7, not a public address`])
+
+    // A new reason is logged, but not sooner than the interval after the last line.
+    resolvesTo = null
+    for (let i = 0; i < 3; i++) expect(await testDelivery(t, org.id, stream.id)).toEqual(refused)
+    expect(lines).toHaveLength(1)
+    clock.advance(REFUSAL_LOG_INTERVAL_MS)
+    await t.ledger.streams.settled()
+    for (let i = 0; i < 3; i++) expect(await testDelivery(t, org.id, stream.id)).toEqual(refused)
+    expect(lines).toEqual([
+      `${prefix} resolves to 10.0.0.7, not a public address`,
+      `${prefix} did not resolve (ENOTFOUND)`,
+    ])
+
+    // The same reason after the interval stays out of the log: it is not news.
+    clock.advance(REFUSAL_LOG_INTERVAL_MS)
+    await t.ledger.streams.settled()
+    for (let i = 0; i < 3; i++) expect(await testDelivery(t, org.id, stream.id)).toEqual(refused)
+    expect(lines).toHaveLength(2)
   })
 })
 

@@ -3,6 +3,7 @@
  * outcome that holds nothing the receiver sent beyond its status code. A receiver's body and
  * headers never reach the ledger's API answers: `error` is one short line this file writes.
  */
+import type { RefusalLog } from './refusal-log.js'
 import { signDelivery } from './signature.js'
 import { RefusedTarget } from './target-guard.js'
 import type { Post } from './transport.js'
@@ -15,8 +16,8 @@ export interface DeliveryPlatform {
   now: () => number
   setTimeout: (run: () => void, ms: number) => unknown
   clearTimeout: (handle: unknown) => void
-  /** The ledger's own log (default `console.warn`): details an API answer must not carry. */
-  warn: (line: string) => void
+  /** Where refusals' details go, for the ledger's log only: details an API answer must not carry. */
+  refusals: RefusalLog
 }
 
 export interface Delivery {
@@ -73,6 +74,7 @@ export async function send(
       delivery.body,
       controller.signal,
     )
+    platform.refusals.passed(delivery.streamId)
     if (status >= 200 && status < 300) return { delivered: true, httpStatus: status }
     if (status >= 300 && status < 400)
       return { delivered: false, httpStatus: status, error: `HTTP ${status}: redirects are not followed` }
@@ -81,9 +83,10 @@ export async function send(
     if (timedOut) return { delivered: false, httpStatus: null, error: `timed out after ${timeoutMs / 1000} s` }
     if (cancel?.aborted) return { delivered: false, httpStatus: null, error: 'cancelled: the ledger stopped' }
     if (error instanceof RefusedTarget) {
-      platform.warn(`auditlens: stream ${delivery.streamId}: no public address: ${error.detail}`)
+      platform.refusals.refused(delivery.streamId, error.detail)
       return { delivered: false, httpStatus: null, error: NO_PUBLIC_ADDRESS }
     }
+    platform.refusals.passed(delivery.streamId)
     return { delivered: false, httpStatus: null, error: networkError(error) }
   } finally {
     platform.clearTimeout(timer)
@@ -96,7 +99,8 @@ export async function send(
  * the host does not resolve, or resolves to a private or special-purpose address. One message
  * for both, naming no address: told apart ("refused" against ENOTFOUND), a stream creator, an
  * end customer's portal session included, could map which internal names exist on the ledger's
- * network. The operator finds which it was in the ledger's log (`DeliveryPlatform.warn`).
+ * network. The operator finds which it was in the ledger's log (refusal-log.ts, once per stream
+ * until its outcome changes).
  */
 export const NO_PUBLIC_ADDRESS =
   'no public address: the host does not resolve, or resolves to a private or special-purpose address; ' +

@@ -8,6 +8,7 @@ import { badRequest, notFound } from '../../protocol/errors.js'
 import type { Db } from '../database.js'
 import type { EventStore } from '../event-store.js'
 import { DEFAULT_POLICY, Deliverer, type DeliveryPolicy } from './deliverer.js'
+import { RefusalLog } from './refusal-log.js'
 import { SecretBox } from './secret-box.js'
 import { send, type DeliveryPlatform } from './send.js'
 import { newSigningSecret } from './signature.js'
@@ -44,7 +45,10 @@ export interface StreamOptions
    * holds no certificate or one that does not parse, before it opens its database.
    */
   ca?: StreamCa | string | readonly string[]
-  /** Where the ledger logs what an API answer must not say, such as why a host was refused (default `console.warn`). */
+  /**
+   * Where the ledger logs what an API answer must not say, such as why a host was refused
+   * (default `console.warn`); once per stream until the reason changes (refusal-log.ts).
+   */
   warn?: (line: string) => void
 }
 
@@ -115,7 +119,7 @@ export class Streams {
       now: options.now ?? now,
       setTimeout: options.setTimeout ?? defaultTimeout,
       clearTimeout: options.clearTimeout ?? ((handle) => clearTimeout(handle as NodeJS.Timeout)),
-      warn: options.warn ?? console.warn,
+      refusals: new RefusalLog(options.warn ?? console.warn, options.now ?? now),
     }
     this.policy = {
       timeoutMs: options.timeoutMs ?? DEFAULT_POLICY.timeoutMs,
@@ -153,6 +157,7 @@ export class Streams {
   remove(orgId: string, streamId: string): { deleted: true; id: string } {
     this.require(orgId, streamId)
     this.store.remove(streamId)
+    this.platform.refusals.forget(streamId)
     return { deleted: true, id: streamId }
   }
 
