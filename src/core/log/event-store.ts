@@ -79,12 +79,12 @@ export interface EventStore {
 
 export interface EventStoreOptions {
   filters?: AuditFilters
-  /** Events per page (default 50, at most 200). */
+  /** Events per page (default 50, at most 200; see `pageSizeOf`). */
   pageSize?: number
-  /** Pages live tail reads at most before giving up on catching up in one go (default 10). */
+  /** Pages live tail reads at most before giving up on catching up in one go (default 10, also for 0). */
   maxTailPages?: number
   /**
-   * Pages that hold their events at most (default 20): the ones nearest the viewport. Farther
+   * Pages that hold their events at most (default 20, also for 0): the ones nearest the viewport. Farther
    * pages keep their place (row count, scroll height) and are fetched again when shown.
    */
   windowPages?: number
@@ -114,13 +114,17 @@ function snapshotOf(state: EventStoreState, list: BlockList, filters: AuditFilte
   }
 }
 
-/** Events a page asks for: `pageSize` clamped to 1–200, 50 by default (the server's first page asks the same). */
-export const pageSizeOf = (pageSize?: number) => Math.min(200, Math.max(1, pageSize ?? 50))
+/**
+ * Events a page asks for: `pageSize` clamped to 1–200, 50 when absent, 0 or NaN. The one place
+ * a page size is read, so the store, the early first page (`LogModel.prefetch`) and the
+ * server's first page (`firstPageQuery`) always ask the same.
+ */
+export const pageSizeOf = (pageSize?: number) => Math.min(200, Math.max(1, pageSize || 50))
 
 export function createEventStore(client: AuditClient, options: EventStoreOptions = {}): EventStore {
   const pageSize = pageSizeOf(options.pageSize)
-  const maxTailPages = options.maxTailPages ?? 10
-  const windowPages = Math.max(1, options.windowPages ?? 20)
+  const maxTailPages = options.maxTailPages || 10
+  const windowPages = Math.max(1, options.windowPages || 20)
   const listeners = new Set<() => void>()
   const filtersAtStart = options.filters ?? {}
   let list = emptyList(windowPages, !hasFilters(filtersAtStart))
@@ -188,7 +192,9 @@ export function createEventStore(client: AuditClient, options: EventStoreOptions
         evict()
         loading = null
         publish(ready())
-        void windowOps()
+        // Requested early only; whoever needs it (a full window, live tail) awaits it and
+        // reports its failure, and a failed load is imported again then.
+        windowOps().catch(() => {})
       } catch (error) {
         if (mine !== generation || isAbort(error)) return
         loading = null
