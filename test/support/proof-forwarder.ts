@@ -19,6 +19,8 @@ export interface ForwardingProxy {
   swap(ledger: TestLedger): void
   /** Answer consistency proof requests with a 502, as a proxy whose upstream is down would, or stop. */
   failConsistency(failing: boolean): void
+  /** Answer inclusion proof requests with a 502 the same way, or stop. */
+  failInclusion(failing: boolean): void
   close(): Promise<void>
 }
 
@@ -32,6 +34,7 @@ const CORS = {
 export async function startForwardingProxy(ledger: TestLedger, orgId: string): Promise<ForwardingProxy> {
   let upstream = ledger
   let consistencyFails = false
+  let inclusionFails = false
   const proxies = new Map<TestLedger, (request: Request) => Promise<Response>>()
   const proxyFor = (target: TestLedger) => {
     let proxy = proxies.get(target)
@@ -63,6 +66,8 @@ export async function startForwardingProxy(ledger: TestLedger, orgId: string): P
     if (!target) return proxyFor(upstream)(request)
     if (consistencyFails && path === '/consistency')
       return Response.json({ error: 'bad_gateway', message: 'The audit service did not answer.' }, { status: 502 })
+    if (inclusionFails && inclusion)
+      return Response.json({ error: 'bad_gateway', message: 'The audit service did not answer.' }, { status: 502 })
     const answer = await upstream.call(target)
     return new Response(await answer.text(), { status: answer.status, headers: { 'content-type': 'application/json' } })
   }
@@ -77,6 +82,7 @@ export async function startForwardingProxy(ledger: TestLedger, orgId: string): P
     baseUrl: `${url}/api/audit`,
     swap: (next) => void (upstream = next),
     failConsistency: (failing) => void (consistencyFails = failing),
+    failInclusion: (failing) => void (inclusionFails = failing),
     close: () => stop(server),
   }
 }

@@ -20,7 +20,15 @@ let loaded: PageWindow | null = null
  * than `windowPages`, and whenever a block was dropped, `loadedWindow()` has it (synchronous
  * callers rely on that).
  */
-export const loadWindow = () => (windowModule ??= import('./page-window.js').then((module) => (loaded = module)))
+export const loadWindow = () =>
+  (windowModule ??= import('./page-window.js').then(
+    (module) => (loaded = module),
+    (error: unknown) => {
+      // A chunk that failed to load is not kept: the next call imports it again.
+      windowModule = null
+      throw error
+    },
+  ))
 export const loadedWindow = () => loaded
 
 export interface BlockList {

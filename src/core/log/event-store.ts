@@ -27,73 +27,10 @@ import {
   type BlockList,
   type PageWindow,
 } from './block-list.js'
+import type { EventStore, EventStoreOptions, EventStoreState, EventStoreSnapshot } from './event-store-types.js'
 
 export type { PageBlock, SeqGap }
-
-export type EventStoreState =
-  | { status: 'idle' }
-  | { status: 'loading' }
-  | { status: 'ready'; hasMore: boolean; loadingMore: boolean; pageError: AuditError | null }
-  | { status: 'error'; error: AuditError }
-  | { status: 'session-expired'; error: AuditError }
-
-export interface EventStoreSnapshot {
-  state: EventStoreState
-  /** Every page fetched, newest first; a block outside the window has `events: null`. */
-  blocks: readonly PageBlock[]
-  /** The position of `blocks[0]` on a line that stays put: n blocks added above lower it by n. */
-  base: number
-  /** The events held now (the window), newest first, each once; built on first read. */
-  readonly events: readonly AuditEvent[]
-  /** How many events are held now (`events.length`, without building the list). */
-  heldCount: number
-  filters: AuditFilters
-  /** Only without filters (with filters, skipped seqs are expected). */
-  gaps: readonly SeqGap[]
-}
-
-export interface EventStore {
-  subscribe(listener: () => void): () => void
-  getSnapshot(): EventStoreSnapshot
-  /** Load the next page; concurrent calls share one request. Starts with the first page. */
-  loadNext(): Promise<void>
-  /**
-   * Replace the filters: aborts in-flight work, clears the list and loads the first page, or
-   * takes `firstPage` (a request for that page already in flight, see `LogModel.prefetch`).
-   */
-  setFilters(filters: AuditFilters, firstPage?: Promise<EventPage> | null): Promise<void>
-  /** Live tail: fetch the newest events above the head; resolves with how many were added. */
-  refreshHead(): Promise<number>
-  /**
-   * The blocks (indexes in `blocks`) the view shows: they are kept, re-fetched if dropped, and
-   * the blocks farthest from them are dropped beyond `windowPages`.
-   */
-  setViewport(firstBlock: number, lastBlock: number): void
-  /** Where event `eventId` is held: its block's index in `blocks` and its place in it; null when not held. */
-  locate(eventId: string): { block: number; offset: number } | null
-  /** After an error: try the failed load again. */
-  retry(): Promise<void>
-  /** Stop everything in flight; the store stays readable and usable (React StrictMode remounts). */
-  destroy(): void
-}
-
-export interface EventStoreOptions {
-  filters?: AuditFilters
-  /** Events per page (default 50, at most 200). */
-  pageSize?: number
-  /** Pages live tail reads at most before giving up on catching up in one go (default 10). */
-  maxTailPages?: number
-  /**
-   * Pages that hold their events at most (default 20): the ones nearest the viewport. Farther
-   * pages keep their place (row count, scroll height) and are fetched again when shown.
-   */
-  windowPages?: number
-  /**
-   * A first page for `filters` and `pageSize` that is already here (the host's server fetched
-   * it, see `adoptInitialPage`): the store starts ready with it, and pages on from its cursor.
-   */
-  initialPage?: EventPage | null
-}
+export type { EventStore, EventStoreOptions, EventStoreSnapshot, EventStoreState } from './event-store-types.js'
 
 const hasFilters = (f: AuditFilters) => Boolean(f.actions?.length || f.actorId || f.targetId || f.from || f.to)
 
@@ -114,13 +51,17 @@ function snapshotOf(state: EventStoreState, list: BlockList, filters: AuditFilte
   }
 }
 
-/** Events a page asks for: `pageSize` clamped to 1–200, 50 by default (the server's first page asks the same). */
-export const pageSizeOf = (pageSize?: number) => Math.min(200, Math.max(1, pageSize ?? 50))
+/**
+ * Events a page asks for: `pageSize` clamped to 1–200, 50 when absent, 0 or NaN. The one place
+ * a page size is read, so the store, the early first page (`LogModel.prefetch`) and the
+ * server's first page (`firstPageQuery`) always ask the same.
+ */
+export const pageSizeOf = (pageSize?: number) => Math.min(200, Math.max(1, pageSize || 50))
 
 export function createEventStore(client: AuditClient, options: EventStoreOptions = {}): EventStore {
   const pageSize = pageSizeOf(options.pageSize)
-  const maxTailPages = options.maxTailPages ?? 10
-  const windowPages = Math.max(1, options.windowPages ?? 20)
+  const maxTailPages = options.maxTailPages || 10
+  const windowPages = Math.max(1, options.windowPages || 20)
   const listeners = new Set<() => void>()
   const filtersAtStart = options.filters ?? {}
   let list = emptyList(windowPages, !hasFilters(filtersAtStart))
@@ -188,7 +129,9 @@ export function createEventStore(client: AuditClient, options: EventStoreOptions
         evict()
         loading = null
         publish(ready())
-        void windowOps()
+        // Requested early only; whoever needs it (a full window, live tail) awaits it and
+        // reports its failure, and a failed load is imported again then.
+        windowOps().catch(() => {})
       } catch (error) {
         if (mine !== generation || isAbort(error)) return
         loading = null

@@ -53,6 +53,8 @@ export function createLogModel(client: AuditClient, initial: LogModelOptions = {
   let poll: TailPoll | null = null
   /** Made when a deep link first names an event that is not loaded (its code loads on demand). */
   let deepLink: DeepLink | null = null
+  /** The wait for the window's code, while it lasts (`awaitWindow`). */
+  let awaiting: Promise<unknown> | null = null
   let startRun = 0
   /** What the last derive's gaps and pruned range were computed from (`undefined`: not yet applied). */
   let storeGapsOf: readonly unknown[] | null = null
@@ -66,13 +68,8 @@ export function createLogModel(client: AuditClient, initial: LogModelOptions = {
 
   function newStore() {
     const { pageSize, maxTailPages, windowPages } = options
-    return createEventStore(client, {
-      filters: filtersOf(),
-      ...(pageSize ? { pageSize } : {}),
-      ...(maxTailPages ? { maxTailPages } : {}),
-      ...(windowPages ? { windowPages } : {}),
-      initialPage,
-    })
+    // The store reads each as is (0 is the default), the page size with pageSizeOf, as prefetch() does.
+    return createEventStore(client, { filters: filtersOf(), pageSize, maxTailPages, windowPages, initialPage })
   }
 
   /** The org of the loaded events (the prune marker must be this org's). */
@@ -114,7 +111,7 @@ export function createLogModel(client: AuditClient, initial: LogModelOptions = {
       if (window) applied = window.applyPruneMarker(orgId, storeGaps, hasMore, marker)
       else {
         markerOf = undefined
-        void loadWindow().then(publish)
+        awaitWindow()
       }
     }
     storeGapsOf = storeGaps
@@ -189,6 +186,27 @@ export function createLogModel(client: AuditClient, initial: LogModelOptions = {
     if (merged.on !== tail.on || merged.failure !== tail.failure || merged.unseen !== tail.unseen) tail = merged
   }
 
+  /** A failed head poll (or live tail's code failing to load): shown, and reported once in a row. */
+  function tailFailed(error: unknown, first: boolean): void {
+    const failure = AuditError.from(error, 'Live updates failed.')
+    setTail({ failure })
+    if (first) options.onError?.(failure, 'live-tail')
+    publish()
+  }
+
+  /**
+   * Wait for the window's code (page-window.ts) for live tail, a deep link or a prune marker,
+   * with one handler however often it is asked for meanwhile. It was requested with the first
+   * page, so it is here by the time rows show, or soon after. If it fails to load (a deploy
+   * replaced the chunk, the network dropped), live tail says so as it says a failed poll, and
+   * the next change (a new page, switching live tail off and on) imports it again.
+   */
+  function awaitWindow(): void {
+    awaiting ??= loadWindow()
+      .then(changed, (error: unknown) => running && tail.on && tailFailed(error, !tail.failure))
+      .finally(() => (awaiting = null))
+  }
+
   /** The poll runs while started, switched on and showing rows. */
   function syncTail(): void {
     const wanted = running && tail.on && store.getSnapshot().state.status === 'ready'
@@ -196,8 +214,7 @@ export function createLogModel(client: AuditClient, initial: LogModelOptions = {
     if (!poll) {
       if (!wanted) return
       const window = loadedWindow()
-      // Requested with the first page, so it is here by the time rows show, or soon after.
-      if (!window) return void loadWindow().then(() => changed())
+      if (!window) return awaitWindow()
       poll = window.createTailPoll({
         refreshHead: () => store.refreshHead(),
         isAway: () => !(options.isAtHead?.() ?? true),
@@ -205,12 +222,7 @@ export function createLogModel(client: AuditClient, initial: LogModelOptions = {
           setTail({ failure: null, ...(added > 0 && away ? { unseen: tail.unseen + added } : {}) })
           publish()
         },
-        failed(error, first) {
-          const failure = AuditError.from(error, 'Live updates failed.')
-          setTail({ failure })
-          if (first) options.onError?.(failure, 'live-tail')
-          publish()
-        },
+        failed: tailFailed,
       })
     }
     poll.sync(wanted, options.liveTailIntervalMs ?? 5000, options.timers)
@@ -225,7 +237,7 @@ export function createLogModel(client: AuditClient, initial: LogModelOptions = {
       if (!missing) return
       const window = loadedWindow()
       // The fetch waits for its code (page-window.ts) only when a link comes before the first page.
-      if (!window) return void loadWindow().then(() => changed())
+      if (!window) return awaitWindow()
       deepLink = window.createDeepLink(client, publish, (error) => options.onError?.(error, 'event'), AuditError)
     }
     deepLink.sync(missing ? id : null, force)

@@ -214,7 +214,11 @@ export function createIntegrityMonitor(options: IntegrityMonitorOptions): Integr
     restartedThisVisit ||= fresh !== null
     const restarted = restartStillNews(fresh, record, outcome.status === 'consistent', restartedThisVisit)
     const firstSeenAt = fresh ? now : (record?.firstSeenAt ?? now)
-    await save({ origin: checkpoint.origin, firstSeenAt, seen: record?.seen ?? null, restarted })
+    const kept = { origin: checkpoint.origin, firstSeenAt, seen: record?.seen ?? null }
+    // Saved now, so a restart is on record whatever follows; the note is cleared only below,
+    // once the inclusion check passed too: a visit that ends unavailable or in an alarm
+    // confirmed nothing.
+    await save({ ...kept, restarted: restarted ?? record?.restarted ?? null })
 
     // The newest loaded event must be inside the signed tree, at its seq (RFC 9162 2.1.3).
     const newest = loaded.events[0]
@@ -223,6 +227,7 @@ export function createIntegrityMonitor(options: IntegrityMonitorOptions): Integr
         ? await newestNotIncluded(newest, checkpoint, answer.checkpoint, { ...options, signal })
         : null
     if (excluded) return alarm(excluded.problem, excluded.evidence)
+    if (!restarted && record?.restarted) await save({ ...kept, restarted: null })
     return set({
       status: 'complete',
       size: checkpoint.size,
@@ -247,7 +252,9 @@ export function createIntegrityMonitor(options: IntegrityMonitorOptions): Integr
   ): Promise<IntegritySnapshot> {
     const hashes = await options.verifiedHashes(loaded.events)
     const hashed = loaded.events.map((event, i) => ({ seq: seqOf(event), payloadHash: hashes[i] ?? null }))
-    const problems = record?.seen ? compareSeen(record.seen, hashed, loaded.fromHead) : []
+    const { problems, compared } = record?.seen
+      ? compareSeen(record.seen, hashed, loaded.fromHead)
+      : { problems: [], compared: 0 }
     if (problems.length)
       return alarm(seenProblem(problems[0]!), {
         previousCheckpoint: null,
@@ -256,8 +263,10 @@ export function createIntegrityMonitor(options: IntegrityMonitorOptions): Integr
         events: problems,
       })
     restartedThisVisit ||= fresh !== null
-    // Confirmed when events seen since the restart were there to compare, and none differed.
-    const restarted = restartStillNews(fresh, record, record?.seen != null, restartedThisVisit)
+    // Confirmed when at least one verified event seen since the restart was found again with
+    // the same hash, and none differed: a memory with no verified hash, or no seq in common with
+    // this visit's events, confirms nothing.
+    const restarted = restartStillNews(fresh, record, compared > 0, restartedThisVisit)
     const firstSeenAt = fresh ? now : (record?.firstSeenAt ?? now)
     await save({ origin: null, firstSeenAt, seen: rememberSeen(record?.seen ?? null, hashed), restarted })
     return set({ ...CHECKING, status: 'no-checkpoints', firstSeenAt, restarted })

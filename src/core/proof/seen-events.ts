@@ -49,10 +49,17 @@ export const seqOf = (event: AuditEvent): number => Number(String(event.seq))
  * Compare what is loaded now with what was seen. `loaded` is newest first and, when
  * `fromHead`, unfiltered from the newest event down, so every seq between its newest and
  * oldest should be there (a missing one the store already shows as a gap; a remembered one
- * missing here is gone).
+ * missing here is gone). `compared` counts the remembered events found again with the same
+ * verified hash: only those confirm anything, so no problems with nothing compared (nothing
+ * remembered verified, or no seq loaded in common) proves nothing.
  */
-export function compareSeen(seen: SeenEvents, loaded: readonly LoadedEvent[], fromHead: boolean): SeenEventsProblem[] {
+export function compareSeen(
+  seen: SeenEvents,
+  loaded: readonly LoadedEvent[],
+  fromHead: boolean,
+): { problems: SeenEventsProblem[]; compared: number } {
   const problems: SeenEventsProblem[] = []
+  let compared = 0
   const newest = loaded.length ? Math.max(...loaded.map((event) => event.seq)) : 0
   if (fromHead && newest < seen.highestSeq)
     problems.push({ kind: 'truncated', previousSize: seen.highestSeq, size: newest })
@@ -64,9 +71,9 @@ export function compareSeen(seen: SeenEvents, loaded: readonly LoadedEvent[], fr
       if (fromHead && seq >= oldest && seq <= newest) problems.push({ kind: 'event-gone', seq, remembered })
     } else if (hash !== remembered) {
       problems.push({ kind: 'event-changed', seq, remembered, now: hash ?? 'does not verify' })
-    }
+    } else compared++
   }
-  return problems
+  return { problems, compared }
 }
 
 /** `seen` with the verified loaded events added: the newest {@link SEEN_EVENTS_LIMIT} by seq. */

@@ -109,6 +109,17 @@ describe('LogModel.prefetch', () => {
     expect(env.pages).toHaveLength(3)
   })
 
+  it('asks for the page size the store pages with, also for a page size of 0 (the default, 50)', async () => {
+    const env = createMockEnvironment()
+    const model = createLogModel(env.client, { pageSize: 0 })
+    model.prefetch()
+    model.start()
+    env.pages[0]!.answer({ events: [event(60)], nextCursor: 'c1' })
+    await flush()
+    void model.loadNext()
+    expect(env.pages.map((p) => p.query.limit)).toEqual([50, 50])
+  })
+
   it('does nothing with an initial page from the server', () => {
     const env = createMockEnvironment()
     const model = createLogModel(env.client, { initialPage: { events: [event(1)], nextCursor: null } })

@@ -107,3 +107,56 @@ describe('the log model before its on-demand code has loaded', () => {
     expect(model.getSnapshot().liveTail).toMatchObject({ on: true, failure: null })
   })
 })
+
+/** Let a dynamic import through the module mock settle, with what it sets off. */
+const settle = async () => {
+  for (let i = 0; i < 5; i++) await flush()
+}
+
+describe('the log model when its on-demand code fails to load', () => {
+  it('given live tail on, shows and reports the failure, and a later try loads the code and polls', async () => {
+    vi.resetModules()
+    let attempts = 0
+    // The chunk fails once (a deploy replaced it, the network dropped), then loads.
+    vi.doMock('../../../src/core/log/page-window.js', async (importOriginal) => {
+      attempts++
+      if (attempts === 1) throw new TypeError('Failed to fetch dynamically imported module')
+      return importOriginal()
+    })
+    try {
+      const core = await import('../../../src/core/index.js')
+      const head = { events: [event(3), event(2), event(1)], nextCursor: null }
+      const client = { listEvents: async () => head } as unknown as AuditClient
+      const intervals: (() => void)[] = []
+      const timers = { setInterval: (tick: () => void) => intervals.push(tick), clearInterval: () => {} }
+      const errors: [string, string][] = []
+      const model = core.createLogModel(client, {
+        initialPage: { events: [event(1)], nextCursor: null },
+        liveTail: true,
+        timers,
+        onError: (error, source) => errors.push([source, error.message]),
+      })
+      model.start()
+      // Asked for again while the import is pending: still one handler, one report.
+      model.setOptions({ liveTailIntervalMs: 1000 })
+      await settle()
+      expect(model.getSnapshot().liveTail).toMatchObject({ on: true, failure: { message: 'Live updates failed.' } })
+      expect(errors).toEqual([['live-tail', 'Live updates failed.']])
+      expect(intervals).toHaveLength(0)
+      // Switching live tail off and on again tries again: the failed import was not kept.
+      model.setOptions({ liveTail: false })
+      expect(model.getSnapshot().liveTail.failure).toBeNull()
+      model.setOptions({ liveTail: true })
+      await settle()
+      expect(intervals).toHaveLength(1)
+      expect(attempts).toBe(2)
+      intervals[0]!()
+      await settle()
+      expect([...model.getSnapshot().rows].map((row) => row.kind === 'event' && row.event.seq)).toEqual([3, 2, 1])
+      expect(model.getSnapshot().liveTail).toMatchObject({ on: true, failure: null })
+      expect(errors).toHaveLength(1)
+    } finally {
+      vi.doUnmock('../../../src/core/log/page-window.js')
+    }
+  })
+})

@@ -14,6 +14,7 @@ import { integrityDefaults } from '../../../src/core/proof/integrity-defaults.js
 import { createIntegrityMonitor } from '../../../src/core/proof/integrity-monitor.js'
 import { startForkedLedgers, type ForkedLedgers } from '../../support/forked-ledgers.js'
 import { proofClient, startForwardingProxy, type ForwardingProxy } from '../../support/proof-forwarder.js'
+import { createSigner, VECTOR_SEED } from '../../support/signing.js'
 
 const backend = createWebCryptoBackend()
 const DAY = 86_400_000
@@ -129,6 +130,20 @@ describe('a memory that cannot be used any more', () => {
     })
   })
 
+  it('keeps the restart on record when a later visit proves consistency but its newest event’s inclusion cannot be fetched', async () => {
+    const firstSeen = (await visit()).firstSeenAt
+    store.delete(checkpointKey())
+    const restarted = { from: firstSeen, at: now + DAY, reason: 'missing' }
+    expect(await visit()).toMatchObject({ restarted })
+    fork.append(fork.a, 1)
+    proxy.failInclusion(true)
+    expect(await visit()).toMatchObject({ status: 'unavailable' })
+    expect(JSON.parse(store.get(recordKey())!)).toMatchObject({ restarted })
+    proxy.failInclusion(false)
+    expect(await visit()).toMatchObject({ status: 'complete', size: 13, restarted: null })
+    expect(JSON.parse(store.get(recordKey())!)).toMatchObject({ restarted: null })
+  })
+
   it('given an unreadable record and no checkpoint to compare with, says the earlier record could not be read', async () => {
     await visit()
     store.delete(checkpointKey())
@@ -153,6 +168,20 @@ describe('a memory that cannot be used any more', () => {
       restarted: { from: null, at: now, reason: 'unreadable' },
     })
     // The next visit finds the events seen since the restart unchanged: the note has been answered.
+    expect(await visit({ withProofs: false })).toMatchObject({ status: 'no-checkpoints', restarted: null })
+  })
+
+  it('without checkpoints, keeps the restart when the visit of the restart remembered no verified event', async () => {
+    await visit({ withProofs: false })
+    store.set(recordKey(), '[]')
+    // The restart visit's events do not verify (the host pins another key): nothing is
+    // remembered that a later visit could compare.
+    const otherKey = new KeyRing([{ publicKey: createSigner(VECTOR_SEED).publicKey }])
+    const restarted = { from: null, at: now + DAY, reason: 'unreadable' }
+    expect(await visit({ withProofs: false, keyRing: otherKey })).toMatchObject({ restarted })
+    expect(JSON.parse(store.get(recordKey())!)).toMatchObject({ seen: { hashes: [] } })
+    expect(await visit({ withProofs: false })).toMatchObject({ status: 'no-checkpoints', restarted })
+    // That visit's events verified and were remembered: the next one finds them unchanged.
     expect(await visit({ withProofs: false })).toMatchObject({ status: 'no-checkpoints', restarted: null })
   })
 
