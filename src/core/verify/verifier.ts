@@ -26,8 +26,11 @@ import { verifyEvents } from './verify.js'
 import type { ResultCache } from './result-cache.js'
 // Loaded when the verifier is made (its workers start then, warm by the time rows arrive), and
 // only where workers can run: Node never downloads it.
-import type { Checked, WorkerPool } from './verifier-worker-pool.js'
+import type { WorkerPool } from './verifier-worker-pool.js'
 import type { WebWorker } from './web-types.js'
+import { createBatches, type LeafResult } from './verifier-batches.js'
+
+export type { LeafResult }
 
 export interface VerifierOptions {
   /** Pinned keys; without them the best outcome is `unpinned`. */
@@ -80,9 +83,6 @@ export interface Verifier {
   /** Stop; pending work is dropped. */
   dispose(): void
 }
-
-/** A result with the event's leaf hash, from {@link Verifier.verifyWithLeaves}. */
-export type LeafResult = VerificationResult & { leafHash: Uint8Array | null }
 
 /** An event as it arrived; every member is read by verification and none is trusted. */
 export interface VerifiableEvent {
@@ -215,22 +215,6 @@ export function createVerifier(options: VerifierOptions = {}): Verifier {
     return starting
   }
 
-  /** One batch, in the workers or here; with leaf hashes only from a worker that was asked for them. */
-  async function verifyBatch(events: VerifiableEvent[], leaves = false): Promise<Checked> {
-    const workers = await currentPool()
-    if (workers) {
-      try {
-        return await workers.verify(events, leaves)
-      } catch (error) {
-        if (pool === workers) giveUpOnWorkers(error as Error)
-      }
-    }
-    const results = await verifyEvents(events, localOptions)
-    // On this thread, let the page render between batches.
-    await yieldToHost()
-    return { results }
-  }
-
   /** Workers are kept busy with a couple of batches each; the main thread takes one at a time. */
   const laneLimit = () => (pool ? pool.capacity : 1)
 
@@ -268,7 +252,10 @@ export function createVerifier(options: VerifierOptions = {}): Verifier {
   function pump(): void {
     while (!disposed && queue.size > 0 && lanes.size < laneLimit()) {
       const running: Promise<void> = lane()
-        .catch((error: unknown) => console.error(error))
+        // A disposed verifier's batches reject on purpose; nobody is waiting for them.
+        .catch((error: unknown) => {
+          if (!disposed) console.error(error)
+        })
         .finally(() => {
           lanes.delete(running)
           pump()
@@ -277,21 +264,22 @@ export function createVerifier(options: VerifierOptions = {}): Verifier {
     }
   }
 
+  const batches = createBatches({
+    currentPool,
+    pool: () => pool,
+    giveUpOnWorkers,
+    checkHere: (events) => verifyEvents(events, localOptions),
+    yieldToHost,
+    batchSize,
+    disposed: () => disposed,
+    settle,
+  })
+  const { verifyBatch } = batches
+
   void currentPool()
   return {
     get,
-    async verifyWithLeaves(events) {
-      const batches: VerifiableEvent[][] = []
-      for (let i = 0; i < events.length; i += batchSize) batches.push(events.slice(i, i + batchSize))
-      // All at once: the pool gives each batch to the least busy worker.
-      const checked = await Promise.all(batches.map((batch) => verifyBatch(batch, true)))
-      return checked.flatMap(({ results, leaves }, b) =>
-        results.map((result, i) => {
-          settle(batches[b]![i]!, result)
-          return { ...result, leafHash: leaves?.[i] ?? null }
-        }),
-      )
-    },
+    verifyWithLeaves: batches.verifyWithLeaves,
     request(events) {
       void loadCache()
       for (const event of events) {
@@ -320,6 +308,7 @@ export function createVerifier(options: VerifierOptions = {}): Verifier {
       pool = null
       queue.clear()
       listeners.clear()
+      batches.dispose()
     },
   }
 }
