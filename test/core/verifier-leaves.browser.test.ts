@@ -6,6 +6,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { canonicalBytes, createVerifier, verifyEvents } from '../../src/core/index.js'
 import { countingWorkers, manualGrace } from '../support/counting-workers.js'
+import { defaultCreateWorker } from '../../src/core/verify/verifier-worker-pool.js'
 import { apiEvent, createSigner, seedFrom, VECTOR_SEED } from '../support/signing.js'
 
 const ledger = createSigner(VECTOR_SEED)
@@ -97,5 +98,46 @@ describe('verifyWithLeaves in Chromium', () => {
     } finally {
       here.mockRestore()
     }
+  })
+
+  it('keeps each leaf with its event when one checked here sits between two checked in a worker', async () => {
+    const [first, last] = signed(2)
+    const local = { ...ledger.sign(apiEvent({ id: 'aevt_fn' })), metadata: { callback: () => 1 } }
+    const verifier = createVerifier({ trustedKeys: [ledger.publicKey] })
+    const checked = await verifier.verifyWithLeaves([first!, local, last!])
+    expect(checked.map((result) => result.status)).toEqual(['verified', 'malformed', 'verified'])
+    expect(checked[0]!.leafHash).toEqual(await expectedLeaf(first))
+    expect(checked[1]!.leafHash).toBeNull()
+    expect(checked[2]!.leafHash).toEqual(await expectedLeaf(last))
+    verifier.dispose()
+  })
+
+  it('gives no leaves for a batch the worker could not take, checked here instead', async () => {
+    // A Proxy passes for plain data but cannot be cloned: postMessage throws, and only that
+    // batch is checked on this thread.
+    const [first, second] = signed(2)
+    const verifier = createVerifier({ trustedKeys: [ledger.publicKey] })
+    const checked = await verifier.verifyWithLeaves([new Proxy(first!, {}), second!])
+    expect(checked).toMatchObject([
+      { status: 'verified', leafHash: null },
+      { status: 'verified', leafHash: null },
+    ])
+    expect(verifier.runsOn).toBe('worker') // the pool carries on
+    verifier.dispose()
+  })
+
+  it('gives no leaves when the worker answers without them', async () => {
+    // A worker that ignores `leaves` (say, an older script still cached): its results alone.
+    const withoutLeaves = () => {
+      const worker = defaultCreateWorker()
+      const post = worker.postMessage.bind(worker)
+      worker.postMessage = (message: { type: string; leaves?: boolean }) => post({ ...message, leaves: false })
+      return worker
+    }
+    const events = signed(3)
+    const verifier = createVerifier({ trustedKeys: [ledger.publicKey], worker: withoutLeaves })
+    const checked = await verifier.verifyWithLeaves(events)
+    expect(checked.map((result) => [result.status, result.leafHash])).toEqual(events.map(() => ['verified', null]))
+    verifier.dispose()
   })
 })
