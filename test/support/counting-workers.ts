@@ -16,6 +16,8 @@ export function countingWorkers() {
   const seen = { started: 0, stopped: 0, events: 0, inflight: 0, mostInflight: 0 }
   const configured: { ring: number; crypto: string }[] = []
   const batches: number[] = []
+  /** The type of each reply: `results`, or `failed` for a batch not checked there. */
+  const replies: string[] = []
   const create = () => {
     const worker = defaultCreateWorker()
     seen.started++
@@ -29,7 +31,11 @@ export function countingWorkers() {
       if (message.type === 'configure') configured.push({ ring: message.ring!, crypto: message.crypto! })
       post(message)
     }
-    worker.addEventListener('message', () => seen.inflight--) // each reply answers one batch
+    // Each reply answers one batch.
+    worker.addEventListener('message', (event: MessageEvent<{ type: string }>) => {
+      seen.inflight--
+      replies.push(event.data.type)
+    })
     const terminate = worker.terminate.bind(worker)
     worker.terminate = () => {
       seen.stopped++
@@ -37,7 +43,7 @@ export function countingWorkers() {
     }
     return worker
   }
-  return { seen, configured, batches, create }
+  return { seen, configured, batches, replies, create }
 }
 
 /**
