@@ -76,4 +76,4 @@ export type { ExportJob, ExportJobOptions, ExportJobState } from './log/export-j
 export { createPortalTransport } from './log/portal-transport.js'
 export type { PortalTransport, PortalTransportOptions } from './log/portal-transport.js'
 export { createVerifier } from './verify/verifier.js'
-export type { Verifier, VerifierOptions, VerifiableEvent } from './verify/verifier.js'
+export type { Verifier, VerifierOptions, VerifiableEvent, LeafResult } from './verify/verifier.js'

@@ -12,8 +12,9 @@ describe('hexToBytes', () => {
 
   it('refuses odd lengths and every character that is not a hex digit', () => {
     expect(() => hexToBytes('abc')).toThrow(TypeError)
-    // The neighbours of each digit range in ASCII, and non-ASCII whose low byte looks like one.
+    // The neighbours of each digit range in ASCII, and non-ASCII whose low byte looks like one,
+    // in either position of a byte.
     for (const bad of ['/', ':', '@', 'G', '`', 'g', ' ', '\u0130', '\u0161', '\uff10'])
-      expect(() => hexToBytes(`0${bad}`), JSON.stringify(bad)).toThrow(TypeError)
+      for (const text of [`0${bad}`, `${bad}0`]) expect(() => hexToBytes(text), JSON.stringify(text)).toThrow(TypeError)
   })
 })

@@ -57,6 +57,19 @@ describe('verifiers on one page', () => {
     byOther.dispose()
   })
 
+  it('answer a disposed verifier’s batches still waiting in a worker without checking them', async () => {
+    const { seen, replies, create } = countingWorkers()
+    const verifier = createVerifier({ trustedKeys: [ledger.publicKey], worker: create, workerCount: 1, maxQueued: 600 })
+    verifier.request(Array.from({ length: 512 }, (_, i) => ledger.sign(apiEvent({ id: `aevt_${i}`, seq: i + 1 }))))
+    await vi.waitFor(() => expect(seen.events).toBe(512)) // eight batches sent to the one worker
+    verifier.dispose()
+    await vi.waitFor(() => expect(replies).toHaveLength(8), { timeout: 5000 })
+    // Those begun before the worker read `forget` were checked; the rest were answered unchecked.
+    // (The checked ones answer after the key proof, so the unchecked may come back first.)
+    expect(replies.filter((type) => type === 'results').length).toBeGreaterThan(0)
+    expect(replies.filter((type) => type === 'failed').length).toBeGreaterThan(0)
+  })
+
   it('keep their workers until the grace after the last verifier is disposed; a later verifier starts new ones', async () => {
     const { seen, create } = countingWorkers()
     const first = createVerifier({ trustedKeys: [ledger.publicKey], worker: create, workerCount: 2 })

@@ -7,13 +7,17 @@ import { setWorkerGrace } from '../../src/core/verify/shared-workers.js'
 import { defaultCreateWorker } from '../../src/core/verify/verifier-worker-pool.js'
 
 /**
- * The shipped worker, counting workers started and stopped and the events that reach them, and
+ * The shipped worker, counting workers started and stopped, the events that reach them and the
+ * batches in flight, and
  * keeping the messages that configure a key ring (its id and crypto) and name one (batches).
  */
 export function countingWorkers() {
-  const seen = { started: 0, stopped: 0, events: 0 }
+  // `inflight`: batches sent and not yet answered, over all the workers; `mostInflight` its peak.
+  const seen = { started: 0, stopped: 0, events: 0, inflight: 0, mostInflight: 0 }
   const configured: { ring: number; crypto: string }[] = []
   const batches: number[] = []
+  /** The type of each reply: `results`, or `failed` for a batch not checked there. */
+  const replies: string[] = []
   const create = () => {
     const worker = defaultCreateWorker()
     seen.started++
@@ -22,10 +26,16 @@ export function countingWorkers() {
       if (message.type === 'verify') {
         seen.events += message.events!.length
         batches.push(message.ring!)
+        seen.mostInflight = Math.max(seen.mostInflight, ++seen.inflight)
       }
       if (message.type === 'configure') configured.push({ ring: message.ring!, crypto: message.crypto! })
       post(message)
     }
+    // Each reply answers one batch.
+    worker.addEventListener('message', (event: MessageEvent<{ type: string }>) => {
+      seen.inflight--
+      replies.push(event.data.type)
+    })
     const terminate = worker.terminate.bind(worker)
     worker.terminate = () => {
       seen.stopped++
@@ -33,7 +43,7 @@ export function countingWorkers() {
     }
     return worker
   }
-  return { seen, configured, batches, create }
+  return { seen, configured, batches, replies, create }
 }
 
 /**

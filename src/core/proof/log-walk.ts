@@ -75,15 +75,18 @@ export interface LogWalkReport {
   ms: number
 }
 
-/** Walk the whole log; rejects only when aborted or when a page cannot be fetched. */
+/** Walk the whole log; rejects only when aborted, or when a page cannot be fetched or checked. */
 export async function walkLog(options: LogWalkOptions): Promise<LogWalkReport> {
   const { client, backend, signal } = options
   const started = client.platform.now()
   const completeness = new ExportCompleteness(backend)
   const counts = { walked: 0, verified: 0, tampered: 0, untrusted: 0, other: 0 }
   const limit = options.pageSize ?? 200
-  const fetchPage = (cursor: string | null): Promise<EventPage> =>
-    client.listEvents({ limit, cursor }, { ...(signal ? { signal } : {}) })
+  const fetchPage = (cursor: string | null): Promise<EventPage> => {
+    const page = client.listEvents({ limit, cursor }, { ...(signal ? { signal } : {}) })
+    page.catch(() => {}) // its failure is reported where it is raced, or moot once the walk has failed
+    return page
+  }
   const checkPage = async (events: readonly AuditEvent[]) => {
     const verdicts = await options.verify(events)
     await Promise.all(
@@ -102,27 +105,36 @@ export async function walkLog(options: LogWalkOptions): Promise<LogWalkReport> {
       else counts.other++
     }
     counts.walked += events.length
-    options.onProgress?.(counts.walked)
+    if (!over) options.onProgress?.(counts.walked)
   }
   // Pages are fetched one after another (each names the next), the next one downloading while
-  // up to PAGES_CHECKED_AT_ONCE are checked.
+  // up to PAGES_CHECKED_AT_ONCE are checked. A page's check is in flight while the loop awaits
+  // something else, so its failure (and an abort) is caught when it happens and ends the walk at
+  // the next await: left for a later race it was an unhandled rejection, and one more page was
+  // fetched first.
+  let fail!: (error: unknown) => void
+  const failed = new Promise<never>((_, reject) => (fail = reject))
+  failed.catch(() => {}) // raced below
+  const onAbort = () => fail(signal!.reason)
+  signal?.addEventListener('abort', onAbort, { once: true })
   const checking = new Set<Promise<void>>()
+  /** Set once the walk has ended: a page still being checked then reports no progress. */
+  let over = false
   let next: ReturnType<typeof fetchPage> | null = fetchPage(null)
   try {
+    signal?.throwIfAborted()
     while (next) {
-      const page: EventPage = await next
+      const page: EventPage = await Promise.race([next, failed])
       next = page.nextCursor ? fetchPage(page.nextCursor) : null
-      next?.catch(() => {}) // its failure is reported when awaited
-      const checked: Promise<void> = checkPage(page.events).finally(() => checking.delete(checked))
+      const checked: Promise<void> = checkPage(page.events).then(() => void checking.delete(checked), fail)
       checking.add(checked)
-      if (checking.size >= PAGES_CHECKED_AT_ONCE) await Promise.race(checking)
-      signal?.throwIfAborted()
+      if (checking.size >= PAGES_CHECKED_AT_ONCE) await Promise.race([...checking, failed])
     }
-    await Promise.all(checking)
+    await Promise.race([Promise.all(checking), failed])
   } finally {
-    for (const pending of checking) pending.catch(() => {}) // after a failure, the rest is moot
+    over = true
+    signal?.removeEventListener('abort', onAbort)
   }
-  signal?.throwIfAborted()
   const report = await completeness.check(
     { checkpoint: options.checkpoint, inclusion: null, pruned: options.pruned ?? null },
     options.trust,

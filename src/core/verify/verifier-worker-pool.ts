@@ -54,6 +54,8 @@ export interface WorkerPool {
    * and eight a worker until the first results come back (see `answered`).
    */
   readonly capacity: number
+  /** Workers verifying the batches. */
+  readonly workers: number
   dispose(): void
 }
 
@@ -240,6 +242,7 @@ export function createWorkerPool(options: {
     get capacity() {
       return (answered ? 2 : 8) * options.count
     },
+    workers: options.count,
     verify,
     dispose() {
       if (disposed) return

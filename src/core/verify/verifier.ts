@@ -17,9 +17,8 @@
  */
 import { BoundedCache } from '../bounded-cache.js'
 import { stringifyAuditJson } from '../json/json-writer.js'
-import { KeyRing, type TrustedKeyInput } from './key-ring.js'
+import { KeyRing } from './key-ring.js'
 import { LosslessNumber } from '../json/lossless-json.js'
-import type { CryptoChoice } from './crypto.js'
 import type { VerificationResult } from '../types.js'
 import { verifyEvents } from './verify.js'
 // Loaded on the first request, with noble's SHA-256: results by content digest.
@@ -27,68 +26,11 @@ import type { ResultCache } from './result-cache.js'
 // Loaded when the verifier is made (its workers start then, warm by the time rows arrive), and
 // only where workers can run: Node never downloads it.
 import type { Checked, WorkerPool } from './verifier-worker-pool.js'
-import type { WebWorker } from './web-types.js'
+import type { VerifiableEvent, Verifier, VerifierOptions } from './verifier-types.js'
+// Loaded on the first call of verifyWithLeaves (a click on Verify entire log).
+import type { createLeafWalk } from './verifier-leaves.js'
 
-export interface VerifierOptions {
-  /** Pinned keys; without them the best outcome is `unpinned`. */
-  trustedKeys?: KeyRing | readonly TrustedKeyInput[]
-  crypto?: CryptoChoice
-  /** Events verified per batch before yielding (default 64). */
-  batchSize?: number
-  /** Requests kept waiting at most; the oldest are dropped (default 256, several screens of rows). */
-  maxQueued?: number
-  /**
-   * Results kept by content digest for copies of already-checked content, least recently used
-   * dropped first (default 100,000: about 8 MB, see BENCHMARKS.md). Results for the event
-   * objects themselves are kept as long as the objects are.
-   */
-  maxCached?: number
-  /** How to yield between batches on the main thread (default: a macrotask). */
-  yieldToHost?: () => Promise<void>
-  /**
-   * Verify in Web Workers (default `true` where `Worker` exists), or give a function that
-   * starts one, e.g. from a URL your Content-Security-Policy allows:
-   * `() => new Worker('/static/auditlens-verify.js', { type: 'module' })`. `false` keeps
-   * verification on the main thread. A custom `crypto` backend always runs on the main thread.
-   */
-  worker?: boolean | (() => WebWorker)
-  /** How many workers (default: one fewer than the cores, from 2 to 4; 1 on a single core). */
-  workerCount?: number
-  /** Told once when workers cannot be used and verification moves to the main thread (default: console.warn). */
-  onWorkerUnavailable?: (error: Error) => void
-}
-
-export interface Verifier {
-  /** The cached result for `event`, or `undefined` while it is unchecked or being checked. */
-  get(event: VerifiableEvent): VerificationResult | undefined
-  /** Ask for these events to be checked; those already known or queued are skipped. */
-  request(events: readonly VerifiableEvent[]): void
-  subscribe(listener: () => void): () => void
-  /**
-   * Check these events now, outside the queue, and resolve with each one's result and its RFC
-   * 6962 leaf hash, in input order: for Verify entire log, which needs a verdict and a leaf per
-   * event but none of the queue's ordering, bounds or notifications. Each leaf is computed by
-   * the worker from the same canonical bytes whose signature it checked; `null` where none was
-   * (an event checked on this thread), for the caller to compute. Results are kept for these
-   * objects (`get` agrees), not filed by content: copies shown as rows are checked as they are.
-   */
-  verifyWithLeaves(events: readonly VerifiableEvent[]): Promise<LeafResult[]>
-  /** Resolves when the queue is empty (tests, benchmarks). */
-  idle(): Promise<void>
-  /** Where batches are verified: in Web Workers, or on the calling thread (before the first batch: where it will try first). */
-  readonly runsOn: 'worker' | 'main-thread'
-  /** Stop; pending work is dropped. */
-  dispose(): void
-}
-
-/** A result with the event's leaf hash, from {@link Verifier.verifyWithLeaves}. */
-export type LeafResult = VerificationResult & { leafHash: Uint8Array | null }
-
-/** An event as it arrived; every member is read by verification and none is trusted. */
-export interface VerifiableEvent {
-  id?: unknown
-  payload_hash?: unknown
-}
+export type { LeafResult, VerifiableEvent, Verifier, VerifierOptions } from './verifier-types.js'
 
 const isObject = (value: unknown): value is object => typeof value === 'object' && value !== null
 
@@ -215,19 +157,27 @@ export function createVerifier(options: VerifierOptions = {}): Verifier {
     return starting
   }
 
+  /** A disposed verifier checks nothing more, rather than falling back to this thread under its old ring. */
+  const alive = () => {
+    if (disposed) throw new Error('the verifier was disposed') // as the pool says it
+  }
+
   /** One batch, in the workers or here; with leaf hashes only from a worker that was asked for them. */
   async function verifyBatch(events: VerifiableEvent[], leaves = false): Promise<Checked> {
     const workers = await currentPool()
+    alive()
     if (workers) {
       try {
         return await workers.verify(events, leaves)
       } catch (error) {
+        alive() // disposed meanwhile: not checked here under the old ring
         if (pool === workers) giveUpOnWorkers(error as Error)
       }
     }
     const results = await verifyEvents(events, localOptions)
     // On this thread, let the page render between batches.
     await yieldToHost()
+    alive()
     return { results }
   }
 
@@ -268,7 +218,10 @@ export function createVerifier(options: VerifierOptions = {}): Verifier {
   function pump(): void {
     while (!disposed && queue.size > 0 && lanes.size < laneLimit()) {
       const running: Promise<void> = lane()
-        .catch((error: unknown) => console.error(error))
+        // A disposed verifier's batches reject on purpose; nobody is waiting for them.
+        .catch((error: unknown) => {
+          if (!disposed) console.error(error)
+        })
         .finally(() => {
           lanes.delete(running)
           pump()
@@ -277,20 +230,17 @@ export function createVerifier(options: VerifierOptions = {}): Verifier {
     }
   }
 
+  /** Verify entire log's part, loaded on its first call. */
+  let walk: Promise<ReturnType<typeof createLeafWalk>> | undefined
+
   void currentPool()
   return {
     get,
     async verifyWithLeaves(events) {
-      const batches: VerifiableEvent[][] = []
-      for (let i = 0; i < events.length; i += batchSize) batches.push(events.slice(i, i + batchSize))
-      // All at once: the pool gives each batch to the least busy worker.
-      const checked = await Promise.all(batches.map((batch) => verifyBatch(batch, true)))
-      return checked.flatMap(({ results, leaves }, b) =>
-        results.map((result, i) => {
-          settle(batches[b]![i]!, result)
-          return { ...result, leafHash: leaves?.[i] ?? null }
-        }),
+      walk ??= import('./verifier-leaves.js').then((loaded) =>
+        loaded.createLeafWalk({ pool: () => pool, currentPool, batchSize, settle }, verifyBatch),
       )
+      return (await walk)(events)
     },
     request(events) {
       void loadCache()

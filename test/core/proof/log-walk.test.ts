@@ -104,6 +104,31 @@ describe('walkLog', () => {
     expect(report).toMatchObject({ verified: size, missing: 0, rootMatches: true })
   })
 
+  it('hashes the bytes itself for each verdict that came without a leaf, and only for those', async () => {
+    const { checkpoint, size } = await checkpointOf(fork.a)
+    let built = 0
+    const report = await walkLog({
+      client,
+      checkpoint,
+      size,
+      ...walkCheckers(ring),
+      canonicalBytes: (event) => {
+        built++
+        return canonicalBytes(event)
+      },
+      // Every other verdict with its leaf, the rest with `null` (checked on the main thread).
+      verify: async (events) =>
+        Promise.all(
+          (await verifyEvents(events, { trustedKeys: ring, crypto: backend })).map(async (result, i) => ({
+            ...result,
+            leafHash: i % 2 === 0 ? await leafHash(backend, canonicalBytes(events[i]!)) : null,
+          })),
+        ),
+    })
+    expect(report).toMatchObject({ verified: report.walked, missing: 0, rootMatches: true })
+    expect(built).toBe(Math.floor(size / 2))
+  })
+
   it('checks the next page while the one before is still being checked', async () => {
     const { checkpoint, size } = await checkpointOf(fork.a)
     // The first page's verdicts wait until the second page is asked for: a walk that checked
