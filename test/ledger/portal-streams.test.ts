@@ -4,7 +4,7 @@
  * org taken from the token.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startLedger, type TestLedger } from '../support/ledger.js'
+import { portalJwt, startLedger, type TestLedger } from '../support/ledger.js'
 import { startReceiver } from '../support/webhook-receiver.js'
 
 let t: TestLedger
@@ -24,16 +24,7 @@ afterAll(async () => {
   await t.close()
 })
 
-async function sessionJwt(organization_id: string, intent: string): Promise<string> {
-  const created = await t.call('/v1/audit/portal_sessions', { method: 'POST', json: { organization_id, intent } })
-  const { token } = (await created.json()) as { token: string }
-  const exchanged = await fetch(`${t.url}/v1/audit/portal/exchange`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ token }),
-  })
-  return ((await exchanged.json()) as { token: string }).token
-}
+const sessionJwt = (organization_id: string, intent: string) => portalJwt(t, organization_id, intent)
 
 /** The viewer's calls: bearer always, JSON content type only on POST /streams. */
 const portal = (jwt: string, path: string, init: { method?: string; json?: unknown } = {}) =>

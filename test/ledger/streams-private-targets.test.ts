@@ -12,7 +12,7 @@ import { NO_PUBLIC_ADDRESS } from '../../src/ledger/streams/send.js'
 import type { StreamOptions } from '../../src/ledger/streams/streams.js'
 import { REFUSAL_LOG_INTERVAL_MS } from '../../src/ledger/streams/refusal-log.js'
 import type { Resolver } from '../../src/ledger/streams/target-guard.js'
-import { eventBody, startLedger, type TestLedger } from '../support/ledger.js'
+import { eventBody, portalJwt, startLedger, type TestLedger } from '../support/ledger.js'
 import { ManualClock } from '../support/manual-clock.js'
 import { startReceiver } from '../support/webhook-receiver.js'
 
@@ -80,17 +80,7 @@ describe('stream targets, by default', () => {
   it('refuses a literal private address from a log_streams portal session too', async () => {
     const t = await ledger({})
     t.ledger.createOrg('h4-portal', null)
-    const session = await t.call('/v1/audit/portal_sessions', {
-      method: 'POST',
-      json: { organization_id: 'h4-portal', intent: 'log_streams' },
-    })
-    const { token } = (await session.json()) as { token: string }
-    const exchanged = await fetch(`${t.url}/v1/audit/portal/exchange`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ token }),
-    })
-    const jwt = ((await exchanged.json()) as { token: string }).token
+    const jwt = await portalJwt(t, 'h4-portal', 'log_streams')
     const response = await fetch(`${t.url}/v1/audit/portal/streams`, {
       method: 'POST',
       headers: { authorization: `Bearer ${jwt}`, 'content-type': 'application/json' },

@@ -70,3 +70,18 @@ export function eventBody(overrides: Record<string, unknown> = {}): Record<strin
     ...overrides,
   }
 }
+
+/**
+ * A portal viewer's bearer token, as Invoance's viewer gets one: the host creates a portal
+ * session for `organization_id` and `intent`, and the viewer exchanges its one-time token.
+ */
+export async function portalJwt(t: TestLedger, organization_id: string, intent: string): Promise<string> {
+  const created = await t.call('/v1/audit/portal_sessions', { method: 'POST', json: { organization_id, intent } })
+  const { token } = (await created.json()) as { token: string }
+  const exchanged = await fetch(`${t.url}/v1/audit/portal/exchange`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ token }),
+  })
+  return ((await exchanged.json()) as { token: string }).token
+}
