@@ -23,6 +23,7 @@ import {
   RECORD,
   restartOf,
   restartStillNews,
+  unreadableRestart,
   type OrgRecord,
 } from './integrity-storage.js'
 import {
@@ -115,14 +116,7 @@ export function createIntegrityMonitor(options: IntegrityMonitorOptions): Integr
         const previous = await memory.recall(record.origin)
         return alarm({ kind: 'deleted' }, { previousCheckpoint: previous, checkpoint: null, proof: null })
       }
-      return withoutCheckpoints(
-        loaded,
-        record,
-        restartOf(unreadable ? 'first' : 'kept', null, unreadable, now),
-        now,
-        save,
-        alarm,
-      )
+      return withoutCheckpoints(loaded, record, unreadable ? unreadableRestart(now) : null, now, save, alarm)
     }
     const checked = await verifyCheckpoint(backend, answer.checkpoint, trust)
     if (!checked.ok)

@@ -92,8 +92,11 @@ export function restartOf(
   // The record names this log (a different origin is an alarm before this), so a checkpoint
   // was remembered for it: it is gone from storage.
   if (record?.origin) return { from: record.firstSeenAt, at: now, reason: 'missing' }
-  return unreadable ? { from: null, at: now, reason: 'unreadable' } : null
+  return unreadable ? unreadableRestart(now) : null
 }
+
+/** A restart because this browser's record could not be read at all. */
+export const unreadableRestart = (now: number): IntegrityRestart => ({ from: null, at: now, reason: 'unreadable' })
 
 /**
  * The restart the line should still mention after a check that passed: `fresh` (this check's

@@ -12,7 +12,6 @@ import type { PrunedPrefix } from '../../protocol/proofs.js'
 import type { CheckpointTrust } from './checkpoint.js'
 import { ExportCompleteness, type CompletenessProblem, type ProvePruned } from './export-check.js'
 import { seqOf } from './seen-events.js'
-import { leafHash } from './merkle.js'
 
 export interface LogWalkOptions {
   client: Pick<AuditClient, 'listEvents' | 'platform'>
@@ -93,8 +92,9 @@ export async function walkLog(options: LogWalkOptions): Promise<LogWalkReport> {
       events.map(async (event, i) => {
         const seq = seqOf(event)
         if (seq > options.size) return
-        const leaf = verdicts[i]?.leafHash ?? (await leafHash(backend, options.canonicalBytes(event)))
-        completeness.addLeaf({ seq, id: event.id }, leaf)
+        const leaf = verdicts[i]?.leafHash
+        if (leaf) completeness.addLeaf({ seq, id: event.id }, leaf)
+        else await completeness.add({ seq, id: event.id }, options.canonicalBytes(event))
       }),
     )
     for (const verdict of verdicts) {

@@ -18,6 +18,7 @@
  * part unique to an event, is not stored when it equals the event's own `payload_hash` (which
  * the digest covers), and is taken from the event again on a hit.
  */
+import type { Outcome } from './worker-wire.js'
 import { sha256 } from '@noble/hashes/sha2.js'
 import type { BoundedCache } from '../bounded-cache.js'
 import type { LosslessNumber } from '../json/lossless-json.js'
@@ -28,9 +29,6 @@ export interface ResultCacheParts {
   Cache: typeof BoundedCache
   Lossless: typeof LosslessNumber
 }
-
-/** A result minus the recomputed hash, which is the event's own `payload_hash`. */
-type Outcome = Omit<VerificationResult, 'payloadHash'>
 
 export interface ResultCache {
   /** The digest an event's content is filed under, or `undefined` when it is not plain JSON data. */

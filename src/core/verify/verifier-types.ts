@@ -65,7 +65,7 @@ export interface Verifier {
   verifyWithLeaves(events: readonly VerifiableEvent[]): Promise<LeafResult[]>
   /** Resolves when the queue is empty (tests, benchmarks). */
   idle(): Promise<void>
-  /** Where batches are verified: in Web Workers, or on the calling thread (before the first batch: where it will try first). */
+  /** Where batches are verified: in Web Workers, or on the calling thread (while the workers start: where it will try first). */
   readonly runsOn: 'worker' | 'main-thread'
   /** Stop; pending work is dropped. */
   dispose(): void

@@ -34,8 +34,6 @@ export type WireEvent = { value: unknown } | { text: string }
 export type WorkerReply =
   { type: 'results'; id: number; results: WireResults } | { type: 'failed'; id: number; message: string }
 
-export { WorkerUnavailableError }
-
 /** A batch's results, and its leaf hashes when they were asked for. */
 export interface Checked {
   results: VerificationResult[]
@@ -72,7 +70,7 @@ export const defaultCreateWorker = (): Worker =>
  * two-core machine (measured in Chromium on two cores: a second worker nearly doubles bulk
  * throughput, and a screenful of rows keeps either of them busy for only a few milliseconds).
  */
-export function defaultWorkerCount(): number {
+function defaultWorkerCount(): number {
   const cores = typeof navigator === 'undefined' ? 2 : (navigator.hardwareConcurrency ?? 2)
   return cores < 2 ? 1 : Math.min(4, Math.max(2, cores - 1))
 }
@@ -153,7 +151,7 @@ let nextId = 1
  * batch the worker could not take or check (a message it cannot clone, a `failed` reply) is
  * checked on this thread instead, and the pool carries on.
  */
-export function createWorkerPool(options: {
+function createWorkerPool(options: {
   count: number
   createWorker: () => Worker
   trustedKeys: KeyRing

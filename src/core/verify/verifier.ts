@@ -109,9 +109,10 @@ export function createVerifier(options: VerifierOptions = {}): Verifier {
   }
   function remember(event: VerifiableEvent, key: string | VerifiableEvent, result: VerificationResult) {
     if (!byContent) early?.push([event, key, result])
-    const digest = typeof key === 'string' ? key : byContent?.digest(event)
+    // keyOf, not digest(): content found unspellable once is not spelled again.
+    const digest = typeof key === 'string' || !byContent ? key : keyOf(event)
     // The shared form: its recomputed hash is the event's own string, not the worker's copy.
-    if (digest !== undefined) result = byContent!.set(digest, event, result)
+    if (typeof digest === 'string') result = byContent!.set(digest, event, result)
     settle(event, result)
   }
   const listeners = new Set<() => void>()
@@ -123,7 +124,7 @@ export function createVerifier(options: VerifierOptions = {}): Verifier {
   const lanes = new Set<Promise<void>>()
   let disposed = false
 
-  /** `undefined` until the first batch; `null` once workers are off or unusable. */
+  /** `undefined` while the workers start (from the verifier's creation); `null` once workers are off or unusable. */
   let pool: WorkerPool | null | undefined =
     options.worker === false || typeof Worker === 'undefined' || typeof options.crypto === 'object' ? null : undefined
   const giveUpOnWorkers = (error: Error) => {
