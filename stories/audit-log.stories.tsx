@@ -131,7 +131,7 @@ export const FilterAndOpenDetail: Story = {
     const canvas = within(canvasElement)
     await canvas.findByRole('grid')
     await userEvent.type(canvas.getByLabelText('Actions'), 'invoice.paid{enter}')
-    await waitFor(() => expect(canvas.getAllByText('invoice.paid').length).toBeGreaterThan(2))
+    await waitFor(() => expect(canvas.getAllByText('invoice.paid').length).toBeGreaterThan(2), { timeout: 5000 })
     const rows = within(canvas.getByRole('grid')).getAllByRole('row')
     await userEvent.click(rows[1]!)
     const dialog = await within(document.body).findByRole('dialog', {}, { timeout: 5000 })

@@ -85,8 +85,10 @@ const IntegrityPanel = lazy(() => import('./integrity-panel.js'))
 
 const EMPTY: AuditFilters = {}
 /** Whether the first load settled: with rows, or with none or an error (a deleted log shows none). */
-const selectFirstLoadSettled = ({ events, state }: LogModelSnapshot) =>
-  events.length > 0 || state.status === 'ready' || state.status === 'error'
+// heldCount, not events.length: `events` builds the sorted list of every held event, and this
+// selector runs on every publish (each page, tail poll, re-fetch and drop).
+const selectFirstLoadSettled = ({ heldCount, state }: LogModelSnapshot) =>
+  heldCount > 0 || state.status === 'ready' || state.status === 'error'
 const selectKnownActions = (snapshot: LogModelSnapshot) => snapshot.knownActions
 const selectSessionExpired = (snapshot: LogModelSnapshot) => snapshot.state.status === 'session-expired'
 const intervalOf = (liveTail: AuditLogProps['liveTail']) =>

@@ -3,12 +3,25 @@
  * 100,000 loaded events a Row each (with its value caches and a `rowsById` entry) cost tens of
  * MB and was rebuilt in full on every page.
  */
-import { renderHook } from '@testing-library/react'
+import { render, renderHook, screen, waitFor } from '@testing-library/react'
 import type { ReactNode } from 'react'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { useEventGrid } from '../../src/react/event-grid.js'
-import { AuditLogProvider } from '../../src/react/index.js'
+import { AuditLog, AuditLogProvider } from '../../src/react/index.js'
 import { fakeClient, plainEvents } from './fake-client.js'
+
+/** The ids of the events TanStack rows were built for, through the real constructRow. */
+const constructed: string[] = []
+vi.mock('../../src/react/vendor/table.js', async (importOriginal) => {
+  const table = await importOriginal<typeof import('../../src/react/vendor/table.js')>()
+  return {
+    ...table,
+    constructRow: ((...args: Parameters<typeof table.constructRow>) => {
+      constructed.push(args[1])
+      return table.constructRow(...args)
+    }) as typeof table.constructRow,
+  }
+})
 
 const events = plainEvents(1000)
 const wrapper = ({ children }: { children: ReactNode }) => (
@@ -21,6 +34,24 @@ describe('useEventGrid', () => {
     const { result } = grid()
     expect(result.current.table.getRowModel().rows).toHaveLength(0)
     expect(result.current.table.getCoreRowModel().flatRows).toHaveLength(0)
+  })
+
+  it('in <AuditLog> with 1,000 events loaded, builds rows only for the events it draws', async () => {
+    // The hook above is given no events at all; this is the view that holds them, so a row
+    // built per loaded event (the tens of MB this avoids) fails here.
+    constructed.length = 0
+    render(
+      <AuditLogProvider client={fakeClient({ events, singlePage: true }).client}>
+        <AuditLog showExport={false} />
+      </AuditLogProvider>,
+    )
+    const grid = await screen.findByRole('grid')
+    await waitFor(() => expect(grid).toHaveAttribute('data-loaded-rows', '1000'))
+    const drawn = grid.querySelectorAll('[data-item-index]').length
+    expect(drawn).toBeGreaterThan(0)
+    expect(drawn).toBeLessThan(1000)
+    expect(constructed.length).toBeGreaterThan(0)
+    expect(new Set(constructed).size).toBeLessThanOrEqual(drawn)
   })
 
   it('draws an event through TanStack Table: its row has the event and a cell per visible column', () => {

@@ -13,7 +13,7 @@
 import type { AuditEvent } from '../types.js'
 import { AuditError, isAbort } from './audit-error.js'
 import type { AuditFilters } from '../../protocol/filters.js'
-import type { AuditClient, EventPage } from './client.js'
+import type { AuditClient, EventPage, EventsQuery } from './client.js'
 import type { StoreParts } from './live-tail.js'
 import type { PageBlock, SeqGap } from './page-blocks.js'
 import {
@@ -58,6 +58,15 @@ function snapshotOf(state: EventStoreState, list: BlockList, filters: AuditFilte
  */
 export const pageSizeOf = (pageSize?: number) => Math.min(200, Math.max(1, pageSize || 50))
 
+/**
+ * The query of a log's first page: its filters and its page size as the store clamps it. One
+ * function for the server that fetches the page, the browser's early request and the check
+ * that a handed-over page answers the log's own query (re-exported by initial-page.ts).
+ */
+export function firstPageQuery(filters: AuditFilters = {}, pageSize?: number): EventsQuery {
+  return { ...filters, limit: pageSizeOf(pageSize) }
+}
+
 export function createEventStore(client: AuditClient, options: EventStoreOptions = {}): EventStore {
   const pageSize = pageSizeOf(options.pageSize)
   const maxTailPages = options.maxTailPages || 10
@@ -67,7 +76,7 @@ export function createEventStore(client: AuditClient, options: EventStoreOptions
   let list = emptyList(windowPages, !hasFilters(filtersAtStart))
   let snapshot = snapshotOf({ status: 'idle' }, list, filtersAtStart)
   /** Re-fetches in flight, by block key (page-window.ts's `refill`). */
-  const refetching = new Map<number, Promise<void>>()
+  const refetching = new Set<number>()
   let cursor: string | null = null
   let hasMore = true
   /** Bumped on every filter change; a response from an older generation is dropped. */

@@ -6,9 +6,10 @@
  */
 import { parseAuditJson } from '../json/lossless-json.js'
 import { decodePage, eventsQuery, type AuditClient, type EventPage, type EventsQuery } from './client.js'
-import { pageSizeOf } from './event-store.js'
+import { firstPageQuery } from './event-store.js'
 import { tokenExpiry, type AuditToken } from './token-manager.js'
-import type { AuditFilters } from '../../protocol/filters.js'
+
+export { firstPageQuery }
 
 /**
  * What a host's server fetched so the first rows show at first paint (made by
@@ -24,15 +25,6 @@ export interface AuditLogInitialData {
   query: string
   /** The proxy's answer, as JSON text. */
   page: string
-}
-
-/**
- * The query of a log's first page: its filters and its page size as the event store clamps it
- * (default 50, 1 to 200). One function for the server that fetches the page and the browser
- * that checks it answers the log's own query.
- */
-export function firstPageQuery(filters: AuditFilters = {}, pageSize?: number): EventsQuery {
-  return { ...filters, limit: pageSizeOf(pageSize) }
 }
 
 /**

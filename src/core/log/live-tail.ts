@@ -16,7 +16,7 @@ export interface StoreParts {
   pageSize: number
   maxTailPages: number
   /** Re-fetches in flight, by block key. */
-  refetching: Map<number, Promise<void>>
+  refetching: Set<number>
   /** The list, filters, abort signal and paging now, or null once the store moved on from generation `mine`. */
   current(mine: number): { list: BlockList; filters: AuditFilters; signal: AbortSignal; hasMore: boolean } | null
   /** A re-fetch for generation `mine` failed: say so (nothing when it was aborted or is stale). */

@@ -11,7 +11,7 @@ import type { AuditFilters } from '../../protocol/filters.js'
 import type { AuditEvent } from '../types.js'
 import { AuditError } from './audit-error.js'
 import type { AuditClient, EventPage } from './client.js'
-import { createEventStore, pageSizeOf, type EventStore } from './event-store.js'
+import { createEventStore, firstPageQuery, type EventStore } from './event-store.js'
 import { requestEarlyPage } from './early-page.js'
 import type { DeepLink, DeepLinkState } from './deep-link.js'
 import { rowsOver, type LogRows } from './log-rows.js'
@@ -286,7 +286,7 @@ export function createLogModel(client: AuditClient, initial: LogModelOptions = {
     prefetch() {
       if (running || initialPage || prefetched) return
       prefetched = true
-      early = requestEarlyPage(client, { ...filtersOf(), limit: pageSizeOf(options.pageSize) })
+      early = requestEarlyPage(client, firstPageQuery(filtersOf(), options.pageSize))
     },
     start() {
       if (!running) {

@@ -92,7 +92,8 @@ export function refill(ops: ListOps, store: StoreParts, block: PageBlock, at: nu
   const start = store.current(mine)
   if (!start || store.refetching.has(block.key)) return
   const position = start.list.base + at
-  const job = (async () => {
+  store.refetching.add(block.key)
+  void (async () => {
     try {
       const events = await refetchBlock(ops, store.client, block, start.filters, store.pageSize, start.signal)
       const now = store.current(mine)
@@ -108,7 +109,6 @@ export function refill(ops: ListOps, store: StoreParts, block: PageBlock, at: nu
       store.refetching.delete(block.key)
     }
   })()
-  store.refetching.set(block.key, job)
 }
 
 /**

@@ -55,6 +55,23 @@ describe('LogModel.prefetch', () => {
     expect(env.pages).toHaveLength(1)
   })
 
+  it('is a request of its own for another query on the same client, and each model shows its own page', async () => {
+    const env = createMockEnvironment()
+    const everyone = createLogModel(env.client)
+    const one = createLogModel(env.client, { filters: { actorId: 'u1' } })
+    everyone.prefetch()
+    one.prefetch()
+    expect(env.pages.map((p) => p.query)).toEqual([{ limit: 50 }, { actorId: 'u1', limit: 50 }])
+    everyone.start()
+    one.start()
+    env.pages[0]!.answer({ events: [event(2), event(1)], nextCursor: null })
+    env.pages[1]!.answer({ events: [event(1)], nextCursor: null })
+    await flush()
+    expect(seqsOf(everyone)).toEqual([2, 1])
+    expect(seqsOf(one)).toEqual([1])
+    expect(env.pages).toHaveLength(2)
+  })
+
   it('is taken again by a start that follows a stop while it is in flight (StrictMode’s remount)', async () => {
     const env = createMockEnvironment()
     const model = createLogModel(env.client)
